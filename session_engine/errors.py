@@ -1,0 +1,90 @@
+"""Rejections: a command that cannot be applied, with a stable code and a sentence for people.
+
+The code is the contract (clients switch on it, tests assert it); the French sentence is what a
+participant reads, the English one is for the language switch. A rejection changes nothing.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+__all__ = ["MESSAGES", "CommandRejected", "Rejected"]
+
+# code -> (French, English). Every code ``decide`` can return is here, and nothing else.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "not_allowed": (
+        "Vous n’avez pas le droit de faire cela.",
+        "You are not allowed to do this.",
+    ),
+    "bad_request": ("La demande est incomplète ou invalide.", "The request is invalid."),
+    "text_too_long": ("Le texte est trop long.", "The text is too long."),
+    "unknown_session": ("Cette session n’existe pas encore.", "This session does not exist yet."),
+    "already_created": ("La session existe déjà.", "The session already exists."),
+    "session_closed": ("La session est terminée.", "The session is over."),
+    "already_closed": ("C’est déjà fermé.", "It is already closed."),
+    "unknown_territory": ("Ce territoire n’existe pas.", "Unknown territory."),
+    "pseudonym_taken": (
+        "Ce pseudonyme est déjà pris. Choisissez-en un autre.",
+        "This pseudonym is taken. Choose another one.",
+    ),
+    "too_few_participants": (
+        "Il faut au moins deux participants pour former des tables.",
+        "At least two participants are needed to seat tables.",
+    ),
+    "already_seated": ("Les tables sont déjà formées.", "Tables are already seated."),
+    "not_seated": ("Les tables ne sont pas encore formées.", "Tables are not seated yet."),
+    "round_running": ("Une manche est en cours.", "A round is running."),
+    "round_paused": ("La manche est en pause.", "The round is paused."),
+    "round_closed": ("Aucune manche n’est ouverte.", "No round is open."),
+    "agenda_done": (
+        "Toutes les manches du programme ont eu lieu.",
+        "Every round of the agenda has taken place.",
+    ),
+    "not_due": ("L’heure de fin n’est pas encore arrivée.", "The deadline has not come yet."),
+    "unknown_statement": ("Cet énoncé n’existe pas.", "Unknown statement."),
+    "not_published": ("Cet énoncé n’est pas publié.", "This statement is not published."),
+    "already_published": ("Cet énoncé est déjà publié.", "This statement is already published."),
+    "already_hidden": ("Cet énoncé est déjà masqué.", "This statement is already hidden."),
+    "already_merged": (
+        "Cet énoncé a été fusionné avec un autre.",
+        "This statement was merged into another.",
+    ),
+    "unknown_table": ("Cette table n’existe pas.", "Unknown table."),
+    "already_promoted": (
+        "Cet énoncé est déjà une proposition.",
+        "This statement is already a proposal.",
+    ),
+    "unknown_proposal": ("Cette proposition n’existe pas.", "Unknown proposal."),
+    "vote_open": ("Un vote est déjà ouvert.", "A vote is already open."),
+    "unknown_vote": ("Ce vote n’existe pas.", "Unknown vote."),
+    "vote_closed": ("Le vote est fermé.", "The vote is closed."),
+    "already_voted": (
+        "Vous avez déjà donné une mention à cette proposition.",
+        "You have already graded this proposal.",
+    ),
+}
+
+
+class Rejected(msgspec.Struct, frozen=True):
+    """What ``decide`` returns instead of events when the command cannot be applied."""
+
+    code: str
+    message: str
+
+    @classmethod
+    def of(cls, code: str) -> Rejected:
+        return cls(code, MESSAGES[code][0])
+
+    @property
+    def message_en(self) -> str:
+        return MESSAGES[self.code][1]
+
+
+class CommandRejected(Exception):
+    """Raised by the rules inside ``decide``; ``decide`` turns it into a ``Rejected`` value."""
+
+    def __init__(self, code: str) -> None:
+        if code not in MESSAGES:  # our bug, not the sender's: every code needs its sentence
+            raise KeyError(f"no message for rejection code {code!r}")
+        super().__init__(code)
+        self.code = code

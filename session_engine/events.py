@@ -1,0 +1,249 @@
+"""Events: what happened, in the past tense. The log is made of them and nothing else.
+
+Every event type is a small frozen record with a schema version ``V``. An event, once written,
+is never rewritten: when a type changes, its ``V`` goes up and the codec upcasts older versions
+on read (see ``codec.UPCASTERS``); ``evolve`` only ever sees the current version.
+
+Events carry every value ``evolve`` needs (ids, deadlines, seeds, the seating plan itself), so
+replaying never has to recompute anything that depended on time or randomness.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, TypeAlias
+
+import msgspec
+
+from .model import (
+    Grade,
+    HostPolicy,
+    ParticipantRole,
+    RoundSpec,
+    StatementKind,
+    TableSeating,
+    Territory,
+)
+
+__all__ = [
+    "EVENT_TYPES",
+    "AnnotationAdded",
+    "BallotCast",
+    "Event",
+    "ParticipantJoined",
+    "ParticipantSeated",
+    "PositionTaken",
+    "ProposalPromoted",
+    "RoundEnded",
+    "RoundExtended",
+    "RoundPaused",
+    "RoundResumed",
+    "RoundStarted",
+    "SessionClosed",
+    "SessionCreated",
+    "StatementHidden",
+    "StatementProposed",
+    "StatementPublished",
+    "StatementsMerged",
+    "SynthesisSubmitted",
+    "TablesRotated",
+    "TablesSeated",
+    "VoteClosed",
+    "VoteOpened",
+]
+
+
+class _Event(msgspec.Struct, frozen=True, kw_only=True):
+    V: ClassVar[int] = 1
+
+
+class SessionCreated(_Event, frozen=True):
+    title: str
+    territories: tuple[Territory, ...]
+    agenda: tuple[RoundSpec, ...]
+    table_size: int
+    host_policy: HostPolicy
+
+
+class ParticipantJoined(_Event, frozen=True):
+    participant: str
+    pseudonym: str
+    territory: str
+    role: ParticipantRole
+    stays_seated: bool
+    consent: bool
+
+
+class TablesSeated(_Event, frozen=True):
+    """The first seating plan, drawn from ``seed``."""
+
+    seed: int
+    tables: tuple[TableSeating, ...]
+
+
+class TablesRotated(_Event, frozen=True):
+    """A new seating plan between rounds, drawn from ``seed``."""
+
+    seed: int
+    tables: tuple[TableSeating, ...]
+
+
+class ParticipantSeated(_Event, frozen=True):
+    """A late arrival placed at a table (and made its host if the table had none)."""
+
+    participant: str
+    table: int
+    hosts: bool
+
+
+class RoundStarted(_Event, frozen=True):
+    round: int
+    deadline: int  # ms since the epoch
+
+
+class RoundPaused(_Event, frozen=True):
+    round: int
+    remaining_ms: int
+
+
+class RoundResumed(_Event, frozen=True):
+    round: int
+    deadline: int
+
+
+class RoundExtended(_Event, frozen=True):
+    round: int
+    by_ms: int
+    deadline: int | None  # None while paused: the remaining time grew instead
+    remaining_ms: int | None
+
+
+class RoundEnded(_Event, frozen=True):
+    round: int
+    reason: str  # "facilitator" | "deadline" | "session_closed"
+
+
+class StatementProposed(_Event, frozen=True):
+    statement: str
+    author: str
+    text: str
+    kind: StatementKind
+    round: int
+    table: int | None
+
+
+class StatementPublished(_Event, frozen=True):
+    statement: str
+
+
+class StatementHidden(_Event, frozen=True):
+    statement: str
+
+
+class StatementsMerged(_Event, frozen=True):
+    statement: str
+    into: str
+
+
+class AnnotationAdded(_Event, frozen=True):
+    annotation: str
+    author: str
+    text: str
+    statement: str | None
+    table: int | None
+    tags: tuple[str, ...]
+    place: str | None
+    round: int
+
+
+class PositionTaken(_Event, frozen=True):
+    participant: str
+    statement: str
+    value: int | None
+    round: int
+
+
+class SynthesisSubmitted(_Event, frozen=True):
+    round: int
+    table: int
+    host: str
+    text: str
+
+
+class ProposalPromoted(_Event, frozen=True):
+    proposal: str
+    statement: str
+    text: str
+
+
+class VoteOpened(_Event, frozen=True):
+    vote: str
+    proposals: tuple[str, ...]
+
+
+class BallotCast(_Event, frozen=True):
+    vote: str
+    participant: str
+    grades: dict[str, Grade]
+
+
+class VoteClosed(_Event, frozen=True):
+    vote: str
+
+
+class SessionClosed(_Event, frozen=True):
+    pass
+
+
+Event: TypeAlias = (
+    SessionCreated
+    | ParticipantJoined
+    | TablesSeated
+    | TablesRotated
+    | ParticipantSeated
+    | RoundStarted
+    | RoundPaused
+    | RoundResumed
+    | RoundExtended
+    | RoundEnded
+    | StatementProposed
+    | StatementPublished
+    | StatementHidden
+    | StatementsMerged
+    | AnnotationAdded
+    | PositionTaken
+    | SynthesisSubmitted
+    | ProposalPromoted
+    | VoteOpened
+    | BallotCast
+    | VoteClosed
+    | SessionClosed
+)
+
+# Wire name -> class; the wire name (envelope ``type``) is the class name.
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__name__: cls
+    for cls in (
+        SessionCreated,
+        ParticipantJoined,
+        TablesSeated,
+        TablesRotated,
+        ParticipantSeated,
+        RoundStarted,
+        RoundPaused,
+        RoundResumed,
+        RoundExtended,
+        RoundEnded,
+        StatementProposed,
+        StatementPublished,
+        StatementHidden,
+        StatementsMerged,
+        AnnotationAdded,
+        PositionTaken,
+        SynthesisSubmitted,
+        ProposalPromoted,
+        VoteOpened,
+        BallotCast,
+        VoteClosed,
+        SessionClosed,
+    )
+}

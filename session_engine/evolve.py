@@ -1,0 +1,246 @@
+"""``evolve(state, event)``: apply one event to the state. Replay is a fold of it.
+
+``evolve`` trusts its event: the event was decided against the state it now applies to, so there
+is nothing to check and nothing to compute that the event does not already carry (no clock, no
+seed, no seating algorithm). That is what makes a replay equal to the live state, and fast.
+It updates the state in place and returns it (see ``state`` for why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from .events import (
+    AnnotationAdded,
+    BallotCast,
+    Event,
+    ParticipantJoined,
+    ParticipantSeated,
+    PositionTaken,
+    ProposalPromoted,
+    RoundEnded,
+    RoundExtended,
+    RoundPaused,
+    RoundResumed,
+    RoundStarted,
+    SessionClosed,
+    SessionCreated,
+    StatementHidden,
+    StatementProposed,
+    StatementPublished,
+    StatementsMerged,
+    SynthesisSubmitted,
+    TablesRotated,
+    TablesSeated,
+    VoteClosed,
+    VoteOpened,
+)
+from .model import TableSeating
+from .seating import pair_key, pairs_of
+from .state import (
+    Annotation,
+    Participant,
+    Proposal,
+    Round,
+    RoundStatus,
+    SessionState,
+    Statement,
+    StatementStatus,
+    Synthesis,
+    Vote,
+)
+
+__all__ = ["evolve"]
+
+
+def evolve(state: SessionState, event: Event) -> SessionState:
+    """The state after ``event``."""
+    _APPLY[type(event)](state, event)
+    return state
+
+
+def _session_created(state: SessionState, e: SessionCreated) -> None:
+    state.created = True
+    state.title = e.title
+    state.territories = {t.id: t for t in e.territories}
+    state.rounds = [Round(number=i, spec=spec) for i, spec in enumerate(e.agenda, start=1)]
+    state.table_size = e.table_size
+    state.host_policy = e.host_policy
+
+
+def _participant_joined(state: SessionState, e: ParticipantJoined) -> None:
+    state.participants[e.participant] = Participant(
+        id=e.participant,
+        pseudonym=e.pseudonym,
+        territory=e.territory,
+        role=e.role,
+        stays_seated=e.stays_seated,
+        consent=e.consent,
+    )
+
+
+def _tables_planned(state: SessionState, e: TablesSeated | TablesRotated) -> None:
+    """A new plan replaces the old one; every pair at a table has now sat together once more."""
+    for person in state.participants.values():
+        person.table = None
+    state.tables = {}
+    for table in e.tables:
+        state.tables[table.table] = table
+        for member in table.members:
+            state.participants[member].table = table.table
+        if table.host is not None:
+            state.participants[table.host].times_hosted += 1
+    for pair in pairs_of(e.tables):
+        state.pair_counts[pair] = state.pair_counts.get(pair, 0) + 1
+
+
+def _participant_seated(state: SessionState, e: ParticipantSeated) -> None:
+    table = state.tables[e.table]
+    for member in table.members:
+        pair = pair_key(member, e.participant)
+        state.pair_counts[pair] = state.pair_counts.get(pair, 0) + 1
+    state.tables[e.table] = TableSeating(
+        table=e.table,
+        host=e.participant if e.hosts else table.host,
+        members=(*table.members, e.participant),  # ids grow with arrival: order is kept
+    )
+    newcomer = state.participants[e.participant]
+    newcomer.table = e.table
+    current = state.round
+    if e.hosts:
+        newcomer.times_hosted += 1
+        if current is not None and current.status is not RoundStatus.ENDED:
+            current.hosts[e.table] = e.participant
+
+
+def _round_started(state: SessionState, e: RoundStarted) -> None:
+    started = state.rounds[e.round - 1]
+    started.status = RoundStatus.RUNNING
+    started.deadline = e.deadline
+    started.hosts = {t.table: t.host for t in state.tables.values() if t.host is not None}
+    state.current_round = e.round
+
+
+def _round_paused(state: SessionState, e: RoundPaused) -> None:
+    paused = state.rounds[e.round - 1]
+    paused.status = RoundStatus.PAUSED
+    paused.deadline = None
+    paused.remaining_ms = e.remaining_ms
+
+
+def _round_resumed(state: SessionState, e: RoundResumed) -> None:
+    resumed = state.rounds[e.round - 1]
+    resumed.status = RoundStatus.RUNNING
+    resumed.deadline = e.deadline
+    resumed.remaining_ms = None
+
+
+def _round_extended(state: SessionState, e: RoundExtended) -> None:
+    extended = state.rounds[e.round - 1]
+    extended.deadline = e.deadline
+    extended.remaining_ms = e.remaining_ms
+
+
+def _round_ended(state: SessionState, e: RoundEnded) -> None:
+    ended = state.rounds[e.round - 1]
+    ended.status = RoundStatus.ENDED
+    ended.deadline = None
+    ended.remaining_ms = None
+    ended.end_reason = e.reason
+
+
+def _statement_proposed(state: SessionState, e: StatementProposed) -> None:
+    state.statements[e.statement] = Statement(
+        id=e.statement,
+        author=e.author,
+        text=e.text,
+        kind=e.kind,
+        round=e.round,
+        table=e.table,
+    )
+
+
+def _statement_published(state: SessionState, e: StatementPublished) -> None:
+    state.statements[e.statement].status = StatementStatus.PUBLISHED
+
+
+def _statement_hidden(state: SessionState, e: StatementHidden) -> None:
+    state.statements[e.statement].status = StatementStatus.HIDDEN
+
+
+def _statements_merged(state: SessionState, e: StatementsMerged) -> None:
+    merged = state.statements[e.statement]
+    merged.status = StatementStatus.MERGED
+    merged.merged_into = e.into
+
+
+def _annotation_added(state: SessionState, e: AnnotationAdded) -> None:
+    state.annotations.append(
+        Annotation(
+            id=e.annotation,
+            author=e.author,
+            text=e.text,
+            statement=e.statement,
+            table=e.table,
+            tags=e.tags,
+            place=e.place,
+            round=e.round,
+        )
+    )
+
+
+def _position_taken(state: SessionState, e: PositionTaken) -> None:
+    state.positions[(e.participant, e.statement)] = e.value
+
+
+def _synthesis_submitted(state: SessionState, e: SynthesisSubmitted) -> None:
+    state.syntheses[(e.round, e.table)] = Synthesis(
+        round=e.round, table=e.table, host=e.host, text=e.text
+    )
+
+
+def _proposal_promoted(state: SessionState, e: ProposalPromoted) -> None:
+    state.proposals[e.proposal] = Proposal(id=e.proposal, statement=e.statement, text=e.text)
+
+
+def _vote_opened(state: SessionState, e: VoteOpened) -> None:
+    state.votes[e.vote] = Vote(id=e.vote, proposals=e.proposals)
+
+
+def _ballot_cast(state: SessionState, e: BallotCast) -> None:
+    state.votes[e.vote].ballots.setdefault(e.participant, {}).update(e.grades)
+
+
+def _vote_closed(state: SessionState, e: VoteClosed) -> None:
+    state.votes[e.vote].open = False
+
+
+def _session_closed(state: SessionState, e: SessionClosed) -> None:
+    state.closed = True
+
+
+_APPLY: Final[dict[type[Any], Callable[[SessionState, Any], None]]] = {
+    SessionCreated: _session_created,
+    ParticipantJoined: _participant_joined,
+    TablesSeated: _tables_planned,
+    TablesRotated: _tables_planned,
+    ParticipantSeated: _participant_seated,
+    RoundStarted: _round_started,
+    RoundPaused: _round_paused,
+    RoundResumed: _round_resumed,
+    RoundExtended: _round_extended,
+    RoundEnded: _round_ended,
+    StatementProposed: _statement_proposed,
+    StatementPublished: _statement_published,
+    StatementHidden: _statement_hidden,
+    StatementsMerged: _statements_merged,
+    AnnotationAdded: _annotation_added,
+    PositionTaken: _position_taken,
+    SynthesisSubmitted: _synthesis_submitted,
+    ProposalPromoted: _proposal_promoted,
+    VoteOpened: _vote_opened,
+    BallotCast: _ballot_cast,
+    VoteClosed: _vote_closed,
+    SessionClosed: _session_closed,
+}

@@ -1,0 +1,96 @@
+"""The ``.mkawa`` replay file: a self-describing msgpack stream (see replays/README.md).
+
+The file is a header map followed by one envelope map per event, in ``seq`` order, nothing else.
+It holds no secret: tokens never reach the engine, and pseudonyms are replaced on export for
+participants who did not consent (``pseudonymise``). Reading and writing here is bytes in,
+bytes out; opening files is the caller's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Final
+
+import msgpack
+import msgspec
+
+from .codec import Envelope, LogFormatError, decode_envelope, encode_envelope, schema_versions
+from .events import ParticipantJoined
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "LogHeader",
+    "iter_log",
+    "pseudonymise",
+    "read_log",
+    "write_log",
+]
+
+FORMAT: Final = "metrokawa-log"
+FORMAT_VERSION: Final = 1
+
+
+class LogHeader(msgspec.Struct, frozen=True, kw_only=True):
+    format: str = FORMAT
+    format_version: int = FORMAT_VERSION
+    session: str
+    title: str
+    created_at: int  # ms since the epoch
+    schemas: dict[str, int] = msgspec.field(default_factory=schema_versions)
+
+
+_header_decoder: Final = msgspec.msgpack.Decoder(LogHeader)
+
+
+def write_log(header: LogHeader, envelopes: Iterable[Envelope]) -> bytes:
+    parts = [msgspec.msgpack.encode(header)]
+    parts.extend(encode_envelope(envelope) for envelope in envelopes)
+    return b"".join(parts)
+
+
+def read_log(data: bytes) -> tuple[LogHeader, list[Envelope]]:
+    header, envelopes = iter_log(data)
+    return header, list(envelopes)
+
+
+def iter_log(data: bytes) -> tuple[LogHeader, Iterator[Envelope]]:
+    """The header at once, then the envelopes as they are decoded (for progress on big logs)."""
+    records = _records(data)
+    first = next(records, None)
+    if first is None:
+        raise LogFormatError("empty file: not a Métrokawa log")
+    try:
+        header = _header_decoder.decode(first)
+    except msgspec.DecodeError as error:
+        raise LogFormatError(f"not a Métrokawa log header: {error}") from error
+    if header.format != FORMAT or header.format_version > FORMAT_VERSION:
+        raise LogFormatError(f"unsupported format {header.format} v{header.format_version}")
+    return header, (decode_envelope(record) for record in records)
+
+
+def _records(data: bytes) -> Iterator[memoryview]:
+    """Each top-level msgpack object's bytes. msgpack finds the boundaries, msgspec decodes."""
+    unpacker = msgpack.Unpacker(max_buffer_size=max(len(data), 1))
+    unpacker.feed(data)
+    view = memoryview(data)
+    start = 0
+    while start < len(data):
+        try:
+            unpacker.skip()
+        except (msgpack.OutOfData, ValueError) as error:
+            raise LogFormatError(f"truncated or corrupt record at byte {start}") from error
+        end = unpacker.tell()
+        yield view[start:end]
+        start = end
+
+
+def pseudonymise(envelopes: Iterable[Envelope]) -> Iterator[Envelope]:
+    """Replace the pseudonym of everyone who did not consent by a neutral ``Participant N``."""
+    for envelope in envelopes:
+        event = envelope.event
+        if isinstance(event, ParticipantJoined) and not event.consent:
+            number = event.participant.removeprefix("p")
+            event = msgspec.structs.replace(event, pseudonym=f"Participant·e {number}")
+            envelope = msgspec.structs.replace(envelope, event=event)
+        yield envelope

@@ -1,0 +1,113 @@
+"""Value types of a Métrokawa: territories, the agenda, participants' roles, the two scales.
+
+These are the domain's words. Every command, event and state record is built from them, and the
+UI string keys use the same names (``role.habitant``, ``grade.tres_bien``…).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+import msgspec
+
+__all__ = [
+    "GRADE_LABELS",
+    "POSITION_LABELS",
+    "Grade",
+    "HostPolicy",
+    "ParticipantRole",
+    "RoundKind",
+    "RoundSpec",
+    "StatementKind",
+    "TableSeating",
+    "Territory",
+]
+
+
+class ParticipantRole(StrEnum):
+    """Why someone is in the room: the programme mixes residents, elected officials and staff."""
+
+    HABITANT = "habitant"
+    ELU = "elu"
+    TECHNICIEN = "technicien"
+    AUTRE = "autre"
+
+
+class HostPolicy(StrEnum):
+    """Between rounds, hosts either keep their table or hand it on (chosen per session)."""
+
+    STAY = "stay"
+    ROTATE = "rotate"
+
+
+class RoundKind(StrEnum):
+    """A round is table talk, a plenary moment, or the time of a vote."""
+
+    TABLE = "table"
+    PLENARY = "plenary"
+    VOTE = "vote"
+
+
+class StatementKind(StrEnum):
+    """An énoncé names either a problem or an idea."""
+
+    PROBLEM = "problem"
+    IDEA = "idea"
+
+
+class Grade(IntEnum):
+    """Majority-judgment grades, worst (0) to best (6), as tallies are indexed."""
+
+    A_REJETER = 0
+    INSUFFISANT = 1
+    PASSABLE = 2
+    ASSEZ_BIEN = 3
+    BIEN = 4
+    TRES_BIEN = 5
+    EXCELLENT = 6
+
+
+GRADE_LABELS: dict[Grade, str] = {
+    Grade.A_REJETER: "À rejeter",
+    Grade.INSUFFISANT: "Insuffisant",
+    Grade.PASSABLE: "Passable",
+    Grade.ASSEZ_BIEN: "Assez bien",
+    Grade.BIEN: "Bien",
+    Grade.TRES_BIEN: "Très bien",
+    Grade.EXCELLENT: "Excellent",
+}
+
+# A position is an int in -2..+2; ``None`` means the participant passed.
+POSITION_LABELS: dict[int | None, str] = {
+    -2: "Tout à fait contre",
+    -1: "Plutôt contre",
+    0: "Ni pour ni contre",
+    1: "Plutôt pour",
+    2: "Tout à fait pour",
+    None: "Je passe",
+}
+
+
+class Territory(msgspec.Struct, frozen=True, kw_only=True):
+    """One of the session's territories; ``qpv`` marks a quartier prioritaire."""
+
+    id: str
+    name: str
+    commune: str
+    qpv: bool
+
+
+class RoundSpec(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of the agenda: what kind of round, its prompt, how long it lasts."""
+
+    kind: RoundKind
+    prompt: str
+    duration_ms: int
+
+
+class TableSeating(msgspec.Struct, frozen=True, kw_only=True):
+    """Who sits at one table for the coming round, and who hosts it (``None`` if nobody can)."""
+
+    table: int
+    host: str | None
+    members: tuple[str, ...]

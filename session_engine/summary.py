@@ -1,0 +1,49 @@
+"""A plain summary of a state: what ``metrokawa replay`` prints and tests compare."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from .state import SessionState
+
+__all__ = ["summarize"]
+
+
+def summarize(state: SessionState) -> dict[str, Any]:
+    """Counts a person can check against the room: who came, where they sat, what they said."""
+    return {
+        "title": state.title,
+        "closed": state.closed,
+        "participants": len(state.participants),
+        "participants_per_territory": _per_territory(state),
+        "tables": {
+            str(t.table): {"host": t.host, "members": len(t.members)}
+            for t in sorted(state.tables.values(), key=lambda t: t.table)
+        },
+        "rounds": [
+            {"number": r.number, "kind": r.spec.kind.value, "status": r.status.value}
+            for r in state.rounds
+        ],
+        "statements": dict(
+            sorted(Counter(s.status.value for s in state.statements.values()).items())
+        ),
+        "annotations": len(state.annotations),
+        "positions": len(state.positions),
+        "syntheses": len(state.syntheses),
+        "proposals": len(state.proposals),
+        "votes": {
+            vote.id: {
+                "open": vote.open,
+                "proposals": len(vote.proposals),
+                "ballots": sum(len(grades) for grades in vote.ballots.values()),
+                "voters": len(vote.ballots),
+            }
+            for vote in state.votes.values()
+        },
+    }
+
+
+def _per_territory(state: SessionState) -> dict[str, int]:
+    counts = Counter(p.territory for p in state.participants.values())
+    return {t.name: counts.get(t.id, 0) for t in state.territories.values()}
