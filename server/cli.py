@@ -1,5 +1,424 @@
-"""Command line (placeholder, replaced below)."""
+"""``metrokawa``: the command line of Métrokawa, in French.
+
+    metrokawa simulate --offline [--participants 120] [--territories 6] [--rounds 4]
+                       [--seed 2026] [-o FICHIER.mkawa]
+    metrokawa replay FICHIER.mkawa [--until SEQ] [--json]
+    metrokawa serve [--host 127.0.0.1] [--port 8000] [--db metrokawa.sqlite]
+
+``simulate --offline`` writes the replay of a whole synthetic session (``server.simulate``);
+``replay`` folds a ``.mkawa`` file through the engine and prints what the room did, as text or
+as the JSON of ``session_engine.summarize``; ``serve`` announces the live server to come.
+``main(argv)`` returns the exit code: 0 when all went well, 2 for anything the user can fix
+(bad arguments, an unreadable log, a command not available yet), always with a French sentence
+on stderr and never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import re
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timezone
+from importlib import metadata
+from itertools import takewhile
+from pathlib import Path
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from session_engine import LogFormatError, LogHeader, SessionState, iter_log, replay, summarize
+
+from .population import MAX_ROUNDS, TERRITORIES
+from .simulate import MAX_PARTICIPANTS, SimulationError, run_offline
+
+__all__ = ["main"]
+
+USAGE_ERROR = 2
+DEFAULT_DB = "metrokawa.sqlite"
 
 
-def main() -> None:
-    raise SystemExit("metrokawa: en construction")
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the process exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version, or a usage error already explained
+        return stop.code if isinstance(stop.code, int) else USAGE_ERROR
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return USAGE_ERROR
+    run: Callable[[argparse.Namespace], int] = args.run
+    return run(args)
+
+
+# --- simulate -----------------------------------------------------------------------------------
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    if not args.offline:
+        return _refuse(
+            "La simulation par le réseau (--url) arrivera avec le serveur temps réel. "
+            "En attendant, ajoutez --offline pour simuler la session en mémoire et écrire "
+            "son journal."
+        )
+    output = Path(args.output or f"metrokawa-{args.seed}.mkawa")
+    try:
+        run = run_offline(args.participants, args.territories, args.rounds, args.seed)
+    except (ValueError, SimulationError) as error:
+        return _refuse(str(error))
+    try:
+        output.write_bytes(run.data)
+    except OSError as error:
+        return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
+    s = run.stats
+    print(
+        f"Simulation hors ligne (graine {args.seed}) : {_n(s.events)} événements, "
+        f"{_n(s.participants)} participant·e·s, {s.territories} territoires, {s.rounds} manches, "
+        f"{_n(s.statements)} énoncés, {_n(s.positions)} positions, {_n(s.ballots)} bulletins ; "
+        f"{_kb(s.size_bytes)} Ko écrits dans {output}"
+    )
+    return 0
+
+
+# --- replay -------------------------------------------------------------------------------------
+
+
+def _replay(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return _refuse(f"Impossible de lire « {path} » : {_os_reason(error)}.")
+    try:
+        header, envelopes = iter_log(data)
+        read = list(takewhile(lambda e: args.until is None or e.seq <= args.until, envelopes))
+        state = replay(read)
+    except LogFormatError as error:
+        return _refuse(f"« {path} » n'est pas un journal Métrokawa lisible ({error}).")
+    except (KeyError, IndexError, AttributeError, TypeError, ValueError) as error:
+        return _refuse(f"« {path} » est un journal incohérent : il ne se rejoue pas ({error!r}).")
+    summary = summarize(state)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(_as_text(header, len(read), state, summary))
+    return 0
+
+
+_ROUND_KINDS = {"table": "tables", "plenary": "plénière", "vote": "vote"}
+_ROUND_STATUS = {
+    "pending": "à venir",
+    "running": "en cours",
+    "paused": "en pause",
+    "ended": "terminée",
+}
+_STATEMENT_STATUS = {
+    "proposed": "en attente",
+    "published": "publiés",
+    "hidden": "masqués",
+    "merged": "fusionnés",
+}
+
+
+def _as_text(header: LogHeader, events: int, state: SessionState, summary: dict[str, Any]) -> str:
+    """The summary as a person reads it; pseudonyms and prompts come from the state."""
+    lines = [
+        summary["title"] or "(session sans titre)",
+        f"Journal « {header.session} » créé le {_date(header.created_at)}, "
+        f"{_n(events)} événements rejoués. "
+        + ("Session close." if summary["closed"] else "Session ouverte."),
+        "",
+        f"Participant·e·s : {_n(summary['participants'])}",
+        *(f"  {name} : {count}" for name, count in summary["participants_per_territory"].items()),
+        "",
+        f"Tables : {len(summary['tables'])}",
+        *(_table_line(state, number, t) for number, t in summary["tables"].items()),
+        "",
+        "Manches :",
+        *(_round_line(state, r) for r in summary["rounds"]),
+        "",
+        "Énoncés : " + _statement_counts(summary["statements"]),
+        f"Positions : {_n(summary['positions'])}",
+        f"Annotations : {_n(summary['annotations'])}",
+        f"Synthèses : {_n(summary['syntheses'])}",
+        f"Propositions : {_n(summary['proposals'])}",
+        "Votes : " + ("aucun" if not summary["votes"] else ""),
+        *(_vote_line(vote_id, v) for vote_id, v in summary["votes"].items()),
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _table_line(state: SessionState, number: str, table: dict[str, Any]) -> str:
+    host = table["host"]
+    person = state.participants.get(host) if host else None
+    who = f"{person.pseudonym} ({host})" if person else "aucun·e"
+    return f"  table {number} : {table['members']} personnes, hôte {who}"
+
+
+def _round_line(state: SessionState, r: dict[str, Any]) -> str:
+    prompt = state.rounds[r["number"] - 1].spec.prompt
+    kind = _ROUND_KINDS.get(r["kind"], r["kind"])
+    status = _ROUND_STATUS.get(r["status"], r["status"])
+    return f"  {r['number']}. [{kind}] {prompt} : {status}"
+
+
+def _statement_counts(counts: dict[str, int]) -> str:
+    if not counts:
+        return "aucun"
+    total = sum(counts.values())
+    parts = (f"{_STATEMENT_STATUS.get(k, k)} : {_n(n)}" for k, n in counts.items())
+    return f"{_n(total)} ({', '.join(parts)})"
+
+
+def _vote_line(vote_id: str, vote: dict[str, Any]) -> str:
+    status = "ouvert" if vote["open"] else "fermé"
+    return (
+        f"  {vote_id} : {status}, {vote['proposals']} propositions, "
+        f"{_n(vote['voters'])} votant·e·s, {_n(vote['ballots'])} mentions"
+    )
+
+
+def _date(ms: int) -> str:
+    try:
+        zone: timezone | ZoneInfo = ZoneInfo("Europe/Paris")
+        suffix = "heure de Paris"
+    except ZoneInfoNotFoundError:
+        zone, suffix = UTC, "UTC"
+    moment = datetime.fromtimestamp(ms / 1000, tz=zone)
+    return f"{moment:%d/%m/%Y à %H:%M} ({suffix})"
+
+
+# --- serve --------------------------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace) -> int:
+    return _refuse(
+        f"Le serveur temps réel arrive avec la prochaine étape. Il servira sur "
+        f"http://{args.host}:{args.port}/ la console d'animation (son lien, avec le jeton de "
+        f"l'animateur·rice, est donné une seule fois à la création de la session), le code court "
+        f"et le QR code avec lesquels les participant·e·s rejoignent la session depuis une "
+        f"tablette ou un téléphone, la vue projecteur et le lecteur de replays ; les événements "
+        f"seront enregistrés dans la base SQLite « {args.db} ». En attendant, utilisez "
+        f"« metrokawa simulate --offline » pour produire une session complète et "
+        f"« metrokawa replay » pour la relire."
+    )
+
+
+# --- the parser, in French ----------------------------------------------------------------------
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Any,
+        groups: Any,
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, "Utilisation : " if prefix is None else prefix)
+
+
+# argparse's own messages, put into French (the part it fills in is kept as is).
+_ARGPARSE_FRENCH: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+    (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
+    (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)", r"\1 : choix \2 inconnu (\3)"),
+    (r"argument (.*?): invalid (\w+) value: (.*)", r"\1 : valeur invalide \3"),
+    (r"argument (.*?): expected one argument", r"\1 : une valeur est attendue"),
+    (r"argument (.*?): (.*)", r"\1 : \2"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        for pattern, french in _ARGPARSE_FRENCH:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, french, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(USAGE_ERROR, f"{self.prog} : erreur : {message}\n")
+
+
+def _count(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an integer between ``low`` and ``high``, or a French complaint."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier") from None
+        if value < low or (high is not None and value > high):
+            bound = f"au moins {low}" if high is None else f"entre {low} et {high}"
+            raise argparse.ArgumentTypeError(f"{value} : la valeur doit être {bound}")
+        return value
+
+    return parse
+
+
+def _new_parser(prog: str, description: str, **kwargs: Any) -> _Parser:
+    parser = _Parser(
+        prog=prog,
+        description=description,
+        formatter_class=_Formatter,
+        add_help=False,
+        **kwargs,
+    )
+    parser.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    return parser
+
+
+def _parser() -> _Parser:
+    parser = _new_parser(
+        "metrokawa",
+        "Métrokawa : serveur de délibération en temps réel pour les cafés-débats du Grand Paris.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"metrokawa {_version()}",
+        help="afficher la version et quitter",
+    )
+    commands = parser.add_subparsers(title="commandes", dest="command", metavar="COMMANDE")
+    _add_simulate(commands)
+    _add_replay(commands)
+    _add_serve(commands)
+    return parser
+
+
+def _subparser(commands: Any, name: str, summary: str, description: str) -> _Parser:
+    sub: _Parser = commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        formatter_class=_Formatter,
+        add_help=False,
+    )
+    sub.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    return sub
+
+
+def _add_simulate(commands: Any) -> None:
+    sub = _subparser(
+        commands,
+        "simulate",
+        "simuler une session complète et écrire son journal (.mkawa)",
+        "Simule un Métrokawa entier (arrivées, tables, manches, énoncés, positions, vote) sur "
+        "une horloge fictive. La même graine donne toujours le même fichier, octet pour octet.",
+    )
+    sub.add_argument(
+        "--offline", action="store_true", help="simuler en mémoire, sans serveur (seul mode actuel)"
+    )
+    sub.add_argument("--url", help="adresse d'un serveur Métrokawa (bientôt)")
+    sub.add_argument(
+        "--participants",
+        type=_count(2, MAX_PARTICIPANTS),
+        default=120,
+        metavar="N",
+        help="nombre de participant·e·s (120 par défaut)",
+    )
+    sub.add_argument(
+        "--territories",
+        type=_count(1, len(TERRITORIES)),
+        default=6,
+        metavar="N",
+        help="nombre de territoires, de 1 à 6 (6 par défaut, dont 4 QPV)",
+    )
+    sub.add_argument(
+        "--rounds",
+        type=_count(2, MAX_ROUNDS),
+        default=4,
+        metavar="N",
+        help="nombre de manches, la dernière étant le vote (4 par défaut)",
+    )
+    sub.add_argument(
+        "--seed",
+        type=_count(0),
+        default=2026,
+        metavar="GRAINE",
+        help="graine du hasard (2026 par défaut)",
+    )
+    sub.add_argument(
+        "-o",
+        "--output",
+        metavar="FICHIER",
+        help="fichier à écrire (metrokawa-GRAINE.mkawa par défaut)",
+    )
+    sub.set_defaults(run=_simulate)
+
+
+def _add_replay(commands: Any) -> None:
+    sub = _subparser(
+        commands,
+        "replay",
+        "rejouer un journal .mkawa et afficher l'état de la session",
+        "Rejoue un journal .mkawa événement par événement et affiche ce que la salle a fait : "
+        "participant·e·s par territoire, tables, manches, énoncés, positions, synthèses, votes.",
+    )
+    sub.add_argument_group("arguments").add_argument(
+        "file", metavar="FICHIER", help="le journal à rejouer"
+    )
+    sub.add_argument(
+        "--until", type=_count(0), metavar="SEQ", help="s'arrêter après l'événement numéro SEQ"
+    )
+    sub.add_argument("--json", action="store_true", help="afficher le résumé en JSON")
+    sub.set_defaults(run=_replay)
+
+
+def _add_serve(commands: Any) -> None:
+    sub = _subparser(
+        commands,
+        "serve",
+        "lancer le serveur temps réel (prochaine étape)",
+        "Lancera le serveur temps réel : console d'animation, code pour rejoindre, vue projecteur.",
+    )
+    sub.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1)")
+    sub.add_argument("--port", type=_count(1, 65535), default=8000, help="port d'écoute (8000)")
+    sub.add_argument(
+        "--db",
+        default=DEFAULT_DB,
+        help=f"base d'événements : fichier SQLite ou URL postgresql:// ({DEFAULT_DB})",
+    )
+    sub.set_defaults(run=_serve)
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def _refuse(sentence: str) -> int:
+    print(f"metrokawa : {sentence}", file=sys.stderr)
+    return USAGE_ERROR
+
+
+_OS_REASONS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "permission refusée",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENOSPC: "plus de place sur le disque",
+}
+
+
+def _os_reason(error: OSError) -> str:
+    return _OS_REASONS.get(error.errno or 0, error.strerror or str(error))
+
+
+def _n(number: int) -> str:
+    """A count the French way: 4 267 (narrow no-break space between thousands)."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def _kb(size: int) -> str:
+    return _n(max(1, round(size / 1024)))
+
+
+def _version() -> str:
+    try:
+        return metadata.version("metrokawa")
+    except metadata.PackageNotFoundError:
+        return "inconnue"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

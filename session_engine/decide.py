@@ -82,7 +82,7 @@ from .events import (
     VoteClosed,
     VoteOpened,
 )
-from .model import Grade, ParticipantRole, Territory
+from .model import Grade, ParticipantRole, Territory, is_reserved_pseudonym
 from .state import Round, RoundStatus, SessionState, Statement, StatementStatus, Vote
 
 __all__ = ["LIMITS", "PERMISSIONS", "PHASES", "Context", "Role", "decide"]
@@ -256,8 +256,8 @@ def _create_session(state: SessionState, cmd: CreateSession, ctx: Context) -> li
 def _join_session(state: SessionState, cmd: JoinSession, ctx: Context) -> list[Event]:
     pseudonym = _text(cmd.pseudonym, "pseudonym")
     _require(cmd.territory in state.territories, "unknown_territory")
-    taken = {p.pseudonym.casefold() for p in state.participants.values()}
-    _require(pseudonym.casefold() not in taken, "pseudonym_taken")
+    _require(pseudonym.casefold() not in state.pseudonyms, "pseudonym_taken")
+    _require(not is_reserved_pseudonym(pseudonym), "pseudonym_taken")
     joined = ParticipantJoined(
         participant=f"p{len(state.participants) + 1}",
         pseudonym=pseudonym,

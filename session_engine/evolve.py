@@ -78,6 +78,7 @@ def _participant_joined(state: SessionState, e: ParticipantJoined) -> None:
         stays_seated=e.stays_seated,
         consent=e.consent,
     )
+    state.pseudonyms[e.pseudonym.casefold()] = e.participant
 
 
 def _tables_planned(state: SessionState, e: TablesSeated | TablesRotated) -> None:

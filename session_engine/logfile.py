@@ -16,6 +16,7 @@ import msgspec
 
 from .codec import Envelope, LogFormatError, decode_envelope, encode_envelope, schema_versions
 from .events import ParticipantJoined
+from .model import anonymous_pseudonym
 
 __all__ = [
     "FORMAT",
@@ -40,9 +41,6 @@ class LogHeader(msgspec.Struct, frozen=True, kw_only=True):
     schemas: dict[str, int] = msgspec.field(default_factory=schema_versions)
 
 
-_header_decoder: Final = msgspec.msgpack.Decoder(LogHeader)
-
-
 def write_log(header: LogHeader, envelopes: Iterable[Envelope]) -> bytes:
     parts = [msgspec.msgpack.encode(header)]
     parts.extend(encode_envelope(envelope) for envelope in envelopes)
@@ -61,8 +59,12 @@ def iter_log(data: bytes) -> tuple[LogHeader, Iterator[Envelope]]:
     if first is None:
         raise LogFormatError("empty file: not a Métrokawa log")
     try:
-        header = _header_decoder.decode(first)
-    except msgspec.DecodeError as error:
+        fields = msgspec.msgpack.decode(first)
+        # The writer's defaults must not stand in for a missing name: the file says what it is.
+        if not isinstance(fields, dict) or "format" not in fields or "format_version" not in fields:
+            raise LogFormatError("not a Métrokawa log header: it does not name its format")
+        header = msgspec.convert(fields, LogHeader)
+    except (msgspec.DecodeError, msgspec.ValidationError) as error:
         raise LogFormatError(f"not a Métrokawa log header: {error}") from error
     if header.format != FORMAT or header.format_version > FORMAT_VERSION:
         raise LogFormatError(f"unsupported format {header.format} v{header.format_version}")
@@ -90,7 +92,6 @@ def pseudonymise(envelopes: Iterable[Envelope]) -> Iterator[Envelope]:
     for envelope in envelopes:
         event = envelope.event
         if isinstance(event, ParticipantJoined) and not event.consent:
-            number = event.participant.removeprefix("p")
-            event = msgspec.structs.replace(event, pseudonym=f"Participant·e {number}")
+            event = msgspec.structs.replace(event, pseudonym=anonymous_pseudonym(event.participant))
             envelope = msgspec.structs.replace(envelope, event=event)
         yield envelope

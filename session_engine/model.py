@@ -21,6 +21,8 @@ __all__ = [
     "StatementKind",
     "TableSeating",
     "Territory",
+    "anonymous_pseudonym",
+    "is_reserved_pseudonym",
 ]
 
 
@@ -86,6 +88,17 @@ POSITION_LABELS: dict[int | None, str] = {
     2: "Tout à fait pour",
     None: "Je passe",
 }
+
+
+def anonymous_pseudonym(participant: str) -> str:
+    """The name an exported log gives someone who did not consent to show their pseudonym."""
+    return f"Participant·e {participant.removeprefix('p')}"
+
+
+def is_reserved_pseudonym(pseudonym: str) -> bool:
+    """Names of the ``anonymous_pseudonym`` form are kept for exports: no two people share one."""
+    head, _, number = pseudonym.casefold().partition(" ")
+    return head in ("participant·e", "participante", "participant") and number.isdigit()
 
 
 class Territory(msgspec.Struct, frozen=True, kw_only=True):

@@ -128,6 +128,7 @@ class SessionState(msgspec.Struct, kw_only=True):
     rounds: list[Round] = msgspec.field(default_factory=list)
     current_round: int = 0  # number of the round started last; 0 before the first
     participants: dict[str, Participant] = msgspec.field(default_factory=dict)
+    pseudonyms: dict[str, str] = msgspec.field(default_factory=dict)  # casefolded -> participant
     tables: dict[int, TableSeating] = msgspec.field(default_factory=dict)  # the plan in force
     pair_counts: dict[tuple[str, str], int] = msgspec.field(default_factory=dict)
     statements: dict[str, Statement] = msgspec.field(default_factory=dict)

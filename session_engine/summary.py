@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .state import SessionState
+from .state import SessionState, StatementStatus
 
 __all__ = ["summarize"]
 
@@ -29,7 +29,7 @@ def summarize(state: SessionState) -> dict[str, Any]:
             sorted(Counter(s.status.value for s in state.statements.values()).items())
         ),
         "annotations": len(state.annotations),
-        "positions": len(state.positions),
+        "positions": _counted_positions(state),
         "syntheses": len(state.syntheses),
         "proposals": len(state.proposals),
         "votes": {
@@ -47,3 +47,9 @@ def summarize(state: SessionState) -> dict[str, Any]:
 def _per_territory(state: SessionState) -> dict[str, int]:
     counts = Counter(p.territory for p in state.participants.values())
     return {t.name: counts.get(t.id, 0) for t in state.territories.values()}
+
+
+def _counted_positions(state: SessionState) -> int:
+    """Positions that count: on statements still published (not hidden, not merged away)."""
+    published = {s.id for s in state.statements.values() if s.status is StatementStatus.PUBLISHED}
+    return sum(1 for (_, statement) in state.positions if statement in published)

@@ -1,0 +1,247 @@
+"""Every rejection code of ``errors.MESSAGES`` is reachable, and each has both its sentences.
+
+``REACHED_BY`` gives one scenario per code, the smallest that produces it; the topical modules
+test each code in context (the comment before each entry names one such test). The first test
+checks that the table covers ``MESSAGES`` exactly: a new code needs a scenario here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from session_engine.commands import (
+    Annotate,
+    CastBallot,
+    CloseSession,
+    CloseVote,
+    Command,
+    CreateSession,
+    EndRound,
+    ExtendRound,
+    HideStatement,
+    JoinSession,
+    NewTerritory,
+    OpenVote,
+    PromoteProposal,
+    ProposeStatement,
+    PublishStatement,
+    RotateTables,
+    SeatTables,
+    StartRound,
+    TakePosition,
+)
+from session_engine.errors import MESSAGES, CommandRejected, Rejected
+from session_engine.events import (
+    Event,
+    RoundPaused,
+    SessionClosed,
+    StatementHidden,
+    StatementsMerged,
+)
+from session_engine.model import Grade, ParticipantRole
+
+from .harness import (
+    FACILITATOR,
+    GUEST,
+    SYSTEM,
+    Sender,
+    a_proposal,
+    a_running_round,
+    a_seated_session,
+    a_session,
+    a_statement,
+    agenda,
+    ballot,
+    given,
+    joined,
+    participant,
+    round_ended,
+    vote_closed,
+    vote_opened,
+    with_participants,
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    givens: list[Event]
+    command: Command
+    sender: Sender
+
+
+def join(pseudonym: str = "Awa", territory: str = "t1") -> JoinSession:
+    return JoinSession(pseudonym=pseudonym, territory=territory, role=ParticipantRole.HABITANT)
+
+
+P2 = participant("p2")
+WITH_VOTE = [*a_running_round(), *a_proposal(), *vote_opened("v1", "pr1")]
+
+REACHED_BY: dict[str, Case] = {
+    # test_roles: test_a_command_is_accepted_only_from_who_may_send_it
+    "not_allowed": Case(a_running_round(), PublishStatement(statement="s1"), P2),
+    # test_decide_rounds: test_an_extension_outside_one_minute_to_one_hour_is_a_bad_request
+    "bad_request": Case(a_running_round(), ExtendRound(minutes=0), FACILITATOR),
+    # test_decide_statements: test_a_statement_is_one_sentence_of_at_most_280_characters
+    "text_too_long": Case(a_running_round(), ProposeStatement(text="x" * 281), P2),
+    # test_decide_setup: test_joining_a_session_that_does_not_exist_is_refused
+    "unknown_session": Case([], join(), GUEST),
+    # test_decide_setup: test_a_session_is_created_only_once
+    "already_created": Case(
+        a_session(),
+        CreateSession(
+            title="Encore",
+            territories=(NewTerritory(name="Pleyel", commune="Saint-Denis", qpv=False),),
+            agenda=agenda(1),
+        ),
+        FACILITATOR,
+    ),
+    # test_decide_votes: test_nothing_happens_in_a_closed_session
+    "session_closed": Case([*a_seated_session(), SessionClosed()], StartRound(), FACILITATOR),
+    # test_decide_votes: test_a_session_is_closed_once, test_a_vote_is_closed_once
+    "already_closed": Case([*a_seated_session(), SessionClosed()], CloseSession(), FACILITATOR),
+    # test_decide_setup: test_joining_an_unknown_territory_is_refused
+    "unknown_territory": Case(a_session(), join(territory="t42"), GUEST),
+    # test_decide_setup: test_pseudonym_is_unique_whatever_the_case_and_blanks
+    "pseudonym_taken": Case([*a_session(), joined("p1", pseudonym="Awa")], join(" AWA"), GUEST),
+    # test_decide_setup: test_seating_needs_two_participants
+    "too_few_participants": Case([*a_session(), *with_participants(1)], SeatTables(), FACILITATOR),
+    # test_decide_setup: test_tables_are_seated_only_once
+    "already_seated": Case(a_seated_session(), SeatTables(), FACILITATOR),
+    # test_decide_setup: test_rotation_needs_seated_tables
+    "not_seated": Case([*a_session(), *with_participants(4)], RotateTables(), FACILITATOR),
+    # test_decide_rounds: test_a_round_does_not_start_while_another_runs
+    "round_running": Case(a_running_round(), StartRound(), FACILITATOR),
+    # test_decide_statements: test_statements_wait_while_the_round_is_paused
+    "round_paused": Case(
+        [*a_running_round(), RoundPaused(round=1, remaining_ms=1)], ProposeStatement(text="x"), P2
+    ),
+    # test_decide_statements: test_statements_stop_when_the_round_ends
+    "round_closed": Case(
+        [*a_running_round(), *round_ended(1)], TakePosition(statement="s1", value=0), P2
+    ),
+    # test_decide_rounds: test_no_round_starts_once_the_agenda_is_done
+    "agenda_done": Case([*a_running_round(rounds=1), *round_ended(1)], StartRound(), FACILITATOR),
+    # test_decide_rounds: test_the_clock_does_not_end_a_round_before_its_deadline
+    "not_due": Case(a_running_round(), EndRound(), SYSTEM),
+    # test_decide_statements: test_position_on_unknown_statement_is_rejected
+    "unknown_statement": Case(a_running_round(), HideStatement(statement="s404"), FACILITATOR),
+    # test_decide_statements: test_position_on_unpublished_statement_is_rejected
+    "not_published": Case(
+        [*a_running_round(), *a_statement(published=False)],
+        TakePosition(statement="s1", value=2),
+        P2,
+    ),
+    # test_decide_statements: test_publishing_twice_is_refused
+    "already_published": Case(
+        [*a_running_round(), *a_statement()], PublishStatement(statement="s1"), FACILITATOR
+    ),
+    # test_decide_statements: test_hiding_twice_is_refused
+    "already_hidden": Case(
+        [*a_running_round(), *a_statement(), StatementHidden(statement="s1")],
+        HideStatement(statement="s1"),
+        FACILITATOR,
+    ),
+    # test_decide_statements: test_a_merged_statement_is_out_of_moderation_and_positions
+    "already_merged": Case(
+        [
+            *a_running_round(),
+            *a_statement("s1"),
+            *a_statement("s2"),
+            StatementsMerged(statement="s2", into="s1"),
+        ],
+        Annotate(text="Et celui-ci ?", statement="s2"),
+        P2,
+    ),
+    # test_decide_statements: test_annotating_an_unknown_table_is_refused
+    "unknown_table": Case(a_running_round(), Annotate(text="Ici", table=3), P2),
+    # test_decide_votes: test_a_statement_is_promoted_once
+    "already_promoted": Case(
+        [*a_running_round(), *a_proposal()], PromoteProposal(statement="s1"), FACILITATOR
+    ),
+    # test_decide_votes: test_a_vote_on_an_unknown_proposal_is_refused
+    "unknown_proposal": Case(
+        [*a_running_round(), *a_proposal()], OpenVote(proposals=("pr2",)), FACILITATOR
+    ),
+    # test_decide_votes: test_one_vote_at_a_time
+    "vote_open": Case(WITH_VOTE, OpenVote(proposals=("pr1",)), FACILITATOR),
+    # test_decide_votes: test_closing_an_unknown_vote_is_refused
+    "unknown_vote": Case(WITH_VOTE, CloseVote(vote="v2"), FACILITATOR),
+    # test_decide_votes: test_a_ballot_after_the_vote_closed_is_refused
+    "vote_closed": Case(
+        [*WITH_VOTE, *vote_closed("v1")], CastBallot(vote="v1", grades={"pr1": Grade.BIEN}), P2
+    ),
+    # test_decide_votes: test_a_proposal_is_graded_once_per_participant
+    "already_voted": Case(
+        [*WITH_VOTE, *ballot("v1", "p2", pr1=Grade.BIEN)],
+        CastBallot(vote="v1", grades={"pr1": Grade.PASSABLE}),
+        P2,
+    ),
+}
+
+
+def test_every_code_has_a_scenario_and_every_scenario_a_code() -> None:
+    assert set(REACHED_BY) == set(MESSAGES)
+
+
+@pytest.mark.parametrize("code", list(REACHED_BY))
+def test_the_code_is_reached(code: str) -> None:
+    case = REACHED_BY[code]
+    given(case.givens).when(case.command, as_=case.sender).then_rejected(code)
+
+
+@pytest.mark.parametrize("code", list(MESSAGES))
+def test_every_code_has_a_french_and_an_english_sentence(code: str) -> None:
+    french, english = MESSAGES[code]
+    rejected = Rejected.of(code)
+    assert (rejected.code, rejected.message, rejected.message_en) == (code, french, english)
+    assert french.strip() == french
+    assert english.strip() == english
+    assert french != english
+    assert code.isidentifier()
+    assert code.islower()
+
+
+def test_a_code_without_a_sentence_is_our_bug() -> None:
+    with pytest.raises(KeyError, match="no message for rejection code 'oops'"):
+        CommandRejected("oops")
+    assert CommandRejected("not_due").code == "not_due"
+
+
+# --- the order of the checks (decide's header): the first failing one gives the code ------------
+
+
+@pytest.mark.parametrize(
+    ("case", "code"),
+    [
+        pytest.param(
+            Case([*a_seated_session(), SessionClosed()], CloseSession(), GUEST),
+            "not_allowed",
+            id="sender before session",
+        ),
+        pytest.param(Case([], StartRound(), FACILITATOR), "unknown_session", id="session exists"),
+        pytest.param(
+            Case([*a_running_round(), SessionClosed()], StartRound(), FACILITATOR),
+            "session_closed",
+            id="session before phase",
+        ),
+        pytest.param(
+            Case([*a_running_round(), *round_ended(1)], ExtendRound(minutes=0), FACILITATOR),
+            "round_closed",
+            id="phase before fields",
+        ),
+        pytest.param(
+            Case([*a_seated_session()], ProposeStatement(text=""), P2),
+            "round_closed",
+            id="phase before text",
+        ),
+        pytest.param(
+            Case(a_running_round(), TakePosition(statement="s9", value=5), P2),
+            "bad_request",
+            id="value before target",
+        ),
+    ],
+)
+def test_the_first_failing_check_gives_the_code(case: Case, code: str) -> None:
+    given(case.givens).when(case.command, as_=case.sender).then_rejected(code)
