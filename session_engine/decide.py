@@ -18,7 +18,7 @@ Phase table (``None`` is "no round started yet")::
     PauseRound                              running
     ResumeRound                             paused
     ExtendRound, EndRound                   running, paused
-    ProposeStatement, Annotate, TakePosition  running
+    ProposeStatement, Annotate, TakePosition  running, and before its deadline
     SubmitSynthesis                         running, paused, ended
     everything else                         any phase
 """
@@ -148,6 +148,10 @@ PHASES: Final[dict[type[Any], frozenset[RoundStatus | None]]] = {
     SubmitSynthesis: frozenset({_RUN, _PAUSE, _END}),
 }
 
+# What participants write during a round stops at the deadline, whether or not the clock's
+# EndRound has been applied yet: the round "allows it" only until then.
+_WRITING: Final[frozenset[type[Any]]] = frozenset({ProposeStatement, Annotate, TakePosition})
+
 # Longest accepted texts, in characters. A statement is one sentence.
 LIMITS: Final[dict[str, int]] = {
     "title": 200,
@@ -172,7 +176,7 @@ def decide(state: SessionState, command: Command, ctx: Context) -> list[Event] |
     try:
         _check_sender(state, command, ctx)
         _check_session(state, command)
-        _check_phase(state, command)
+        _check_phase(state, command, ctx.now)
         return _HANDLERS[type(command)](state, command, ctx)
     except CommandRejected as rejection:
         return Rejected.of(rejection.code)
@@ -201,17 +205,23 @@ def _check_session(state: SessionState, command: Command) -> None:
         )
 
 
-def _check_phase(state: SessionState, command: Command) -> None:
+def _check_phase(state: SessionState, command: Command, now: int) -> None:
     allowed = PHASES.get(type(command))
     current = state.round
     status = current.status if current else None
     if allowed is None or status in allowed:
+        if current is not None and type(command) in _WRITING and _past_deadline(current, now):
+            raise CommandRejected("round_closed")  # time is up, even before the clock's EndRound
         return
     if status is RoundStatus.RUNNING:
         raise CommandRejected("round_running")
     if status is RoundStatus.PAUSED:
         raise CommandRejected("round_paused")
     raise CommandRejected("round_closed")
+
+
+def _past_deadline(current: Round, now: int) -> bool:
+    return current.deadline is not None and now >= current.deadline
 
 
 def _require(condition: bool, code: str) -> None:
@@ -365,7 +375,7 @@ def _resume_round(state: SessionState, cmd: ResumeRound, ctx: Context) -> list[E
 
 
 def _extend_round(state: SessionState, cmd: ExtendRound, ctx: Context) -> list[Event]:
-    _require(1 <= cmd.minutes <= _MAX_EXTENSION_MINUTES, "bad_request")
+    _require(type(cmd.minutes) is int and 1 <= cmd.minutes <= _MAX_EXTENSION_MINUTES, "bad_request")
     current = _started(state)
     by = cmd.minutes * _MINUTE
     deadline = None if current.deadline is None else current.deadline + by
@@ -379,8 +389,9 @@ def _end_round(state: SessionState, cmd: EndRound, ctx: Context) -> list[Event]:
     current = _started(state)
     if ctx.role is Role.SYSTEM:
         # The clock only ends a running round, and only once its deadline has come.
-        due = current.deadline is not None and ctx.now >= current.deadline
-        _require(current.status is RoundStatus.RUNNING and due, "not_due")
+        _require(
+            current.status is RoundStatus.RUNNING and _past_deadline(current, ctx.now), "not_due"
+        )
         return [RoundEnded(round=current.number, reason="deadline")]
     return [RoundEnded(round=current.number, reason="facilitator")]
 

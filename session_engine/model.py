@@ -97,8 +97,12 @@ def anonymous_pseudonym(participant: str) -> str:
 
 def is_reserved_pseudonym(pseudonym: str) -> bool:
     """Names of the ``anonymous_pseudonym`` form are kept for exports: no two people share one."""
-    head, _, number = pseudonym.casefold().partition(" ")
-    return head in ("participant·e", "participante", "participant") and number.isdigit()
+    words = pseudonym.casefold().split()  # any run of blanks, non-breaking spaces included
+    return (
+        len(words) == 2
+        and words[0] in ("participant·e", "participante", "participant")
+        and words[1].isdigit()
+    )
 
 
 class Territory(msgspec.Struct, frozen=True, kw_only=True):

@@ -7,7 +7,7 @@ from typing import Any
 
 from .state import SessionState, StatementStatus
 
-__all__ = ["summarize"]
+__all__ = ["presence_counts", "summarize"]
 
 
 def summarize(state: SessionState) -> dict[str, Any]:
@@ -53,3 +53,15 @@ def _counted_positions(state: SessionState) -> int:
     """Positions that count: on statements still published (not hidden, not merged away)."""
     published = {s.id for s in state.statements.values() if s.status is StatementStatus.PUBLISHED}
     return sum(1 for (_, statement) in state.positions if statement in published)
+
+
+def presence_counts(state: SessionState, connected: list[str]) -> dict[str, Any]:
+    """Who is connected now, counted per table and per territory (for the facilitator)."""
+    people = [state.participants[p] for p in connected if p in state.participants]
+    by_table = Counter(str(p.table) for p in people if p.table is not None)
+    by_territory = Counter(p.territory for p in people)
+    return {
+        "participants": [p.id for p in people],
+        "tables": dict(sorted(by_table.items())),
+        "territories": dict(sorted(by_territory.items())),
+    }

@@ -32,6 +32,7 @@ from session_engine.state import Annotation, StatementStatus, Synthesis
 from .harness import (
     FACILITATOR,
     MINUTE,
+    ROUND_MS,
     T0,
     a_running_round,
     a_seated_session,
@@ -126,6 +127,25 @@ def test_statements_stop_when_the_round_ends() -> None:
     given(a_running_round(), round_ended(1)).when(
         ProposeStatement(text=SENTENCE), as_=participant("p2")
     ).then_rejected("round_closed")
+
+
+def test_time_is_up_at_the_deadline_even_before_the_clock_ends_the_round() -> None:
+    """Between the deadline and the system's EndRound, nothing more is written or positioned."""
+    at_deadline = T0 + ROUND_MS
+    scenario = given(a_running_round(), a_statement("s1"))
+    scenario.when(
+        ProposeStatement(text=SENTENCE), as_=participant("p2"), now=at_deadline
+    ).then_rejected("round_closed")
+    scenario.when(
+        TakePosition(statement="s1", value=1), as_=participant("p2"), now=at_deadline
+    ).then_rejected("round_closed")
+    scenario.when(
+        Annotate(text="Note", statement="s1"), as_=participant("p2"), now=at_deadline
+    ).then_rejected("round_closed")
+    accepted = scenario.when(
+        TakePosition(statement="s1", value=1), as_=participant("p2"), now=at_deadline - 1
+    )
+    accepted.then(PositionTaken(participant="p2", statement="s1", value=1, round=1))
 
 
 def test_nothing_is_proposed_in_a_closed_session() -> None:

@@ -1,0 +1,94 @@
+"""Who sees what: the parts of the log and of the state that each audience may receive.
+
+DESIGN §6: nobody sees what is not theirs to see. Two things are private:
+
+* the **moderation queue** — a proposed statement is seen by the facilitator (and its author,
+  who wrote it); everyone else learns its text only when it is published;
+* **who wrote a statement** — statements are discussed on their merits: the public sees them
+  without their author (the facilitator sees it);
+* **ballots** — a ballot is secret: the public learns that a ballot was cast in a vote, not by
+  whom nor with which grades; only tallies (computed from the state) are ever shown.
+
+Everything else is public to the room. The facilitator's audience and a replay see everything.
+These are rules of the domain, so they live here, pure; the server only applies them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from .codec import Envelope
+from .events import BallotCast, Event, StatementProposed, StatementPublished
+from .state import SessionState, StatementStatus
+
+__all__ = ["HIDDEN_ACTOR", "public_envelope", "visible_state"]
+
+
+HIDDEN_ACTOR = "participant"  # what the public reads as the author of a redacted event
+
+
+def public_envelope(envelope: Envelope, state: SessionState) -> dict[str, Any]:
+    """The wire map the public receives for ``envelope``.
+
+    ``state`` is the state right after the event, so a publication can carry the text that the
+    public never saw while the statement waited for moderation. A ballot or a proposal names no
+    actor. No public envelope carries the command id: it is the author's and the facilitator's
+    (a client-made id could name its author, and it is the key of an idempotent retry).
+    """
+    event = envelope.event
+    data = _public_data(event, state)
+    hidden = isinstance(event, BallotCast | StatementProposed)
+    return {
+        "seq": envelope.seq,
+        "type": envelope.type,
+        "v": event.V,
+        "at": envelope.at,
+        "actor": HIDDEN_ACTOR if hidden else envelope.actor,
+        "cmd": None,
+        "data": event if data is None else data,
+    }
+
+
+def _public_data(event: Event, state: SessionState) -> dict[str, Any] | None:
+    if isinstance(event, BallotCast):
+        return {"vote": event.vote}
+    if isinstance(event, StatementProposed):
+        return {"statement": event.statement, "round": event.round}
+    if isinstance(event, StatementPublished):
+        statement = state.statements[event.statement]
+        return {
+            "statement": statement.id,
+            "text": statement.text,
+            "kind": statement.kind.value,
+            "round": statement.round,
+            "table": statement.table,
+        }
+    return None
+
+
+def visible_state(state: SessionState, *, full: bool, participant: str | None) -> dict[str, Any]:
+    """The state as plain data for one audience: everything if ``full``, else the public part
+    plus what belongs to ``participant`` (their own statements, pending or not, and ballots)."""
+    data: dict[str, Any] = msgspec.to_builtins(_keyed(state))
+    if full:
+        return data
+    data["statements"] = {
+        sid: statement
+        for sid, statement in data["statements"].items()
+        if statement["status"] != StatementStatus.PROPOSED.value
+        or statement["author"] == participant
+    }
+    for vote in data["votes"].values():
+        vote["ballots"] = {p: g for p, g in vote["ballots"].items() if p == participant}
+    return data
+
+
+def _keyed(state: SessionState) -> dict[str, Any]:
+    """The state's fields with tuple keys spelled as strings, which msgpack and JSON maps need."""
+    fields = msgspec.structs.asdict(state)
+    fields["pair_counts"] = {f"{a}|{b}": n for (a, b), n in state.pair_counts.items()}
+    fields["positions"] = {f"{p}|{s}": v for (p, s), v in state.positions.items()}
+    fields["syntheses"] = {f"{r}|{t}": s for (r, t), s in state.syntheses.items()}
+    return fields
