@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -194,16 +195,23 @@ def _date(ms: int) -> str:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    return _refuse(
-        f"Le serveur temps réel arrive avec la prochaine étape. Il servira sur "
-        f"http://{args.host}:{args.port}/ la console d'animation (son lien, avec le jeton de "
-        f"l'animateur·rice, est donné une seule fois à la création de la session), le code court "
-        f"et le QR code avec lesquels les participant·e·s rejoignent la session depuis une "
-        f"tablette ou un téléphone, la vue projecteur et le lecteur de replays ; les événements "
-        f"seront enregistrés dans la base SQLite « {args.db} ». En attendant, utilisez "
-        f"« metrokawa simulate --offline » pour produire une session complète et "
-        f"« metrokawa replay » pour la relire."
+    import uvicorn  # only the server needs it; simulate and replay start faster without
+
+    from .app import Settings, create_app
+
+    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    public_url = os.environ.get("METROKAWA_PUBLIC_URL", f"http://{shown_host}:{args.port}")
+    settings = Settings(
+        db=_db_url(args.db), announce=not args.no_new_session, public_url=public_url
     )
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
+    return 0
+
+
+def _db_url(db: str) -> str:
+    """A bare file name means a SQLite file; anything with ``://`` is an SQLAlchemy URL."""
+    return db if "://" in db else f"sqlite:///{db}"
 
 
 # --- the parser, in French ----------------------------------------------------------------------
@@ -370,8 +378,14 @@ def _add_serve(commands: Any) -> None:
     sub = _subparser(
         commands,
         "serve",
-        "lancer le serveur temps réel (prochaine étape)",
-        "Lancera le serveur temps réel : console d'animation, code pour rejoindre, vue projecteur.",
+        "lancer le serveur temps réel",
+        "Lance le serveur temps réel et crée une nouvelle session dont il affiche le lien "
+        "d'animation et le code pour rejoindre.",
+    )
+    sub.add_argument(
+        "--no-new-session",
+        action="store_true",
+        help="ne pas créer de session au démarrage (sur une plateforme d'hébergement)",
     )
     sub.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1)")
     sub.add_argument("--port", type=_count(1, 65535), default=8000, help="port d'écoute (8000)")

@@ -358,6 +358,11 @@ class _Room:
         self.act(pid, command, now)
 
 
+def demo_session_command(territories: int = 6, rounds: int = 4) -> CreateSession:
+    """The programme's usual session: its territories and agenda, ready to create live."""
+    return _create_command(population.territories(territories), population.agenda(rounds))
+
+
 def _create_command(
     places: tuple[TerritoryProfile, ...], items: tuple[AgendaItem, ...]
 ) -> CreateSession:

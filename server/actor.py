@@ -1,0 +1,392 @@
+"""The single writer of one live session (DESIGN §3): its state, its log, its subscribers.
+
+One asyncio task per live session owns everything here; nothing else mutates it. The loop takes
+a batch of queued requests and, for commands, follows these steps in this order:
+
+1. for each command: answer a repeated ``(actor, cmd id)`` from its recorded ``Outcome``;
+   otherwise ``decide`` on the working state, ``seal`` the events with the next ``seq``,
+   ``evolve`` the working state, encode each envelope once per audience;
+2. append the whole batch (events, outcomes, new participant tokens) to the store in one
+   transaction — group commit: under load many commands share one commit;
+3. only then publish the encoded events to every subscriber and answer each sender (ack/error).
+
+Nothing is published or acknowledged before its commit. If the commit fails the working state is
+thrown away and rebuilt from the store, and every sender of the batch gets ``unavailable``.
+
+A join request (a new subscriber) is served between batches, when the state is exactly the
+published one, so the snapshot or backlog it gets and its registration happen with no ``await``
+in between: no gap and no duplicate (Zulip's join-then-resume rule).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from typing import Any, Final
+
+import msgspec
+
+from session_engine import (
+    Context,
+    Envelope,
+    Rejected,
+    Role,
+    SessionState,
+    decide,
+    decode_envelope,
+    encode_envelope,
+    evolve,
+    seal,
+)
+from session_engine.commands import Command, EndRound
+from session_engine.events import ParticipantJoined
+from session_engine.state import RoundStatus
+from session_engine.summary import presence_counts
+from session_engine.visibility import public_envelope, visible_state
+
+from .auth import hash_token, new_token
+from .store import EventStore, Outcome
+
+__all__ = ["Answer", "EncodedEvent", "SessionActor", "Subscriber"]
+
+log = logging.getLogger("metrokawa.actor")
+
+MAX_BATCH: Final = 256
+
+
+class EncodedEvent:
+    """One event, encoded once per audience; the JSON forms are made on first use."""
+
+    __slots__ = ("_json", "full", "public", "published", "seq")
+
+    def __init__(self, seq: int, full: bytes, public: bytes) -> None:
+        self.seq = seq
+        self.full = full
+        self.public = public
+        self.published = 0.0  # perf_counter() when it was handed to the subscribers
+        self._json: tuple[bytes, bytes] | None = None
+
+    def msgpack(self, full: bool) -> bytes:
+        return self.full if full else self.public
+
+    def json(self, full: bool) -> bytes:
+        if self._json is None:
+            to_json = msgspec.json.encode
+            self._json = (
+                to_json(msgspec.msgpack.decode(self.full)),
+                to_json(msgspec.msgpack.decode(self.public)),
+            )
+        return self._json[0] if full else self._json[1]
+
+
+class Subscriber:
+    """One connection's bounded outbox. The actor only appends; the connection's writer drains.
+
+    When the outbox would exceed ``limit`` items the subscriber is marked overflowed and gets
+    nothing more: its connection closes with the "come back" code and the client resumes.
+    """
+
+    def __init__(self, *, full: bool, limit: int) -> None:
+        self.full = full
+        self.limit = limit
+        self.outbox: deque[EncodedEvent | dict[str, Any]] = deque()  # events, or control frames
+        self.ready = asyncio.Event()
+        self.overflowed = False
+
+    def offer(self, item: EncodedEvent | dict[str, Any]) -> None:
+        if self.overflowed:
+            return
+        if len(self.outbox) >= self.limit:
+            self.overflowed = True
+            self.outbox.clear()
+        else:
+            self.outbox.append(item)
+        self.ready.set()
+
+
+class Answer(msgspec.Struct, frozen=True, kw_only=True):
+    """What a command's sender hears back: an ack (``seq``) or an error (``code``)."""
+
+    seq: int | None = None
+    code: str | None = None
+    participant: str | None = None  # a join's new participant…
+    token: str | None = None  # …and its token, given to that sender only
+
+
+class _Submission:
+    __slots__ = ("actor", "cmd", "command", "future", "role")
+
+    def __init__(self, command: Command, role: Role, actor: str, cmd: str) -> None:
+        self.command, self.role, self.actor, self.cmd = command, role, actor, cmd
+        self.future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+
+
+class _Join:
+    __slots__ = ("after", "future", "participant", "subscriber")
+
+    def __init__(self, subscriber: Subscriber, after: int | None, participant: str | None) -> None:
+        self.subscriber, self.after, self.participant = subscriber, after, participant
+        self.future: asyncio.Future[tuple[int, dict[str, Any] | None]] = (
+            asyncio.get_running_loop().create_future()
+        )
+
+
+Clock = Callable[[], int]
+
+
+class SessionActor:
+    """Owns one session. Build it with ``load``; then ``submit`` commands, ``join`` subscribers."""
+
+    def __init__(
+        self, session_id: str, store: EventStore, clock: Clock, backlog_limit: int
+    ) -> None:
+        self.session_id = session_id
+        self.store = store
+        self.clock = clock
+        self.backlog_limit = backlog_limit  # beyond this many missed events, send a snapshot
+        self.state = SessionState()
+        self.events: list[EncodedEvent] = []  # index i holds seq i + 1
+        self.outcomes: dict[tuple[str, str], Outcome] = {}
+        self.subscribers: set[Subscriber] = set()
+        self.connected: Counter[str] = Counter()  # participant -> live connections (presence)
+        self._tables_seen: dict[int, Any] = {}
+        self.on_published: list[Callable[[SessionActor, list[EncodedEvent]], None]] = []
+        self._queue: asyncio.Queue[_Submission | _Join] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._deadline: asyncio.TimerHandle | None = None
+        self._timer_task: asyncio.Future[Answer] | None = None
+
+    @property
+    def seq(self) -> int:
+        return len(self.events)
+
+    # --- life cycle -----------------------------------------------------------------------------
+
+    async def load(self) -> None:
+        """Rebuild the state, the encoded events and the outcomes from the store."""
+        self.state, self.events = SessionState(), []
+        for record in await self.store.read(self.session_id):
+            self._apply(decode_envelope(record), record)
+        outcomes = await self.store.outcomes(self.session_id)
+        self.outcomes = {(o.actor, o.cmd): o for o in outcomes}
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"session-{self.session_id}")
+        self._watch_deadline()
+
+    async def stop(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    # --- what the connections call --------------------------------------------------------------
+
+    def enqueue(
+        self, command: Command, *, role: Role, actor: str, cmd: str
+    ) -> asyncio.Future[Answer]:
+        """Queue a command; the future resolves once it is committed (or refused)."""
+        submission = _Submission(command, role, actor, cmd)
+        self._queue.put_nowait(submission)
+        return submission.future
+
+    async def submit(self, command: Command, *, role: Role, actor: str, cmd: str) -> Answer:
+        return await self.enqueue(command, role=role, actor=actor, cmd=cmd)
+
+    async def join(
+        self, subscriber: Subscriber, *, after: int | None, participant: str | None
+    ) -> tuple[int, dict[str, Any] | None]:
+        """Register ``subscriber``; returns the published ``seq`` and a snapshot, if one is due.
+
+        Events after ``after`` (or after the snapshot) are already in the subscriber's outbox.
+        """
+        request = _Join(subscriber, after, participant)
+        self._queue.put_nowait(request)
+        return await request.future
+
+    def leave(self, subscriber: Subscriber, participant: str | None) -> None:
+        self.subscribers.discard(subscriber)
+        if participant is not None:
+            self.connected[participant] -= 1
+            if self.connected[participant] <= 0:
+                del self.connected[participant]
+                self._presence_changed()
+
+    def arrive(self, participant: str) -> None:
+        """A connection now speaks for ``participant`` (at hello, or after its join)."""
+        self.connected[participant] += 1
+        if self.connected[participant] == 1:  # a second device changes nothing
+            self._presence_changed()
+
+    def presence(self) -> dict[str, Any]:
+        return {"k": "presence", **presence_counts(self.state, sorted(self.connected))}
+
+    def _presence_changed(self) -> None:
+        frame = self.presence()
+        for subscriber in self.subscribers:
+            if subscriber.full:
+                subscriber.offer(frame)
+
+    @property
+    def queue_depth(self) -> int:
+        return self._queue.qsize()
+
+    # --- the loop -------------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        while True:
+            first = await self._queue.get()
+            if isinstance(first, _Join):
+                self._serve_join(first)
+                continue
+            batch = [first]
+            while len(batch) < MAX_BATCH and not self._queue.empty():
+                following = self._queue.get_nowait()
+                if isinstance(following, _Join):
+                    await self._commit(batch)
+                    batch = []
+                    self._serve_join(following)
+                    break
+                batch.append(following)
+            if batch:
+                await self._commit(batch)
+
+    async def _commit(self, batch: list[_Submission]) -> None:
+        start = self.seq
+        answers: list[Answer] = []
+        fresh: list[Outcome] = []
+        tokens: list[tuple[str, str]] = []
+        for submission in batch:
+            answers.append(self._decide(submission, fresh, tokens))
+        new_events = self.events[start:]
+        try:
+            records = [event.full for event in new_events]
+            await self.store.append(self.session_id, start, records, fresh, tokens)
+        except Exception:
+            log.exception("session %s: commit failed; reloading from the store", self.session_id)
+            await self.load()
+            for submission in batch:
+                _resolve(submission.future, Answer(code="unavailable"))
+            return
+        self._publish(new_events)
+        for submission, answer in zip(batch, answers, strict=True):
+            _resolve(submission.future, answer)
+        self._watch_deadline()
+
+    def _decide(
+        self, submission: _Submission, fresh: list[Outcome], tokens: list[tuple[str, str]]
+    ) -> Answer:
+        key = (submission.actor, submission.cmd)
+        known = self.outcomes.get(key)
+        if known is not None:
+            return self._repeat(known, tokens)
+        ctx = Context(
+            actor=submission.actor,
+            role=submission.role,
+            now=self.clock(),
+            seed=secrets.randbits(62),
+        )
+        decided = decide(self.state, submission.command, ctx)
+        if isinstance(decided, Rejected):
+            outcome = Outcome(actor=submission.actor, cmd=submission.cmd, code=decided.code)
+            self.outcomes[key] = outcome
+            fresh.append(outcome)
+            return Answer(code=decided.code)
+        participant = None
+        for envelope in seal(decided, after=self.seq, ctx=ctx, cmd=submission.cmd):
+            self._apply(envelope, encode_envelope(envelope))
+            if isinstance(envelope.event, ParticipantJoined):
+                participant = envelope.event.participant
+        outcome = Outcome(
+            actor=submission.actor, cmd=submission.cmd, seq=self.seq, participant=participant
+        )
+        self.outcomes[key] = outcome
+        fresh.append(outcome)
+        return self._answer(outcome, tokens)
+
+    def _repeat(self, known: Outcome, tokens: list[tuple[str, str]]) -> Answer:
+        """The same answer again. A join's token was never stored, so a fresh one is issued to
+        the same participant (the command id is known only to its sender and the facilitator)."""
+        if known.code is not None:
+            return Answer(code=known.code)
+        return self._answer(known, tokens)
+
+    def _answer(self, outcome: Outcome, tokens: list[tuple[str, str]]) -> Answer:
+        if outcome.participant is None:
+            return Answer(seq=outcome.seq)
+        token = new_token()
+        tokens.append((hash_token(token), outcome.participant))
+        return Answer(seq=outcome.seq, participant=outcome.participant, token=token)
+
+    def _apply(self, envelope: Envelope, record: bytes) -> None:
+        evolve(self.state, envelope.event)
+        public = msgspec.msgpack.encode(public_envelope(envelope, self.state))
+        self.events.append(EncodedEvent(envelope.seq, record, public))
+
+    def _publish(self, new_events: list[EncodedEvent]) -> None:
+        if not new_events:
+            return
+        now = time.perf_counter()
+        for event in new_events:
+            event.published = now
+        for subscriber in self.subscribers:
+            for event in new_events:
+                subscriber.offer(event)
+        for listener in self.on_published:
+            listener(self, new_events)
+        if self.connected and self.state.tables != self._tables_seen:
+            self._presence_changed()  # a new plan moves the per-table presence counts
+        self._tables_seen = dict(self.state.tables)
+
+    def _serve_join(self, request: _Join) -> None:
+        subscriber, after = request.subscriber, request.after
+        snapshot = None
+        if after is None or after > self.seq or self.seq - after > self.backlog_limit:
+            snapshot = visible_state(
+                self.state, full=subscriber.full, participant=request.participant
+            )
+        else:
+            for event in self.events[after:]:
+                subscriber.outbox.append(event)  # the backlog may exceed the live limit
+            subscriber.ready.set()
+        self.subscribers.add(subscriber)
+        if subscriber.full:
+            subscriber.offer(self.presence())
+        _resolve(request.future, (self.seq, snapshot))
+
+    # --- the round clock ------------------------------------------------------------------------
+
+    def _watch_deadline(self) -> None:
+        """Keep one timer on the running round's deadline; it sends EndRound as ``system``.
+
+        Deadlines live in the state (hence in the log), so after a restart ``load`` + ``start``
+        re-arm the timer; a pause, resume or extension moves it at the next commit.
+        """
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+        current = self.state.round
+        if current is None or current.status is not RoundStatus.RUNNING:
+            return
+        deadline = current.deadline
+        assert deadline is not None  # a running round has one
+        delay = max(0.0, (deadline - self.clock()) / 1000)
+        loop = asyncio.get_running_loop()
+        self._deadline = loop.call_later(delay, self._deadline_due, current.number)
+
+    def _deadline_due(self, round_number: int) -> None:
+        # A fresh command id each time: if the clock fired early the engine answers not_due,
+        # the commit re-arms the timer, and the next attempt must not replay that answer.
+        cmd = f"deadline-{round_number}-{self.clock()}"
+        submit = self.submit(EndRound(), role=Role.SYSTEM, actor="system", cmd=cmd)
+        self._timer_task = asyncio.ensure_future(submit)
+
+
+def _resolve(future: asyncio.Future[Any], value: Any) -> None:
+    if not future.done():
+        future.set_result(value)

@@ -1,0 +1,183 @@
+"""HTTP endpoints: create a session, read its public face, export its log, its QR code, health.
+
+Every handler is a thin translation: request → hub/store call → response. Errors are JSON
+``{code, message}`` with the same stable codes as the WebSocket protocol.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import Any
+
+import msgspec
+import segno
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from session_engine import MESSAGES, Rejected, decode_envelope, pseudonymise, write_log
+from session_engine.commands import CreateSession
+from session_engine.logfile import LogHeader
+
+from .auth import hash_token, same_hash
+from .hub import Hub
+from .openapi import OPENAPI
+from .store import SessionRecord
+
+__all__ = [
+    "console_placeholder",
+    "create_session",
+    "healthz",
+    "metrics",
+    "openapi",
+    "session_info",
+    "session_log",
+    "session_qr",
+]
+
+_HTTP_MESSAGES = {
+    "not_found": "Cette session n’existe pas.",
+    "unauthorized": "Il faut le jeton de l’animation pour cela.",
+}
+
+
+def _error(status: int, code: str, detail: str | None = None) -> JSONResponse:
+    message = MESSAGES[code][0] if code in MESSAGES else _HTTP_MESSAGES.get(code, code)
+    body: dict[str, Any] = {"code": code, "message": message}
+    if detail:
+        body["detail"] = detail
+    return JSONResponse(body, status_code=status)
+
+
+def _hub(request: Request) -> Hub:
+    hub: Hub = request.app.state.hub
+    return hub
+
+
+async def _record(request: Request) -> SessionRecord | None:
+    return await _hub(request).store.session(request.path_params["session_id"])
+
+
+def _links(request: Request, record: SessionRecord) -> dict[str, str]:
+    base = str(request.base_url).rstrip("/")
+    return {
+        "join": f"{base}/j/{record.code}",
+        "projector": f"{base}/p/{record.id}",
+        "qr": f"{base}/api/sessions/{record.id}/qr.svg",
+        "ws": f"{base.replace('http', 'ws', 1)}/ws/{record.id}",
+    }
+
+
+async def create_session(request: Request) -> Response:
+    """POST /api/sessions: title, territories, agenda → id, join code, facilitator token (once)."""
+    try:
+        command = msgspec.json.decode(await request.body(), type=CreateSession)
+    except msgspec.DecodeError as error:
+        return _error(400, "bad_request", str(error))
+    created = await _hub(request).create(command)
+    if isinstance(created, Rejected):
+        return _error(400, created.code)
+    record, token = created.record, created.token
+    links = _links(request, record)
+    # The token travels in the fragment: browsers never send it to the server in a request line.
+    links["facilitator"] = f"{str(request.base_url).rstrip('/')}/f/{record.id}#token={token}"
+    body = {"id": record.id, "code": record.code, "facilitator_token": token, "links": links}
+    return JSONResponse(body, status_code=201, headers={"Cache-Control": "no-store"})
+
+
+async def session_info(request: Request) -> Response:
+    """GET /api/sessions/{id}: what anyone holding the link may know."""
+    record = await _record(request)
+    if record is None:
+        return _error(404, "not_found")
+    actor = await _hub(request).actor(record.id)
+    state = actor.state
+    body = {
+        "id": record.id,
+        "title": record.title,
+        "code": record.code,
+        "created_at": record.created_at,
+        "seq": actor.seq,
+        "closed": state.closed,
+        "participants": len(state.participants),
+        "territories": [msgspec.to_builtins(t) for t in state.territories.values()],
+        "rounds": [
+            {
+                "number": r.number,
+                "kind": r.spec.kind.value,
+                "prompt": r.spec.prompt,
+                "duration_ms": r.spec.duration_ms,
+                "status": r.status.value,
+            }
+            for r in state.rounds
+        ],
+        "links": _links(request, record),
+    }
+    return JSONResponse(body)
+
+
+def _is_facilitator(request: Request, record: SessionRecord) -> bool:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and same_hash(hash_token(token), record.facilitator_hash)
+
+
+async def session_log(request: Request) -> Response:
+    """GET /api/sessions/{id}/log: the .mkawa replay file (facilitator only; no token inside)."""
+    record = await _record(request)
+    if record is None:
+        return _error(404, "not_found")
+    if not _is_facilitator(request, record):
+        return _error(401, "unauthorized")
+    records = await _hub(request).store.read(record.id)
+    header = LogHeader(session=record.id, title=record.title, created_at=record.created_at)
+    data = write_log(header, pseudonymise(decode_envelope(r) for r in records))
+    filename = f"metrokawa-{record.id}.mkawa"
+    return Response(
+        data,
+        media_type="application/vnd.metrokawa.log+msgpack",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+async def session_qr(request: Request) -> Response:
+    """GET /api/sessions/{id}/qr.svg: the join link as a QR code."""
+    record = await _record(request)
+    if record is None:
+        return _error(404, "not_found")
+    buffer = io.BytesIO()
+    qr = segno.make(_links(request, record)["join"], error="m")
+    qr.save(buffer, kind="svg", scale=8, border=2, title=f"Rejoindre : code {record.code}")
+    return Response(buffer.getvalue(), media_type="image/svg+xml")
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok", "live_sessions": len(_hub(request).actors)})
+
+
+async def metrics(request: Request) -> Response:
+    body = request.app.state.metrics.render()
+    return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(OPENAPI)
+
+
+async def console_placeholder(request: Request) -> Response:
+    """/f/{id}: until the console lands (next issue), a page with the join code and QR code."""
+    record = await _record(request)
+    if record is None:
+        return HTMLResponse("<p>Cette session n’existe pas.</p>", status_code=404)
+    title, code = html.escape(record.title), html.escape(record.code)
+    page = f"""<!doctype html><html lang="fr"><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} — animation</title>
+<main style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto">
+<h1>{title}</h1>
+<p>Code pour rejoindre : <strong style="font-size: 2rem; letter-spacing: .2em">{code}</strong></p>
+<img src="/api/sessions/{record.id}/qr.svg" alt="QR code pour rejoindre la session {code}"
+ width="240" height="240">
+<p>La console d’animation arrive bientôt. Le serveur temps réel fonctionne déjà :
+WebSocket <code>/ws/{record.id}</code> (voir <code>docs/protocol.md</code>).</p>
+</main></html>"""
+    return HTMLResponse(page)

@@ -1,0 +1,142 @@
+"""The OpenAPI description of the HTTP endpoints (the WebSocket protocol is docs/protocol.md)."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+__all__ = ["OPENAPI"]
+
+_ERROR: Final = {
+    "description": "Error",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "example": "bad_request"},
+                    "message": {"type": "string", "example": "La demande est incomplète."},
+                    "detail": {"type": "string"},
+                },
+            }
+        }
+    },
+}
+
+_SESSION_ID: Final = {
+    "name": "session_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+}
+
+_CREATE_BODY: Final = {
+    "type": "object",
+    "required": ["title", "territories", "agenda"],
+    "additionalProperties": False,
+    "properties": {
+        "title": {"type": "string", "maxLength": 200},
+        "territories": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 12,
+            "items": {
+                "type": "object",
+                "required": ["name", "commune", "qpv"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "commune": {"type": "string"},
+                    "qpv": {"type": "boolean"},
+                },
+            },
+        },
+        "agenda": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 20,
+            "items": {
+                "type": "object",
+                "required": ["kind", "prompt", "duration_ms"],
+                "properties": {
+                    "kind": {"enum": ["table", "plenary", "vote"]},
+                    "prompt": {"type": "string", "maxLength": 500},
+                    "duration_ms": {"type": "integer", "minimum": 60000, "maximum": 14400000},
+                },
+            },
+        },
+        "table_size": {"type": "integer", "minimum": 2, "maximum": 12, "default": 6},
+        "host_policy": {"enum": ["stay", "rotate"], "default": "rotate"},
+    },
+}
+
+OPENAPI: Final[dict[str, Any]] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Métrokawa", "version": "0.1.0"},
+    "paths": {
+        "/api/sessions": {
+            "post": {
+                "summary": "Create a session; the facilitator token is shown only here",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _CREATE_BODY}},
+                },
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "id": {"type": "string"},
+                                        "code": {"type": "string", "pattern": "^[A-Z0-9]{6}$"},
+                                        "facilitator_token": {"type": "string"},
+                                        "links": {"type": "object"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "400": _ERROR,
+                },
+            }
+        },
+        "/api/sessions/{session_id}": {
+            "get": {
+                "summary": "Public information about a session",
+                "parameters": [_SESSION_ID],
+                "responses": {"200": {"description": "The session"}, "404": _ERROR},
+            }
+        },
+        "/api/sessions/{session_id}/log": {
+            "get": {
+                "summary": "The .mkawa replay file (facilitator only, Authorization: Bearer)",
+                "parameters": [_SESSION_ID],
+                "security": [{"facilitator": []}],
+                "responses": {
+                    "200": {
+                        "description": "The log",
+                        "content": {"application/vnd.metrokawa.log+msgpack": {}},
+                    },
+                    "401": _ERROR,
+                    "404": _ERROR,
+                },
+            }
+        },
+        "/api/sessions/{session_id}/qr.svg": {
+            "get": {
+                "summary": "The join link as a QR code",
+                "parameters": [_SESSION_ID],
+                "responses": {
+                    "200": {"description": "SVG", "content": {"image/svg+xml": {}}},
+                    "404": _ERROR,
+                },
+            }
+        },
+        "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "OK"}}}},
+        "/metrics": {
+            "get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "Text"}}}
+        },
+    },
+    "components": {"securitySchemes": {"facilitator": {"type": "http", "scheme": "bearer"}}},
+}

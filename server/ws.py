@@ -1,0 +1,350 @@
+"""The WebSocket endpoint ``/ws/{session_id}``: one ``Connection`` per socket (DESIGN §5).
+
+A connection is three tasks around one ``Subscriber`` outbox:
+
+* the **reader** (the endpoint's own task) decodes frames, enforces the limits, and queues
+  commands on the session's actor without waiting for them;
+* the **acker** awaits those commands' answers in the order they were sent and puts ``ack`` /
+  ``error`` frames in the outbox — after the events the command produced, since the actor
+  publishes before it answers;
+* the **writer** drains the outbox: consecutive events leave as one ``events`` frame, already
+  encoded bytes assembled, never re-encoded; a slow reader never holds anyone else up, and an
+  overflowing outbox closes the socket with 4008 so that the client resumes from its last seq.
+
+The order of the start is the protocol's: ``hello`` → authenticate → join the actor (snapshot or
+backlog + registration, atomically) → ``welcome`` → everything else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from typing import Any, Final
+
+import msgspec
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from session_engine import MESSAGES, Role, decode_command
+
+from .actor import Answer, EncodedEvent, SessionActor, Subscriber
+from .auth import hash_token, same_hash
+from .frames import SUBPROTOCOLS, Cmd, Hello, Ping, WireCodec, codec_for
+from .hub import Hub
+from .limits import Limits, RateLimiter, Strikes
+from .metrics import Metrics
+from .store import SessionRecord
+
+__all__ = ["CLOSE", "SERVER_MESSAGES", "Connection", "session_socket"]
+
+log = logging.getLogger("metrokawa.ws")
+
+# Close codes (documented in docs/protocol.md).
+CLOSE: Final = {
+    "normal": 1000,
+    "going_away": 1001,
+    "policy": 1008,  # repeated abuse
+    "internal": 1011,
+    "come_back": 4008,  # the outbox overflowed: reconnect and resume with `after`
+    "bad_hello": 4400,
+    "unauthorized": 4401,
+    "unknown_session": 4404,
+}
+
+# Transport-level error codes; the engine's own codes are in session_engine.MESSAGES.
+SERVER_MESSAGES: Final = {
+    "too_large": "Le message est trop gros.",
+    "too_fast": "Trop de messages à la fois. Patientez un instant.",
+    "bad_frame": "Message illisible.",
+    "unknown_command": "Commande inconnue.",
+    "hello_first": "Il faut d’abord dire bonjour (hello).",
+    "bad_token": "Ce lien de connexion n’est plus valable.",
+    "bad_code": "Ce code de session n’est pas le bon.",
+    "unavailable": "Le serveur n’a pas pu enregistrer. Réessayez.",
+}
+
+_MAX_EVENTS_PER_FRAME: Final = 512
+
+
+def message_for(code: str) -> str:
+    known = MESSAGES.get(code)
+    return known[0] if known else SERVER_MESSAGES.get(code, code)
+
+
+async def session_socket(websocket: WebSocket) -> None:
+    """The endpoint: negotiate the subprotocol, find the session, hand over to a Connection."""
+    state = websocket.app.state
+    offered = websocket.scope.get("subprotocols", [])
+    chosen = next((p for p in offered if p in SUBPROTOCOLS), None)
+    if chosen is None:
+        await websocket.close(code=CLOSE["bad_hello"])
+        return
+    record = await state.hub.store.session(websocket.path_params["session_id"])
+    await websocket.accept(subprotocol=chosen)
+    if record is None:
+        await websocket.close(code=CLOSE["unknown_session"])
+        return
+    connection = Connection(
+        websocket, codec_for(chosen), record, state.hub, state.limits, state.metrics
+    )
+    await connection.serve()
+
+
+class Connection:
+    def __init__(
+        self,
+        websocket: WebSocket,
+        codec: WireCodec,
+        record: SessionRecord,
+        hub: Hub,
+        limits: Limits,
+        metrics: Metrics,
+    ) -> None:
+        self.websocket, self.codec, self.record = websocket, codec, record
+        self.hub, self.limits, self.metrics = hub, limits, metrics
+        self.role = Role.GUEST
+        self.actor_id = "guest"
+        self.participant: str | None = None
+        now = time.monotonic()
+        self.rate = RateLimiter(limits.commands_per_second, limits.command_burst, now)
+        self.strikes = Strikes(limits.max_strikes, limits.strike_window_s)
+        self.pending: deque[tuple[str, asyncio.Future[Answer]]] = deque()
+        self.answered = asyncio.Event()
+        self.subscriber: Subscriber | None = None
+        self.session: SessionActor | None = None
+        self.close_code: int | None = None
+
+    # --- the whole life of a connection ---------------------------------------------------------
+
+    async def serve(self) -> None:
+        self.metrics.connections.inc()
+        tasks: list[asyncio.Task[None]] = []
+        try:
+            if not await self._greet():
+                return
+            tasks = [asyncio.create_task(self._write()), asyncio.create_task(self._ack())]
+            reader = asyncio.create_task(self._read())
+            done, _ = await asyncio.wait([reader, *tasks], return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
+            reader.cancel()
+            tasks.append(reader)
+        except WebSocketDisconnect:
+            pass
+        except Exception:
+            log.exception("connection to session %s failed", self.record.id)
+            await self._close(CLOSE["internal"])
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if self.session is not None and self.subscriber is not None:
+                self.session.leave(self.subscriber, self.participant)
+            self.metrics.connections.dec()
+
+    async def _greet(self) -> bool:
+        """hello → who you are → join → welcome. False if the connection was closed instead."""
+        try:
+            message = await asyncio.wait_for(self.websocket.receive(), self.limits.hello_timeout_s)
+            hello = self.codec.decode(_payload(message))
+        except (TimeoutError, msgspec.DecodeError, _Disconnected):
+            hello = None
+        if not isinstance(hello, Hello):
+            await self._refuse_and_close(None, "hello_first", CLOSE["bad_hello"])
+            return False
+        if not await self._authenticate(hello):
+            return False
+        self.session = await self.hub.actor(self.record.id)
+        self.subscriber = Subscriber(
+            full=self.role is Role.FACILITATOR, limit=self.limits.outbox_limit
+        )
+        seq, snapshot = await self.session.join(
+            self.subscriber, after=hello.after, participant=self.participant
+        )
+        welcome: dict[str, Any] = {
+            "k": "welcome",
+            "you": self.actor_id,
+            "role": self.role.value,
+            "seq": seq,
+            "session": {"id": self.record.id, "title": self.record.title, "code": self.record.code},
+        }
+        if snapshot is not None:
+            welcome["state"] = snapshot
+        await self._send(self.codec.encode(welcome))
+        if self.participant is not None:
+            self.session.arrive(self.participant)
+        return True
+
+    async def _authenticate(self, hello: Hello) -> bool:
+        if hello.token is not None:
+            token_hash = hash_token(hello.token)
+            if same_hash(token_hash, self.record.facilitator_hash):
+                self.role, self.actor_id = Role.FACILITATOR, "facilitator"
+                return True
+            participant = await self.hub.store.participant_for(self.record.id, token_hash)
+            if participant is not None:
+                self.role, self.actor_id, self.participant = (
+                    Role.PARTICIPANT,
+                    participant,
+                    participant,
+                )
+                return True
+            await self._refuse_and_close(None, "bad_token", CLOSE["unauthorized"])
+            return False
+        if hello.code is not None and hello.code.strip().upper() == self.record.code:
+            if hello.view == "projector":
+                self.role, self.actor_id = Role.PROJECTOR, "projector"
+            return True
+        await self._refuse_and_close(None, "bad_code", CLOSE["unauthorized"])
+        return False
+
+    # --- reader ---------------------------------------------------------------------------------
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                payload = _payload(await self.websocket.receive())
+            except _Disconnected:
+                return
+            if not self._on_message(payload):
+                await self._close(CLOSE["policy"])
+                return
+
+    def _on_message(self, payload: bytes | str) -> bool:
+        """Handle one client frame; False once the sender has crossed the abuse line."""
+        if len(payload) > self.limits.max_frame_bytes:
+            return self._breach(None, "too_large")
+        try:
+            frame = self.codec.decode(payload)
+        except msgspec.DecodeError:
+            return self._breach(None, "bad_frame")
+        if isinstance(frame, Ping):
+            self._offer({"k": "pong", "t": frame.t, "server": self.hub.clock()})
+            return True
+        if isinstance(frame, Hello):
+            return self._breach(None, "bad_frame")  # one hello per connection
+        return self._on_command(frame)
+
+    def _on_command(self, frame: Cmd) -> bool:
+        if not self.rate.allow(time.monotonic()):
+            return self._breach(frame.id, "too_fast")
+        try:
+            command = decode_command(frame.type, frame.data)
+        except ValueError:
+            return self._breach(frame.id, "bad_request")
+        assert self.session is not None  # set by _greet
+        future = self.session.enqueue(command, role=self.role, actor=self.actor_id, cmd=frame.id)
+        self.pending.append((frame.id, future))
+        self.answered.set()
+        return True
+
+    def _breach(self, cmd_id: str | None, code: str) -> bool:
+        self._error(cmd_id, code)
+        return not self.strikes.add(time.monotonic())
+
+    # --- acker ----------------------------------------------------------------------------------
+
+    async def _ack(self) -> None:
+        while True:
+            await self.answered.wait()
+            self.answered.clear()
+            while self.pending:
+                cmd_id, future = self.pending[0]
+                answer = await future
+                self.pending.popleft()
+                self._answer(cmd_id, answer)
+
+    def _answer(self, cmd_id: str, answer: Answer) -> None:
+        if answer.code is not None:
+            self._error(cmd_id, answer.code)
+            return
+        frame: dict[str, Any] = {"k": "ack", "id": cmd_id, "seq": answer.seq}
+        if answer.participant is not None and self.role is Role.GUEST:
+            # The guest has become this participant: the token is for this socket only.
+            self.role, self.actor_id, self.participant = (
+                Role.PARTICIPANT,
+                answer.participant,
+                answer.participant,
+            )
+            assert self.session is not None
+            self.session.arrive(answer.participant)
+        if answer.token is not None:
+            frame["you"], frame["token"] = answer.participant, answer.token
+        self._offer(frame)
+
+    def _error(self, cmd_id: str | None, code: str) -> None:
+        self.metrics.rejections.labels(code).inc()
+        self._offer({"k": "error", "id": cmd_id, "code": code, "message": message_for(code)})
+
+    # --- writer ---------------------------------------------------------------------------------
+
+    def _offer(self, frame: dict[str, Any]) -> None:
+        assert self.subscriber is not None
+        self.subscriber.offer(frame)
+
+    async def _write(self) -> None:
+        subscriber = self.subscriber
+        assert subscriber is not None
+        while True:
+            await subscriber.ready.wait()
+            subscriber.ready.clear()
+            while subscriber.outbox and not subscriber.overflowed:
+                await self._send(self._next_frame(subscriber))
+            if subscriber.overflowed:
+                await self._close(CLOSE["come_back"])
+                return
+
+    def _next_frame(self, subscriber: Subscriber) -> bytes:
+        item = subscriber.outbox.popleft()
+        if not isinstance(item, EncodedEvent):
+            return self.codec.encode(item)
+        events = [item]
+        outbox = subscriber.outbox
+        while (
+            outbox and isinstance(outbox[0], EncodedEvent) and len(events) < _MAX_EVENTS_PER_FRAME
+        ):
+            events.append(outbox.popleft())  # type: ignore[arg-type]
+        self._observe(events)
+        full, binary = subscriber.full, self.codec.binary
+        encoded = [e.msgpack(full) if binary else e.json(full) for e in events]
+        if len(encoded) == 1:
+            return self.codec.event_frame(encoded[0])
+        return self.codec.events_frame(encoded)
+
+    def _observe(self, events: list[EncodedEvent]) -> None:
+        now = time.perf_counter()
+        for event in events:
+            self.metrics.fanout_seconds.observe(now - event.published)
+
+    async def _send(self, frame: bytes) -> None:
+        if self.codec.binary:
+            await self.websocket.send_bytes(frame)
+        else:
+            await self.websocket.send_text(frame.decode())
+
+    async def _refuse_and_close(self, cmd_id: str | None, code: str, close_code: int) -> None:
+        self.metrics.rejections.labels(code).inc()
+        frame = {"k": "error", "id": cmd_id, "code": code, "message": message_for(code)}
+        with contextlib.suppress(Exception):
+            await self._send(self.codec.encode(frame))
+        await self._close(close_code)
+
+    async def _close(self, code: int) -> None:
+        self.close_code = code
+        with contextlib.suppress(Exception):
+            await self.websocket.close(code=code)
+
+
+class _Disconnected(Exception):
+    pass
+
+
+def _payload(message: Any) -> bytes | str:
+    if message["type"] == "websocket.disconnect":
+        raise _Disconnected
+    data: bytes | None = message.get("bytes")
+    text: str = message.get("text") or ""
+    return data if data is not None else text
