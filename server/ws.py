@@ -58,6 +58,7 @@ SERVER_MESSAGES: Final = {
     "too_large": "Le message est trop gros.",
     "too_fast": "Trop de messages à la fois. Patientez un instant.",
     "bad_frame": "Message illisible.",
+    "weak_id": "Identifiant de commande trop court pour rejoindre (16 caractères au moins).",
     "unknown_command": "Commande inconnue.",
     "hello_first": "Il faut d’abord dire bonjour (hello).",
     "bad_token": "Ce lien de connexion n’est plus valable.",
@@ -66,6 +67,7 @@ SERVER_MESSAGES: Final = {
 }
 
 _MAX_EVENTS_PER_FRAME: Final = 512
+MIN_GUEST_ID: Final = 16
 
 
 def message_for(code: str) -> str:
@@ -231,6 +233,10 @@ class Connection:
     def _on_command(self, frame: Cmd) -> bool:
         if not self.rate.allow(time.monotonic()):
             return self._breach(frame.id, "too_fast")
+        if self.role is Role.GUEST and len(frame.id) < MIN_GUEST_ID:
+            # A guest has no token yet: its command id is what makes a retried join safe to
+            # answer with a token, so it must be as unguessable as one.
+            return self._breach(frame.id, "weak_id")
         try:
             command = decode_command(frame.type, frame.data)
         except ValueError:
