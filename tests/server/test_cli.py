@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from server.cli import main
 from session_engine import read_log, replay, summarize
+
+from .live import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "replays" / "demo-metrokawa-120.mkawa"
@@ -154,13 +157,47 @@ def test_replay_of_a_missing_file_exits_2(
 # --- serve, help, errors ------------------------------------------------------------------------
 
 
-def test_serve_explains_what_it_will_serve_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["serve", "--port", "8123"]) == 2
-    err = capsys.readouterr().err
-    assert "http://127.0.0.1:8123/" in err
-    assert "console d'animation" in err
-    assert "metrokawa.sqlite" in err
-    assert "metrokawa simulate" in err
+def test_serve_creates_a_session_and_prints_the_facilitator_link_and_join_code(
+    tmp_path: Path,
+) -> None:
+    """What ``make run`` shows: a real server process announcing a new session's links."""
+    port = free_port()
+    db = tmp_path / "run.sqlite"
+    command = [sys.executable, "-m", "server", "serve", "--port", str(port), "--db", str(db)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path
+    )
+    try:
+        lines = _read_until(process, "Code pour rejoindre", timeout=20)
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)  # drains and closes the pipe
+    text = "".join(lines)
+    assert f"http://127.0.0.1:{port}/f/" in text
+    link = next(line for line in lines if "Console d'animation" in line)
+    assert "#token=" in link  # the token rides in the fragment, never in a request line
+    code = next(line for line in lines if "Code pour rejoindre" in line).split(":")[1].split()[0]
+    assert len(code) == 6
+    assert db.exists()
+
+
+def _read_until(process: subprocess.Popen[str], marker: str, *, timeout: float) -> list[str]:
+    """Lines of the process's output up to the one holding ``marker``; raises after ``timeout``."""
+    lines: list[str] = []
+    found = threading.Event()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if marker in line:
+                found.set()
+                return
+
+    threading.Thread(target=pump, daemon=True).start()
+    if not found.wait(timeout):
+        raise TimeoutError(f"no {marker!r} within {timeout} s:\n{''.join(lines)}")
+    return lines
 
 
 def test_help_is_in_french_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
