@@ -233,6 +233,11 @@ class SessionActor:
                 subscriber.offer(frame)
 
     @property
+    def has_open_round(self) -> bool:
+        current = self.state.round
+        return current is not None and current.status in (RoundStatus.RUNNING, RoundStatus.PAUSED)
+
+    @property
     def queue_depth(self) -> int:
         return self._queue.qsize()
 

@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         hub = Hub(store, backlog_limit=settings.limits.backlog_limit)
         hub.on_published.append(_count_commits(metrics))
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits
+        await hub.resume_running_rounds()
         if settings.announce:
             await _announce_new_session(hub, settings.public_url)
         try:

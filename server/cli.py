@@ -2,6 +2,8 @@
 
     metrokawa simulate --offline [--participants 120] [--territories 6] [--rounds 4]
                        [--seed 2026] [-o FICHIER.mkawa]
+    metrokawa simulate --url http://HÔTE:PORT [--participants 120] [--territories 6]
+                       [--speed 150 | --real-time] [--timeout 300] [--json] [-o FICHIER.mkawa]
     metrokawa replay FICHIER.mkawa [--until SEQ] [--json]
     metrokawa serve [--host 127.0.0.1] [--port 8000] [--db metrokawa.sqlite]
 
@@ -58,11 +60,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    if args.offline and args.url:
+        return _refuse(
+            "Choisissez : --offline pour simuler en mémoire, ou --url pour simuler par le réseau "
+            "contre un serveur, pas les deux."
+        )
+    if args.url:
+        if args.real_time and args.speed is not None:
+            return _refuse("Choisissez : --speed pour accélérer l'horloge, ou --real-time.")
+        return _simulate_over_the_wire(args)
     if not args.offline:
         return _refuse(
-            "La simulation par le réseau (--url) arrivera avec le serveur temps réel. "
-            "En attendant, ajoutez --offline pour simuler la session en mémoire et écrire "
-            "son journal."
+            "Indiquez l'adresse d'un serveur temps réel avec --url http://HÔTE:PORT pour y "
+            "simuler la session par le réseau, ou ajoutez --offline pour la simuler en mémoire "
+            "et écrire son journal."
         )
     output = Path(args.output or f"metrokawa-{args.seed}.mkawa")
     try:
@@ -81,6 +92,68 @@ def _simulate(args: argparse.Namespace) -> int:
         f"{_kb(s.size_bytes)} Ko écrits dans {output}"
     )
     return 0
+
+
+def _simulate_over_the_wire(args: argparse.Namespace) -> int:
+    """Drive a whole session on a live server with real WebSocket clients; print what happened."""
+    from .simulate_wire import (
+        DEFAULT_SPEED,
+        WireOptions,
+        WireSimulationError,
+        fetch_log,
+        simulate_wire,
+    )
+
+    options = WireOptions(
+        url=args.url,
+        participants=args.participants,
+        territories=args.territories,
+        rounds=args.rounds,
+        seed=args.seed,
+        speed=DEFAULT_SPEED if args.speed is None else args.speed,
+        real_time=args.real_time,
+        timeout_s=args.timeout,
+    )
+    stream = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the summary
+    try:
+        summary = simulate_wire(options, progress=lambda line: print(line, file=stream, flush=True))
+    except WireSimulationError as error:
+        return _refuse(str(error))
+    except KeyboardInterrupt:
+        return _refuse("Simulation interrompue (la session reste sur le serveur).")
+    if args.json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(summary.lines()))
+    if args.output:
+        output = Path(args.output)
+        try:
+            output.write_bytes(fetch_log(args.url, summary.session, summary.facilitator_token))
+        except WireSimulationError as error:
+            return _refuse(str(error))
+        except OSError as error:
+            return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
+        print(f"Journal de la session écrit dans {output}", file=stream)
+    if summary.failure is not None:
+        return _refuse(summary.failure)
+    return 0
+
+
+def _factor(low: float, high: float) -> Callable[[str], float]:
+    """An argparse type: a number between ``low`` and ``high``, or a French complaint."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{text} : la valeur doit être entre {low:g} et {high:g}"
+            )
+        return value
+
+    return parse
 
 
 # --- replay -------------------------------------------------------------------------------------
@@ -311,14 +384,23 @@ def _add_simulate(commands: Any) -> None:
     sub = _subparser(
         commands,
         "simulate",
-        "simuler une session complète et écrire son journal (.mkawa)",
-        "Simule un Métrokawa entier (arrivées, tables, manches, énoncés, positions, vote) sur "
-        "une horloge fictive. La même graine donne toujours le même fichier, octet pour octet.",
+        "simuler une session complète, en mémoire (.mkawa) ou contre un serveur",
+        "Simule un Métrokawa entier (arrivées, tables, manches, énoncés, positions, vote). "
+        "Avec --offline, en mémoire sur une horloge fictive : la même graine donne toujours le "
+        "même fichier, octet pour octet. Avec --url, contre un serveur temps réel : l'animation "
+        "et chaque participant·e sont de vrais clients WebSocket (démonstration et test de "
+        "charge) ; la session reste ensuite sur le serveur.",
     )
     sub.add_argument(
-        "--offline", action="store_true", help="simuler en mémoire, sans serveur (seul mode actuel)"
+        "--offline",
+        action="store_true",
+        help="simuler en mémoire, sans serveur, et écrire le journal",
     )
-    sub.add_argument("--url", help="adresse d'un serveur Métrokawa (bientôt)")
+    sub.add_argument(
+        "--url",
+        metavar="URL",
+        help="adresse d'un serveur Métrokawa (http://HÔTE:PORT) : simuler par le réseau",
+    )
     sub.add_argument(
         "--participants",
         type=_count(2, MAX_PARTICIPANTS),
@@ -351,8 +433,31 @@ def _add_simulate(commands: Any) -> None:
         "-o",
         "--output",
         metavar="FICHIER",
-        help="fichier à écrire (metrokawa-GRAINE.mkawa par défaut)",
+        help="fichier à écrire (metrokawa-GRAINE.mkawa par défaut ; avec --url, le journal "
+        "n'est téléchargé que si FICHIER est donné)",
     )
+    wire = sub.add_argument_group("simulation par le réseau (--url)")
+    wire.add_argument(
+        "--speed",
+        type=_factor(1, 100_000),
+        metavar="FACTEUR",
+        help="l'horloge de la session va FACTEUR fois plus vite que la réalité (150 par défaut : "
+        "une session de 4 manches en moins d'une minute) ; l'animation clôt chaque manche",
+    )
+    wire.add_argument(
+        "--real-time",
+        action="store_true",
+        help="en temps réel : les manches durent ce que dit l'ordre du jour et le serveur les "
+        "clôt à l'heure",
+    )
+    wire.add_argument(
+        "--timeout",
+        type=_factor(1, 7 * 24 * 3600),
+        metavar="SECONDES",
+        help="arrêter la simulation au bout de SECONDES quoi qu'il arrive (par défaut 300, ou "
+        "une fois et demie la durée attendue de la session si elle est plus longue)",
+    )
+    wire.add_argument("--json", action="store_true", help="afficher le bilan en JSON")
     sub.set_defaults(run=_simulate)
 
 

@@ -79,13 +79,22 @@ class ProtocolClient:
         self, type_: str, data: dict[str, Any] | None = None, *, id: str | None = None
     ) -> asyncio.Future[dict[str, Any]]:
         cmd_id = id or uuid.uuid4().hex  # unguessable: a guest's join id is its secret
-        future = self._answers.get(cmd_id) or asyncio.get_running_loop().create_future()
-        self._answers[cmd_id] = future
+        future = self._answers.get(cmd_id)
+        if future is None or future.done():  # a failed wait from a previous connection
+            future = asyncio.get_running_loop().create_future()
+            self._answers[cmd_id] = future
         frame = {"k": "cmd", "id": cmd_id, "type": type_, "data": data or {}}
         task = asyncio.ensure_future(self.send_frame(frame))
         self._sending.add(task)
-        task.add_done_callback(self._sending.discard)
+        task.add_done_callback(lambda sent: self._sent(sent, future))
         return future
+
+    def _sent(self, task: asyncio.Future[None], answer: asyncio.Future[dict[str, Any]]) -> None:
+        """A frame that could not be sent fails its command's wait (instead of a lost error)."""
+        self._sending.discard(task)
+        error = None if task.cancelled() else task.exception()
+        if error is not None and not answer.done():
+            answer.set_exception(ConnectionError(f"not sent: {error}"))
 
     async def command(
         self,
@@ -134,6 +143,7 @@ class ProtocolClient:
             for future in self._answers.values():
                 if not future.done():
                     future.set_exception(ConnectionError(f"closed ({code})"))
+            self._answers.clear()
 
     def _file(self, frame: dict[str, Any]) -> None:
         kind = frame.get("k")

@@ -86,6 +86,16 @@ class Hub:
                 self.actors[session_id] = live
         return live
 
+    async def resume_running_rounds(self) -> int:
+        """At start-up: bring back every session whose round is running or paused, so that its
+        deadline fires on time even if nobody reconnects. The others load on first use."""
+        for session_id in await self.store.session_ids():
+            actor = await self.actor(session_id)
+            if not actor.has_open_round:
+                await actor.stop()
+                del self.actors[session_id]
+        return len(self.actors)
+
     async def stop(self) -> None:
         await asyncio.gather(*(actor.stop() for actor in self.actors.values()))
         self.actors.clear()

@@ -61,6 +61,7 @@ class EventStore(Protocol):
     async def create_session(self, record: SessionRecord) -> None: ...
     async def session(self, session_id: str) -> SessionRecord | None: ...
     async def session_by_code(self, code: str) -> SessionRecord | None: ...
+    async def session_ids(self) -> list[str]: ...
     async def append(
         self,
         session_id: str,
@@ -99,6 +100,9 @@ class MemoryStore:
 
     async def session_by_code(self, code: str) -> SessionRecord | None:
         return next((s for s in self._sessions.values() if s.code == code), None)
+
+    async def session_ids(self) -> list[str]:
+        return list(self._sessions)
 
     async def append(
         self,
@@ -198,6 +202,15 @@ class SqlStore:
     async def session_by_code(self, code: str) -> SessionRecord | None:
         result: SessionRecord | None = await self._run(self._session_where, "code", code)
         return result
+
+    async def session_ids(self) -> list[str]:
+        result: list[str] = await self._run(self._session_ids)
+        return result
+
+    def _session_ids(self) -> list[str]:
+        with DbSession(self._engine) as db:
+            query = select(SessionRow.id).order_by(SessionRow.created_at)  # type: ignore[arg-type]
+            return list(db.exec(query))
 
     def _session_where(self, column: str, value: str) -> SessionRecord | None:
         with DbSession(self._engine) as db:
