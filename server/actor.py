@@ -94,18 +94,32 @@ class Subscriber:
         self.full = full
         self.limit = limit
         self.outbox: deque[EncodedEvent | dict[str, Any]] = deque()  # events, or control frames
+        self.backlog = 0  # backlog items still at the front of the outbox: not held against limit
         self.ready = asyncio.Event()
         self.overflowed = False
 
     def offer(self, item: EncodedEvent | dict[str, Any]) -> None:
         if self.overflowed:
             return
-        if len(self.outbox) >= self.limit:
+        if len(self.outbox) - self.backlog >= self.limit:
             self.overflowed = True
             self.outbox.clear()
+            self.backlog = 0
         else:
             self.outbox.append(item)
         self.ready.set()
+
+    def catch_up(self, events: list[EncodedEvent]) -> None:
+        """The events a resuming client missed, ahead of everything live."""
+        self.outbox.extend(events)
+        self.backlog += len(events)
+        self.ready.set()
+
+    def take(self) -> EncodedEvent | dict[str, Any]:
+        """The next item for the connection's writer."""
+        if self.backlog:
+            self.backlog -= 1
+        return self.outbox.popleft()
 
 
 class Answer(msgspec.Struct, frozen=True, kw_only=True):
@@ -351,14 +365,12 @@ class SessionActor:
     def _serve_join(self, request: _Join) -> None:
         subscriber, after = request.subscriber, request.after
         snapshot = None
-        if after is None or after > self.seq or self.seq - after > self.backlog_limit:
+        if after is None or not 0 <= after <= self.seq or self.seq - after > self.backlog_limit:
             snapshot = visible_state(
                 self.state, full=subscriber.full, participant=request.participant
             )
         else:
-            for event in self.events[after:]:
-                subscriber.outbox.append(event)  # the backlog may exceed the live limit
-            subscriber.ready.set()
+            subscriber.catch_up(self.events[after:])
         self.subscribers.add(subscriber)
         if subscriber.full:
             subscriber.offer(self.presence())

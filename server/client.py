@@ -55,6 +55,8 @@ class ProtocolClient:
         )
         if "after" not in hello and self.seq:
             hello["after"] = self.seq
+        if hello.get("after") is not None:
+            self.seq = hello["after"]  # the stream goes on from there
         await self.send_frame({"k": "hello", **{k: v for k, v in hello.items() if v is not None}})
         self.welcome = self._decode(await asyncio.wait_for(self._socket.recv(), 10))
         if self.welcome.get("k") != "welcome":

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import msgspec
 from sqlalchemy import Column, LargeBinary, event, func, insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel, create_engine, select
 from sqlmodel import Session as DbSession
 
@@ -228,6 +229,19 @@ class SqlStore:
         await self._run(self._append, session_id, expected_seq, records, outcomes, tokens)
 
     def _append(
+        self,
+        session_id: str,
+        expected_seq: int,
+        records: Sequence[bytes],
+        outcomes: Sequence[Outcome],
+        tokens: Sequence[tuple[str, str]],
+    ) -> None:
+        try:
+            self._insert(session_id, expected_seq, records, outcomes, tokens)
+        except IntegrityError as error:  # another writer took these seqs between read and insert
+            raise Conflict(f"{session_id}: seq {expected_seq + 1} already taken") from error
+
+    def _insert(
         self,
         session_id: str,
         expected_seq: int,

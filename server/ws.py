@@ -59,7 +59,6 @@ SERVER_MESSAGES: Final = {
     "too_fast": "Trop de messages à la fois. Patientez un instant.",
     "bad_frame": "Message illisible.",
     "weak_id": "Identifiant de commande trop court pour rejoindre (16 caractères au moins).",
-    "unknown_command": "Commande inconnue.",
     "hello_first": "Il faut d’abord dire bonjour (hello).",
     "bad_token": "Ce lien de connexion n’est plus valable.",
     "bad_code": "Ce code de session n’est pas le bon.",
@@ -217,7 +216,7 @@ class Connection:
 
     def _on_message(self, payload: bytes | str) -> bool:
         """Handle one client frame; False once the sender has crossed the abuse line."""
-        if len(payload) > self.limits.max_frame_bytes:
+        if _size(payload) > self.limits.max_frame_bytes:
             return self._breach(None, "too_large")
         try:
             frame = self.codec.decode(payload)
@@ -304,7 +303,7 @@ class Connection:
                 return
 
     def _next_frame(self, subscriber: Subscriber) -> bytes:
-        item = subscriber.outbox.popleft()
+        item = subscriber.take()
         if not isinstance(item, EncodedEvent):
             return self.codec.encode(item)
         events = [item]
@@ -312,7 +311,7 @@ class Connection:
         while (
             outbox and isinstance(outbox[0], EncodedEvent) and len(events) < _MAX_EVENTS_PER_FRAME
         ):
-            events.append(outbox.popleft())  # type: ignore[arg-type]
+            events.append(subscriber.take())  # type: ignore[arg-type]
         self._observe(events)
         full, binary = subscriber.full, self.codec.binary
         encoded = [e.msgpack(full) if binary else e.json(full) for e in events]
@@ -354,3 +353,8 @@ def _payload(message: Any) -> bytes | str:
     data: bytes | None = message.get("bytes")
     text: str = message.get("text") or ""
     return data if data is not None else text
+
+
+def _size(payload: bytes | str) -> int:
+    """Bytes on the wire: a text frame's characters take one to four bytes each."""
+    return len(payload) if isinstance(payload, bytes) else len(payload.encode())

@@ -74,15 +74,26 @@ def visible_state(state: SessionState, *, full: bool, participant: str | None) -
     data: dict[str, Any] = msgspec.to_builtins(_keyed(state))
     if full:
         return data
-    data["statements"] = {
-        sid: statement
-        for sid, statement in data["statements"].items()
-        if statement["status"] != StatementStatus.PROPOSED.value
-        or statement["author"] == participant
-    }
+    data["statements"] = _public_statements(data["statements"], participant)
     for vote in data["votes"].values():
         vote["ballots"] = {p: g for p, g in vote["ballots"].items() if p == participant}
     return data
+
+
+def _public_statements(
+    statements: dict[str, dict[str, Any]], participant: str | None
+) -> dict[str, dict[str, Any]]:
+    """Your own statements as they are; others' published ones without author; others' hidden
+    or merged ones reduced to the fact (the room may never have seen their text)."""
+    shown: dict[str, dict[str, Any]] = {}
+    for sid, statement in statements.items():
+        if statement["author"] == participant:
+            shown[sid] = statement
+        elif statement["status"] == StatementStatus.PUBLISHED.value:
+            shown[sid] = {**statement, "author": HIDDEN_ACTOR}
+        elif statement["status"] != StatementStatus.PROPOSED.value:
+            shown[sid] = {**statement, "author": HIDDEN_ACTOR, "text": None}
+    return shown
 
 
 def _keyed(state: SessionState) -> dict[str, Any]:

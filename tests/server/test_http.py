@@ -1,0 +1,320 @@
+"""The HTTP face of the server (docs/protocol.md § HTTP), on a real server process.
+
+Creating a session and what it refuses; the public information; the log export, which only the
+facilitator may take and which holds no token and no pseudonym its owner kept private; the QR
+code; health, Prometheus metrics and the OpenAPI description.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Final
+
+import httpx
+import pytest
+from starlette.routing import Route
+
+from server.app import create_app
+from session_engine import read_log
+from session_engine.events import ParticipantJoined
+from session_engine.model import anonymous_pseudonym
+
+from .live import LiveServer, new_session_body
+from .scenario import Room, acked, closing_every_socket
+
+LOG_TYPE: Final = "application/vnd.metrokawa.log+msgpack"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    live = LiveServer(tmp_path_factory.mktemp("http") / "metrokawa.sqlite").start()
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.fixture(scope="module")
+def http(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        yield client
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A session played over the wire, and the tokens that were handed out on the way."""
+
+    room: Room
+    participant_tokens: tuple[str, ...]
+    private_pseudonym: str  # of a participant who did not consent to show it
+    public_pseudonym: str  # of one who did
+
+
+@pytest.fixture(scope="module")
+def exported(server: LiveServer) -> Exported:
+    room = Room.create(server)
+
+    async def play() -> Exported:
+        facilitator = await room.facilitator()
+        private = await room.join("Zoé Discrète", consent=False)
+        public = await room.join("Yanis Affiché", territory="t2", consent=True)
+        acked(await facilitator.command("SeatTables"))
+        acked(await facilitator.command("StartRound"))
+        acked(await private.client.command("ProposeStatement", {"text": "Le parc ferme tôt."}))
+        refusal = await private.client.command("PublishStatement", {"statement": "s1"})
+        assert refusal["code"] == "not_allowed"  # a rejection, for the metrics
+        return Exported(room, (private.token, public.token), private.pseudonym, public.pseudonym)
+
+    return asyncio.run(closing_every_socket(play()))
+
+
+def error_of(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code, body
+    assert body["message"], body
+    return body
+
+
+# --- creating a session --------------------------------------------------------------------------
+
+
+def test_creating_a_session_gives_its_id_code_links_and_the_token_once(
+    http: httpx.Client,
+) -> None:
+    response = http.post("/api/sessions", json=new_session_body())
+    assert response.status_code == 201
+    assert response.headers["cache-control"] == "no-store"
+    created = response.json()
+    assert re.fullmatch(r"[A-Z0-9]{6}", created["code"])
+    assert len(created["facilitator_token"]) >= 32
+    links = created["links"]
+    assert links["facilitator"].endswith(f"/f/{created['id']}#token={created['facilitator_token']}")
+    assert links["ws"].endswith(f"/ws/{created['id']}")
+    assert links["join"].endswith(f"/j/{created['code']}")
+    info = http.get(f"/api/sessions/{created['id']}")
+    assert created["facilitator_token"] not in info.text
+
+
+def test_a_body_that_is_not_json_is_a_bad_request(http: httpx.Client) -> None:
+    response = http.post(
+        "/api/sessions", content=b"{title: oops", headers={"content-type": "application/json"}
+    )
+    assert error_of(response, 400, "bad_request")["detail"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"territories": "Saint-Denis"},
+        {"agenda": None},
+        {"title": 42},
+        {"admin": True},
+        {"host_policy": "sometimes"},
+    ],
+    ids=["territories-not-a-list", "agenda-null", "title-not-text", "unknown-field", "bad-enum"],
+)
+def test_a_body_of_the_wrong_shape_is_a_bad_request(
+    http: httpx.Client, change: dict[str, Any]
+) -> None:
+    error_of(http.post("/api/sessions", json={**new_session_body(), **change}), 400, "bad_request")
+
+
+def test_a_body_without_its_agenda_is_a_bad_request(http: httpx.Client) -> None:
+    body = new_session_body()
+    del body["agenda"]
+    error_of(http.post("/api/sessions", json=body), 400, "bad_request")
+
+
+def round_of(duration_ms: int = 15 * 60_000, prompt: str = "Quels problèmes ?") -> dict[str, Any]:
+    return {"kind": "table", "prompt": prompt, "duration_ms": duration_ms}
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"agenda": [round_of(duration_ms=30_000)]}, "bad_request"),
+        ({"agenda": [round_of(duration_ms=5 * 60 * 60_000)]}, "bad_request"),
+        ({"agenda": []}, "bad_request"),
+        ({"agenda": [round_of(prompt="   ")]}, "bad_request"),
+        ({"agenda": [round_of(prompt="?" * 501)]}, "text_too_long"),
+        ({"title": "T" * 201}, "text_too_long"),
+        ({"table_size": 1}, "bad_request"),
+        ({"territories": []}, "bad_request"),
+    ],
+    ids=[
+        "round-too-short",
+        "round-too-long",
+        "no-round",
+        "blank-prompt",
+        "prompt-too-long",
+        "title-too-long",
+        "tables-of-one",
+        "no-territory",
+    ],
+)
+def test_an_invalid_description_gets_the_engine_s_code(
+    http: httpx.Client, change: dict[str, Any], code: str
+) -> None:
+    error_of(http.post("/api/sessions", json={**new_session_body(), **change}), 400, code)
+
+
+# --- reading a session ---------------------------------------------------------------------------
+
+
+def test_session_info_is_public_and_says_where_the_session_stands(
+    http: httpx.Client, exported: Exported
+) -> None:
+    room = exported.room
+    info = http.get(f"/api/sessions/{room.id}").json()
+    assert (info["id"], info["code"], info["title"]) == (room.id, room.code, "Métrokawa de test")
+    assert info["participants"] == 2
+    assert info["closed"] is False
+    assert info["seq"] >= 6
+    assert [t["id"] for t in info["territories"]] == ["t1", "t2", "t3"]
+    assert [(r["number"], r["status"]) for r in info["rounds"]] == [(1, "running"), (2, "pending")]
+    assert info["links"]["qr"].endswith(f"/api/sessions/{room.id}/qr.svg")
+    assert room.token not in str(info)
+
+
+def test_an_unknown_session_is_not_found(http: httpx.Client) -> None:
+    for path in ("", "/log", "/qr.svg"):
+        error_of(http.get(f"/api/sessions/0000000000000000{path}"), 404, "not_found")
+
+
+# --- the log export ------------------------------------------------------------------------------
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "",
+        "Bearer",
+        "Bearer pas-le-bon-jeton",
+        "Basic {facilitator}",
+        "{facilitator}",
+        "Bearer {participant}",
+    ],
+    ids=["none", "empty-bearer", "wrong-token", "basic-scheme", "no-scheme", "participant-token"],
+)
+def test_the_log_export_needs_the_facilitator_token(
+    http: httpx.Client, exported: Exported, authorization: str
+) -> None:
+    value = authorization.format(
+        facilitator=exported.room.token, participant=exported.participant_tokens[0]
+    )
+    headers = {"Authorization": value} if value else {}
+    error_of(
+        http.get(f"/api/sessions/{exported.room.id}/log", headers=headers), 401, "unauthorized"
+    )
+
+
+def test_the_log_export_is_the_whole_replay_file(http: httpx.Client, exported: Exported) -> None:
+    room = exported.room
+    response = http.get(f"/api/sessions/{room.id}/log", headers=bearer(room.token))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == LOG_TYPE
+    assert f'filename="metrokawa-{room.id}.mkawa"' in response.headers["content-disposition"]
+    header, envelopes = read_log(response.content)
+    assert (header.session, header.title) == (room.id, "Métrokawa de test")
+    assert [e.seq for e in envelopes] == list(range(1, http_seq(http, room) + 1))
+    assert envelopes[0].type == "SessionCreated"
+
+
+def http_seq(http: httpx.Client, room: Room) -> int:
+    seq: int = http.get(f"/api/sessions/{room.id}").json()["seq"]
+    return seq
+
+
+def test_the_log_export_holds_no_token(http: httpx.Client, exported: Exported) -> None:
+    room = exported.room
+    data = http.get(f"/api/sessions/{room.id}/log", headers=bearer(room.token)).content
+    for token in (room.token, *exported.participant_tokens):
+        assert token.encode() not in data
+        assert hashlib.sha256(token.encode()).hexdigest().encode() not in data
+
+
+def test_the_log_export_hides_the_pseudonyms_of_those_who_did_not_consent(
+    http: httpx.Client, exported: Exported
+) -> None:
+    room = exported.room
+    data = http.get(f"/api/sessions/{room.id}/log", headers=bearer(room.token)).content
+    assert exported.private_pseudonym.encode() not in data
+    assert exported.public_pseudonym.encode() in data
+    _, envelopes = read_log(data)
+    joined = [e.event for e in envelopes if isinstance(e.event, ParticipantJoined)]
+    names = {e.participant: (e.pseudonym, e.consent) for e in joined}
+    assert names == {
+        "p1": (anonymous_pseudonym("p1"), False),
+        "p2": (exported.public_pseudonym, True),
+    }
+
+
+# --- QR code, health, metrics, OpenAPI -----------------------------------------------------------
+
+
+def test_the_qr_code_is_an_svg_image(http: httpx.Client, exported: Exported) -> None:
+    response = http.get(f"/api/sessions/{exported.room.id}/qr.svg")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag.endswith("svg")
+    assert exported.room.code in response.text  # in its title, for screen readers
+
+
+def test_health_answers_ok(http: httpx.Client) -> None:
+    response = http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert isinstance(response.json()["live_sessions"], int)
+
+
+def metric(text: str, name: str) -> float:
+    """The value of the sample ``name`` (with its labels, if any) in a Prometheus text page."""
+    match = re.search(rf"^{re.escape(name)} (\S+)$", text, re.MULTILINE)
+    assert match is not None, f"no sample {name}"
+    return float(match.group(1))
+
+
+def test_metrics_count_connections_events_fanout_and_rejections(
+    http: httpx.Client, exported: Exported
+) -> None:
+    async def read_while_connected() -> str:
+        await exported.room.facilitator(after=None)
+        async with httpx.AsyncClient(base_url=exported.room.url, timeout=10) as client:
+            return (await client.get("/metrics")).text
+
+    page = asyncio.run(closing_every_socket(read_while_connected()))
+    assert http.get("/metrics").headers["content-type"].startswith("text/plain")
+    for family, kind in (
+        ("metrokawa_connections", "gauge"),
+        ("metrokawa_events_appended_total", "counter"),
+        ("metrokawa_fanout_seconds", "histogram"),
+        ("metrokawa_rejections_total", "counter"),
+    ):
+        assert f"# TYPE {family} {kind}\n" in page, family
+    assert metric(page, "metrokawa_connections") >= 1
+    assert metric(page, "metrokawa_events_appended_total") >= http_seq(http, exported.room)
+    assert metric(page, "metrokawa_fanout_seconds_count") > 0
+    assert metric(page, 'metrokawa_rejections_total{code="not_allowed"}') >= 1
+
+
+def test_openapi_describes_every_http_route_of_the_app(http: httpx.Client) -> None:
+    described = http.get("/openapi.json").json()
+    assert described["openapi"].startswith("3.")
+    paths = described["paths"]
+    routes = [r for r in create_app().routes if isinstance(r, Route)]
+    api = [r for r in routes if r.path.startswith("/api/") or r.path in ("/healthz", "/metrics")]
+    assert len(api) == 6
+    for route in api:
+        assert route.path in paths, route.path
+        assert {m.lower() for m in route.methods or ()} - {"head"} <= set(paths[route.path])
