@@ -30,9 +30,15 @@ unit: setup
 
 test: lint typecheck unit
 
-bench: setup
+# The benches' own extra (the python-socketio peer), on top of the dev set-up.
+$(VENV)/.installed-bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: setup $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_replay.py
 	$(BIN)/python bench/bench_seating.py
+	$(BIN)/python bench/bench_vote_burst.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info
