@@ -56,6 +56,7 @@ __all__ = ["Answer", "EncodedEvent", "SessionActor", "Subscriber"]
 log = logging.getLogger("metrokawa.actor")
 
 MAX_BATCH: Final = 256
+PRESENCE_EVERY_S: Final = 0.25
 
 
 class EncodedEvent:
@@ -107,6 +108,18 @@ class Subscriber:
             self.backlog = 0
         else:
             self.outbox.append(item)
+        self.ready.set()
+
+    def offer_events(self, events: list[EncodedEvent]) -> None:
+        """A committed batch: one limit check and one wake-up for all of it."""
+        if self.overflowed:
+            return
+        if len(self.outbox) - self.backlog + len(events) > self.limit:
+            self.overflowed = True
+            self.outbox.clear()
+            self.backlog = 0
+        else:
+            self.outbox.extend(events)
         self.ready.set()
 
     def catch_up(self, events: list[EncodedEvent]) -> None:
@@ -168,6 +181,8 @@ class SessionActor:
         self.subscribers: set[Subscriber] = set()
         self.connected: Counter[str] = Counter()  # participant -> live connections (presence)
         self._tables_seen: dict[int, Any] = {}
+        self._watchers = 0  # connected facilitator consoles: presence is computed only for them
+        self._presence_due: asyncio.TimerHandle | None = None
         self.on_published: list[Callable[[SessionActor, list[EncodedEvent]], None]] = []
         self._queue: asyncio.Queue[_Submission | _Join] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -193,8 +208,9 @@ class SessionActor:
         self._watch_deadline()
 
     async def stop(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
+        for timer in (self._deadline, self._presence_due):
+            if timer is not None:
+                timer.cancel()
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
@@ -224,6 +240,8 @@ class SessionActor:
         return await request.future
 
     def leave(self, subscriber: Subscriber, participant: str | None) -> None:
+        if subscriber in self.subscribers and subscriber.full:
+            self._watchers -= 1
         self.subscribers.discard(subscriber)
         if participant is not None:
             self.connected[participant] -= 1
@@ -241,6 +259,15 @@ class SessionActor:
         return {"k": "presence", **presence_counts(self.state, sorted(self.connected))}
 
     def _presence_changed(self) -> None:
+        """Tell the facilitator, at most every ``PRESENCE_EVERY_S``: a reconnection storm of a
+        whole room must not cost one recount per arrival."""
+        if self._watchers == 0 or self._presence_due is not None:
+            return
+        loop = asyncio.get_running_loop()
+        self._presence_due = loop.call_later(PRESENCE_EVERY_S, self._send_presence)
+
+    def _send_presence(self) -> None:
+        self._presence_due = None
         frame = self.presence()
         for subscriber in self.subscribers:
             if subscriber.full:
@@ -354,13 +381,12 @@ class SessionActor:
         for event in new_events:
             event.published = now
         for subscriber in self.subscribers:
-            for event in new_events:
-                subscriber.offer(event)
+            subscriber.offer_events(new_events)
         for listener in self.on_published:
             listener(self, new_events)
-        if self.connected and self.state.tables != self._tables_seen:
+        if self._watchers and self.state.tables != self._tables_seen:
             self._presence_changed()  # a new plan moves the per-table presence counts
-        self._tables_seen = dict(self.state.tables)
+            self._tables_seen = dict(self.state.tables)
 
     def _serve_join(self, request: _Join) -> None:
         subscriber, after = request.subscriber, request.after
@@ -373,6 +399,8 @@ class SessionActor:
             subscriber.catch_up(self.events[after:])
         self.subscribers.add(subscriber)
         if subscriber.full:
+            self._watchers += 1
+            self._tables_seen = dict(self.state.tables)
             subscriber.offer(self.presence())
         _resolve(request.future, (self.seq, snapshot))
 

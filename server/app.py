@@ -21,6 +21,7 @@ from .actor import EncodedEvent, SessionActor
 from .hub import Hub
 from .limits import Limits
 from .metrics import Metrics
+from .settle import Settler
 from .simulate import demo_session_command
 from .store import open_store
 from .ws import session_socket
@@ -45,12 +46,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         hub = Hub(store, backlog_limit=settings.limits.backlog_limit)
         hub.on_published.append(_count_commits(metrics))
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits
+        app.state.settler = settler = Settler()
+        settler.start()
         await hub.resume_running_rounds()
         if settings.announce:
             await _announce_new_session(hub, settings.public_url)
         try:
             yield
         finally:
+            settler.stop()
             await hub.stop()
             await store.close()
 

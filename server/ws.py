@@ -1,12 +1,11 @@
 """The WebSocket endpoint ``/ws/{session_id}``: one ``Connection`` per socket (DESIGN §5).
 
-A connection is three tasks around one ``Subscriber`` outbox:
+A connection is two tasks around one ``Subscriber`` outbox:
 
 * the **reader** (the endpoint's own task) decodes frames, enforces the limits, and queues
-  commands on the session's actor without waiting for them;
-* the **acker** awaits those commands' answers in the order they were sent and puts ``ack`` /
-  ``error`` frames in the outbox — after the events the command produced, since the actor
-  publishes before it answers;
+  commands on the session's actor without waiting for them; each command's answer, when the
+  actor resolves it, puts its ``ack`` / ``error`` frame in the outbox (a done-callback: the actor
+  resolves in queue order, and after publishing the events, so answers follow their events);
 * the **writer** drains the outbox: consecutive events leave as one ``events`` frame, already
   encoded bytes assembled, never re-encoded; a slow reader never holds anyone else up, and an
   overflowing outbox closes the socket with 4008 so that the client resumes from its last seq.
@@ -19,9 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
-from collections import deque
 from typing import Any, Final
 
 import msgspec
@@ -111,8 +110,6 @@ class Connection:
         now = time.monotonic()
         self.rate = RateLimiter(limits.commands_per_second, limits.command_burst, now)
         self.strikes = Strikes(limits.max_strikes, limits.strike_window_s)
-        self.pending: deque[tuple[str, asyncio.Future[Answer]]] = deque()
-        self.answered = asyncio.Event()
         self.subscriber: Subscriber | None = None
         self.session: SessionActor | None = None
         self.close_code: int | None = None
@@ -125,7 +122,7 @@ class Connection:
         try:
             if not await self._greet():
                 return
-            tasks = [asyncio.create_task(self._write()), asyncio.create_task(self._ack())]
+            tasks = [asyncio.create_task(self._write())]
             reader = asyncio.create_task(self._read())
             done, _ = await asyncio.wait([reader, *tasks], return_when=asyncio.FIRST_COMPLETED)
             for task in done:
@@ -144,6 +141,7 @@ class Connection:
             await asyncio.gather(*tasks, return_exceptions=True)
             if self.session is not None and self.subscriber is not None:
                 self.session.leave(self.subscriber, self.participant)
+                self.websocket.app.state.settler.left()
             self.metrics.connections.dec()
 
     async def _greet(self) -> bool:
@@ -165,6 +163,10 @@ class Connection:
         seq, snapshot = await self.session.join(
             self.subscriber, after=hello.after, participant=self.participant
         )
+        # Counted from here, so that leaving (in ``serve``'s finally) always has its arrival.
+        if self.participant is not None:
+            self.session.arrive(self.participant)
+        self.websocket.app.state.settler.arrived()
         welcome: dict[str, Any] = {
             "k": "welcome",
             "you": self.actor_id,
@@ -175,8 +177,6 @@ class Connection:
         if snapshot is not None:
             welcome["state"] = snapshot
         await self._send(self.codec.encode(welcome))
-        if self.participant is not None:
-            self.session.arrive(self.participant)
         return True
 
     async def _authenticate(self, hello: Hello) -> bool:
@@ -242,25 +242,18 @@ class Connection:
             return self._breach(frame.id, "bad_request")
         assert self.session is not None  # set by _greet
         future = self.session.enqueue(command, role=self.role, actor=self.actor_id, cmd=frame.id)
-        self.pending.append((frame.id, future))
-        self.answered.set()
+        future.add_done_callback(functools.partial(self._answered, frame.id))
         return True
 
     def _breach(self, cmd_id: str | None, code: str) -> bool:
         self._error(cmd_id, code)
         return not self.strikes.add(time.monotonic())
 
-    # --- acker ----------------------------------------------------------------------------------
+    # --- answers --------------------------------------------------------------------------------
 
-    async def _ack(self) -> None:
-        while True:
-            await self.answered.wait()
-            self.answered.clear()
-            while self.pending:
-                cmd_id, future = self.pending[0]
-                answer = await future
-                self.pending.popleft()
-                self._answer(cmd_id, answer)
+    def _answered(self, cmd_id: str, future: asyncio.Future[Answer]) -> None:
+        if not future.cancelled():
+            self._answer(cmd_id, future.result())
 
     def _answer(self, cmd_id: str, answer: Answer) -> None:
         if answer.code is not None:
@@ -320,9 +313,8 @@ class Connection:
         return self.codec.events_frame(encoded)
 
     def _observe(self, events: list[EncodedEvent]) -> None:
-        now = time.perf_counter()
-        for event in events:
-            self.metrics.fanout_seconds.observe(now - event.published)
+        # One observation per frame (its oldest event): per delivery it cost a quarter of the CPU.
+        self.metrics.fanout_seconds.observe(time.perf_counter() - events[0].published)
 
     async def _send(self, frame: bytes) -> None:
         if self.codec.binary:
