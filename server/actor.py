@@ -307,14 +307,16 @@ class SessionActor:
         answers: list[Answer] = []
         fresh: list[Outcome] = []
         tokens: list[tuple[str, str]] = []
-        for submission in batch:
-            answers.append(self._decide(submission, fresh, tokens))
-        new_events = self.events[start:]
         try:
+            for submission in batch:
+                answers.append(self._decide(submission, fresh, tokens))
+            new_events = self.events[start:]
             records = [event.full for event in new_events]
             await self.store.append(self.session_id, start, records, fresh, tokens)
         except Exception:
-            log.exception("session %s: commit failed; reloading from the store", self.session_id)
+            # A failed commit, or our own bug in a rule: nothing of the batch was published or
+            # answered, so the working state is thrown away and rebuilt from the store.
+            log.exception("session %s: batch failed; reloading from the store", self.session_id)
             await self.load()
             for submission in batch:
                 _resolve(submission.future, Answer(code="unavailable"))
