@@ -49,6 +49,7 @@ from session_engine.summary import presence_counts
 from session_engine.visibility import public_envelope, visible_state
 
 from .auth import hash_token, new_token
+from .frames import WireCodec, websocket_frame
 from .store import EventStore, Outcome
 
 __all__ = ["Answer", "EncodedEvent", "SessionActor", "Subscriber"]
@@ -84,6 +85,33 @@ class EncodedEvent:
         return self._json[0] if full else self._json[1]
 
 
+def assemble(events: list[EncodedEvent], *, full: bool, codec: WireCodec) -> bytes:
+    """The message carrying ``events`` for one audience: an ``event``, or an ``events`` frame."""
+    encoded = [e.msgpack(full) if codec.binary else e.json(full) for e in events]
+    if len(encoded) == 1:
+        return codec.event_frame(encoded[0])
+    return codec.events_frame(encoded)
+
+
+class Batch:
+    """One commit's events as they leave: a whole WebSocket frame per audience and codec, built
+    on first use and written as is to every socket that is ready (DESIGN §3: encode once)."""
+
+    __slots__ = ("_frames", "events")
+
+    def __init__(self, events: list[EncodedEvent]) -> None:
+        self.events = events
+        self._frames: dict[tuple[bool, bool], bytes] = {}
+
+    def frame(self, *, full: bool, codec: WireCodec) -> bytes:
+        key = (full, codec.binary)
+        frame = self._frames.get(key)
+        if frame is None:
+            message = assemble(self.events, full=full, codec=codec)
+            frame = self._frames[key] = websocket_frame(message, binary=codec.binary)
+        return frame
+
+
 class Subscriber:
     """One connection's bounded outbox. The actor only appends; the connection's writer drains.
 
@@ -98,6 +126,20 @@ class Subscriber:
         self.backlog = 0  # backlog items still at the front of the outbox: not held against limit
         self.ready = asyncio.Event()
         self.overflowed = False
+        # The fast path: when the socket is idle and ready, a batch's prebuilt frame is written
+        # straight away by the publisher (``direct`` returns False when it cannot write now).
+        self.direct: Callable[[bytes], bool] | None = None
+        self.codec: WireCodec | None = None
+        self.busy = False  # the connection's writer is in the middle of a send
+
+    def offer_batch(self, batch: Batch) -> None:
+        idle = not self.outbox and not self.busy and not self.overflowed
+        direct, codec = self.direct, self.codec
+        if idle and direct is not None and codec is not None:
+            written = direct(batch.frame(full=self.full, codec=codec))
+            if written:
+                return
+        self.offer_events(batch.events)
 
     def offer(self, item: EncodedEvent | dict[str, Any]) -> None:
         if self.overflowed:
@@ -382,8 +424,9 @@ class SessionActor:
         now = time.perf_counter()
         for event in new_events:
             event.published = now
+        batch = Batch(new_events)
         for subscriber in self.subscribers:
-            subscriber.offer_events(new_events)
+            subscriber.offer_batch(batch)
         for listener in self.on_published:
             listener(self, new_events)
         if self._watchers and self.state.tables != self._tables_seen:

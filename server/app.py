@@ -8,11 +8,14 @@ WebSocket endpoint (``ws``). Nothing is global; everything hangs off ``app.state
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable
 
 import msgspec
 from starlette.applications import Starlette
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from session_engine import Rejected
 
@@ -36,7 +39,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str = "http://127.0.0.1:8000"  # how people reach this server, for printed links
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None) -> SocketsFirst:
     settings = settings or Settings()
 
     @contextlib.asynccontextmanager
@@ -67,13 +70,43 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", http.metrics, methods=["GET"]),
         Route("/openapi.json", http.openapi, methods=["GET"]),
         Route("/f/{session_id}", http.console_placeholder, methods=["GET"]),
-        WebSocketRoute("/ws/{session_id}", session_socket),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return SocketsFirst(Starlette(routes=routes, lifespan=lifespan))
+
+
+class SocketsFirst:
+    """``/ws/{session_id}`` goes straight to the socket endpoint, everything else to Starlette.
+
+    The endpoint then holds the server's own ASGI ``send``, with no middleware wrapper around it,
+    which is what lets a batch's prebuilt frame be written to every ready socket at once
+    (``ws._direct_writer``). The endpoint handles its own errors (``ws.Connection.serve``).
+    """
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+        self.state = app.state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        session_id = _socket_session(scope)
+        if session_id is None:
+            await self.app(scope, receive, send)
+            return
+        scope["app"] = self.app
+        scope["path_params"] = {"session_id": session_id}
+        await session_socket(WebSocket(scope, receive, send))
+
+
+def _socket_session(scope: Scope) -> str | None:
+    if scope["type"] != "websocket":
+        return None
+    prefix, _, session_id = str(scope["path"]).partition("/ws/")
+    return session_id if not prefix and session_id and "/" not in session_id else None
 
 
 def _count_commits(metrics: Metrics) -> Callable[[SessionActor, list[EncodedEvent]], None]:
     def listener(actor: SessionActor, events: list[EncodedEvent]) -> None:
+        # Called right after the batch was handed to every socket: this is the direct fan-out.
+        metrics.fanout_seconds.observe(time.perf_counter() - events[0].published)
         metrics.commits.inc()
         metrics.events_appended.inc(len(events))
         metrics.queue_depth.labels("commands").set(actor.queue_depth)

@@ -25,6 +25,7 @@ __all__ = [
     "Ping",
     "WireCodec",
     "codec_for",
+    "websocket_frame",
 ]
 
 MSGPACK: Final = "metrokawa.v1.msgpack"
@@ -107,6 +108,21 @@ def _array_header(length: int) -> bytes:
     if length < 1 << 16:
         return b"\xdc" + struct.pack(">H", length)
     return b"\xdd" + struct.pack(">I", length)
+
+
+def websocket_frame(message: bytes, *, binary: bool) -> bytes:
+    """A whole server-to-client WebSocket frame (RFC 6455 §5.2: FIN, no mask, no extension).
+
+    Server frames are never masked, so one such frame can be written as is to every socket
+    that is ready for it: built once per batch, not once per connection.
+    """
+    first = 0x82 if binary else 0x81
+    size = len(message)
+    if size < 126:
+        return bytes((first, size)) + message
+    if size < 1 << 16:
+        return bytes((first, 126)) + size.to_bytes(2, "big") + message
+    return bytes((first, 127)) + size.to_bytes(8, "big") + message
 
 
 _CODECS: Final = {MSGPACK: WireCodec(binary=True), JSON: WireCodec(binary=False)}

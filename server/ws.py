@@ -21,6 +21,7 @@ import contextlib
 import functools
 import logging
 import time
+from collections.abc import Callable
 from typing import Any, Final
 
 import msgspec
@@ -28,7 +29,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from session_engine import MESSAGES, Role, decode_command
 
-from .actor import Answer, EncodedEvent, SessionActor, Subscriber
+from .actor import Answer, EncodedEvent, SessionActor, Subscriber, assemble
 from .auth import hash_token, same_hash
 from .frames import SUBPROTOCOLS, Cmd, Hello, Ping, WireCodec, codec_for
 from .hub import Hub
@@ -160,6 +161,8 @@ class Connection:
         self.subscriber = Subscriber(
             full=self.role is Role.FACILITATOR, limit=self.limits.outbox_limit
         )
+        self.subscriber.codec = self.codec
+        self.subscriber.direct = _direct_writer(self.websocket)
         seq, snapshot = await self.session.join(
             self.subscriber, after=hello.after, participant=self.participant
         )
@@ -290,7 +293,11 @@ class Connection:
             await subscriber.ready.wait()
             subscriber.ready.clear()
             while subscriber.outbox and not subscriber.overflowed:
-                await self._send(self._next_frame(subscriber))
+                subscriber.busy = True
+                try:
+                    await self._send(self._next_frame(subscriber))
+                finally:
+                    subscriber.busy = False
             if subscriber.overflowed:
                 await self._close(CLOSE["come_back"])
                 return
@@ -306,11 +313,7 @@ class Connection:
         ):
             events.append(subscriber.take())  # type: ignore[arg-type]
         self._observe(events)
-        full, binary = subscriber.full, self.codec.binary
-        encoded = [e.msgpack(full) if binary else e.json(full) for e in events]
-        if len(encoded) == 1:
-            return self.codec.event_frame(encoded[0])
-        return self.codec.events_frame(encoded)
+        return assemble(events, full=subscriber.full, codec=self.codec)
 
     def _observe(self, events: list[EncodedEvent]) -> None:
         # One observation per frame (its oldest event): per delivery it cost a quarter of the CPU.
@@ -350,3 +353,29 @@ def _payload(message: Any) -> bytes | str:
 def _size(payload: bytes | str) -> int:
     """Bytes on the wire: a text frame's characters take one to four bytes each."""
     return len(payload) if isinstance(payload, bytes) else len(payload.encode())
+
+
+def _direct_writer(websocket: WebSocket) -> Callable[[bytes], bool] | None:
+    """A function writing a whole prebuilt frame to this socket now, or None if we cannot.
+
+    It needs uvicorn's sans-I/O WebSocket protocol under the ASGI ``send`` (the ``/ws`` route is
+    dispatched without middleware for that, see ``app.py``). It writes only while the transport
+    accepts data (``writable``) and before the close handshake; otherwise the caller queues.
+    Frames written this way are not compressed (permessage-deflate allows uncompressed messages):
+    compressing each message once per socket is what this path saves.
+    """
+    protocol: Any = getattr(websocket._send, "__self__", None)  # see the docstring
+    transport = getattr(protocol, "transport", None)
+    writable = getattr(protocol, "writable", None)
+    if transport is None or not isinstance(writable, asyncio.Event):
+        return None
+    if not hasattr(protocol, "close_sent"):
+        return None
+
+    def write(frame: bytes) -> bool:
+        if protocol.close_sent or not writable.is_set() or transport.is_closing():
+            return False
+        transport.write(frame)
+        return True
+
+    return write

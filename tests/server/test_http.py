@@ -312,7 +312,7 @@ def test_openapi_describes_every_http_route_of_the_app(http: httpx.Client) -> No
     described = http.get("/openapi.json").json()
     assert described["openapi"].startswith("3.")
     paths = described["paths"]
-    routes = [r for r in create_app().routes if isinstance(r, Route)]
+    routes = [r for r in create_app().app.routes if isinstance(r, Route)]
     api = [r for r in routes if r.path.startswith("/api/") or r.path in ("/healthz", "/metrics")]
     assert len(api) == 6
     for route in api:
