@@ -162,7 +162,6 @@ class Connection:
             full=self.role is Role.FACILITATOR, limit=self.limits.outbox_limit
         )
         self.subscriber.codec = self.codec
-        self.subscriber.direct = _direct_writer(self.websocket)
         seq, snapshot = await self.session.join(
             self.subscriber, after=hello.after, participant=self.participant
         )
@@ -180,6 +179,8 @@ class Connection:
         if snapshot is not None:
             welcome["state"] = snapshot
         await self._send(self.codec.encode(welcome))
+        # Only now may batches be written straight to the socket: nothing may pass the welcome.
+        self.subscriber.direct = _direct_writer(self.websocket)
         return True
 
     async def _authenticate(self, hello: Hello) -> bool:
