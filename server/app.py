@@ -109,7 +109,6 @@ def _count_commits(metrics: Metrics) -> Callable[[SessionActor, list[EncodedEven
         metrics.fanout_seconds.observe(time.perf_counter() - events[0].published)
         metrics.commits.inc()
         metrics.events_appended.inc(len(events))
-        metrics.queue_depth.labels("commands").set(actor.queue_depth)
 
     return listener
 

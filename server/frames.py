@@ -15,9 +15,12 @@ from typing import Any, Final
 
 import msgspec
 
+from session_engine import MESSAGES
+
 __all__ = [
     "JSON",
     "MSGPACK",
+    "SERVER_MESSAGES",
     "SUBPROTOCOLS",
     "ClientFrame",
     "Cmd",
@@ -25,6 +28,7 @@ __all__ = [
     "Ping",
     "WireCodec",
     "codec_for",
+    "message_for",
     "websocket_frame",
 ]
 
@@ -123,6 +127,28 @@ def websocket_frame(message: bytes, *, binary: bool) -> bytes:
     if size < 1 << 16:
         return bytes((first, 126)) + size.to_bytes(2, "big") + message
     return bytes((first, 127)) + size.to_bytes(8, "big") + message
+
+
+# Error codes of the server itself (transport and HTTP); the engine's own codes and sentences are
+# in session_engine.MESSAGES. One catalogue for both the WebSocket and the HTTP errors.
+SERVER_MESSAGES: Final = {
+    "too_large": "Le message est trop gros.",
+    "too_fast": "Trop de messages à la fois. Patientez un instant.",
+    "bad_frame": "Message illisible.",
+    "weak_id": "Identifiant de commande trop court pour rejoindre (16 caractères au moins).",
+    "hello_first": "Il faut d’abord dire bonjour (hello).",
+    "bad_token": "Ce lien de connexion n’est plus valable.",
+    "bad_code": "Ce code de session n’est pas le bon.",
+    "unavailable": "Le serveur n’a pas pu enregistrer. Réessayez.",
+    "not_found": "Cette session n’existe pas.",
+    "unauthorized": "Il faut le jeton de l’animation pour cela.",
+}
+
+
+def message_for(code: str) -> str:
+    """The French sentence for an error code, the engine's or the server's."""
+    known = MESSAGES.get(code)
+    return known[0] if known else SERVER_MESSAGES.get(code, code)
 
 
 _CODECS: Final = {MSGPACK: WireCodec(binary=True), JSON: WireCodec(binary=False)}

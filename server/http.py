@@ -15,11 +15,12 @@ import segno
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from session_engine import MESSAGES, Rejected, decode_envelope, pseudonymise, write_log
+from session_engine import Rejected, decode_envelope, pseudonymise, write_log
 from session_engine.commands import CreateSession
 from session_engine.logfile import LogHeader
 
 from .auth import hash_token, same_hash
+from .frames import message_for
 from .hub import Hub
 from .openapi import OPENAPI
 from .store import SessionRecord
@@ -35,15 +36,9 @@ __all__ = [
     "session_qr",
 ]
 
-_HTTP_MESSAGES = {
-    "not_found": "Cette session n’existe pas.",
-    "unauthorized": "Il faut le jeton de l’animation pour cela.",
-}
-
 
 def _error(status: int, code: str, detail: str | None = None) -> JSONResponse:
-    message = MESSAGES[code][0] if code in MESSAGES else _HTTP_MESSAGES.get(code, code)
-    body: dict[str, Any] = {"code": code, "message": message}
+    body: dict[str, Any] = {"code": code, "message": message_for(code)}
     if detail:
         body["detail"] = detail
     return JSONResponse(body, status_code=status)
@@ -155,6 +150,12 @@ async def healthz(request: Request) -> Response:
 
 
 async def metrics(request: Request) -> Response:
+    """Prometheus text; queue depths are read now, at scrape time, not kept on the hot path."""
+    actors = list(_hub(request).actors.values())
+    depth = request.app.state.metrics.queue_depth
+    depth.labels("commands").set(sum(actor.queue_depth for actor in actors))
+    outboxes = (len(s.outbox) for actor in actors for s in actor.subscribers)
+    depth.labels("outboxes").set(sum(outboxes))
     body = request.app.state.metrics.render()
     return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 

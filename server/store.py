@@ -236,40 +236,21 @@ class SqlStore:
         outcomes: Sequence[Outcome],
         tokens: Sequence[tuple[str, str]],
     ) -> None:
+        events = [
+            {"session_id": session_id, "seq": expected_seq + i, "record": record}
+            for i, record in enumerate(records, start=1)
+        ]
+        answers = [{"session_id": session_id, **msgspec.structs.asdict(o)} for o in outcomes]
+        keys = [{"session_id": session_id, "token_hash": h, "participant": p} for h, p in tokens]
         try:
-            self._insert(session_id, expected_seq, records, outcomes, tokens)
+            with self._engine.begin() as db:
+                if self._last_seq_in(db, session_id) != expected_seq:
+                    raise Conflict(f"{session_id}: expected seq {expected_seq}")
+                for table, rows in ((EventRow, events), (OutcomeRow, answers), (TokenRow, keys)):
+                    if rows:
+                        db.execute(insert(table), rows)  # one executemany per table
         except IntegrityError as error:  # another writer took these seqs between read and insert
             raise Conflict(f"{session_id}: seq {expected_seq + 1} already taken") from error
-
-    def _insert(
-        self,
-        session_id: str,
-        expected_seq: int,
-        records: Sequence[bytes],
-        outcomes: Sequence[Outcome],
-        tokens: Sequence[tuple[str, str]],
-    ) -> None:
-        with self._engine.begin() as db:
-            if self._last_seq_in(db, session_id) != expected_seq:
-                raise Conflict(f"{session_id}: expected seq {expected_seq}")
-            if records:
-                rows = [
-                    {"session_id": session_id, "seq": expected_seq + i, "record": record}
-                    for i, record in enumerate(records, start=1)
-                ]
-                db.execute(insert(EventRow), rows)
-            if outcomes:
-                rows = [{"session_id": session_id, **msgspec.structs.asdict(o)} for o in outcomes]
-                db.execute(insert(OutcomeRow), rows)
-            for token_hash, participant in tokens:
-                db.execute(
-                    insert(TokenRow),
-                    {
-                        "session_id": session_id,
-                        "token_hash": token_hash,
-                        "participant": participant,
-                    },
-                )
 
     @staticmethod
     def _last_seq_in(db: Any, session_id: str) -> int:

@@ -27,17 +27,17 @@ from typing import Any, Final
 import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from session_engine import MESSAGES, Role, decode_command
+from session_engine import Role, decode_command
 
 from .actor import Answer, EncodedEvent, SessionActor, Subscriber, assemble
 from .auth import hash_token, same_hash
-from .frames import SUBPROTOCOLS, Cmd, Hello, Ping, WireCodec, codec_for
+from .frames import SUBPROTOCOLS, Cmd, Hello, Ping, WireCodec, codec_for, message_for
 from .hub import Hub
 from .limits import Limits, RateLimiter, Strikes
 from .metrics import Metrics
 from .store import SessionRecord
 
-__all__ = ["CLOSE", "SERVER_MESSAGES", "Connection", "session_socket"]
+__all__ = ["CLOSE", "Connection", "session_socket"]
 
 log = logging.getLogger("metrokawa.ws")
 
@@ -53,25 +53,8 @@ CLOSE: Final = {
     "unknown_session": 4404,
 }
 
-# Transport-level error codes; the engine's own codes are in session_engine.MESSAGES.
-SERVER_MESSAGES: Final = {
-    "too_large": "Le message est trop gros.",
-    "too_fast": "Trop de messages à la fois. Patientez un instant.",
-    "bad_frame": "Message illisible.",
-    "weak_id": "Identifiant de commande trop court pour rejoindre (16 caractères au moins).",
-    "hello_first": "Il faut d’abord dire bonjour (hello).",
-    "bad_token": "Ce lien de connexion n’est plus valable.",
-    "bad_code": "Ce code de session n’est pas le bon.",
-    "unavailable": "Le serveur n’a pas pu enregistrer. Réessayez.",
-}
-
 _MAX_EVENTS_PER_FRAME: Final = 512
 MIN_GUEST_ID: Final = 16
-
-
-def message_for(code: str) -> str:
-    known = MESSAGES.get(code)
-    return known[0] if known else SERVER_MESSAGES.get(code, code)
 
 
 async def session_socket(websocket: WebSocket) -> None:
@@ -113,7 +96,6 @@ class Connection:
         self.strikes = Strikes(limits.max_strikes, limits.strike_window_s)
         self.subscriber: Subscriber | None = None
         self.session: SessionActor | None = None
-        self.close_code: int | None = None
 
     # --- the whole life of a connection ---------------------------------------------------------
 
@@ -334,7 +316,6 @@ class Connection:
         await self._close(close_code)
 
     async def _close(self, code: int) -> None:
-        self.close_code = code
         with contextlib.suppress(Exception):
             await self.websocket.close(code=code)
 

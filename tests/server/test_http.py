@@ -306,6 +306,8 @@ def test_metrics_count_connections_events_fanout_and_rejections(
     assert metric(page, "metrokawa_events_appended_total") >= http_seq(http, exported.room)
     assert metric(page, "metrokawa_fanout_seconds_count") > 0
     assert metric(page, 'metrokawa_rejections_total{code="not_allowed"}') >= 1
+    assert metric(page, 'metrokawa_queue_depth{queue="commands"}') >= 0
+    assert metric(page, 'metrokawa_queue_depth{queue="outboxes"}') >= 0
 
 
 def test_openapi_describes_every_http_route_of_the_app(http: httpx.Client) -> None:
