@@ -23,6 +23,7 @@ __all__ = [
     "CreateSession",
     "EndRound",
     "ExtendRound",
+    "HideResults",
     "HideStatement",
     "JoinSession",
     "MergeStatements",
@@ -35,6 +36,7 @@ __all__ = [
     "ResumeRound",
     "RotateTables",
     "SeatTables",
+    "ShowResults",
     "StartRound",
     "SubmitSynthesis",
     "TakePosition",
@@ -154,6 +156,17 @@ class CloseVote(_Command, frozen=True):
     vote: str
 
 
+class ShowResults(_Command, frozen=True):
+    """Put results on every screen: a statement's positions, or a closed vote's merit profiles."""
+
+    statement: str | None = None
+    vote: str | None = None
+
+
+class HideResults(_Command, frozen=True):
+    pass
+
+
 class CloseSession(_Command, frozen=True):
     pass
 
@@ -179,6 +192,8 @@ Command: TypeAlias = (
     | OpenVote
     | CastBallot
     | CloseVote
+    | ShowResults
+    | HideResults
     | CloseSession
 )
 
@@ -206,6 +221,8 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         OpenVote,
         CastBallot,
         CloseVote,
+        ShowResults,
+        HideResults,
         CloseSession,
     )
 }

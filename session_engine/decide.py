@@ -41,6 +41,7 @@ from .commands import (
     CreateSession,
     EndRound,
     ExtendRound,
+    HideResults,
     HideStatement,
     JoinSession,
     MergeStatements,
@@ -52,6 +53,7 @@ from .commands import (
     ResumeRound,
     RotateTables,
     SeatTables,
+    ShowResults,
     StartRound,
     SubmitSynthesis,
     TakePosition,
@@ -65,6 +67,8 @@ from .events import (
     ParticipantSeated,
     PositionTaken,
     ProposalPromoted,
+    ResultsHidden,
+    ResultsShown,
     RoundEnded,
     RoundExtended,
     RoundPaused,
@@ -82,6 +86,7 @@ from .events import (
     VoteClosed,
     VoteOpened,
 )
+from .majority import tally_vote
 from .model import Grade, ParticipantRole, Territory, is_reserved_pseudonym
 from .state import Round, RoundStatus, SessionState, Statement, StatementStatus, Vote
 
@@ -130,6 +135,8 @@ PERMISSIONS: Final[dict[type[Any], frozenset[Role]]] = {
     OpenVote: frozenset({_F}),
     CastBallot: frozenset({_P}),
     CloseVote: frozenset({_F}),
+    ShowResults: frozenset({_F}),
+    HideResults: frozenset({_F}),
     CloseSession: frozenset({_F}),
 }
 
@@ -542,6 +549,28 @@ def _close_vote(state: SessionState, cmd: CloseVote, ctx: Context) -> list[Event
     return [VoteClosed(vote=vote.id)]
 
 
+# --- results on the screens ----------------------------------------------------------------------
+
+
+def _show_results(state: SessionState, cmd: ShowResults, ctx: Context) -> list[Event]:
+    """One statement's positions (public as they are taken) or a closed vote's merit profiles.
+
+    A vote is shown only once closed: tallies of an open vote would tell each voter's neighbours
+    how the last ballot moved them."""
+    _require((cmd.statement is None) != (cmd.vote is None), "bad_request")
+    if cmd.statement is not None:
+        statement = _published(state, cmd.statement)
+        return [ResultsShown(statement=statement.id, vote=None, profiles={})]
+    vote = _vote(state, str(cmd.vote))
+    _require(not vote.open, "vote_still_open")
+    return [ResultsShown(statement=None, vote=vote.id, profiles=tally_vote(vote))]
+
+
+def _hide_results(state: SessionState, cmd: HideResults, ctx: Context) -> list[Event]:
+    _require(state.results is not None, "nothing_shown")
+    return [ResultsHidden()]
+
+
 def _close_session(state: SessionState, cmd: CloseSession, ctx: Context) -> list[Event]:
     """Closing ends whatever is still open, so the log never leaves a round or a vote dangling."""
     events: list[Event] = []
@@ -575,5 +604,7 @@ _HANDLERS: Final[dict[type[Any], _Handler]] = {
     OpenVote: _open_vote,
     CastBallot: _cast_ballot,
     CloseVote: _close_vote,
+    ShowResults: _show_results,
+    HideResults: _hide_results,
     CloseSession: _close_session,
 }

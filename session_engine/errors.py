@@ -58,6 +58,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "vote_open": ("Un vote est déjà ouvert.", "A vote is already open."),
     "unknown_vote": ("Ce vote n’existe pas.", "Unknown vote."),
     "vote_closed": ("Le vote est fermé.", "The vote is closed."),
+    "vote_still_open": (
+        "Le vote est encore ouvert : fermez-le pour montrer son résultat.",
+        "The vote is still open: close it to show its result.",
+    ),
+    "nothing_shown": ("Aucun résultat n’est affiché.", "No result is on show."),
     "already_voted": (
         "Vous avez déjà donné une mention à cette proposition.",
         "You have already graded this proposal.",

@@ -33,6 +33,8 @@ __all__ = [
     "ParticipantSeated",
     "PositionTaken",
     "ProposalPromoted",
+    "ResultsHidden",
+    "ResultsShown",
     "RoundEnded",
     "RoundExtended",
     "RoundPaused",
@@ -190,6 +192,21 @@ class VoteClosed(_Event, frozen=True):
     vote: str
 
 
+class ResultsShown(_Event, frozen=True):
+    """What every screen now shows: one statement's positions (public already, so no figures
+    here) or a closed vote's merit profiles — the tallies, the only part of ballots that leaves
+    the server. The profiles are computed when the command is decided and carried by the event,
+    so a replay shows what the room saw."""
+
+    statement: str | None
+    vote: str | None
+    profiles: dict[str, tuple[int, ...]]
+
+
+class ResultsHidden(_Event, frozen=True):
+    pass
+
+
 class SessionClosed(_Event, frozen=True):
     pass
 
@@ -216,6 +233,8 @@ Event: TypeAlias = (
     | VoteOpened
     | BallotCast
     | VoteClosed
+    | ResultsShown
+    | ResultsHidden
     | SessionClosed
 )
 
@@ -244,6 +263,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         VoteOpened,
         BallotCast,
         VoteClosed,
+        ResultsShown,
+        ResultsHidden,
         SessionClosed,
     )
 }

@@ -19,6 +19,8 @@ from .events import (
     ParticipantSeated,
     PositionTaken,
     ProposalPromoted,
+    ResultsHidden,
+    ResultsShown,
     RoundEnded,
     RoundExtended,
     RoundPaused,
@@ -45,6 +47,7 @@ from .state import (
     Round,
     RoundStatus,
     SessionState,
+    ShownResults,
     Statement,
     StatementStatus,
     Synthesis,
@@ -217,6 +220,14 @@ def _vote_closed(state: SessionState, e: VoteClosed) -> None:
     state.votes[e.vote].open = False
 
 
+def _results_shown(state: SessionState, e: ResultsShown) -> None:
+    state.results = ShownResults(statement=e.statement, vote=e.vote, profiles=e.profiles)
+
+
+def _results_hidden(state: SessionState, e: ResultsHidden) -> None:
+    state.results = None
+
+
 def _session_closed(state: SessionState, e: SessionClosed) -> None:
     state.closed = True
 
@@ -243,5 +254,7 @@ _APPLY: Final[dict[type[Any], Callable[[SessionState, Any], None]]] = {
     VoteOpened: _vote_opened,
     BallotCast: _ballot_cast,
     VoteClosed: _vote_closed,
+    ResultsShown: _results_shown,
+    ResultsHidden: _results_hidden,
     SessionClosed: _session_closed,
 }

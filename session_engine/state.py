@@ -116,6 +116,14 @@ class Vote(msgspec.Struct, kw_only=True):
     )  # participant -> grades
 
 
+class ShownResults(msgspec.Struct, frozen=True, kw_only=True):
+    """The results on every screen: a statement's positions, or a closed vote's profiles."""
+
+    statement: str | None
+    vote: str | None
+    profiles: dict[str, tuple[int, ...]]  # proposal -> count of each grade, for a vote
+
+
 class SessionState(msgspec.Struct, kw_only=True):
     """Everything ``decide`` needs and every view is drawn from. Equal logs give equal states."""
 
@@ -137,6 +145,7 @@ class SessionState(msgspec.Struct, kw_only=True):
     syntheses: dict[tuple[int, int], Synthesis] = msgspec.field(default_factory=dict)
     proposals: dict[str, Proposal] = msgspec.field(default_factory=dict)
     votes: dict[str, Vote] = msgspec.field(default_factory=dict)
+    results: ShownResults | None = None  # on show now (the facilitator decides)
 
     def copy(self) -> SessionState:
         """A deep copy, for whoever must keep this state while the fold goes on."""

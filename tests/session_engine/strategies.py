@@ -22,6 +22,7 @@ from session_engine.commands import (
     CreateSession,
     EndRound,
     ExtendRound,
+    HideResults,
     HideStatement,
     JoinSession,
     MergeStatements,
@@ -34,6 +35,7 @@ from session_engine.commands import (
     ResumeRound,
     RotateTables,
     SeatTables,
+    ShowResults,
     StartRound,
     SubmitSynthesis,
     TakePosition,
@@ -311,6 +313,12 @@ def command_strategies() -> dict[type[Command], st.SearchStrategy[Command]]:
         ),
         CastBallot: st.builds(CastBallot, vote=_ids("v", UNKNOWN_VOTES), grades=_grades()),
         CloseVote: st.builds(CloseVote, vote=_ids("v", UNKNOWN_VOTES)),
+        ShowResults: st.builds(
+            ShowResults,
+            statement=st.none() | statements,
+            vote=st.none() | _ids("v", UNKNOWN_VOTES),
+        ),
+        HideResults: st.builds(HideResults),
         CloseSession: st.builds(CloseSession),
     }
 

@@ -44,6 +44,8 @@ from session_engine.events import (
     ParticipantSeated,
     PositionTaken,
     ProposalPromoted,
+    ResultsHidden,
+    ResultsShown,
     RoundEnded,
     RoundExtended,
     RoundPaused,
@@ -126,6 +128,8 @@ EVERY_EVENT: list[Event] = [
         vote="v1", participant="p2", grades={"pr1": Grade.EXCELLENT, "pr2": Grade.A_REJETER}
     ),
     VoteClosed(vote="v1"),
+    ResultsShown(statement=None, vote="v1", profiles={"pr1": (0, 0, 0, 0, 0, 0, 1)}),
+    ResultsHidden(),
     SessionClosed(),
 ]
 

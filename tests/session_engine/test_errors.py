@@ -20,6 +20,7 @@ from session_engine.commands import (
     CreateSession,
     EndRound,
     ExtendRound,
+    HideResults,
     HideStatement,
     JoinSession,
     NewTerritory,
@@ -29,6 +30,7 @@ from session_engine.commands import (
     PublishStatement,
     RotateTables,
     SeatTables,
+    ShowResults,
     StartRound,
     TakePosition,
 )
@@ -172,6 +174,10 @@ REACHED_BY: dict[str, Case] = {
     "vote_closed": Case(
         [*WITH_VOTE, *vote_closed("v1")], CastBallot(vote="v1", grades={"pr1": Grade.BIEN}), P2
     ),
+    # test_decide_results: test_an_open_vote_is_not_shown
+    "vote_still_open": Case(WITH_VOTE, ShowResults(vote="v1"), FACILITATOR),
+    # test_decide_results: test_hiding_nothing_is_refused
+    "nothing_shown": Case(a_running_round(), HideResults(), FACILITATOR),
     # test_decide_votes: test_a_proposal_is_graded_once_per_participant
     "already_voted": Case(
         [*WITH_VOTE, *ballot("v1", "p2", pr1=Grade.BIEN)],

@@ -53,6 +53,7 @@ from session_engine.commands import (
     CreateSession,
     EndRound,
     ExtendRound,
+    HideResults,
     HideStatement,
     JoinSession,
     MergeStatements,
@@ -65,6 +66,7 @@ from session_engine.commands import (
     ResumeRound,
     RotateTables,
     SeatTables,
+    ShowResults,
     StartRound,
     SubmitSynthesis,
     TakePosition,
@@ -79,6 +81,8 @@ from session_engine.events import (
     ParticipantSeated,
     PositionTaken,
     ProposalPromoted,
+    ResultsHidden,
+    ResultsShown,
     RoundEnded,
     RoundExtended,
     RoundPaused,
@@ -158,6 +162,8 @@ MINUTE: Final = 60_000
 FACILITATOR_EVENTS: Final[frozenset[type[Event]]] = frozenset(
     {
         SessionCreated,
+        ResultsShown,
+        ResultsHidden,
         TablesSeated,
         TablesRotated,
         RoundStarted,
@@ -200,6 +206,8 @@ SINGLE_EVENT: Final[dict[type[Command], type[Event]]] = {
     OpenVote: VoteOpened,
     CastBallot: BallotCast,
     CloseVote: VoteClosed,
+    ShowResults: ResultsShown,
+    HideResults: ResultsHidden,
 }
 PHASE_CODES: Final[dict[RoundStatus | None, str]] = {
     RoundStatus.RUNNING: "round_running",
@@ -247,6 +255,7 @@ class SessionMachine(RuleBasedStateMachine):
         self.vote_proposals: dict[str, tuple[str, ...]] = {}
         self.open_votes: set[str] = set()
         self.closed_votes: set[str] = set()
+        self.shown = False  # results on the screens
         self.graded: set[tuple[str, str, str]] = set()  # (vote, participant, proposal)
         self.first_table: dict[str, int] = {}  # stays_seated participant -> table first given
 
@@ -503,6 +512,20 @@ class SessionMachine(RuleBasedStateMachine):
                 assert e.vote in self.open_votes
                 self.open_votes.discard(e.vote)
                 self.closed_votes.add(e.vote)
+            case ResultsShown():
+                assert (e.statement is None) != (e.vote is None)
+                if e.statement is not None:
+                    assert self.statement_status[e.statement] is StatementStatus.PUBLISHED
+                    assert e.profiles == {}
+                else:
+                    assert e.vote in self.closed_votes, f"results of {e.vote}, not closed"
+                    judges = len(before.votes[e.vote].ballots)
+                    assert set(e.profiles) == set(self.vote_proposals[e.vote])
+                    assert all(len(p) == 7 and sum(p) == judges for p in e.profiles.values())
+                self.shown = True
+            case ResultsHidden():
+                assert self.shown, "hid results that were not shown"
+                self.shown = False
             case SessionClosed():
                 assert not self.open_votes
                 assert self.round_status in (None, RoundStatus.ENDED)
@@ -689,6 +712,23 @@ class SessionMachine(RuleBasedStateMachine):
         else:
             existing = list(self.state.proposals)
             command = OpenVote(proposals=tuple(resolve(p, existing) for p in proposals))
+        self.send(command, sender.role, self.actor_of(sender))
+
+    @rule(
+        sender=senders(Role.FACILITATOR),
+        action=st.sampled_from(("statement", "vote", "hide")),
+        which=picks(UNKNOWN_STATEMENTS),
+    )
+    def results_control(self, sender: Sender, action: str, which: Pick) -> None:
+        command: Command
+        if action == "statement":
+            published = self.statement_ids(StatementStatus.PUBLISHED)
+            command = ShowResults(statement=resolve(which, published, self.statement_ids()))
+        elif action == "vote":
+            closed = [v.id for v in self.state.votes.values() if not v.open]
+            command = ShowResults(vote=resolve(which, closed, list(self.state.votes)))
+        else:
+            command = HideResults()
         self.send(command, sender.role, self.actor_of(sender))
 
     @precondition(lambda self: len(self.session.log) >= 30)

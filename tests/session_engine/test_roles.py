@@ -20,6 +20,7 @@ from session_engine.commands import (
     CreateSession,
     EndRound,
     ExtendRound,
+    HideResults,
     HideStatement,
     JoinSession,
     MergeStatements,
@@ -32,6 +33,7 @@ from session_engine.commands import (
     ResumeRound,
     RotateTables,
     SeatTables,
+    ShowResults,
     StartRound,
     SubmitSynthesis,
     TakePosition,
@@ -42,6 +44,7 @@ from session_engine.events import (
     BallotCast,
     Event,
     PositionTaken,
+    ResultsShown,
     RoundPaused,
     StatementProposed,
     SynthesisSubmitted,
@@ -138,6 +141,11 @@ EXAMPLES: dict[type[Command], Example] = {
     CloseVote: Example(
         CloseVote(vote="v1"), [*a_running_round(), *a_proposal(), *vote_opened("v1", "pr1")]
     ),
+    ShowResults: Example(ShowResults(statement="s1"), [*a_running_round(), *a_statement()]),
+    HideResults: Example(
+        HideResults(),
+        [*a_running_round(), *a_statement(), ResultsShown(statement="s1", vote=None, profiles={})],
+    ),
     CloseSession: Example(CloseSession(), a_running_round()),
 }
 
@@ -164,6 +172,8 @@ WHO_MAY: dict[str, set[str]] = {
     "OpenVote": {F},
     "CastBallot": {P, "host"},
     "CloseVote": {F},
+    "ShowResults": {F},
+    "HideResults": {F},
     "CloseSession": {F},
 }
 
