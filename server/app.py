@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import msgspec
 from starlette.applications import Starlette
@@ -24,6 +25,7 @@ from .actor import EncodedEvent, SessionActor
 from .hub import Hub
 from .limits import Limits
 from .metrics import Metrics
+from .pages import DEFAULT_UI_DIR, page_routes
 from .settle import Settler
 from .simulate import demo_session_command
 from .store import open_store
@@ -37,6 +39,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     limits: Limits = Limits()
     announce: bool = False  # create a session at start-up and print its links (``make run``)
     public_url: str = "http://127.0.0.1:8000"  # how people reach this server, for printed links
+    ui_dir: str = str(DEFAULT_UI_DIR)  # the built tablet client (``clients/tablet/dist``)
 
 
 def create_app(settings: Settings | None = None) -> SocketsFirst:
@@ -66,10 +69,11 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Route("/api/sessions/{session_id}", http.session_info, methods=["GET"]),
         Route("/api/sessions/{session_id}/log", http.session_log, methods=["GET"]),
         Route("/api/sessions/{session_id}/qr.svg", http.session_qr, methods=["GET"]),
+        Route("/api/codes/{code}", http.session_by_code, methods=["GET"]),
         Route("/healthz", http.healthz, methods=["GET"]),
         Route("/metrics", http.metrics, methods=["GET"]),
         Route("/openapi.json", http.openapi, methods=["GET"]),
-        Route("/f/{session_id}", http.console_placeholder, methods=["GET"]),
+        *page_routes(Path(settings.ui_dir)),
     ]
     return SocketsFirst(Starlette(routes=routes, lifespan=lifespan))
 

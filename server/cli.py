@@ -275,7 +275,10 @@ def _serve(args: argparse.Namespace) -> int:
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     public_url = os.environ.get("METROKAWA_PUBLIC_URL", f"http://{shown_host}:{args.port}")
     settings = Settings(
-        db=_db_url(args.db), announce=not args.no_new_session, public_url=public_url
+        db=_db_url(args.db),
+        announce=not args.no_new_session,
+        public_url=public_url,
+        **({"ui_dir": args.ui} if args.ui else {}),
     )
     app = create_app(settings)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
@@ -498,6 +501,11 @@ def _add_serve(commands: Any) -> None:
         "--db",
         default=DEFAULT_DB,
         help=f"base d'événements : fichier SQLite ou URL postgresql:// ({DEFAULT_DB})",
+    )
+    sub.add_argument(
+        "--ui",
+        metavar="DOSSIER",
+        help="interface construite à servir (clients/tablet/dist)",
     )
     sub.set_defaults(run=_serve)
 

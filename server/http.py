@@ -6,14 +6,13 @@ Every handler is a thin translation: request → hub/store call → response. Er
 
 from __future__ import annotations
 
-import html
 import io
 from typing import Any
 
 import msgspec
 import segno
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from session_engine import Rejected, decode_envelope, pseudonymise, write_log
 from session_engine.commands import CreateSession
@@ -26,11 +25,11 @@ from .openapi import OPENAPI
 from .store import SessionRecord
 
 __all__ = [
-    "console_placeholder",
     "create_session",
     "healthz",
     "metrics",
     "openapi",
+    "session_by_code",
     "session_info",
     "session_log",
     "session_qr",
@@ -82,7 +81,16 @@ async def create_session(request: Request) -> Response:
 
 async def session_info(request: Request) -> Response:
     """GET /api/sessions/{id}: what anyone holding the link may know."""
-    record = await _record(request)
+    return await _public_face(request, await _record(request))
+
+
+async def session_by_code(request: Request) -> Response:
+    """GET /api/codes/{code}: the same, found by the join code a participant typed (any case)."""
+    code = str(request.path_params["code"]).strip().upper()
+    return await _public_face(request, await _hub(request).store.session_by_code(code))
+
+
+async def _public_face(request: Request, record: SessionRecord | None) -> Response:
     if record is None:
         return _error(404, "not_found")
     actor = await _hub(request).actor(record.id)
@@ -162,23 +170,3 @@ async def metrics(request: Request) -> Response:
 
 async def openapi(request: Request) -> Response:
     return JSONResponse(OPENAPI)
-
-
-async def console_placeholder(request: Request) -> Response:
-    """/f/{id}: until the console lands (next issue), a page with the join code and QR code."""
-    record = await _record(request)
-    if record is None:
-        return HTMLResponse("<p>Cette session n’existe pas.</p>", status_code=404)
-    title, code = html.escape(record.title), html.escape(record.code)
-    page = f"""<!doctype html><html lang="fr"><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} — animation</title>
-<main style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto">
-<h1>{title}</h1>
-<p>Code pour rejoindre : <strong style="font-size: 2rem; letter-spacing: .2em">{code}</strong></p>
-<img src="/api/sessions/{record.id}/qr.svg" alt="QR code pour rejoindre la session {code}"
- width="240" height="240">
-<p>La console d’animation arrive bientôt. Le serveur temps réel fonctionne déjà :
-WebSocket <code>/ws/{record.id}</code> (voir <code>docs/protocol.md</code>).</p>
-</main></html>"""
-    return HTMLResponse(page)

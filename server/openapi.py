@@ -108,6 +108,15 @@ OPENAPI: Final[dict[str, Any]] = {
                 "responses": {"200": {"description": "The session"}, "404": _ERROR},
             }
         },
+        "/api/codes/{code}": {
+            "get": {
+                "summary": "The same public information, found by the 6-character join code",
+                "parameters": [
+                    {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {"200": {"description": "The session"}, "404": _ERROR},
+            }
+        },
         "/api/sessions/{session_id}/log": {
             "get": {
                 "summary": "The .mkawa replay file (facilitator only, Authorization: Bearer)",

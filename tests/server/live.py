@@ -31,8 +31,14 @@ class LiveServer:
     """One server process; ``start`` waits until ``/healthz`` answers (or raises)."""
 
     def __init__(
-        self, db_path: Path, *, port: int | None = None, env: dict[str, str] | None = None
+        self,
+        db_path: Path,
+        *,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        ui_dir: Path | None = None,
     ) -> None:
+        self.ui_dir = ui_dir
         self.db_path = db_path
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -51,6 +57,7 @@ class LiveServer:
             "--db",
             f"sqlite:///{self.db_path}",
             "--no-new-session",
+            *(["--ui", str(self.ui_dir)] if self.ui_dir else []),
         ]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(

@@ -187,6 +187,18 @@ def test_an_unknown_session_is_not_found(http: httpx.Client) -> None:
         error_of(http.get(f"/api/sessions/0000000000000000{path}"), 404, "not_found")
 
 
+def test_a_participant_finds_the_session_by_its_join_code_in_any_case(
+    http: httpx.Client, exported: Exported
+) -> None:
+    room = exported.room
+    by_id = http.get(f"/api/sessions/{room.id}").json()
+    assert http.get(f"/api/codes/{room.code.lower()}").json() == by_id
+
+
+def test_an_unknown_join_code_is_not_found(http: httpx.Client) -> None:
+    error_of(http.get("/api/codes/ZZZZZZ"), 404, "not_found")
+
+
 # --- the log export ------------------------------------------------------------------------------
 
 
@@ -316,7 +328,7 @@ def test_openapi_describes_every_http_route_of_the_app(http: httpx.Client) -> No
     paths = described["paths"]
     routes = [r for r in create_app().app.routes if isinstance(r, Route)]
     api = [r for r in routes if r.path.startswith("/api/") or r.path in ("/healthz", "/metrics")]
-    assert len(api) == 6
+    assert len(api) == 7
     for route in api:
         assert route.path in paths, route.path
         assert {m.lower() for m in route.methods or ()} - {"head"} <= set(paths[route.path])

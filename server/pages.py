@@ -1,0 +1,62 @@
+"""The tablet client's pages: which built HTML file answers which URL, and its static assets.
+
+The client (``clients/tablet/``) is built by Vite into ``dist/``: one HTML file per view, hashed
+assets under ``dist/assets/``. The server only hands them out; the pages then speak the
+WebSocket protocol like any other client. When the build is missing (a checkout where
+``make setup`` has not run), every page says so in a sentence instead of a bare 404.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+__all__ = ["DEFAULT_UI_DIR", "page_routes"]
+
+DEFAULT_UI_DIR = Path(__file__).resolve().parent.parent / "clients" / "tablet" / "dist"
+
+# URL → built page. The console's token travels in the fragment, never in a request.
+PAGES: dict[str, str] = {
+    "/": "index.html",
+    "/j/{code}": "participant.html",
+    "/f/{session_id}": "console.html",
+    "/p/{session_id}": "projector.html",
+}
+
+# The pages load only their own scripts and styles; the WebSocket and the API are same-origin.
+_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+        "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+}
+
+_NOT_BUILT = """<!doctype html><html lang="fr"><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Métrokawa</title>
+<main><h1>Métrokawa</h1><p>L’interface n’est pas encore construite sur ce serveur.
+Lancez <code>make setup</code> (ou <code>npm ci &amp;&amp; npm run build</code> dans
+<code>clients/tablet/</code>), puis rechargez la page.</p></main></html>"""
+
+
+def page_routes(ui_dir: Path) -> list[BaseRoute]:
+    """The page routes and the ``/assets`` mount for a build in ``ui_dir``."""
+    routes: list[BaseRoute] = [Route(url, _page(ui_dir / name)) for url, name in PAGES.items()]
+    assets = ui_dir / "assets"
+    routes.append(Mount("/assets", app=StaticFiles(directory=assets, check_dir=False)))
+    return routes
+
+
+def _page(path: Path) -> object:
+    async def endpoint(request: Request) -> Response:
+        if not path.is_file():
+            return HTMLResponse(_NOT_BUILT, status_code=503, headers=_HEADERS)
+        return FileResponse(path, media_type="text/html; charset=utf-8", headers=_HEADERS)
+
+    return endpoint

@@ -1,0 +1,83 @@
+"""The tablet client's pages (``server/pages.py``): which built file answers which URL.
+
+A fake build in a temporary folder (``serve --ui``) stands in for ``clients/tablet/dist``, so
+these tests say what the server does whatever the state of the real build; the browser tests
+(``tests/browser``) use the real one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server.pages import PAGES
+
+from .live import LiveServer
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ui = tmp_path_factory.mktemp("dist")
+    for name in set(PAGES.values()):
+        (ui / name).write_text(f"<!doctype html><title>{name}</title>", encoding="utf-8")
+    (ui / "assets").mkdir()
+    (ui / "assets" / "participant-abc123.js").write_text("export {};", encoding="utf-8")
+    return ui
+
+
+def serve(ui_dir: Path) -> Iterator[httpx.Client]:
+    live = LiveServer(ui_dir.parent / f"{ui_dir.name}.sqlite", ui_dir=ui_dir).start()
+    try:
+        with httpx.Client(base_url=live.url, timeout=10) as client:
+            yield client
+    finally:
+        live.stop()
+
+
+@pytest.fixture(scope="module")
+def http(built: Path) -> Iterator[httpx.Client]:
+    yield from serve(built)
+
+
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        ("/", "index.html"),
+        ("/j/A9AYH4", "participant.html"),
+        ("/f/ff9abfb5dd0be6a4", "console.html"),
+        ("/p/ff9abfb5dd0be6a4", "projector.html"),
+    ],
+)
+def test_each_view_has_its_own_page(http: httpx.Client, url: str, page: str) -> None:
+    response = http.get(url)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert f"<title>{page}</title>" in response.text
+
+
+def test_pages_load_only_their_own_scripts_and_send_no_referrer(http: httpx.Client) -> None:
+    headers = http.get("/j/A9AYH4").headers
+    policy = headers["content-security-policy"]
+    assert "default-src 'self'" in policy
+    assert "connect-src 'self' ws: wss:" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_assets_are_served_from_the_build(http: httpx.Client) -> None:
+    response = http.get("/assets/participant-abc123.js")
+    assert response.status_code == 200
+    assert response.text == "export {};"
+    assert http.get("/assets/missing.js").status_code == 404
+
+
+def test_without_a_build_a_page_says_how_to_build_it(tmp_path: Path) -> None:
+    for http in serve(tmp_path / "absent"):
+        response = http.get("/j/A9AYH4")
+        assert response.status_code == 503
+        assert "make setup" in response.text
+        assert 'lang="fr"' in response.text
+        assert http.get("/healthz").status_code == 200  # the API works all the same
