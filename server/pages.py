@@ -8,6 +8,7 @@ WebSocket protocol like any other client. When the build is missing (a checkout 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from starlette.requests import Request
@@ -53,7 +54,7 @@ def page_routes(ui_dir: Path) -> list[BaseRoute]:
     return routes
 
 
-def _page(path: Path) -> object:
+def _page(path: Path) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         if not path.is_file():
             return HTMLResponse(_NOT_BUILT, status_code=503, headers=_HEADERS)
