@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
@@ -26,6 +27,15 @@ PAGES: dict[str, str] = {
     "/j/{code}": "participant.html",
     "/f/{session_id}": "console.html",
     "/p/{session_id}": "projector.html",
+}
+
+# What a page fetches first, announced in a ``Link: rel=preload`` header so that the browser
+# asks for it while the scripts are still arriving: on a slow 3G link (2 s per round trip) this
+# saves one round trip before a participant sees the join form.
+PRELOADS: dict[str, str] = {
+    "/j/{code}": "/api/codes/{code}",
+    "/f/{session_id}": "/api/sessions/{session_id}",
+    "/p/{session_id}": "/api/sessions/{session_id}",
 }
 
 # The pages load only their own scripts and styles; the WebSocket and the API are same-origin.
@@ -48,16 +58,22 @@ Lancez <code>make setup</code> (ou <code>npm ci &amp;&amp; npm run build</code> 
 
 def page_routes(ui_dir: Path) -> list[BaseRoute]:
     """The page routes and the ``/assets`` mount for a build in ``ui_dir``."""
-    routes: list[BaseRoute] = [Route(url, _page(ui_dir / name)) for url, name in PAGES.items()]
+    routes: list[BaseRoute] = [
+        Route(url, _page(ui_dir / name, PRELOADS.get(url))) for url, name in PAGES.items()
+    ]
     assets = ui_dir / "assets"
     routes.append(Mount("/assets", app=StaticFiles(directory=assets, check_dir=False)))
     return routes
 
 
-def _page(path: Path) -> Callable[[Request], Awaitable[Response]]:
+def _page(path: Path, preload: str | None) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         if not path.is_file():
             return HTMLResponse(_NOT_BUILT, status_code=503, headers=_HEADERS)
-        return FileResponse(path, media_type="text/html; charset=utf-8", headers=_HEADERS)
+        headers = dict(_HEADERS)
+        if preload is not None:
+            params = {k: quote(str(v), safe="") for k, v in request.path_params.items()}
+            headers["Link"] = f"<{preload.format(**params)}>; rel=preload; as=fetch; crossorigin"
+        return FileResponse(path, media_type="text/html; charset=utf-8", headers=headers)
 
     return endpoint

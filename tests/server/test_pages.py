@@ -81,3 +81,17 @@ def test_without_a_build_a_page_says_how_to_build_it(tmp_path: Path) -> None:
         assert "make setup" in response.text
         assert 'lang="fr"' in response.text
         assert http.get("/healthz").status_code == 200  # the API works all the same
+
+
+def test_a_page_announces_what_it_fetches_first(http: httpx.Client) -> None:
+    # The join page asks for the session by its code at once: preloading it saves a round trip.
+    link = http.get("/j/a9ayh4").headers["link"]
+    assert link == "</api/codes/a9ayh4>; rel=preload; as=fetch; crossorigin"
+    assert "link" not in http.get("/").headers
+
+
+def test_pages_and_assets_are_compressed_for_weak_networks(http: httpx.Client, built: Path) -> None:
+    (built / "assets" / "big.js").write_text("export const x = 1;\n" * 500, encoding="utf-8")
+    response = http.get("/assets/big.js", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.text == "export const x = 1;\n" * 500
