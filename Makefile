@@ -4,9 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint typecheck unit bench clean
+# The tablet client (TypeScript, Vite): installed from its lock file, rebuilt when a source changes.
+UI         := clients/tablet
+UI_DEPS    := $(UI)/node_modules/.installed
+UI_BUILT   := $(UI)/dist/.vite/manifest.json
+UI_SOURCES := $(shell find $(UI)/src $(UI)/scripts -type f 2>/dev/null) \
+              $(wildcard $(UI)/*.html $(UI)/*.json $(UI)/*.ts)
 
-setup: $(STAMP)
+.PHONY: setup run test lint typecheck ui-test unit bench clean
+
+setup: $(STAMP) $(UI_BUILT)
 
 # Idempotent: the virtualenv is rebuilt only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -14,6 +21,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+$(UI_DEPS): $(UI)/package-lock.json
+	cd $(UI) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The build prints the participant bundle's size and fails above 120 KB gzipped.
+$(UI_BUILT): $(UI_DEPS) $(UI_SOURCES)
+	cd $(UI) && npm run build
 
 run: setup
 	$(BIN)/metrokawa serve
@@ -25,10 +40,13 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+ui-test: setup
+	cd $(UI) && npm test
+
 unit: setup
 	$(BIN)/python -m pytest
 
-test: lint typecheck unit
+test: lint typecheck ui-test unit
 
 # The benches' own extra (the python-socketio peer), on top of the dev set-up.
 $(VENV)/.installed-bench: $(STAMP)
@@ -41,4 +59,4 @@ bench: setup $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_vote_burst.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info $(UI)/node_modules $(UI)/dist

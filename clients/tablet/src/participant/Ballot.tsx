@@ -1,0 +1,93 @@
+/** Majority-judgment ballot: one grade (of 7) per proposal, sent once (CastBallot). */
+import { useState } from 'preact/hooks';
+import { errorText, t } from '../i18n';
+import type { VoteView } from '../state';
+import { Button } from '../ui/Button';
+import { announce } from '../ui/Live';
+import { GRADES } from '../ui/MeritProfile';
+import { Pictogram } from '../ui/Pictogram';
+import type { Ctx } from './Tablet';
+import { useStoredState } from './storage';
+
+export function Ballot({ ctx, vote }: { ctx: Ctx; vote: VoteView }) {
+  const { conn, s, me, pending, sessionId } = ctx;
+  const [grades, setGrades, clearGrades] = useStoredState<Record<string, number>>(sessionId, `ballot:${vote.id}`, {});
+  const [error, setError] = useState<string | null>(null);
+  const cast = vote.ballots[me];
+  const queued = pending.find((c) => c.type === 'CastBallot' && c.data.vote === vote.id);
+  const shown: Record<string, number> = cast ?? (queued?.data.grades as Record<string, number>) ?? grades;
+  const locked = !!cast || !!queued;
+
+  function submit(e: Event) {
+    e.preventDefault();
+    const missing = vote.proposals.filter((p) => shown[p] === undefined);
+    if (missing.length) {
+      setError(t('p.ballot.missing', { n: missing.length }));
+      document.getElementById(`grade-${vote.id}-${missing[0]}-0`)?.focus();
+      return;
+    }
+    setError(null);
+    const chosen = Object.fromEntries(vote.proposals.map((p) => [p, shown[p]]));
+    conn
+      .send('CastBallot', { vote: vote.id, grades: chosen })
+      .then(() => {
+        clearGrades();
+        announce(t('p.ballot.done'));
+      })
+      .catch((r) => {
+        setGrades(chosen);
+        setError(errorText(r.code, r.message));
+      });
+  }
+
+  return (
+    <section class="mk-card mk-ballot" aria-labelledby={`ballot-title-${vote.id}`} data-testid={`ballot-${vote.id}`}>
+      <h2 id={`ballot-title-${vote.id}`}>
+        <Pictogram name="ballot" /> {t('p.ballot.title')}
+      </h2>
+      <p>{locked ? (cast ? t('p.ballot.done') : t('p.ballot.queued')) : t('p.ballot.intro')}</p>
+      <form onSubmit={submit}>
+        {vote.proposals.map((pid, i) => {
+          const proposal = s.proposals[pid];
+          return (
+            <fieldset key={pid} class="mk-proposal" data-proposal-id={pid}>
+              <legend>
+                <span class="mk-muted">{t('p.ballot.proposal_n', { n: i + 1 })}</span> {proposal?.text ?? pid}
+              </legend>
+              <div class="mk-grades">
+                {GRADES.map((g) => (
+                  <label key={g} class={`mk-grade-choice mk-grade-choice-${g}`}>
+                    <input
+                      type="radio"
+                      id={`grade-${vote.id}-${pid}-${g}`}
+                      name={`grade-${vote.id}-${pid}`}
+                      value={g}
+                      checked={shown[pid] === g}
+                      disabled={locked}
+                      onChange={() => setGrades((prev) => ({ ...prev, [pid]: g }))}
+                    />
+                    <span>{t(`grade.${g}`)}</span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          );
+        })}
+        {error && (
+          <p class="mk-error" role="alert">
+            <Pictogram name="warning" size={20} /> {error}
+          </p>
+        )}
+        {!locked ? (
+          <Button type="submit" variant="primary" icon="send">
+            {t('p.ballot.submit')}
+          </Button>
+        ) : (
+          <p class={cast ? 'mk-ok' : 'mk-pending-note'} role="status">
+            <Pictogram name={cast ? 'check' : 'hourglass'} size={20} /> {cast ? t('p.ballot.done') : t('position.pending')}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}

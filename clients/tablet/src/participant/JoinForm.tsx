@@ -1,0 +1,259 @@
+/**
+ * Join a session: pseudonym, territory, role. A guest connection (hello {code}) sends
+ * JoinSession with an unguessable id; the ack carries the participant's token, kept on this
+ * device. A join sent while offline waits in the guest queue (also across a reload).
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { errorText, t, useLang } from '../i18n';
+import { Connection, type Ack, type PendingCommand, type Refusal } from '../protocol';
+import { Button } from '../ui/Button';
+import { ConnectionBadge } from '../ui/ConnectionIndicator';
+import { Pictogram } from '../ui/Pictogram';
+import { keys, useStoredState, type Identity, type SessionInfo } from './storage';
+
+const ROLES = ['habitant', 'elu', 'technicien', 'autre'] as const;
+const PSEUDONYM_MAX = 40;
+
+interface Fields {
+  pseudonym: string;
+  territory: string;
+  role: string;
+  stays_seated: boolean;
+  consent: boolean;
+}
+
+export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) => void }) {
+  useLang();
+  const { info } = props;
+  const [fields, setFields] = useStoredState<Fields>(info.id, 'join', {
+    pseudonym: '',
+    territory: '',
+    role: '',
+    stays_seated: false,
+    consent: false,
+  });
+  const [errors, setErrors] = useState<Partial<Record<keyof Fields | 'form', string>>>({});
+  const [busy, setBusy] = useState(false);
+  const [status, setStatus] = useState<'connecting' | 'online' | 'offline' | null>(null);
+  const conn = useRef<Connection | null>(null);
+  const pseudonymRef = useRef<HTMLInputElement>(null);
+  const fieldsRef = useRef(fields);
+  fieldsRef.current = fields;
+
+  function guest(): Connection {
+    if (conn.current) return conn.current;
+    const c = new Connection({ sessionId: info.id, hello: () => ({ code: info.code }), storageKey: keys.guestOutbox(info.id) });
+    c.onStatus(setStatus);
+    c.onResult((cmd: PendingCommand, result: Ack | Refusal) => {
+      if (cmd.type !== 'JoinSession') return;
+      if ('token' in result && result.token) {
+        c.stop();
+        c.clearPending();
+        props.onJoined({ token: result.token, you: result.you ?? '', pseudonym: String(cmd.data.pseudonym ?? '') });
+      } else if ('code' in result) {
+        setBusy(false);
+        c.stop();
+        showRefusal(result);
+      }
+    });
+    c.onClose((code, fatal) => {
+      if (fatal) {
+        setBusy(false);
+        setErrors({ form: t(`error.closed_${code}`) });
+      }
+    });
+    conn.current = c;
+    return c;
+  }
+
+  // A join queued before a reload: send it again (same id) now.
+  useEffect(() => {
+    const c = guest();
+    if (c.pending() > 0) {
+      setBusy(true);
+      c.start();
+    }
+    return () => c.stop();
+  }, []);
+
+  function showRefusal(r: Refusal) {
+    const message = errorText(r.code, r.message);
+    if (r.code === 'pseudonym_taken' || r.code === 'text_too_long' || r.code === 'bad_request') {
+      setErrors({ pseudonym: message });
+      pseudonymRef.current?.focus();
+    } else if (r.code === 'unknown_territory') setErrors({ territory: message });
+    else setErrors({ form: message });
+  }
+
+  function validate(f: Fields) {
+    const e: typeof errors = {};
+    const name = f.pseudonym.trim();
+    if (!name) e.pseudonym = t('p.join.error.pseudonym_empty');
+    else if (name.length > PSEUDONYM_MAX) e.pseudonym = t('p.join.error.pseudonym_long', { max: PSEUDONYM_MAX });
+    if (!f.territory) e.territory = t('p.join.error.territory');
+    if (!f.role) e.role = t('p.join.error.role');
+    return e;
+  }
+
+  function submit(ev: Event) {
+    ev.preventDefault();
+    const f = fieldsRef.current;
+    const e = validate(f);
+    setErrors(e);
+    if (Object.keys(e).length) {
+      const first = (['pseudonym', 'territory', 'role'] as const).find((k) => e[k]);
+      const el = document.getElementById(first === 'pseudonym' ? 'pseudonym' : `${first}-0`);
+      el?.focus();
+      return;
+    }
+    const c = guest();
+    setBusy(true);
+    c.start();
+    if (c.pending() > 0) {
+      c.reconnect(); // a join is already waiting: never send a second one
+      return;
+    }
+    // The answer comes through onResult (also for a join queued before a reload).
+    c.send('JoinSession', {
+      pseudonym: f.pseudonym.trim(),
+      territory: f.territory,
+      role: f.role,
+      stays_seated: f.stays_seated,
+      consent: f.consent,
+    }).catch(() => {
+      /* handled in onResult */
+    });
+  }
+
+  const set = (patch: Partial<Fields>) => {
+    fieldsRef.current = { ...fieldsRef.current, ...patch };
+    setFields(fieldsRef.current);
+  };
+  const nameLength = fields.pseudonym.trim().length;
+
+  return (
+    <section class="mk-card" aria-labelledby="join-title">
+      <h1 id="join-title">{t('p.join.title', { title: info.title })}</h1>
+      <p>{t('p.join.intro')}</p>
+      <form onSubmit={submit} noValidate>
+        <div class="mk-field">
+          <label for="pseudonym">
+            <Pictogram name="user" /> {t('p.join.pseudonym')}
+          </label>
+          <p id="pseudonym-hint" class="mk-hint">
+            {t('p.join.pseudonym_hint', { max: PSEUDONYM_MAX })}
+          </p>
+          <input
+            id="pseudonym"
+            ref={pseudonymRef}
+            class="mk-input"
+            name="pseudonym"
+            autocomplete="nickname"
+            value={fields.pseudonym}
+            maxLength={PSEUDONYM_MAX + 20}
+            aria-invalid={errors.pseudonym ? 'true' : 'false'}
+            aria-describedby={`pseudonym-hint${errors.pseudonym ? ' pseudonym-error' : ''}`}
+            onInput={(e) => {
+              set({ pseudonym: (e.target as HTMLInputElement).value });
+              if (errors.pseudonym) setErrors({ ...errors, pseudonym: undefined });
+            }}
+          />
+          <p class={`mk-counter${nameLength > PSEUDONYM_MAX ? ' mk-counter-over' : ''}`} aria-hidden="true">
+            {nameLength} / {PSEUDONYM_MAX}
+          </p>
+          {errors.pseudonym && (
+            <p id="pseudonym-error" class="mk-error" data-testid="pseudonym-error">
+              <Pictogram name="warning" size={20} /> {errors.pseudonym}
+            </p>
+          )}
+        </div>
+
+        <fieldset aria-describedby={errors.territory ? 'territory-error' : undefined}>
+          <legend>
+            <Pictogram name="pin" /> {t('p.join.territory')}
+          </legend>
+          {errors.territory && (
+            <p id="territory-error" class="mk-error">
+              <Pictogram name="warning" size={20} /> {errors.territory}
+            </p>
+          )}
+          <div class="mk-choices">
+            {info.territories.map((ter, i) => (
+              <label class="mk-choice" key={ter.id}>
+                <input
+                  type="radio"
+                  name="territory"
+                  id={`territory-${i}`}
+                  value={ter.id}
+                  checked={fields.territory === ter.id}
+                  onChange={() => set({ territory: ter.id })}
+                />
+                <span class="mk-choice-text">
+                  <span>
+                    <strong>{ter.name}</strong>
+                    {ter.qpv && (
+                      <abbr class="mk-qpv" title={t('territory.qpv_long')}>
+                        {t('territory.qpv')}
+                      </abbr>
+                    )}
+                  </span>
+                  <span class="mk-choice-sub">{ter.commune}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+
+        <fieldset aria-describedby={errors.role ? 'role-error' : undefined}>
+          <legend>
+            <Pictogram name="users" /> {t('p.join.role')}
+          </legend>
+          {errors.role && (
+            <p id="role-error" class="mk-error">
+              <Pictogram name="warning" size={20} /> {errors.role}
+            </p>
+          )}
+          <div class="mk-choices">
+            {ROLES.map((r, i) => (
+              <label class="mk-choice" key={r}>
+                <input type="radio" name="role" id={`role-${i}`} value={r} checked={fields.role === r} onChange={() => set({ role: r })} />
+                <span class="mk-choice-text">{t(`role.${r}`)}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend class="mk-sr-only">{t('p.join.options')}</legend>
+          <label class="mk-choice mk-choice-check">
+            <input type="checkbox" checked={fields.stays_seated} onChange={(e) => set({ stays_seated: (e.target as HTMLInputElement).checked })} />
+            <span class="mk-choice-text">
+              <span>{t('p.join.stays_seated')}</span>
+              <span class="mk-choice-sub">{t('p.join.stays_seated_hint')}</span>
+            </span>
+          </label>
+          <label class="mk-choice mk-choice-check">
+            <input type="checkbox" checked={fields.consent} onChange={(e) => set({ consent: (e.target as HTMLInputElement).checked })} />
+            <span class="mk-choice-text">
+              <span>{t('p.join.consent')}</span>
+              <span class="mk-choice-sub">{t('p.join.consent_hint')}</span>
+            </span>
+          </label>
+        </fieldset>
+
+        {errors.form && (
+          <p class="mk-error" role="alert">
+            <Pictogram name="warning" size={20} /> {errors.form}
+          </p>
+        )}
+        <div class="mk-row">
+          <Button type="submit" variant="primary" icon="arrow" disabled={busy && status === 'online'}>
+            {t('p.join.submit')}
+          </Button>
+          {busy && status && <ConnectionBadge status={status} />}
+        </div>
+        {busy && status === 'offline' && <p class="mk-hint" role="status">{t('p.join.waiting_network')}</p>}
+      </form>
+    </section>
+  );
+}

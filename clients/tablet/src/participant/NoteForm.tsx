@@ -1,0 +1,49 @@
+/** A note (Annotate) on a statement or on my table: a text and, if wanted, a place. */
+import { useState } from 'preact/hooks';
+import { errorText, t } from '../i18n';
+import { Button } from '../ui/Button';
+import { announce } from '../ui/Live';
+import type { Ctx } from './Tablet';
+import { TextBox } from './TextBox';
+import { useDraft } from './storage';
+
+const MAX = 1000;
+const PLACE_MAX = 120;
+
+export function NoteForm(props: { ctx: Ctx; target: { statement: string } | { table: number }; onDone: () => void; idPrefix: string }) {
+  const { conn, sessionId } = props.ctx;
+  const name = 'statement' in props.target ? `note:s:${props.target.statement}` : `note:t:${props.target.table}`;
+  const [text, setText, clearText] = useDraft(sessionId, name);
+  const [place, setPlace, clearPlace] = useDraft(sessionId, `${name}:place`);
+  const [error, setError] = useState<string | null>(null);
+
+  function submit(e: Event) {
+    e.preventDefault();
+    const clean = text.trim();
+    if (!clean) return setError(t('p.note.empty'));
+    if (clean.length > MAX || place.trim().length > PLACE_MAX) return setError(errorText('text_too_long'));
+    const data: Record<string, unknown> = { text: clean, ...props.target };
+    if (place.trim()) data.place = place.trim();
+    conn
+      .send('Annotate', data)
+      .then(() => announce(t('p.note.sent')))
+      .catch((r) => announce(t('p.refused', { what: t('p.cmd.Annotate'), why: errorText(r.code, r.message) })));
+    clearText();
+    clearPlace();
+    announce(conn.status === 'online' ? t('p.note.sending') : t('common.queued'));
+    props.onDone();
+  }
+
+  return (
+    <form class="mk-note-form" onSubmit={submit}>
+      <TextBox id={`${props.idPrefix}-text`} label={t('p.note.label')} value={text} max={MAX} rows={3} error={error} onInput={setText} />
+      <TextBox id={`${props.idPrefix}-place`} label={`${t('p.note.place')} ${t('common.optional')}`} hint={t('p.note.place_hint')} value={place} max={PLACE_MAX} single onInput={setPlace} />
+      <div class="mk-row">
+        <Button type="submit" variant="primary" icon="send">
+          {t('p.note.submit')}
+        </Button>
+        <Button onClick={props.onDone}>{t('common.cancel')}</Button>
+      </div>
+    </form>
+  );
+}

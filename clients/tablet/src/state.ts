@@ -1,0 +1,591 @@
+/**
+ * The session as one audience sees it: the snapshot of `welcome.state`
+ * (session_engine/visibility.py `visible_state`) with every later event applied in seq order,
+ * exactly as session_engine/evolve.py does on the server.
+ *
+ * The public form of some events carries less than the log (visibility.py `public_envelope`):
+ * a proposed statement arrives without author nor text, a ballot without voter nor grades.
+ * The connection fills in what is the user's own from the acks of their commands
+ * (`claimStatement`, `claimBallot`).
+ */
+
+export interface Envelope {
+  seq: number;
+  type: string;
+  v: number;
+  at: number;
+  actor: string;
+  cmd: string | null;
+  data: any;
+}
+
+export type RoundStatus = 'pending' | 'running' | 'paused' | 'ended';
+export type RoundKind = 'table' | 'plenary' | 'vote';
+export type StatementStatus = 'proposed' | 'published' | 'hidden' | 'merged';
+export type StatementKind = 'problem' | 'idea';
+export type ParticipantRole = 'habitant' | 'elu' | 'technicien' | 'autre';
+/** A position: -2..2, or null for "je passe". */
+export type PositionValue = number | null;
+
+export interface TerritoryView {
+  id: string;
+  name: string;
+  commune: string;
+  qpv: boolean;
+}
+
+export interface RoundSpecView {
+  kind: RoundKind;
+  prompt: string;
+  duration_ms: number;
+}
+
+export interface RoundView {
+  number: number;
+  spec: RoundSpecView;
+  status: RoundStatus;
+  deadline: number | null;
+  remaining_ms: number | null;
+  /** table number (as a string key) -> host participant id, for this round */
+  hosts: Record<string, string>;
+  end_reason: string | null;
+}
+
+export interface ParticipantView {
+  id: string;
+  pseudonym: string;
+  territory: string;
+  role: ParticipantRole;
+  stays_seated: boolean;
+  consent: boolean;
+  table: number | null;
+  times_hosted: number;
+}
+
+export interface TableView {
+  table: number;
+  host: string | null;
+  members: string[];
+}
+
+export interface StatementView {
+  id: string;
+  /** the author's id for the facilitator and for one's own statements, else "participant" */
+  author: string;
+  /** null when the room never saw it (someone else's hidden or merged statement), or while
+   *  someone else's statement waits for moderation */
+  text: string | null;
+  kind: StatementKind | null;
+  round: number;
+  table: number | null;
+  status: StatementStatus;
+  merged_into: string | null;
+  /** seq of the event that proposed it (client-side only; links an ack to its statement) */
+  proposed_seq?: number;
+}
+
+export interface AnnotationView {
+  id: string;
+  author: string;
+  text: string;
+  statement: string | null;
+  table: number | null;
+  tags: string[];
+  place: string | null;
+  round: number;
+}
+
+export interface SynthesisView {
+  round: number;
+  table: number;
+  host: string;
+  text: string;
+}
+
+export interface ProposalView {
+  id: string;
+  statement: string;
+  text: string;
+}
+
+export interface VoteView {
+  id: string;
+  proposals: string[];
+  open: boolean;
+  /** participant -> {proposal -> grade}; the public sees only its own ballot */
+  ballots: Record<string, Record<string, number>>;
+}
+
+export interface ResultsView {
+  statement: string | null;
+  vote: string | null;
+  /** for a vote: proposal -> count of each grade 0..6 */
+  profiles: Record<string, number[]>;
+}
+
+export interface SessionView {
+  created: boolean;
+  closed: boolean;
+  title: string;
+  territories: Record<string, TerritoryView>;
+  table_size: number;
+  host_policy: 'stay' | 'rotate';
+  rounds: RoundView[];
+  current_round: number;
+  participants: Record<string, ParticipantView>;
+  pseudonyms: Record<string, string>;
+  /** table number (string key) -> seating of the plan in force */
+  tables: Record<string, TableView>;
+  pair_counts: Record<string, number>;
+  statements: Record<string, StatementView>;
+  annotations: AnnotationView[];
+  /** "participant|statement" -> value (null: passed) */
+  positions: Record<string, PositionValue>;
+  /** "round|table" -> synthesis */
+  syntheses: Record<string, SynthesisView>;
+  proposals: Record<string, ProposalView>;
+  votes: Record<string, VoteView>;
+  results: ResultsView | null;
+}
+
+export function emptySession(): SessionView {
+  return {
+    created: false,
+    closed: false,
+    title: '',
+    territories: {},
+    table_size: 6,
+    host_policy: 'rotate',
+    rounds: [],
+    current_round: 0,
+    participants: {},
+    pseudonyms: {},
+    tables: {},
+    pair_counts: {},
+    statements: {},
+    annotations: [],
+    positions: {},
+    syntheses: {},
+    proposals: {},
+    votes: {},
+    results: null,
+  };
+}
+
+/** Normalise a snapshot: object keys as strings, missing fields filled in. */
+function fromSnapshot(snapshot: any): SessionView {
+  const base = emptySession();
+  const s: SessionView = { ...base, ...(snapshot ?? {}) };
+  for (const key of Object.keys(base) as (keyof SessionView)[]) {
+    if (s[key] === undefined) (s as any)[key] = base[key];
+  }
+  s.rounds = (s.rounds ?? []).map((r: any) => ({
+    ...r,
+    hosts: { ...(r.hosts ?? {}) },
+    deadline: r.deadline ?? null,
+    remaining_ms: r.remaining_ms ?? null,
+    end_reason: r.end_reason ?? null,
+  }));
+  s.annotations = [...(s.annotations ?? [])];
+  if (s.results === undefined) s.results = null;
+  return s;
+}
+
+function seatingOf(t: any): TableView {
+  return { table: t.table, host: t.host ?? null, members: [...(t.members ?? [])] };
+}
+
+export class SessionStore {
+  state: SessionView = emptySession();
+  /** the last seq applied; 0 before any */
+  seq = 0;
+  /** true once a snapshot was received (reset) */
+  loaded = false;
+  private listeners = new Set<() => void>();
+  private batching = 0;
+  private dirty = false;
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Replace everything with a snapshot taken at `seq`. */
+  reset(snapshot: any, seq: number): void {
+    this.state = fromSnapshot(snapshot);
+    this.seq = seq;
+    this.loaded = true;
+    this.changed();
+  }
+
+  /** Apply several envelopes, notifying listeners once. */
+  applyAll(envelopes: Envelope[]): void {
+    this.batching++;
+    try {
+      for (const e of envelopes) this.apply(e);
+    } finally {
+      this.batching--;
+    }
+    if (this.dirty) this.changed();
+  }
+
+  /** Apply one event. Events at or below the current seq are ignored (already applied). */
+  apply(envelope: Envelope): void {
+    if (envelope.seq <= this.seq) return;
+    this.seq = envelope.seq;
+    applyEvent(this.state, envelope);
+    this.changed();
+  }
+
+  /** The user's own statement, proposed by the event at `seq` (known from the command's ack). */
+  claimStatement(seq: number, author: string, text: string, kind: StatementKind): void {
+    const st = Object.values(this.state.statements).find((x) => x.proposed_seq === seq);
+    if (!st) return;
+    st.author = author;
+    if (st.text == null) st.text = text.trim();
+    if (st.kind == null) st.kind = kind;
+    this.changed();
+  }
+
+  /** The user's own ballot (the public form of BallotCast carries no grades). */
+  claimBallot(vote: string, participant: string, grades: Record<string, number>): void {
+    const v = this.state.votes[vote];
+    if (!v) return;
+    v.ballots[participant] = { ...(v.ballots[participant] ?? {}), ...grades };
+    this.changed();
+  }
+
+  private changed(): void {
+    if (this.batching > 0) {
+      this.dirty = true;
+      return;
+    }
+    this.dirty = false;
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/** session_engine/evolve.py, for the snapshot shape. Unknown event types are ignored. */
+export function applyEvent(s: SessionView, e: Envelope): void {
+  const d = e.data ?? {};
+  switch (e.type) {
+    case 'SessionCreated': {
+      s.created = true;
+      s.title = d.title;
+      s.territories = {};
+      for (const t of d.territories ?? []) s.territories[t.id] = { ...t };
+      s.rounds = (d.agenda ?? []).map((spec: RoundSpecView, i: number) => ({
+        number: i + 1,
+        spec: { ...spec },
+        status: 'pending' as RoundStatus,
+        deadline: null,
+        remaining_ms: null,
+        hosts: {},
+        end_reason: null,
+      }));
+      s.table_size = d.table_size ?? s.table_size;
+      s.host_policy = d.host_policy ?? s.host_policy;
+      break;
+    }
+    case 'ParticipantJoined':
+      s.participants[d.participant] = {
+        id: d.participant,
+        pseudonym: d.pseudonym,
+        territory: d.territory,
+        role: d.role,
+        stays_seated: !!d.stays_seated,
+        consent: !!d.consent,
+        table: null,
+        times_hosted: 0,
+      };
+      s.pseudonyms[String(d.pseudonym).toLowerCase()] = d.participant;
+      break;
+    case 'TablesSeated':
+    case 'TablesRotated': {
+      for (const p of Object.values(s.participants)) p.table = null;
+      s.tables = {};
+      for (const t of d.tables ?? []) {
+        const seating = seatingOf(t);
+        s.tables[String(seating.table)] = seating;
+        for (const m of seating.members) if (s.participants[m]) s.participants[m].table = seating.table;
+        if (seating.host != null && s.participants[seating.host]) s.participants[seating.host].times_hosted += 1;
+        for (let i = 0; i < seating.members.length; i++) {
+          for (let j = i + 1; j < seating.members.length; j++) {
+            const k = pairKey(seating.members[i], seating.members[j]);
+            s.pair_counts[k] = (s.pair_counts[k] ?? 0) + 1;
+          }
+        }
+      }
+      break;
+    }
+    case 'ParticipantSeated': {
+      const key = String(d.table);
+      const table = s.tables[key] ?? { table: d.table, host: null, members: [] };
+      for (const m of table.members) {
+        const k = pairKey(m, d.participant);
+        s.pair_counts[k] = (s.pair_counts[k] ?? 0) + 1;
+      }
+      s.tables[key] = {
+        table: d.table,
+        host: d.hosts ? d.participant : table.host,
+        members: [...table.members, d.participant],
+      };
+      const p = s.participants[d.participant];
+      if (p) p.table = d.table;
+      const current = currentRound(s);
+      if (d.hosts) {
+        if (p) p.times_hosted += 1;
+        if (current && current.status !== 'ended') current.hosts[key] = d.participant;
+      }
+      break;
+    }
+    case 'RoundStarted': {
+      const r = s.rounds[d.round - 1];
+      if (!r) break;
+      r.status = 'running';
+      r.deadline = d.deadline;
+      r.remaining_ms = null;
+      r.hosts = {};
+      for (const t of Object.values(s.tables)) if (t.host != null) r.hosts[String(t.table)] = t.host;
+      s.current_round = d.round;
+      break;
+    }
+    case 'RoundPaused': {
+      const r = s.rounds[d.round - 1];
+      if (!r) break;
+      r.status = 'paused';
+      r.deadline = null;
+      r.remaining_ms = d.remaining_ms;
+      break;
+    }
+    case 'RoundResumed': {
+      const r = s.rounds[d.round - 1];
+      if (!r) break;
+      r.status = 'running';
+      r.deadline = d.deadline;
+      r.remaining_ms = null;
+      break;
+    }
+    case 'RoundExtended': {
+      const r = s.rounds[d.round - 1];
+      if (!r) break;
+      r.deadline = d.deadline ?? null;
+      r.remaining_ms = d.remaining_ms ?? null;
+      break;
+    }
+    case 'RoundEnded': {
+      const r = s.rounds[d.round - 1];
+      if (!r) break;
+      r.status = 'ended';
+      r.deadline = null;
+      r.remaining_ms = null;
+      r.end_reason = d.reason ?? null;
+      break;
+    }
+    case 'StatementProposed':
+      // Public form: {statement, round}; the facilitator's: the whole event.
+      s.statements[d.statement] = {
+        id: d.statement,
+        author: d.author ?? e.actor,
+        text: d.text ?? null,
+        kind: d.kind ?? null,
+        round: d.round,
+        table: d.table ?? null,
+        status: 'proposed',
+        merged_into: null,
+        proposed_seq: e.seq,
+      };
+      break;
+    case 'StatementPublished': {
+      // Public form carries text, kind, round, table (the room sees it now).
+      const st = s.statements[d.statement];
+      if (st) {
+        st.status = 'published';
+        if (d.text != null) st.text = d.text;
+        if (d.kind != null) st.kind = d.kind;
+        if (d.table !== undefined) st.table = d.table;
+        if (d.round != null) st.round = d.round;
+      } else {
+        s.statements[d.statement] = {
+          id: d.statement,
+          author: 'participant',
+          text: d.text ?? null,
+          kind: d.kind ?? null,
+          round: d.round ?? 0,
+          table: d.table ?? null,
+          status: 'published',
+          merged_into: null,
+        };
+      }
+      break;
+    }
+    case 'StatementHidden': {
+      const st = s.statements[d.statement];
+      if (st) st.status = 'hidden';
+      break;
+    }
+    case 'StatementsMerged': {
+      const st = s.statements[d.statement];
+      if (st) {
+        st.status = 'merged';
+        st.merged_into = d.into;
+      }
+      break;
+    }
+    case 'AnnotationAdded':
+      s.annotations.push({
+        id: d.annotation,
+        author: d.author,
+        text: d.text,
+        statement: d.statement ?? null,
+        table: d.table ?? null,
+        tags: [...(d.tags ?? [])],
+        place: d.place ?? null,
+        round: d.round,
+      });
+      break;
+    case 'PositionTaken':
+      s.positions[`${d.participant}|${d.statement}`] = d.value ?? null;
+      break;
+    case 'SynthesisSubmitted':
+      s.syntheses[`${d.round}|${d.table}`] = { round: d.round, table: d.table, host: d.host, text: d.text };
+      break;
+    case 'ProposalPromoted':
+      s.proposals[d.proposal] = { id: d.proposal, statement: d.statement, text: d.text };
+      break;
+    case 'VoteOpened':
+      s.votes[d.vote] = { id: d.vote, proposals: [...(d.proposals ?? [])], open: true, ballots: {} };
+      break;
+    case 'BallotCast': {
+      // Public form: {vote} only. The facilitator's carries the voter and the grades.
+      const v = s.votes[d.vote];
+      if (v && d.participant && d.grades) v.ballots[d.participant] = { ...(v.ballots[d.participant] ?? {}), ...d.grades };
+      break;
+    }
+    case 'VoteClosed': {
+      const v = s.votes[d.vote];
+      if (v) v.open = false;
+      break;
+    }
+    case 'SessionClosed':
+      s.closed = true;
+      break;
+    case 'ResultsShown':
+      s.results = { statement: d.statement ?? null, vote: d.vote ?? null, profiles: d.profiles ?? {} };
+      break;
+    case 'ResultsHidden':
+      s.results = null;
+      break;
+    default:
+      break;
+  }
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+// --- derived views --------------------------------------------------------------------------
+
+/** The round started last (running, paused or ended), or null before the first. */
+export function currentRound(s: SessionView): RoundView | null {
+  return s.current_round ? (s.rounds[s.current_round - 1] ?? null) : null;
+}
+
+/** The table this participant sits at in the plan in force. */
+export function tableOf(s: SessionView, participant: string): number | null {
+  const p = s.participants[participant];
+  if (p && p.table != null) return p.table;
+  for (const t of Object.values(s.tables)) if (t.members.includes(participant)) return t.table;
+  return null;
+}
+
+/** The table this participant hosts in the current round (may submit its synthesis), if any. */
+export function hostedTable(s: SessionView, participant: string): number | null {
+  const r = currentRound(s);
+  if (!r) return null;
+  for (const [table, host] of Object.entries(r.hosts)) if (host === participant) return Number(table);
+  return null;
+}
+
+/** Who hosts a table: the current round's plan when a round is open, else the seating plan. */
+export function hostOfTable(s: SessionView, table: number): string | null {
+  const r = currentRound(s);
+  if (r && r.status !== 'ended' && r.hosts[String(table)]) return r.hosts[String(table)];
+  return s.tables[String(table)]?.host ?? null;
+}
+
+/** Does this participant host (or is about to host) a table? */
+export function isHost(s: SessionView, participant: string): boolean {
+  if (hostedTable(s, participant) != null) return true;
+  const table = tableOf(s, participant);
+  return table != null && hostOfTable(s, table) === participant;
+}
+
+export const POSITION_KEYS = ['-2', '-1', '0', '1', '2', 'pass'] as const;
+export type PositionKey = (typeof POSITION_KEYS)[number];
+
+export function positionKey(value: PositionValue): PositionKey {
+  return value == null ? 'pass' : (String(value) as PositionKey);
+}
+
+/** Distribution of the positions on a statement, per territory of the participants. */
+export function positionCounts(s: SessionView, statement: string): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  const suffix = `|${statement}`;
+  for (const [key, value] of Object.entries(s.positions)) {
+    if (!key.endsWith(suffix)) continue;
+    const participant = key.slice(0, key.length - suffix.length);
+    const territory = s.participants[participant]?.territory ?? '?';
+    const counts = (out[territory] ??= {});
+    const k = positionKey(value);
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return out;
+}
+
+/** This participant's position on a statement: a value, null (passed), or undefined (none). */
+export function positionOf(s: SessionView, participant: string, statement: string): PositionValue | undefined {
+  const key = `${participant}|${statement}`;
+  return key in s.positions ? s.positions[key] : undefined;
+}
+
+/** Published statements, in the order they were proposed (s1, s2, …). */
+export function publishedStatements(s: SessionView): StatementView[] {
+  return Object.values(s.statements)
+    .filter((x) => x.status === 'published')
+    .sort((a, b) => idNumber(a.id) - idNumber(b.id));
+}
+
+/** The vote open now, if any. */
+export function openVote(s: SessionView): VoteView | null {
+  return Object.values(s.votes).find((v) => v.open) ?? null;
+}
+
+/** Members of a table, as participants (unknown ids skipped). */
+export function tableMembers(s: SessionView, table: number): ParticipantView[] {
+  const t = s.tables[String(table)];
+  if (!t) return [];
+  return t.members.map((m) => s.participants[m]).filter((p): p is ParticipantView => !!p);
+}
+
+/** The numeric part of an id like "s12" or "p3". */
+export function idNumber(id: string): number {
+  const n = parseInt(id.replace(/^\D+/, ''), 10);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** Majority grade of a merit profile (counts of grades 0..6): the lower median, or null. */
+export function majorityGrade(profile: number[]): number | null {
+  const total = profile.reduce((a, b) => a + b, 0);
+  if (!total) return null;
+  const half = Math.floor((total - 1) / 2); // lower median index
+  let seen = 0;
+  for (let g = 0; g < profile.length; g++) {
+    seen += profile[g];
+    if (seen > half) return g;
+  }
+  return null;
+}

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import {
+  asView,
+  compareProfiles,
+  medianGrade,
+  moderationQueue,
+  pairCount,
+  positionTotals,
+  positionsByTerritory,
+  rankProfiles,
+  seatingQuality,
+  sessionIdFromLocation,
+  territoryCounts,
+  tokenFromHash,
+} from '../src/console/lib';
+import { voteProfiles } from '../src/console/labels';
+import { checkDraft, createBody, demoDraft } from '../src/home/defaults';
+
+const territories = {
+  t1: { id: 't1', name: 'La Goutte d’Or', commune: 'Paris 18e', qpv: true },
+  t2: { id: 't2', name: 'Vincennes centre', commune: 'Vincennes', qpv: false },
+  t3: { id: 't3', name: 'Les Francs-Moisins', commune: 'Saint-Denis', qpv: true },
+};
+function person(id: string, territory: string, role = 'habitant') {
+  return { id, pseudonym: id.toUpperCase(), territory, role, stays_seated: false, consent: true, table: null, times_hosted: 0 };
+}
+
+describe('seatingQuality', () => {
+  it('counts tables, territories, QPV residents and repeated pairs', () => {
+    const view = asView({
+      territories,
+      participants: {
+        p1: person('p1', 't1'),
+        p2: person('p2', 't2'),
+        p3: person('p3', 't2'),
+        p9: person('p9', 't3', 'elu'), // not a resident: does not count as a QPV resident
+        p10: person('p10', 't2'),
+      },
+      tables: {
+        '1': { table: 1, host: 'p1', members: ['p1', 'p2', 'p3'] },
+        '2': { table: 2, host: 'p9', members: ['p9', 'p10'] },
+      },
+      // the server keys pairs in natural order (p9 before p10)
+      pair_counts: { 'p1|p2': 2, 'p1|p3': 1, 'p2|p3': 1, 'p9|p10': 3 },
+    });
+    expect(seatingQuality(view)).toEqual({ tables: 2, seated: 5, minTerritories: 2, tablesWithQpv: 1, repeatedPairs: 2 });
+  });
+
+  it('reads a pair in either spelling and adds both', () => {
+    const view = asView({ pair_counts: { 'p10|p9': 1, 'p9|p10': 1 } });
+    expect(pairCount(view, 'p9', 'p10')).toBe(2);
+    expect(pairCount(view, 'p1', 'p2')).toBe(0);
+  });
+
+  it('is all zero before seating', () => {
+    expect(seatingQuality(asView({}))).toEqual({ tables: 0, seated: 0, minTerritories: 0, tablesWithQpv: 0, repeatedPairs: 0 });
+  });
+});
+
+describe('participants and statements', () => {
+  it('counts joined and connected people per territory', () => {
+    const view = asView({ territories, participants: { p1: person('p1', 't1'), p2: person('p2', 't1'), p3: person('p3', 't3') } });
+    const rows = territoryCounts(view, { t1: 1 });
+    expect(rows.map((r) => [r.territory.id, r.joined, r.connected])).toEqual([
+      ['t1', 2, 1],
+      ['t2', 0, 0],
+      ['t3', 1, 0],
+    ]);
+  });
+
+  it('lists the moderation queue newest first', () => {
+    const st = (id: string, status: string) => ({ id, author: 'p1', text: id, kind: 'idea', round: 1, table: 1, status, merged_into: null });
+    const view = asView({ statements: { s2: st('s2', 'proposed'), s10: st('s10', 'proposed'), s3: st('s3', 'published'), s1: st('s1', 'proposed') } });
+    expect(moderationQueue(view).map((s) => s.id)).toEqual(['s10', 's2', 's1']);
+  });
+
+  it('counts positions by value and by territory', () => {
+    const view = asView({
+      territories,
+      participants: { p1: person('p1', 't1'), p2: person('p2', 't2'), p3: person('p3', 't1') },
+      positions: { 'p1|s1': 2, 'p2|s1': null, 'p3|s1': 2, 'p1|s11': -1 },
+    });
+    expect(positionTotals(view, 's1')).toEqual({ '-2': 0, '-1': 0, '0': 0, '1': 0, '2': 2, pass: 1 });
+    expect(positionsByTerritory(view, 's1')).toEqual({ t1: { '2': 2 }, t2: { pass: 1 } });
+  });
+});
+
+describe('majority judgment', () => {
+  it('takes the lower median', () => {
+    expect(medianGrade([0, 0, 1, 1, 0, 0, 0])).toBe(2);
+    expect(medianGrade([1, 0, 0, 0, 0, 0, 2])).toBe(6);
+    expect(medianGrade([0, 0, 0, 0, 0, 0, 0])).toBe(0);
+  });
+
+  it('ranks the Tennessee example as the engine does', () => {
+    // shares worst→best: Poor, Fair, Good, Excellent (padded to 4 grades)
+    const profiles = {
+      Memphis: [58, 0, 0, 42],
+      Nashville: [0, 32, 42, 26],
+      Chattanooga: [0, 42, 43, 15],
+      Knoxville: [42, 26, 15, 17],
+    };
+    const ranked = rankProfiles(profiles);
+    expect(ranked.map((r) => r.proposal)).toEqual(['Nashville', 'Chattanooga', 'Knoxville', 'Memphis']);
+    expect(ranked.map((r) => r.majorityGrade)).toEqual([2, 2, 1, 0]);
+    expect(ranked.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('shares a rank on exact ties and keeps input order', () => {
+    const ranked = rankProfiles({ a: [0, 1, 1], b: [1, 1, 1], c: [0, 2, 2] }, ['a', 'b', 'c']);
+    expect(ranked.map((r) => [r.proposal, r.rank])).toEqual([
+      ['a', 1],
+      ['c', 1],
+      ['b', 3],
+    ]);
+  });
+
+  it('prefers adhesion to contestation at the same median', () => {
+    expect(compareProfiles([0, 0, 1, 2, 0, 0, 2], [1, 1, 0, 2, 0, 0, 1])).toBeGreaterThan(0);
+  });
+
+  it('builds profiles from ballots, ungraded proposals counting as À rejeter', () => {
+    const vote = { id: 'v1', proposals: ['pr1', 'pr2'], open: false, ballots: { p1: { pr1: 6, pr2: 3 }, p2: { pr1: 4 } } };
+    expect(voteProfiles(vote)).toEqual({ pr1: [0, 0, 0, 0, 1, 0, 1], pr2: [1, 0, 0, 1, 0, 0, 0] });
+  });
+});
+
+describe('addresses', () => {
+  it('reads the session id and the token', () => {
+    expect(sessionIdFromLocation({ pathname: '/f/abc123', search: '' })).toBe('abc123');
+    expect(sessionIdFromLocation({ pathname: '/p/abc123/', search: '' })).toBe('abc123');
+    expect(sessionIdFromLocation({ pathname: '/console.html', search: '?session=xyz' })).toBe('xyz');
+    expect(sessionIdFromLocation({ pathname: '/', search: '' })).toBeNull();
+    expect(tokenFromHash('#token=g2Fa-UU_cf')).toBe('g2Fa-UU_cf');
+    expect(tokenFromHash('')).toBeNull();
+  });
+});
+
+describe('home draft', () => {
+  it('prefills the programme’s usual session: 6 territories, 4 of them QPV, 4 rounds', () => {
+    const d = demoDraft();
+    expect(d.territories).toHaveLength(6);
+    expect(d.territories.filter((t) => t.qpv)).toHaveLength(4);
+    expect(d.agenda.map((r) => r.kind)).toEqual(['table', 'table', 'table', 'vote']);
+    expect(checkDraft(d)).toEqual([]);
+    const body = createBody(d);
+    expect(body.agenda[0]).toEqual({ kind: 'table', prompt: 'Quels problèmes vivez-vous dans votre quartier ?', duration_ms: 1_500_000 });
+    expect(body.table_size).toBe(6);
+    expect(body.host_policy).toBe('rotate');
+  });
+
+  it('finds what the server would refuse', () => {
+    const d = demoDraft();
+    d.title = ' ';
+    d.territories[1]!.name = d.territories[0]!.name.toUpperCase();
+    d.agenda[0]!.minutes = 0;
+    d.tableSize = 13;
+    expect(checkDraft(d).map((p) => p.key)).toEqual([
+      'home.check.title_empty',
+      'home.check.territory_twice',
+      'home.check.minutes',
+      'home.check.table_size',
+    ]);
+  });
+});

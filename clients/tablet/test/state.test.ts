@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import {
+  SessionStore,
+  currentRound,
+  hostOfTable,
+  hostedTable,
+  majorityGrade,
+  openVote,
+  positionCounts,
+  positionOf,
+  publishedStatements,
+  tableOf,
+  type Envelope,
+} from '../src/state';
+
+let seq = 0;
+function ev(type: string, data: any, actor = 'facilitator'): Envelope {
+  seq += 1;
+  return { seq, type, v: 1, at: 1_700_000_000_000 + seq, actor, cmd: null, data };
+}
+
+function created(store: SessionStore) {
+  seq = 0;
+  store.applyAll([
+    ev('SessionCreated', {
+      title: 'Métrokawa test',
+      territories: [
+        { id: 't1', name: 'Bondy Nord', commune: 'Bondy', qpv: true },
+        { id: 't2', name: 'Centre', commune: 'Pantin', qpv: false },
+      ],
+      agenda: [
+        { kind: 'table', prompt: 'Quels problèmes ?', duration_ms: 600_000 },
+        { kind: 'vote', prompt: 'Votons', duration_ms: 300_000 },
+      ],
+      table_size: 6,
+      host_policy: 'rotate',
+    }),
+    ev('ParticipantJoined', { participant: 'p1', pseudonym: 'Ana', territory: 't1', role: 'habitant', stays_seated: false, consent: true }, 'guest'),
+    ev('ParticipantJoined', { participant: 'p2', pseudonym: 'Bob', territory: 't2', role: 'elu', stays_seated: false, consent: false }, 'guest'),
+    ev('ParticipantJoined', { participant: 'p3', pseudonym: 'Chloé', territory: 't1', role: 'autre', stays_seated: true, consent: false }, 'guest'),
+    ev('TablesSeated', { seed: 1, tables: [{ table: 1, host: 'p2', members: ['p1', 'p2'] }, { table: 2, host: 'p3', members: ['p3'] }] }),
+  ]);
+}
+
+describe('SessionStore', () => {
+  it('builds the state from events as evolve does', () => {
+    const store = new SessionStore();
+    created(store);
+    const s = store.state;
+    expect(store.seq).toBe(5);
+    expect(s.created).toBe(true);
+    expect(s.title).toBe('Métrokawa test');
+    expect(s.rounds).toHaveLength(2);
+    expect(s.rounds[0].status).toBe('pending');
+    expect(tableOf(s, 'p1')).toBe(1);
+    expect(tableOf(s, 'p3')).toBe(2);
+    expect(s.participants.p2.times_hosted).toBe(1);
+    expect(s.pair_counts['p1|p2']).toBe(1);
+    expect(hostOfTable(s, 1)).toBe('p2');
+    expect(currentRound(s)).toBeNull();
+    expect(s.pseudonyms.ana).toBe('p1');
+  });
+
+  it('follows a round: start, pause, resume, extend, end; hosts of the round', () => {
+    const store = new SessionStore();
+    created(store);
+    store.apply(ev('RoundStarted', { round: 1, deadline: 2_000_000 }));
+    let r = currentRound(store.state)!;
+    expect(r.status).toBe('running');
+    expect(r.deadline).toBe(2_000_000);
+    expect(r.hosts).toEqual({ '1': 'p2', '2': 'p3' });
+    expect(hostedTable(store.state, 'p2')).toBe(1);
+    expect(hostedTable(store.state, 'p1')).toBeNull();
+    store.apply(ev('RoundPaused', { round: 1, remaining_ms: 42_000 }));
+    r = currentRound(store.state)!;
+    expect([r.status, r.deadline, r.remaining_ms]).toEqual(['paused', null, 42_000]);
+    store.apply(ev('RoundExtended', { round: 1, by_ms: 60_000, deadline: null, remaining_ms: 102_000 }));
+    expect(currentRound(store.state)!.remaining_ms).toBe(102_000);
+    store.apply(ev('RoundResumed', { round: 1, deadline: 3_000_000 }));
+    r = currentRound(store.state)!;
+    expect([r.status, r.deadline, r.remaining_ms]).toEqual(['running', 3_000_000, null]);
+    store.apply(ev('RoundEnded', { round: 1, reason: 'deadline' }, 'system'));
+    r = currentRound(store.state)!;
+    expect([r.status, r.deadline, r.end_reason]).toEqual(['ended', null, 'deadline']);
+    // The host of the ended round may still write its synthesis.
+    expect(hostedTable(store.state, 'p2')).toBe(1);
+  });
+
+  it('seats a late arrival, as host when the table had none', () => {
+    const store = new SessionStore();
+    created(store);
+    store.apply(ev('RoundStarted', { round: 1, deadline: 2_000_000 }));
+    store.apply(ev('ParticipantJoined', { participant: 'p4', pseudonym: 'Dee', territory: 't2', role: 'technicien', stays_seated: false, consent: false }, 'guest'));
+    store.apply(ev('ParticipantSeated', { participant: 'p4', table: 2, hosts: false }, 'guest'));
+    expect(store.state.tables['2'].members).toEqual(['p3', 'p4']);
+    expect(tableOf(store.state, 'p4')).toBe(2);
+    expect(store.state.pair_counts['p3|p4']).toBe(1);
+    store.apply(ev('ParticipantJoined', { participant: 'p5', pseudonym: 'Eve', territory: 't2', role: 'habitant', stays_seated: false, consent: false }, 'guest'));
+    store.apply(ev('TablesRotated', { seed: 2, tables: [{ table: 1, host: null, members: ['p1', 'p2', 'p3', 'p4'] }] }));
+    expect(tableOf(store.state, 'p5')).toBeNull();
+    store.apply(ev('ParticipantSeated', { participant: 'p5', table: 1, hosts: true }, 'guest'));
+    expect(store.state.tables['1'].host).toBe('p5');
+    expect(currentRound(store.state)!.hosts['1']).toBe('p5');
+  });
+
+  it('fills the public form of a proposed statement from the ack, then publishes it', () => {
+    const store = new SessionStore();
+    created(store);
+    store.apply(ev('RoundStarted', { round: 1, deadline: 2_000_000 }));
+    const proposed = ev('StatementProposed', { statement: 's1', round: 1 }, 'participant');
+    store.apply(proposed);
+    expect(store.state.statements.s1).toMatchObject({ status: 'proposed', text: null, author: 'participant' });
+    store.claimStatement(proposed.seq, 'p1', '  Trop de voitures  ', 'problem');
+    expect(store.state.statements.s1).toMatchObject({ author: 'p1', text: 'Trop de voitures', kind: 'problem' });
+    store.apply(ev('StatementPublished', { statement: 's1', text: 'Trop de voitures', kind: 'problem', round: 1, table: 1 }));
+    expect(publishedStatements(store.state).map((x) => x.id)).toEqual(['s1']);
+    // Someone else's, never seen before publication:
+    store.apply(ev('StatementProposed', { statement: 's2', round: 1 }, 'participant'));
+    store.apply(ev('StatementPublished', { statement: 's2', text: 'Un parc', kind: 'idea', round: 1, table: 2 }));
+    expect(store.state.statements.s2).toMatchObject({ text: 'Un parc', kind: 'idea', status: 'published', table: 2 });
+    store.apply(ev('StatementsMerged', { statement: 's2', into: 's1' }));
+    expect(store.state.statements.s2).toMatchObject({ status: 'merged', merged_into: 's1' });
+    expect(publishedStatements(store.state).map((x) => x.id)).toEqual(['s1']);
+    store.apply(ev('StatementHidden', { statement: 's1' }));
+    expect(publishedStatements(store.state)).toEqual([]);
+  });
+
+  it('counts positions per territory; the last one counts; pass is null', () => {
+    const store = new SessionStore();
+    created(store);
+    store.apply(ev('PositionTaken', { participant: 'p1', statement: 's1', value: 2, round: 1 }, 'p1'));
+    store.apply(ev('PositionTaken', { participant: 'p3', statement: 's1', value: -1, round: 1 }, 'p3'));
+    store.apply(ev('PositionTaken', { participant: 'p2', statement: 's1', value: null, round: 1 }, 'p2'));
+    store.apply(ev('PositionTaken', { participant: 'p1', statement: 's1', value: 1, round: 1 }, 'p1'));
+    store.apply(ev('PositionTaken', { participant: 'p1', statement: 's11', value: -2, round: 1 }, 'p1'));
+    expect(positionCounts(store.state, 's1')).toEqual({ t1: { '1': 1, '-1': 1 }, t2: { pass: 1 } });
+    expect(positionOf(store.state, 'p1', 's1')).toBe(1);
+    expect(positionOf(store.state, 'p2', 's1')).toBeNull();
+    expect(positionOf(store.state, 'p3', 's9')).toBeUndefined();
+  });
+
+  it('handles votes, ballots (public and own), results shown and hidden', () => {
+    const store = new SessionStore();
+    created(store);
+    store.apply(ev('ProposalPromoted', { proposal: 'pr1', statement: 's1', text: 'Un parc' }));
+    store.apply(ev('VoteOpened', { vote: 'v1', proposals: ['pr1'] }));
+    expect(openVote(store.state)?.id).toBe('v1');
+    store.apply(ev('BallotCast', { vote: 'v1' }, 'participant'));
+    expect(store.state.votes.v1.ballots).toEqual({});
+    store.claimBallot('v1', 'p1', { pr1: 5 });
+    expect(store.state.votes.v1.ballots.p1).toEqual({ pr1: 5 });
+    store.apply(ev('BallotCast', { vote: 'v1', participant: 'p2', grades: { pr1: 3 } }, 'p2')); // facilitator's form
+    expect(store.state.votes.v1.ballots.p2).toEqual({ pr1: 3 });
+    store.apply(ev('VoteClosed', { vote: 'v1' }));
+    expect(openVote(store.state)).toBeNull();
+    store.apply(ev('ResultsShown', { statement: null, vote: 'v1', profiles: { pr1: [0, 0, 0, 1, 0, 1, 0] } }));
+    expect(store.state.results).toEqual({ statement: null, vote: 'v1', profiles: { pr1: [0, 0, 0, 1, 0, 1, 0] } });
+    store.apply(ev('ResultsHidden', {}));
+    expect(store.state.results).toBeNull();
+    store.apply(ev('SessionClosed', {}));
+    expect(store.state.closed).toBe(true);
+  });
+
+  it('resets from a snapshot and ignores events already held', () => {
+    const store = new SessionStore();
+    let calls = 0;
+    store.subscribe(() => calls++);
+    store.reset(
+      {
+        created: true,
+        closed: false,
+        title: 'Snap',
+        territories: { t1: { id: 't1', name: 'A', commune: 'B', qpv: false } },
+        rounds: [{ number: 1, spec: { kind: 'table', prompt: 'P', duration_ms: 1000 }, status: 'running', deadline: 99, remaining_ms: null, hosts: { 1: 'p1' }, end_reason: null }],
+        current_round: 1,
+        participants: { p1: { id: 'p1', pseudonym: 'Ana', territory: 't1', role: 'habitant', stays_seated: false, consent: false, table: 1, times_hosted: 1 } },
+        tables: { 1: { table: 1, host: 'p1', members: ['p1'] } },
+        positions: { 'p1|s1': 0 },
+        statements: {},
+        annotations: [],
+        votes: {},
+        proposals: {},
+        syntheses: {},
+        pseudonyms: {},
+        pair_counts: {},
+        table_size: 6,
+        host_policy: 'stay',
+        // no "results" field: an older server
+      },
+      40,
+    );
+    expect(store.loaded).toBe(true);
+    expect(store.state.results).toBeNull();
+    expect(hostedTable(store.state, 'p1')).toBe(1);
+    expect(calls).toBe(1);
+    store.apply({ seq: 40, type: 'SessionClosed', v: 1, at: 0, actor: 'facilitator', cmd: null, data: {} });
+    expect(store.state.closed).toBe(false);
+    store.applyAll([
+      { seq: 41, type: 'AnnotationAdded', v: 1, at: 0, actor: 'p1', cmd: null, data: { annotation: 'a1', author: 'p1', text: 'Note', statement: null, table: 1, tags: [], place: 'Rue X', round: 1 } },
+      { seq: 42, type: 'SynthesisSubmitted', v: 1, at: 0, actor: 'p1', cmd: null, data: { round: 1, table: 1, host: 'p1', text: 'Synthèse' } },
+    ]);
+    expect(calls).toBe(2); // one notification for the batch
+    expect(store.state.annotations[0]).toMatchObject({ id: 'a1', table: 1, place: 'Rue X' });
+    expect(store.state.syntheses['1|1'].text).toBe('Synthèse');
+  });
+});
+
+describe('majorityGrade', () => {
+  it('is the lower median', () => {
+    expect(majorityGrade([0, 0, 0, 0, 0, 0, 0])).toBeNull();
+    expect(majorityGrade([1, 0, 0, 0, 0, 0, 0])).toBe(0);
+    expect(majorityGrade([0, 0, 1, 0, 0, 1, 0])).toBe(2); // two ballots: the lower one
+    expect(majorityGrade([0, 0, 1, 1, 0, 1, 0])).toBe(3);
+    expect(majorityGrade([5, 0, 0, 0, 0, 0, 4])).toBe(0);
+    expect(majorityGrade([4, 0, 0, 0, 0, 0, 5])).toBe(6);
+  });
+});
