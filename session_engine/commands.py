@@ -7,7 +7,7 @@ sender chooses; who sends it, when, and the seed for anything random come in the
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 import msgspec
 
@@ -15,6 +15,8 @@ from .model import Grade, HostPolicy, ParticipantRole, RoundSpec, StatementKind
 
 __all__ = [
     "COMMAND_TYPES",
+    "AbandonConsent",
+    "AdoptVoeu",
     "Annotate",
     "CastBallot",
     "CloseSession",
@@ -28,11 +30,14 @@ __all__ = [
     "JoinSession",
     "MergeStatements",
     "NewTerritory",
+    "OpenConsent",
     "OpenVote",
     "PauseRound",
     "PromoteProposal",
     "ProposeStatement",
     "PublishStatement",
+    "RaiseObjection",
+    "ResolveObjection",
     "ResumeRound",
     "RotateTables",
     "SeatTables",
@@ -167,6 +172,41 @@ class HideResults(_Command, frozen=True):
     pass
 
 
+class OpenConsent(_Command, frozen=True):
+    """Open a consent round on a proposal that a closed vote adopted by majority judgment."""
+
+    proposal: str
+
+
+class RaiseObjection(_Command, frozen=True):
+    """A reasoned objection to the wording under consent."""
+
+    consent: str
+    text: str
+
+
+class ResolveObjection(_Command, frozen=True):
+    """Record how an objection was resolved: the wording was amended (``wording`` is the new
+    wording of the proposal) or the objection was withdrawn (no ``wording``)."""
+
+    objection: str
+    resolution: Literal["amended", "withdrawn"]
+    wording: str | None = None
+
+
+class AdoptVoeu(_Command, frozen=True):
+    """Close a consent round whose objections are all resolved: the wording becomes a vœu."""
+
+    consent: str
+    outcome: str  # the facilitator's outcome statement
+
+
+class AbandonConsent(_Command, frozen=True):
+    """Close a consent round without a vœu: the room could not consent."""
+
+    consent: str
+
+
 class CloseSession(_Command, frozen=True):
     pass
 
@@ -194,6 +234,11 @@ Command: TypeAlias = (
     | CloseVote
     | ShowResults
     | HideResults
+    | OpenConsent
+    | RaiseObjection
+    | ResolveObjection
+    | AdoptVoeu
+    | AbandonConsent
     | CloseSession
 )
 
@@ -223,6 +268,11 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         CloseVote,
         ShowResults,
         HideResults,
+        OpenConsent,
+        RaiseObjection,
+        ResolveObjection,
+        AdoptVoeu,
+        AbandonConsent,
         CloseSession,
     )
 }

@@ -21,6 +21,13 @@ Phase table (``None`` is "no round started yet")::
     ProposeStatement, Annotate, TakePosition  running, and before its deadline
     SubmitSynthesis                         running, paused, ended
     everything else                         any phase
+
+Votes and consent rounds do not depend on the round: they usually happen in plenary, between
+or after the table rounds. A consent round turns a proposal adopted by majority judgment into a
+vœu: ``OpenConsent`` (the proposal's last vote is closed and its majority grade there is at
+least ``ADOPTION_GRADE``), participants ``RaiseObjection``, the facilitator records each one as
+``ResolveObjection`` (amended: a new wording; withdrawn), then ``AdoptVoeu`` once none is left
+pending, or ``AbandonConsent``. One consent round is open at a time.
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ import msgspec
 
 from . import seating
 from .commands import (
+    AbandonConsent,
+    AdoptVoeu,
     Annotate,
     CastBallot,
     CloseSession,
@@ -45,11 +54,14 @@ from .commands import (
     HideStatement,
     JoinSession,
     MergeStatements,
+    OpenConsent,
     OpenVote,
     PauseRound,
     PromoteProposal,
     ProposeStatement,
     PublishStatement,
+    RaiseObjection,
+    ResolveObjection,
     ResumeRound,
     RotateTables,
     SeatTables,
@@ -62,7 +74,11 @@ from .errors import CommandRejected, Rejected
 from .events import (
     AnnotationAdded,
     BallotCast,
+    ConsentAbandoned,
+    ConsentOpened,
     Event,
+    ObjectionRaised,
+    ObjectionResolved,
     ParticipantJoined,
     ParticipantSeated,
     PositionTaken,
@@ -83,14 +99,25 @@ from .events import (
     SynthesisSubmitted,
     TablesRotated,
     TablesSeated,
+    VoeuAdopted,
     VoteClosed,
     VoteOpened,
 )
-from .majority import tally_vote
+from .majority import median_grade, tally_vote
 from .model import Grade, ParticipantRole, Territory, is_reserved_pseudonym
-from .state import Round, RoundStatus, SessionState, Statement, StatementStatus, Vote
+from .state import (
+    ConsentRound,
+    ConsentStatus,
+    Objection,
+    Round,
+    RoundStatus,
+    SessionState,
+    Statement,
+    StatementStatus,
+    Vote,
+)
 
-__all__ = ["LIMITS", "PERMISSIONS", "PHASES", "Context", "Role", "decide"]
+__all__ = ["ADOPTION_GRADE", "LIMITS", "PERMISSIONS", "PHASES", "Context", "Role", "decide"]
 
 
 class Role(StrEnum):
@@ -137,6 +164,11 @@ PERMISSIONS: Final[dict[type[Any], frozenset[Role]]] = {
     CloseVote: frozenset({_F}),
     ShowResults: frozenset({_F}),
     HideResults: frozenset({_F}),
+    OpenConsent: frozenset({_F}),
+    RaiseObjection: frozenset({_P}),
+    ResolveObjection: frozenset({_F}),
+    AdoptVoeu: frozenset({_F}),
+    AbandonConsent: frozenset({_F}),
     CloseSession: frozenset({_F}),
 }
 
@@ -171,8 +203,16 @@ LIMITS: Final[dict[str, int]] = {
     "tags": 10,
     "place": 120,
     "synthesis": 4000,
-    "proposal": 400,
+    "proposal": 400,  # also an amended wording under consent
+    "objection": 1000,
+    "outcome": 4000,  # the facilitator's outcome statement of a vœu
 }
+
+# A proposal is adopted by majority judgment when its majority grade (the lower median of its
+# merit profile, ``majority.median_grade``) in a closed vote is at least Assez bien: a strict
+# majority of the judges graded it Assez bien or better, the middle of the seven-grade scale.
+# Only adopted proposals may go through a consent round and become vœux.
+ADOPTION_GRADE: Final = Grade.ASSEZ_BIEN
 _MINUTE = 60_000
 _MAX_ROUND_MS = 4 * 60 * _MINUTE
 _MAX_EXTENSION_MINUTES = 60
@@ -571,13 +611,121 @@ def _hide_results(state: SessionState, cmd: HideResults, ctx: Context) -> list[E
     return [ResultsHidden()]
 
 
+# --- consent rounds and vœux --------------------------------------------------------------------
+
+
+def _adopted_by(state: SessionState, proposal: str) -> tuple[Vote, Grade]:
+    """The vote that adopted this proposal and its majority grade there.
+
+    The proposal's last vote speaks for the room: if it is still open, or gave a majority grade
+    below ``ADOPTION_GRADE``, the proposal is not adopted (an earlier vote does not count)."""
+    votes = [vote for vote in state.votes.values() if proposal in vote.proposals]
+    _require(bool(votes) and not votes[-1].open, "not_adopted")
+    last = votes[-1]
+    grade = Grade(median_grade(tally_vote(last)[proposal]))
+    _require(grade >= ADOPTION_GRADE, "not_adopted")
+    return last, grade
+
+
+def _open_consent(state: SessionState, cmd: OpenConsent, ctx: Context) -> list[Event]:
+    proposal = state.proposals.get(cmd.proposal)
+    if proposal is None:
+        raise CommandRejected("unknown_proposal")
+    voeux = {voeu.proposal for voeu in state.voeux.values()}
+    _require(proposal.id not in voeux, "already_voeu")
+    vote, grade = _adopted_by(state, proposal.id)
+    _require(state.open_consent is None, "consent_open")
+    return [
+        ConsentOpened(
+            consent=f"c{len(state.consents) + 1}",
+            proposal=proposal.id,
+            vote=vote.id,
+            grade=grade,
+            text=proposal.text,
+        )
+    ]
+
+
+def _open_round_of_consent(state: SessionState, consent_id: str) -> ConsentRound:
+    consent = state.consents.get(consent_id)
+    if consent is None:
+        raise CommandRejected("unknown_consent")
+    _require(consent.status is ConsentStatus.OPEN, "consent_closed")
+    return consent
+
+
+def _raise_objection(state: SessionState, cmd: RaiseObjection, ctx: Context) -> list[Event]:
+    text = _text(cmd.text, "objection")
+    consent = _open_round_of_consent(state, cmd.consent)
+    return [
+        ObjectionRaised(
+            objection=f"o{len(state.objections) + 1}",
+            consent=consent.id,
+            author=ctx.actor,
+            text=text,
+        )
+    ]
+
+
+def _objection(state: SessionState, objection_id: str) -> Objection:
+    objection = state.objections.get(objection_id)
+    if objection is None:
+        raise CommandRejected("unknown_objection")
+    return objection
+
+
+def _resolve_objection(state: SessionState, cmd: ResolveObjection, ctx: Context) -> list[Event]:
+    """Amended: the new wording answers the objection and is the round's wording from now on
+    (several objections may be resolved by the same wording); withdrawn: its author let it go."""
+    _require(cmd.resolution in ("amended", "withdrawn"), "bad_request")
+    amended = cmd.resolution == "amended"
+    _require((cmd.wording is not None) == amended, "bad_request")
+    wording = None if cmd.wording is None else _text(cmd.wording, "proposal")
+    objection = _objection(state, cmd.objection)
+    _open_round_of_consent(state, objection.consent)
+    _require(objection.resolution is None, "already_resolved")
+    return [
+        ObjectionResolved(
+            objection=objection.id,
+            consent=objection.consent,
+            resolution=cmd.resolution,
+            wording=wording,
+        )
+    ]
+
+
+def _adopt_voeu(state: SessionState, cmd: AdoptVoeu, ctx: Context) -> list[Event]:
+    outcome = _text(cmd.outcome, "outcome")
+    consent = _open_round_of_consent(state, cmd.consent)
+    pending = [o for o in consent.objections if state.objections[o].resolution is None]
+    _require(not pending, "objections_pending")
+    return [
+        VoeuAdopted(
+            voeu=f"vx{len(state.voeux) + 1}",
+            consent=consent.id,
+            proposal=consent.proposal,
+            text=consent.text,
+            outcome=outcome,
+        )
+    ]
+
+
+def _abandon_consent(state: SessionState, cmd: AbandonConsent, ctx: Context) -> list[Event]:
+    consent = _open_round_of_consent(state, cmd.consent)
+    return [ConsentAbandoned(consent=consent.id, reason="facilitator")]
+
+
 def _close_session(state: SessionState, cmd: CloseSession, ctx: Context) -> list[Event]:
-    """Closing ends whatever is still open, so the log never leaves a round or a vote dangling."""
+    """Closing ends whatever is still open, so the log never leaves a round, a vote or a consent
+    round dangling (a consent round still open is abandoned: nobody adopted a vœu)."""
     events: list[Event] = []
     current = state.round
     if current is not None and current.status in (RoundStatus.RUNNING, RoundStatus.PAUSED):
         events.append(RoundEnded(round=current.number, reason="session_closed"))
     events.extend(VoteClosed(vote=vote.id) for vote in state.votes.values() if vote.open)
+    consent = state.open_consent
+    if consent is not None:
+        events.append(ConsentAbandoned(consent=consent.id, reason="session_closed"))
     events.append(SessionClosed())
     return events
 
@@ -606,5 +754,10 @@ _HANDLERS: Final[dict[type[Any], _Handler]] = {
     CloseVote: _close_vote,
     ShowResults: _show_results,
     HideResults: _hide_results,
+    OpenConsent: _open_consent,
+    RaiseObjection: _raise_objection,
+    ResolveObjection: _resolve_objection,
+    AdoptVoeu: _adopt_voeu,
+    AbandonConsent: _abandon_consent,
     CloseSession: _close_session,
 }

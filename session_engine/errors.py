@@ -67,6 +67,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Vous avez déjà donné une mention à cette proposition.",
         "You have already graded this proposal.",
     ),
+    "not_adopted": (
+        "Cette proposition n’est pas adoptée : il faut un vote fermé "
+        "et au moins la mention « Assez bien ».",
+        "This proposal is not adopted: it needs a closed vote and at least the grade Assez bien.",
+    ),
+    "already_voeu": ("Cette proposition est déjà un vœu.", "This proposal is already a vœu."),
+    "consent_open": (
+        "Un tour de consentement est déjà ouvert.",
+        "A consent round is already open.",
+    ),
+    "unknown_consent": ("Ce tour de consentement n’existe pas.", "Unknown consent round."),
+    "consent_closed": ("Le tour de consentement est terminé.", "The consent round is over."),
+    "unknown_objection": ("Cette objection n’existe pas.", "Unknown objection."),
+    "already_resolved": ("Cette objection est déjà levée.", "This objection is already resolved."),
+    "objections_pending": (
+        "Des objections ne sont pas encore levées.",
+        "Some objections are not resolved yet.",
+    ),
 }
 
 

@@ -10,7 +10,7 @@ replaying never has to recompute anything that depended on time or randomness.
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeAlias
+from typing import ClassVar, Literal, TypeAlias
 
 import msgspec
 
@@ -28,7 +28,11 @@ __all__ = [
     "EVENT_TYPES",
     "AnnotationAdded",
     "BallotCast",
+    "ConsentAbandoned",
+    "ConsentOpened",
     "Event",
+    "ObjectionRaised",
+    "ObjectionResolved",
     "ParticipantJoined",
     "ParticipantSeated",
     "PositionTaken",
@@ -49,6 +53,7 @@ __all__ = [
     "SynthesisSubmitted",
     "TablesRotated",
     "TablesSeated",
+    "VoeuAdopted",
     "VoteClosed",
     "VoteOpened",
 ]
@@ -207,6 +212,49 @@ class ResultsHidden(_Event, frozen=True):
     pass
 
 
+class ConsentOpened(_Event, frozen=True):
+    """A consent round on a proposal adopted by majority judgment: ``vote`` is the closed vote
+    that adopted it and ``grade`` its majority grade there, as decided (provenance for the
+    cahier); ``text`` is the wording under consent, the proposal's own to begin with."""
+
+    consent: str
+    proposal: str
+    vote: str
+    grade: Grade
+    text: str
+
+
+class ObjectionRaised(_Event, frozen=True):
+    objection: str
+    consent: str
+    author: str
+    text: str
+
+
+class ObjectionResolved(_Event, frozen=True):
+    """``amended``: ``wording`` is the round's wording from now on; ``withdrawn``: no wording."""
+
+    objection: str
+    consent: str
+    resolution: Literal["amended", "withdrawn"]
+    wording: str | None
+
+
+class VoeuAdopted(_Event, frozen=True):
+    """The round closes with every objection resolved: ``text`` (its final wording) is a vœu."""
+
+    voeu: str
+    consent: str
+    proposal: str
+    text: str
+    outcome: str  # the facilitator's outcome statement
+
+
+class ConsentAbandoned(_Event, frozen=True):
+    consent: str
+    reason: str  # "facilitator" | "session_closed"
+
+
 class SessionClosed(_Event, frozen=True):
     pass
 
@@ -235,6 +283,11 @@ Event: TypeAlias = (
     | VoteClosed
     | ResultsShown
     | ResultsHidden
+    | ConsentOpened
+    | ObjectionRaised
+    | ObjectionResolved
+    | VoeuAdopted
+    | ConsentAbandoned
     | SessionClosed
 )
 
@@ -265,6 +318,11 @@ EVENT_TYPES: dict[str, type[Event]] = {
         VoteClosed,
         ResultsShown,
         ResultsHidden,
+        ConsentOpened,
+        ObjectionRaised,
+        ObjectionResolved,
+        VoeuAdopted,
+        ConsentAbandoned,
         SessionClosed,
     )
 }

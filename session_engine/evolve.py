@@ -14,7 +14,11 @@ from typing import Any, Final
 from .events import (
     AnnotationAdded,
     BallotCast,
+    ConsentAbandoned,
+    ConsentOpened,
     Event,
+    ObjectionRaised,
+    ObjectionResolved,
     ParticipantJoined,
     ParticipantSeated,
     PositionTaken,
@@ -35,6 +39,7 @@ from .events import (
     SynthesisSubmitted,
     TablesRotated,
     TablesSeated,
+    VoeuAdopted,
     VoteClosed,
     VoteOpened,
 )
@@ -42,6 +47,9 @@ from .model import TableSeating
 from .seating import pair_key, pairs_of
 from .state import (
     Annotation,
+    ConsentRound,
+    ConsentStatus,
+    Objection,
     Participant,
     Proposal,
     Round,
@@ -51,6 +59,7 @@ from .state import (
     Statement,
     StatementStatus,
     Synthesis,
+    Voeu,
     Vote,
 )
 
@@ -228,6 +237,40 @@ def _results_hidden(state: SessionState, e: ResultsHidden) -> None:
     state.results = None
 
 
+def _consent_opened(state: SessionState, e: ConsentOpened) -> None:
+    state.consents[e.consent] = ConsentRound(
+        id=e.consent, proposal=e.proposal, vote=e.vote, grade=e.grade, text=e.text
+    )
+
+
+def _objection_raised(state: SessionState, e: ObjectionRaised) -> None:
+    state.objections[e.objection] = Objection(
+        id=e.objection, consent=e.consent, author=e.author, text=e.text
+    )
+    state.consents[e.consent].objections.append(e.objection)
+
+
+def _objection_resolved(state: SessionState, e: ObjectionResolved) -> None:
+    objection = state.objections[e.objection]
+    objection.resolution = e.resolution
+    objection.wording = e.wording
+    if e.wording is not None:
+        state.consents[e.consent].text = e.wording
+
+
+def _voeu_adopted(state: SessionState, e: VoeuAdopted) -> None:
+    state.consents[e.consent].status = ConsentStatus.ADOPTED
+    state.voeux[e.voeu] = Voeu(
+        id=e.voeu, consent=e.consent, proposal=e.proposal, text=e.text, outcome=e.outcome
+    )
+
+
+def _consent_abandoned(state: SessionState, e: ConsentAbandoned) -> None:
+    abandoned = state.consents[e.consent]
+    abandoned.status = ConsentStatus.ABANDONED
+    abandoned.end_reason = e.reason
+
+
 def _session_closed(state: SessionState, e: SessionClosed) -> None:
     state.closed = True
 
@@ -256,5 +299,10 @@ _APPLY: Final[dict[type[Any], Callable[[SessionState, Any], None]]] = {
     VoteClosed: _vote_closed,
     ResultsShown: _results_shown,
     ResultsHidden: _results_hidden,
+    ConsentOpened: _consent_opened,
+    ObjectionRaised: _objection_raised,
+    ObjectionResolved: _objection_resolved,
+    VoeuAdopted: _voeu_adopted,
+    ConsentAbandoned: _consent_abandoned,
     SessionClosed: _session_closed,
 }

@@ -25,6 +25,9 @@ from .model import (
 
 __all__ = [
     "Annotation",
+    "ConsentRound",
+    "ConsentStatus",
+    "Objection",
     "Participant",
     "Proposal",
     "Round",
@@ -33,6 +36,7 @@ __all__ = [
     "Statement",
     "StatementStatus",
     "Synthesis",
+    "Voeu",
     "Vote",
 ]
 
@@ -49,6 +53,12 @@ class StatementStatus(StrEnum):
     PUBLISHED = "published"
     HIDDEN = "hidden"
     MERGED = "merged"
+
+
+class ConsentStatus(StrEnum):
+    OPEN = "open"
+    ADOPTED = "adopted"  # closed with a vœu
+    ABANDONED = "abandoned"  # closed without one
 
 
 class Participant(msgspec.Struct, kw_only=True):
@@ -124,6 +134,39 @@ class ShownResults(msgspec.Struct, frozen=True, kw_only=True):
     profiles: dict[str, tuple[int, ...]]  # proposal -> count of each grade, for a vote
 
 
+class ConsentRound(msgspec.Struct, kw_only=True):
+    """A consent round on an adopted proposal: objections are raised and resolved, then the
+    wording becomes a vœu (or the round is abandoned)."""
+
+    id: str
+    proposal: str
+    vote: str  # the closed vote that adopted the proposal
+    grade: Grade  # its majority grade in that vote
+    text: str  # the wording under consent: the proposal's, then the last amendment's
+    objections: list[str] = msgspec.field(default_factory=list)  # ids, in the order raised
+    status: ConsentStatus = ConsentStatus.OPEN
+    end_reason: str | None = None  # why it was abandoned: "facilitator" | "session_closed"
+
+
+class Objection(msgspec.Struct, kw_only=True):
+    id: str
+    consent: str
+    author: str
+    text: str
+    resolution: str | None = None  # "amended" | "withdrawn" once resolved
+    wording: str | None = None  # the amended wording that resolved it
+
+
+class Voeu(msgspec.Struct, frozen=True, kw_only=True):
+    """A motion for the municipal councils: a proposal's final wording, consented to."""
+
+    id: str
+    consent: str
+    proposal: str
+    text: str
+    outcome: str  # the facilitator's outcome statement
+
+
 class SessionState(msgspec.Struct, kw_only=True):
     """Everything ``decide`` needs and every view is drawn from. Equal logs give equal states."""
 
@@ -146,6 +189,9 @@ class SessionState(msgspec.Struct, kw_only=True):
     proposals: dict[str, Proposal] = msgspec.field(default_factory=dict)
     votes: dict[str, Vote] = msgspec.field(default_factory=dict)
     results: ShownResults | None = None  # on show now (the facilitator decides)
+    consents: dict[str, ConsentRound] = msgspec.field(default_factory=dict)
+    objections: dict[str, Objection] = msgspec.field(default_factory=dict)
+    voeux: dict[str, Voeu] = msgspec.field(default_factory=dict)
 
     def copy(self) -> SessionState:
         """A deep copy, for whoever must keep this state while the fold goes on."""
@@ -159,6 +205,10 @@ class SessionState(msgspec.Struct, kw_only=True):
     @property
     def open_vote(self) -> Vote | None:
         return next((vote for vote in self.votes.values() if vote.open), None)
+
+    @property
+    def open_consent(self) -> ConsentRound | None:
+        return next((c for c in self.consents.values() if c.status is ConsentStatus.OPEN), None)
 
     def host_of(self, participant: str) -> int | None:
         """The table this participant hosts in the current round, if any."""

@@ -7,7 +7,9 @@ DESIGN §6: nobody sees what is not theirs to see. Two things are private:
 * **who wrote a statement** — statements are discussed on their merits: the public sees them
   without their author (the facilitator sees it);
 * **ballots** — a ballot is secret: the public learns that a ballot was cast in a vote, not by
-  whom nor with which grades; only tallies (computed from the state) are ever shown.
+  whom nor with which grades; only tallies (computed from the state) are ever shown;
+* **who raised an objection** — in a consent round the room hears every objection and its
+  reasons (the text is public at once), but not who raised it, as with statements.
 
 Everything else is public to the room. The facilitator's audience and a replay see everything.
 These are rules of the domain, so they live here, pure; the server only applies them.
@@ -20,7 +22,7 @@ from typing import Any
 import msgspec
 
 from .codec import Envelope
-from .events import BallotCast, Event, StatementProposed, StatementPublished
+from .events import BallotCast, Event, ObjectionRaised, StatementProposed, StatementPublished
 from .state import SessionState, StatementStatus
 
 __all__ = ["HIDDEN_ACTOR", "public_envelope", "visible_state"]
@@ -33,13 +35,14 @@ def public_envelope(envelope: Envelope, state: SessionState) -> dict[str, Any]:
     """The wire map the public receives for ``envelope``.
 
     ``state`` is the state right after the event, so a publication can carry the text that the
-    public never saw while the statement waited for moderation. A ballot or a proposal names no
-    actor. No public envelope carries the command id: it is the author's and the facilitator's
-    (a client-made id could name its author, and it is the key of an idempotent retry).
+    public never saw while the statement waited for moderation. A ballot, a proposed statement
+    or an objection names no actor. No public envelope carries the command id: it is the
+    author's and the facilitator's (a client-made id could name its author, and it is the key
+    of an idempotent retry).
     """
     event = envelope.event
     data = _public_data(event, state)
-    hidden = isinstance(event, BallotCast | StatementProposed)
+    hidden = isinstance(event, BallotCast | StatementProposed | ObjectionRaised)
     return {
         "seq": envelope.seq,
         "type": envelope.type,
@@ -56,6 +59,8 @@ def _public_data(event: Event, state: SessionState) -> dict[str, Any] | None:
         return {"vote": event.vote}
     if isinstance(event, StatementProposed):
         return {"statement": event.statement, "round": event.round}
+    if isinstance(event, ObjectionRaised):
+        return {"objection": event.objection, "consent": event.consent, "text": event.text}
     if isinstance(event, StatementPublished):
         statement = state.statements[event.statement]
         return {
@@ -70,14 +75,23 @@ def _public_data(event: Event, state: SessionState) -> dict[str, Any] | None:
 
 def visible_state(state: SessionState, *, full: bool, participant: str | None) -> dict[str, Any]:
     """The state as plain data for one audience: everything if ``full``, else the public part
-    plus what belongs to ``participant`` (their own statements, pending or not, and ballots)."""
+    plus what belongs to ``participant`` (their own statements, pending or not, ballots, and
+    the author of their own objections)."""
     data: dict[str, Any] = msgspec.to_builtins(_keyed(state))
     if full:
         return data
     data["statements"] = _public_statements(data["statements"], participant)
     for vote in data["votes"].values():
         vote["ballots"] = {p: g for p, g in vote["ballots"].items() if p == participant}
+    data["objections"] = {
+        oid: _authored(objection, participant) for oid, objection in data["objections"].items()
+    }
     return data
+
+
+def _authored(record: dict[str, Any], participant: str | None) -> dict[str, Any]:
+    """The record as it is if ``participant`` wrote it, else with its author hidden."""
+    return record if record["author"] == participant else {**record, "author": HIDDEN_ACTOR}
 
 
 def _public_statements(

@@ -1032,6 +1032,13 @@ SAMPLES: Final[dict[str, dict[str, Any]]] = {
     "OpenVote": {"proposals": ["pr1"]},
     "CastBallot": {"vote": "v1", "grades": {"pr1": 6}},
     "CloseVote": {"vote": "v1"},
+    "ShowResults": {"statement": "s1"},
+    "HideResults": {},
+    "OpenConsent": {"proposal": "pr1"},
+    "RaiseObjection": {"consent": "c1", "text": "Et les personnes âgées ?"},
+    "ResolveObjection": {"objection": "o1", "resolution": "withdrawn"},
+    "AdoptVoeu": {"consent": "c1", "outcome": "Adopté sans objection restante."},
+    "AbandonConsent": {"consent": "c1"},
     "CloseSession": {},
 }
 STEERING: Final = frozenset(
@@ -1050,10 +1057,18 @@ STEERING: Final = frozenset(
         "PromoteProposal",
         "OpenVote",
         "CloseVote",
+        "ShowResults",
+        "HideResults",
+        "OpenConsent",
+        "ResolveObjection",
+        "AdoptVoeu",
+        "AbandonConsent",
         "CloseSession",
     }
 )
-SPEAKING: Final = frozenset({"ProposeStatement", "Annotate", "TakePosition", "CastBallot"})
+SPEAKING: Final = frozenset(
+    {"ProposeStatement", "Annotate", "TakePosition", "CastBallot", "RaiseObjection"}
+)
 MAY_SEND: Final[dict[str, frozenset[str]]] = {
     "facilitator": STEERING,
     "participant": SPEAKING,

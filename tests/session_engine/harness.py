@@ -26,7 +26,9 @@ from session_engine.decide import Context, Role, decide
 from session_engine.errors import MESSAGES, Rejected
 from session_engine.events import (
     BallotCast,
+    ConsentOpened,
     Event,
+    ObjectionRaised,
     ParticipantJoined,
     ProposalPromoted,
     RoundEnded,
@@ -62,6 +64,7 @@ __all__ = [
     "T0",
     "TERRITORIES",
     "VIEWER",
+    "WORDING",
     "Outcome",
     "Scenario",
     "Sender",
@@ -71,10 +74,13 @@ __all__ = [
     "a_session",
     "a_statement",
     "agenda",
+    "an_adopted_proposal",
     "ballot",
     "closed_session",
+    "consent_opened",
     "given",
     "joined",
+    "objection_raised",
     "participant",
     "round_ended",
     "round_started",
@@ -288,10 +294,13 @@ def a_statement(
     return [proposed, StatementPublished(statement=sid)] if published else [proposed]
 
 
+WORDING = "Réparer les ascenseurs sous huit jours."  # the wording of ``a_proposal``
+
+
 def a_proposal(pid: str = "pr1", *, statement: str = "s1", text: str | None = None) -> list[Event]:
     """A published statement ``statement`` promoted to ``pid``."""
     events = a_statement(statement)
-    wording = text or "Réparer les ascenseurs sous huit jours."
+    wording = text or WORDING
     return [*events, ProposalPromoted(proposal=pid, statement=statement, text=wording)]
 
 
@@ -305,6 +314,40 @@ def vote_closed(vid: str = "v1") -> list[Event]:
 
 def ballot(vid: str, pid: str, **grades: Grade) -> list[Event]:
     return [BallotCast(vote=vid, participant=pid, grades=dict(grades))]
+
+
+def an_adopted_proposal(
+    pid: str = "pr1", *, statement: str = "s1", vote: str = "v1", grade: Grade = Grade.BIEN
+) -> list[Event]:
+    """``a_proposal``, then a vote ``vote`` on it alone where p1, p2 and p3 all gave ``grade``,
+    closed: its majority grade is ``grade`` (adopted when at least Assez bien)."""
+    return [
+        *a_proposal(pid, statement=statement),
+        *vote_opened(vote, pid),
+        *(event for voter in ("p1", "p2", "p3") for event in ballot(vote, voter, **{pid: grade})),
+        *vote_closed(vote),
+    ]
+
+
+def consent_opened(
+    cid: str = "c1",
+    proposal: str = "pr1",
+    *,
+    vote: str = "v1",
+    grade: Grade = Grade.BIEN,
+    text: str = WORDING,
+) -> list[Event]:
+    return [ConsentOpened(consent=cid, proposal=proposal, vote=vote, grade=grade, text=text)]
+
+
+def objection_raised(
+    oid: str = "o1",
+    consent: str = "c1",
+    *,
+    author: str = "p2",
+    text: str = "Huit jours, c’est trop long pour les personnes âgées.",
+) -> list[Event]:
+    return [ObjectionRaised(objection=oid, consent=consent, author=author, text=text)]
 
 
 def closed_session() -> list[Event]:

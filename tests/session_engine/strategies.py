@@ -9,11 +9,13 @@ arguments printable in a failing example while most commands stay meaningful.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple, cast
+from typing import Literal, NamedTuple, cast
 
 from hypothesis import strategies as st
 
 from session_engine.commands import (
+    AbandonConsent,
+    AdoptVoeu,
     Annotate,
     CastBallot,
     CloseSession,
@@ -27,11 +29,14 @@ from session_engine.commands import (
     JoinSession,
     MergeStatements,
     NewTerritory,
+    OpenConsent,
     OpenVote,
     PauseRound,
     PromoteProposal,
     ProposeStatement,
     PublishStatement,
+    RaiseObjection,
+    ResolveObjection,
     ResumeRound,
     RotateTables,
     SeatTables,
@@ -52,6 +57,8 @@ from session_engine.model import (
 
 __all__ = [
     "ALL_ROLES",
+    "UNKNOWN_CONSENTS",
+    "UNKNOWN_OBJECTIONS",
     "UNKNOWN_PARTICIPANTS",
     "UNKNOWN_PROPOSALS",
     "UNKNOWN_STATEMENTS",
@@ -68,6 +75,7 @@ __all__ = [
     "picks",
     "position_values",
     "pseudonyms",
+    "resolutions",
     "resolve",
     "senders",
     "texts",
@@ -79,6 +87,8 @@ UNKNOWN_STATEMENTS = ("s0", "s999", "S1", "p1", "")
 UNKNOWN_PROPOSALS = ("pr0", "pr999", "s1", "")
 UNKNOWN_VOTES = ("v0", "v999", "pr1", "")
 UNKNOWN_TERRITORIES = ("t0", "t99", "T1", "Sevran", "")
+UNKNOWN_CONSENTS = ("c0", "c999", "C1", "v1", "")
+UNKNOWN_OBJECTIONS = ("o0", "o999", "O1", "c1", "")
 
 TERRITORY_NAMES = (
     "Clichy-sous-Bois",
@@ -212,6 +222,12 @@ def ballot_grades() -> st.SearchStrategy[list[tuple[Pick, int]]]:
     return st.lists(st.tuples(picks(UNKNOWN_PROPOSALS), grade_values()), max_size=4)
 
 
+def resolutions() -> st.SearchStrategy[Literal["amended", "withdrawn"]]:
+    """How an objection is resolved; now and then a word the engine does not know."""
+    words = st.sampled_from(("amended", "withdrawn", "amended", "withdrawn", "rejected", ""))
+    return words.map(lambda word: cast(Literal["amended", "withdrawn"], word))
+
+
 def round_specs() -> st.SearchStrategy[RoundSpec]:
     return st.builds(
         RoundSpec,
@@ -319,6 +335,20 @@ def command_strategies() -> dict[type[Command], st.SearchStrategy[Command]]:
             vote=st.none() | _ids("v", UNKNOWN_VOTES),
         ),
         HideResults: st.builds(HideResults),
+        OpenConsent: st.builds(OpenConsent, proposal=_ids("pr", UNKNOWN_PROPOSALS)),
+        RaiseObjection: st.builds(
+            RaiseObjection, consent=_ids("c", UNKNOWN_CONSENTS), text=texts("objection")
+        ),
+        ResolveObjection: st.builds(
+            ResolveObjection,
+            objection=_ids("o", UNKNOWN_OBJECTIONS),
+            resolution=resolutions(),
+            wording=st.none() | texts("proposal"),
+        ),
+        AdoptVoeu: st.builds(
+            AdoptVoeu, consent=_ids("c", UNKNOWN_CONSENTS), outcome=texts("outcome")
+        ),
+        AbandonConsent: st.builds(AbandonConsent, consent=_ids("c", UNKNOWN_CONSENTS)),
         CloseSession: st.builds(CloseSession),
     }
 

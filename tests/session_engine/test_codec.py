@@ -40,7 +40,11 @@ from session_engine.events import (
     EVENT_TYPES,
     AnnotationAdded,
     BallotCast,
+    ConsentAbandoned,
+    ConsentOpened,
     Event,
+    ObjectionRaised,
+    ObjectionResolved,
     ParticipantSeated,
     PositionTaken,
     ProposalPromoted,
@@ -60,6 +64,7 @@ from session_engine.events import (
     SynthesisSubmitted,
     TablesRotated,
     TablesSeated,
+    VoeuAdopted,
     VoteClosed,
     VoteOpened,
 )
@@ -130,6 +135,11 @@ EVERY_EVENT: list[Event] = [
     VoteClosed(vote="v1"),
     ResultsShown(statement=None, vote="v1", profiles={"pr1": (0, 0, 0, 0, 0, 0, 1)}),
     ResultsHidden(),
+    ConsentOpened(consent="c1", proposal="pr1", vote="v1", grade=Grade.BIEN, text="Proposition"),
+    ObjectionRaised(objection="o1", consent="c1", author="p2", text="Trop cher"),
+    ObjectionResolved(objection="o1", consent="c1", resolution="amended", wording="Amendée"),
+    VoeuAdopted(voeu="vx1", consent="c1", proposal="pr1", text="Amendée", outcome="Adopté"),
+    ConsentAbandoned(consent="c2", reason="facilitator"),
     SessionClosed(),
 ]
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 from session_engine.commands import (
+    AdoptVoeu,
     Annotate,
     CastBallot,
     CloseSession,
@@ -24,10 +25,13 @@ from session_engine.commands import (
     HideStatement,
     JoinSession,
     NewTerritory,
+    OpenConsent,
     OpenVote,
     PromoteProposal,
     ProposeStatement,
     PublishStatement,
+    RaiseObjection,
+    ResolveObjection,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -36,11 +40,14 @@ from session_engine.commands import (
 )
 from session_engine.errors import MESSAGES, CommandRejected, Rejected
 from session_engine.events import (
+    ConsentAbandoned,
     Event,
+    ObjectionResolved,
     RoundPaused,
     SessionClosed,
     StatementHidden,
     StatementsMerged,
+    VoeuAdopted,
 )
 from session_engine.model import Grade, ParticipantRole
 
@@ -55,9 +62,12 @@ from .harness import (
     a_session,
     a_statement,
     agenda,
+    an_adopted_proposal,
     ballot,
+    consent_opened,
     given,
     joined,
+    objection_raised,
     participant,
     round_ended,
     vote_closed,
@@ -79,6 +89,8 @@ def join(pseudonym: str = "Awa", territory: str = "t1") -> JoinSession:
 
 P2 = participant("p2")
 WITH_VOTE = [*a_running_round(), *a_proposal(), *vote_opened("v1", "pr1")]
+WITH_CONSENT = [*a_running_round(), *an_adopted_proposal(), *consent_opened()]
+WITHDRAWN = ObjectionResolved(objection="o1", consent="c1", resolution="withdrawn", wording=None)
 
 REACHED_BY: dict[str, Case] = {
     # test_roles: test_a_command_is_accepted_only_from_who_may_send_it
@@ -183,6 +195,53 @@ REACHED_BY: dict[str, Case] = {
         [*WITH_VOTE, *ballot("v1", "p2", pr1=Grade.BIEN)],
         CastBallot(vote="v1", grades={"pr1": Grade.PASSABLE}),
         P2,
+    ),
+    # test_decide_voeux: test_a_majority_grade_below_assez_bien_does_not_adopt
+    "not_adopted": Case(
+        [*WITH_VOTE, *ballot("v1", "p2", pr1=Grade.PASSABLE), *vote_closed("v1")],
+        OpenConsent(proposal="pr1"),
+        FACILITATOR,
+    ),
+    # test_decide_voeux: test_a_vœu_is_adopted_once
+    "already_voeu": Case(
+        [
+            *WITH_CONSENT,
+            *objection_raised(),
+            WITHDRAWN,
+            VoeuAdopted(voeu="vx1", consent="c1", proposal="pr1", text="Oui", outcome="Oui"),
+        ],
+        OpenConsent(proposal="pr1"),
+        FACILITATOR,
+    ),
+    # test_decide_voeux: test_one_consent_round_at_a_time
+    "consent_open": Case(
+        [*WITH_CONSENT, *an_adopted_proposal("pr2", statement="s2", vote="v2")],
+        OpenConsent(proposal="pr2"),
+        FACILITATOR,
+    ),
+    # test_decide_voeux: test_objections_go_to_an_open_round_only
+    "unknown_consent": Case(WITH_CONSENT, RaiseObjection(consent="c2", text="Non."), P2),
+    # test_decide_voeux: test_objections_go_to_an_open_round_only
+    "consent_closed": Case(
+        [*WITH_CONSENT, ConsentAbandoned(consent="c1", reason="facilitator")],
+        RaiseObjection(consent="c1", text="Non."),
+        P2,
+    ),
+    # test_decide_voeux: test_resolving_needs_a_known_objection_of_an_open_round
+    "unknown_objection": Case(
+        WITH_CONSENT, ResolveObjection(objection="o1", resolution="withdrawn"), FACILITATOR
+    ),
+    # test_decide_voeux: test_an_objection_is_resolved_once
+    "already_resolved": Case(
+        [*WITH_CONSENT, *objection_raised(), WITHDRAWN],
+        ResolveObjection(objection="o1", resolution="withdrawn"),
+        FACILITATOR,
+    ),
+    # test_decide_voeux: test_a_vœu_waits_for_every_objection_to_be_resolved
+    "objections_pending": Case(
+        [*WITH_CONSENT, *objection_raised()],
+        AdoptVoeu(consent="c1", outcome="La salle consent."),
+        FACILITATOR,
     ),
 }
 

@@ -45,6 +45,8 @@ from hypothesis.stateful import (
 from session_engine.codec import Envelope
 from session_engine.commands import (
     COMMAND_TYPES,
+    AbandonConsent,
+    AdoptVoeu,
     Annotate,
     CastBallot,
     CloseSession,
@@ -58,11 +60,14 @@ from session_engine.commands import (
     JoinSession,
     MergeStatements,
     NewTerritory,
+    OpenConsent,
     OpenVote,
     PauseRound,
     PromoteProposal,
     ProposeStatement,
     PublishStatement,
+    RaiseObjection,
+    ResolveObjection,
     ResumeRound,
     RotateTables,
     SeatTables,
@@ -71,12 +76,16 @@ from session_engine.commands import (
     SubmitSynthesis,
     TakePosition,
 )
-from session_engine.decide import PERMISSIONS, PHASES, Context, Role
+from session_engine.decide import ADOPTION_GRADE, LIMITS, PERMISSIONS, PHASES, Context, Role
 from session_engine.errors import MESSAGES, Rejected
 from session_engine.events import (
     AnnotationAdded,
     BallotCast,
+    ConsentAbandoned,
+    ConsentOpened,
     Event,
+    ObjectionRaised,
+    ObjectionResolved,
     ParticipantJoined,
     ParticipantSeated,
     PositionTaken,
@@ -97,10 +106,12 @@ from session_engine.events import (
     SynthesisSubmitted,
     TablesRotated,
     TablesSeated,
+    VoeuAdopted,
     VoteClosed,
     VoteOpened,
 )
 from session_engine.logfile import LogHeader, pseudonymise, read_log, write_log
+from session_engine.majority import median_grade, tally_vote
 from session_engine.model import (
     Grade,
     HostPolicy,
@@ -111,9 +122,11 @@ from session_engine.model import (
 )
 from session_engine.replay import replay
 from session_engine.session import Session
-from session_engine.state import RoundStatus, SessionState, StatementStatus
+from session_engine.state import ConsentStatus, RoundStatus, SessionState, StatementStatus
 
 from .strategies import (
+    UNKNOWN_CONSENTS,
+    UNKNOWN_OBJECTIONS,
     UNKNOWN_PARTICIPANTS,
     UNKNOWN_PROPOSALS,
     UNKNOWN_STATEMENTS,
@@ -128,6 +141,7 @@ from .strategies import (
     joins,
     picks,
     position_values,
+    resolutions,
     resolve,
     senders,
     texts,
@@ -177,11 +191,22 @@ FACILITATOR_EVENTS: Final[frozenset[type[Event]]] = frozenset(
         ProposalPromoted,
         VoteOpened,
         VoteClosed,
+        ConsentOpened,
+        ObjectionResolved,
+        VoeuAdopted,
+        ConsentAbandoned,
         SessionClosed,
     }
 )
 PARTICIPANT_EVENTS: Final[frozenset[type[Event]]] = frozenset(
-    {StatementProposed, AnnotationAdded, PositionTaken, SynthesisSubmitted, BallotCast}
+    {
+        StatementProposed,
+        AnnotationAdded,
+        PositionTaken,
+        SynthesisSubmitted,
+        BallotCast,
+        ObjectionRaised,
+    }
 )
 GUEST_EVENTS: Final[frozenset[type[Event]]] = frozenset({ParticipantJoined, ParticipantSeated})
 
@@ -208,6 +233,11 @@ SINGLE_EVENT: Final[dict[type[Command], type[Event]]] = {
     CloseVote: VoteClosed,
     ShowResults: ResultsShown,
     HideResults: ResultsHidden,
+    OpenConsent: ConsentOpened,
+    RaiseObjection: ObjectionRaised,
+    ResolveObjection: ObjectionResolved,
+    AdoptVoeu: VoeuAdopted,
+    AbandonConsent: ConsentAbandoned,
 }
 PHASE_CODES: Final[dict[RoundStatus | None, str]] = {
     RoundStatus.RUNNING: "round_running",
@@ -258,6 +288,12 @@ class SessionMachine(RuleBasedStateMachine):
         self.shown = False  # results on the screens
         self.graded: set[tuple[str, str, str]] = set()  # (vote, participant, proposal)
         self.first_table: dict[str, int] = {}  # stays_seated participant -> table first given
+        self.open_consent: str | None = None
+        self.consent_proposal: dict[str, str] = {}  # consent round -> its proposal
+        self.wording: dict[str, str] = {}  # consent round -> the wording under consent
+        self.objection_consent: dict[str, str] = {}  # objection -> its consent round
+        self.pending: set[str] = set()  # objections not resolved yet
+        self.voeux: dict[str, str] = {}  # vœu -> its proposal
 
     # --- sending ---------------------------------------------------------------------------------
 
@@ -340,9 +376,13 @@ class SessionMachine(RuleBasedStateMachine):
             assert (len(kinds) == 2) == bool(before.tables), "late arrivals are seated at once"
         elif isinstance(command, CloseSession):
             assert kinds[-1] is SessionClosed
-            assert all(k in (RoundEnded, VoteClosed) for k in kinds[:-1])
+            assert all(k in (RoundEnded, VoteClosed, ConsentAbandoned) for k in kinds[:-1])
         else:
             assert kinds == [SINGLE_EVENT[type(command)]]
+        for e in events:
+            if isinstance(e, ConsentAbandoned):
+                closing = isinstance(command, CloseSession)
+                assert e.reason == ("session_closed" if closing else "facilitator")
         joined = events[0].participant if isinstance(events[0], ParticipantJoined) else None
         for envelope in envelopes:
             self.check_envelope(envelope, ctx, before, joined)
@@ -526,12 +566,65 @@ class SessionMachine(RuleBasedStateMachine):
             case ResultsHidden():
                 assert self.shown, "hid results that were not shown"
                 self.shown = False
+            case ConsentOpened():
+                self.check_adopted(e, before)
+                assert self.open_consent is None, f"{e.consent} opened while {self.open_consent}"
+                assert e.consent not in self.consent_proposal
+                assert e.proposal not in self.voeux.values(), f"{e.proposal} is a vœu already"
+                assert e.text == before.proposals[e.proposal].text
+                self.open_consent = e.consent
+                self.consent_proposal[e.consent] = e.proposal
+                self.wording[e.consent] = e.text
+            case ObjectionRaised():
+                assert e.consent == self.open_consent, f"objection to {e.consent}, not open"
+                assert e.author == ctx.actor
+                assert e.objection not in self.objection_consent
+                assert e.text == e.text.strip()
+                assert 1 <= len(e.text) <= LIMITS["objection"]
+                self.objection_consent[e.objection] = e.consent
+                self.pending.add(e.objection)
+            case ObjectionResolved():
+                assert e.objection in self.pending, f"{e.objection} resolved, not pending"
+                assert e.consent == self.objection_consent[e.objection] == self.open_consent
+                assert e.resolution in ("amended", "withdrawn")
+                assert (e.resolution == "amended") == (e.wording is not None)
+                if e.wording is not None:
+                    assert e.wording == e.wording.strip()
+                    assert 1 <= len(e.wording) <= LIMITS["proposal"]
+                    self.wording[e.consent] = e.wording
+                self.pending.discard(e.objection)
+            case VoeuAdopted():
+                assert e.consent == self.open_consent, f"vœu from {e.consent}, not open"
+                unresolved = [o for o in self.pending if self.objection_consent[o] == e.consent]
+                assert not unresolved, f"vœu adopted with {unresolved} pending"
+                assert e.proposal == self.consent_proposal[e.consent]
+                assert e.proposal not in self.voeux.values()
+                assert e.text == self.wording[e.consent], "a vœu of another wording"
+                assert e.outcome == e.outcome.strip()
+                assert 1 <= len(e.outcome) <= LIMITS["outcome"]
+                assert e.voeu not in self.voeux
+                self.voeux[e.voeu] = e.proposal
+                self.open_consent = None
+            case ConsentAbandoned():
+                assert e.consent == self.open_consent, f"{e.consent} abandoned, not open"
+                self.open_consent = None
             case SessionClosed():
+                assert self.open_consent is None, "the session closed on an open consent round"
                 assert not self.open_votes
                 assert self.round_status in (None, RoundStatus.ENDED)
                 self.closed = True
             case _:
                 raise AssertionError(f"unexpected event {e!r}")
+
+    def check_adopted(self, e: ConsentOpened, before: SessionState) -> None:
+        """The proposal was adopted by majority judgment: ``e.vote`` is its last vote, closed,
+        and ``e.grade`` its majority grade there, at least ``ADOPTION_GRADE``."""
+        assert e.proposal in self.proposals
+        last = [v for v, proposals in self.vote_proposals.items() if e.proposal in proposals][-1:]
+        assert last == [e.vote], f"{e.proposal} adopted by {e.vote}, its last vote is {last}"
+        assert e.vote in self.closed_votes, f"{e.vote} is not closed"
+        profile = tally_vote(before.votes[e.vote])[e.proposal]
+        assert e.grade == median_grade(profile) >= ADOPTION_GRADE, (e, profile)
 
     # --- setting up ------------------------------------------------------------------------------
 
@@ -730,6 +823,119 @@ class SessionMachine(RuleBasedStateMachine):
         else:
             command = HideResults()
         self.send(command, sender.role, self.actor_of(sender))
+
+    # --- consent rounds and vœux ---------------------------------------------------------------
+
+    @rule(
+        sender=senders(Role.FACILITATOR),
+        action=st.sampled_from(("open", "resolve", "adopt", "abandon")),
+        which=picks(UNKNOWN_CONSENTS),
+        proposal=picks(UNKNOWN_PROPOSALS),
+        objection=picks(UNKNOWN_OBJECTIONS),
+        resolution=resolutions(),
+        wording=st.none() | texts("proposal"),
+        outcome=texts("outcome"),
+    )
+    def consent_control(
+        self,
+        sender: Sender,
+        action: str,
+        which: Pick,
+        proposal: Pick,
+        objection: Pick,
+        resolution: Any,
+        wording: str | None,
+        outcome: str,
+    ) -> None:
+        """The facilitator's consent commands with drawn arguments: any proposal (adopted or
+        not), any round (open or not), any objection (pending or not), any resolution."""
+        state = self.state
+        command: Command
+        consents = list(state.consents)
+        open_ones = [c for c in consents if state.consents[c].status is ConsentStatus.OPEN]
+        if action == "open":
+            command = OpenConsent(proposal=resolve(proposal, list(state.proposals)))
+        elif action == "resolve":
+            pending = [o for o, x in state.objections.items() if x.resolution is None]
+            target = resolve(objection, pending, list(state.objections))
+            command = ResolveObjection(objection=target, resolution=resolution, wording=wording)
+        elif action == "adopt":
+            command = AdoptVoeu(consent=resolve(which, open_ones, consents), outcome=outcome)
+        else:
+            command = AbandonConsent(consent=resolve(which, open_ones, consents))
+        self.send(command, sender.role, self.actor_of(sender))
+
+    @rule(sender=senders(Role.PARTICIPANT), which=picks(UNKNOWN_CONSENTS), text=texts("objection"))
+    def raise_objection(self, sender: Sender, which: Pick, text: str) -> None:
+        consents = list(self.state.consents)
+        open_ones = [c for c in consents if self.state.consents[c].status is ConsentStatus.OPEN]
+        command = RaiseObjection(consent=resolve(which, open_ones, consents), text=text)
+        self.send(command, sender.role, self.actor_of(sender))
+
+    @rule(
+        moves=st.lists(
+            st.tuples(picks(UNKNOWN_PARTICIPANTS), st.integers(0, 99)), min_size=1, max_size=10
+        )
+    )
+    def consent_walk(self, moves: list[tuple[Pick, int]]) -> None:
+        """The room's way to a vœu, one sensible step at a time: a vote that adopts a proposal
+        when none is adopted, a consent round on it, participants' objections, the
+        facilitator's resolutions, then the vœu (now and then too early, or abandoned)."""
+        for who, choice in moves:
+            self.consent_step(who, choice)
+
+    def adoptable(self, proposal: str) -> bool:
+        """The test's own reading of "adopted by majority judgment" (see ``check_adopted``)."""
+        state = self.state
+        votes = [v for v in state.votes.values() if proposal in v.proposals]
+        if not votes or votes[-1].open or proposal in self.voeux.values():
+            return False
+        return median_grade(tally_vote(votes[-1])[proposal]) >= ADOPTION_GRADE
+
+    def consent_step(self, who: Pick, choice: int) -> None:
+        state = self.state
+        consent = state.open_consent
+        facilitator: Command | None = None
+        if consent is None:
+            adoptable = [p for p in state.proposals if self.adoptable(p)]
+            vote = state.open_vote
+            if adoptable:
+                facilitator = OpenConsent(proposal=adoptable[choice % len(adoptable)])
+            elif vote is not None:
+                voters = [p for p in self.participant_ids() if p not in vote.ballots]
+                if voters and choice < 85:  # a room that likes its proposals
+                    grades = {p: Grade(3 + (choice + i) % 4) for i, p in enumerate(vote.proposals)}
+                    actor = resolve(who, voters)
+                    self.send(CastBallot(vote=vote.id, grades=grades), Role.PARTICIPANT, actor)
+                    return
+                facilitator = CloseVote(vote=vote.id)
+            else:
+                voeux = set(self.voeux.values())
+                candidates = tuple(p for p in state.proposals if p not in voeux)
+                facilitator = self.vote_move(choice * 2) or (
+                    OpenVote(proposals=candidates) if candidates else None
+                )
+        else:
+            pending = [o for o in consent.objections if state.objections[o].resolution is None]
+            if choice < 35:
+                command = RaiseObjection(
+                    consent=consent.id, text=f"Objection {choice} : pourquoi ?"
+                )
+                self.send(command, Role.PARTICIPANT, resolve(who, self.participant_ids()))
+                return
+            if pending and choice < 75:
+                amend = choice % 3 != 0
+                facilitator = ResolveObjection(
+                    objection=pending[choice % len(pending)],
+                    resolution="amended" if amend else "withdrawn",
+                    wording=f"Version {choice} de la proposition." if amend else None,
+                )
+            elif choice < 95:
+                facilitator = AdoptVoeu(consent=consent.id, outcome=f"Consentement ({choice}).")
+            else:
+                facilitator = AbandonConsent(consent=consent.id)
+        if facilitator is not None:
+            self.send(facilitator, Role.FACILITATOR, "facilitator")
 
     @precondition(lambda self: len(self.session.log) >= 30)
     @rule(sender=senders(Role.FACILITATOR), really=st.integers(0, 7))
@@ -969,6 +1175,35 @@ class SessionMachine(RuleBasedStateMachine):
                 assert all(isinstance(g, Grade) for g in grades.values())
 
     @invariant()
+    def consent_rounds_and_voeux_are_consistent(self) -> None:
+        state = self.state
+        open_ones = [c.id for c in state.consents.values() if c.status is ConsentStatus.OPEN]
+        assert open_ones == ([self.open_consent] if self.open_consent else [])
+        if state.closed:
+            assert not open_ones
+        for consent in state.consents.values():
+            assert consent.proposal == self.consent_proposal[consent.id]
+            assert not state.votes[consent.vote].open
+            assert consent.text == self.wording[consent.id]
+            assert consent.objections == [
+                o for o, c in self.objection_consent.items() if c == consent.id
+            ]
+        for objection in state.objections.values():
+            assert objection.author in state.participants
+            assert objection.id in state.consents[objection.consent].objections
+            assert (objection.resolution is None) == (objection.id in self.pending)
+            assert (objection.wording is not None) == (objection.resolution == "amended")
+        proposals = [voeu.proposal for voeu in state.voeux.values()]
+        assert len(set(proposals)) == len(proposals), f"a proposal is two vœux: {proposals}"
+        adopted = [c for c in state.consents.values() if c.status is ConsentStatus.ADOPTED]
+        assert sorted(v.consent for v in state.voeux.values()) == sorted(c.id for c in adopted)
+        for voeu in state.voeux.values():
+            consent = state.consents[voeu.consent]
+            assert (voeu.proposal, voeu.text) == (consent.proposal, consent.text)
+            assert all(state.objections[o].resolution for o in consent.objections)
+        assert {v.id: v.proposal for v in state.voeux.values()} == self.voeux
+
+    @invariant()
     def pseudonyms_are_unique_even_once_exported(self) -> None:
         names = [p.pseudonym.casefold() for p in self.state.participants.values()]
         assert len(set(names)) == len(names), f"two people share a pseudonym: {names}"
@@ -1088,6 +1323,22 @@ class _Script:
         for table, host in sorted(current.hosts.items()):
             self.send(SubmitSynthesis(text=f"Synthèse de la table {table}"), Role.PARTICIPANT, host)
 
+    def consent_round(self) -> None:
+        """The first adopted proposal, if any, goes through a consent round to a vœu."""
+        for proposal in self.session.state.proposals:
+            command = OpenConsent(proposal=proposal)
+            if self.send(command, Role.FACILITATOR, "facilitator", must=False):
+                objector = self.rng.choice(self.people())
+                objection = RaiseObjection(consent="c1", text="Trop vague : qui, quand ?")
+                self.send(objection, Role.PARTICIPANT, objector)
+                self.facilitator(
+                    ResolveObjection(
+                        objection="o1", resolution="amended", wording="La même, avec une date."
+                    )
+                )
+                self.facilitator(AdoptVoeu(consent="c1", outcome="La salle consent."))
+                return
+
     def play(self, participants: int, table_size: int, host_policy: HostPolicy) -> bytes:
         agenda = tuple(
             RoundSpec(kind=RoundKind.TABLE, prompt=f"Manche {n}", duration_ms=20 * MINUTE)
@@ -1118,6 +1369,8 @@ class _Script:
         for pid in self.people():
             grades = {p: Grade(self.rng.randint(0, 6)) for p in state.proposals}
             self.send(CastBallot(vote="v1", grades=grades), Role.PARTICIPANT, pid)
+        self.facilitator(CloseVote(vote="v1"))
+        self.consent_round()
         self.facilitator(CloseSession())
         return write_log(
             LogHeader(session=f"script-{self.rng.getrandbits(32)}", title=title, created_at=T0),

@@ -12,6 +12,8 @@ import pytest
 
 from session_engine.commands import (
     COMMAND_TYPES,
+    AbandonConsent,
+    AdoptVoeu,
     Annotate,
     CastBallot,
     CloseSession,
@@ -25,11 +27,14 @@ from session_engine.commands import (
     JoinSession,
     MergeStatements,
     NewTerritory,
+    OpenConsent,
     OpenVote,
     PauseRound,
     PromoteProposal,
     ProposeStatement,
     PublishStatement,
+    RaiseObjection,
+    ResolveObjection,
     ResumeRound,
     RotateTables,
     SeatTables,
@@ -43,6 +48,7 @@ from session_engine.events import (
     AnnotationAdded,
     BallotCast,
     Event,
+    ObjectionRaised,
     PositionTaken,
     ResultsShown,
     RoundPaused,
@@ -66,7 +72,10 @@ from .harness import (
     a_session,
     a_statement,
     agenda,
+    an_adopted_proposal,
+    consent_opened,
     given,
+    objection_raised,
     participant,
     round_ended,
     vote_opened,
@@ -146,6 +155,23 @@ EXAMPLES: dict[type[Command], Example] = {
         HideResults(),
         [*a_running_round(), *a_statement(), ResultsShown(statement="s1", vote=None, profiles={})],
     ),
+    OpenConsent: Example(OpenConsent(proposal="pr1"), [*a_running_round(), *an_adopted_proposal()]),
+    RaiseObjection: Example(
+        RaiseObjection(consent="c1", text="Et les week-ends ?"),
+        [*a_running_round(), *an_adopted_proposal(), *consent_opened()],
+    ),
+    ResolveObjection: Example(
+        ResolveObjection(objection="o1", resolution="withdrawn"),
+        [*a_running_round(), *an_adopted_proposal(), *consent_opened(), *objection_raised()],
+    ),
+    AdoptVoeu: Example(
+        AdoptVoeu(consent="c1", outcome="La salle consent."),
+        [*a_running_round(), *an_adopted_proposal(), *consent_opened()],
+    ),
+    AbandonConsent: Example(
+        AbandonConsent(consent="c1"),
+        [*a_running_round(), *an_adopted_proposal(), *consent_opened()],
+    ),
     CloseSession: Example(CloseSession(), a_running_round()),
 }
 
@@ -174,6 +200,11 @@ WHO_MAY: dict[str, set[str]] = {
     "CloseVote": {F},
     "ShowResults": {F},
     "HideResults": {F},
+    "OpenConsent": {F},
+    "RaiseObjection": {P, "host"},
+    "ResolveObjection": {F},
+    "AdoptVoeu": {F},
+    "AbandonConsent": {F},
     "CloseSession": {F},
 }
 
@@ -224,21 +255,23 @@ def test_a_position_is_always_the_senders_own() -> None:
 
 
 def test_every_trace_of_a_participant_names_the_sender() -> None:
-    """Statements, annotations, ballots and syntheses carry ``ctx.actor``, never a chosen name."""
+    """Statements, annotations, ballots, syntheses and objections carry ``ctx.actor``, never a
+    chosen name."""
+    traced = (ProposeStatement, Annotate, CastBallot, TakePosition, SubmitSynthesis, RaiseObjection)
     authors: dict[type[Command], str] = {}
-    for command_type in (ProposeStatement, Annotate, CastBallot, TakePosition, SubmitSynthesis):
+    for command_type in traced:
         example = EXAMPLES[command_type]
         (event,) = given(example.givens).when(example.command, as_=HOST).events
         match event:
             case StatementProposed(author=who) | AnnotationAdded(author=who):
                 authors[command_type] = who
+            case ObjectionRaised(author=who):
+                authors[command_type] = who
             case BallotCast(participant=who) | PositionTaken(participant=who):
                 authors[command_type] = who
             case SynthesisSubmitted(host=who):
                 authors[command_type] = who
-    assert authors == dict.fromkeys(
-        (ProposeStatement, Annotate, CastBallot, TakePosition, SubmitSynthesis), "p1"
-    )
+    assert authors == dict.fromkeys(traced, "p1")
 
 
 def test_hosting_another_table_gives_no_right_on_this_one() -> None:

@@ -9,6 +9,7 @@ see everything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -18,7 +19,9 @@ from server.simulate import simulate_offline
 from session_engine import Envelope, SessionState, evolve, read_log
 from session_engine.events import (
     BallotCast,
+    ConsentOpened,
     Event,
+    ObjectionResolved,
     PositionTaken,
     RoundStarted,
     StatementHidden,
@@ -34,8 +37,11 @@ from .harness import (
     a_proposal,
     a_running_round,
     a_statement,
+    an_adopted_proposal,
     ballot,
+    consent_opened,
     given,
+    objection_raised,
     vote_opened,
 )
 
@@ -97,6 +103,32 @@ def test_a_publication_carries_the_text_the_public_never_saw_but_not_its_author(
     }
     assert wire["actor"] == "facilitator"
     assert "p2" not in str(wire)
+
+
+def test_an_objection_tells_the_public_its_reasons_but_not_who_raised_it() -> None:
+    (raised,) = objection_raised("o1", author="p3", text=SECRET)
+    state = after(a_running_round(), an_adopted_proposal(), consent_opened(), raised)
+    wire = public(raised, state, actor="p3")
+    assert wire["data"] == {"objection": "o1", "consent": "c1", "text": SECRET}
+    assert wire["actor"] == HIDDEN_ACTOR
+    assert "p3" not in str(wire)
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        ConsentOpened(consent="c1", proposal="pr1", vote="v1", grade=Grade.BIEN, text="Texte"),
+        ObjectionResolved(objection="o1", consent="c1", resolution="amended", wording="Texte 2"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_the_facilitators_consent_events_are_public_as_they_are(event: Event) -> None:
+    state = after(
+        a_running_round(), an_adopted_proposal(), consent_opened(), objection_raised(), event
+    )
+    wire = public(event, state, actor="facilitator")
+    assert wire["data"] == msgspec.to_builtins(event)
+    assert (wire["actor"], wire["cmd"]) == ("facilitator", None)
 
 
 @pytest.mark.parametrize(
@@ -215,8 +247,38 @@ def test_a_statement_taken_out_of_the_queue_unpublished_never_shows_its_text(
     assert visible_state(state, full=False, participant="p3")["statements"]["s2"]["text"] == SECRET
 
 
-def test_a_snapshot_leaves_the_state_as_it_was_and_encodes_for_the_wire() -> None:
-    state = a_room()
+def a_consent_round() -> SessionState:
+    """A consent round c1 on pr1 with objections o1 by p2 and o2 by p3."""
+    return after(
+        a_running_round(),
+        an_adopted_proposal(),
+        consent_opened(),
+        objection_raised("o1", author="p2"),
+        objection_raised("o2", author="p3", text=SECRET),
+    )
+
+
+@pytest.mark.parametrize("reader", ["p4", None], ids=["another-participant", "projector"])
+def test_a_public_snapshot_shows_objections_without_their_authors(reader: str | None) -> None:
+    seen = visible_state(a_consent_round(), full=False, participant=reader)
+    assert {o["author"] for o in seen["objections"].values()} == {HIDDEN_ACTOR}
+    assert seen["objections"]["o2"]["text"] == SECRET
+    assert seen["consents"]["c1"]["objections"] == ["o1", "o2"]
+
+
+def test_a_participant_snapshot_names_the_author_of_their_own_objection_only() -> None:
+    mine = visible_state(a_consent_round(), full=False, participant="p3")
+    assert mine["objections"]["o2"]["author"] == "p3"
+    assert mine["objections"]["o1"]["author"] == HIDDEN_ACTOR
+    full = visible_state(a_consent_round(), full=True, participant=None)
+    assert {o["author"] for o in full["objections"].values()} == {"p2", "p3"}
+
+
+@pytest.mark.parametrize("room", [a_room, a_consent_round], ids=["votes", "consent"])
+def test_a_snapshot_leaves_the_state_as_it_was_and_encodes_for_the_wire(
+    room: Callable[[], SessionState],
+) -> None:
+    state = room()
     before = state.copy()
     for full, reader in ((True, None), (False, "p3"), (False, None)):
         seen = visible_state(state, full=full, participant=reader)
