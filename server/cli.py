@@ -165,8 +165,9 @@ def _replay(args: argparse.Namespace) -> int:
         data = path.read_bytes()
     except OSError as error:
         return _refuse(f"Impossible de lire « {path} » : {_os_reason(error)}.")
+    shown = args.progress or (sys.stderr.isatty() and len(data) >= _LARGE_LOG)
     try:
-        header, envelopes = iter_log(data)
+        header, envelopes = iter_log(data, _progress_bar(sys.stderr) if shown else None)
         read = list(takewhile(lambda e: args.until is None or e.seq <= args.until, envelopes))
         state = replay(read)
     except LogFormatError as error:
@@ -179,6 +180,25 @@ def _replay(args: argparse.Namespace) -> int:
     else:
         print(_as_text(header, len(read), state, summary))
     return 0
+
+
+_LARGE_LOG = 1 << 20  # bytes (about 10,000 events): below this a replay is instant
+
+
+def _progress_bar(stream: Any) -> Callable[[int, int], None]:
+    """A one-line bar on ``stream``, redrawn in place: how much of the file is read."""
+
+    def show(done: int, total: int) -> None:
+        filled = 30 * done // max(total, 1)
+        stream.write(
+            f"\rRelecture du journal [{'#' * filled}{'.' * (30 - filled)}] "
+            f"{100 * done // max(total, 1):3d} %  ({done / 1e6:.1f} / {total / 1e6:.1f} Mo)"
+        )
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
 
 
 _ROUND_KINDS = {"table": "tables", "plenary": "plénière", "vote": "vote"}
@@ -479,6 +499,11 @@ def _add_replay(commands: Any) -> None:
         "--until", type=_count(0), metavar="SEQ", help="s'arrêter après l'événement numéro SEQ"
     )
     sub.add_argument("--json", action="store_true", help="afficher le résumé en JSON")
+    sub.add_argument(
+        "--progress",
+        action="store_true",
+        help="toujours afficher la barre de progression (sinon : sur un terminal, au-delà de 1 Mo)",
+    )
     sub.set_defaults(run=_replay)
 
 

@@ -8,7 +8,7 @@ bytes out; opening files is the caller's business.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 
 import msgpack
@@ -52,9 +52,13 @@ def read_log(data: bytes) -> tuple[LogHeader, list[Envelope]]:
     return header, list(envelopes)
 
 
-def iter_log(data: bytes) -> tuple[LogHeader, Iterator[Envelope]]:
-    """The header at once, then the envelopes as they are decoded (for progress on big logs)."""
-    records = _records(data)
+def iter_log(
+    data: bytes, progress: Callable[[int, int], None] | None = None
+) -> tuple[LogHeader, Iterator[Envelope]]:
+    """The header at once, then the envelopes as they are decoded (for progress on big logs).
+
+    ``progress(bytes_read, total)`` is called every ``PROGRESS_EVERY`` records and at the end."""
+    records = _records(data, progress)
     first = next(records, None)
     if first is None:
         raise LogFormatError("empty file: not a Métrokawa log")
@@ -71,12 +75,17 @@ def iter_log(data: bytes) -> tuple[LogHeader, Iterator[Envelope]]:
     return header, (decode_envelope(record) for record in records)
 
 
-def _records(data: bytes) -> Iterator[memoryview]:
+PROGRESS_EVERY = 4096
+
+
+def _records(
+    data: bytes, progress: Callable[[int, int], None] | None = None
+) -> Iterator[memoryview]:
     """Each top-level msgpack object's bytes. msgpack finds the boundaries, msgspec decodes."""
     unpacker = msgpack.Unpacker(max_buffer_size=max(len(data), 1))
     unpacker.feed(data)
     view = memoryview(data)
-    start = 0
+    start = count = 0
     while start < len(data):
         try:
             unpacker.skip()
@@ -85,6 +94,9 @@ def _records(data: bytes) -> Iterator[memoryview]:
         end = unpacker.tell()
         yield view[start:end]
         start = end
+        count += 1
+        if progress is not None and (count % PROGRESS_EVERY == 0 or start == len(data)):
+            progress(start, len(data))
 
 
 def pseudonymise(envelopes: Iterable[Envelope]) -> Iterator[Envelope]:

@@ -147,6 +147,15 @@ def test_replay_of_a_truncated_log_exits_2(
     assert "n'est pas un journal Métrokawa lisible" in capsys.readouterr().err
 
 
+def test_replay_shows_its_progress_through_the_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", str(DEMO), "--progress"]) == 0
+    bar = capsys.readouterr().err
+    assert bar.count("\r") >= 2  # redrawn as the demo's 4,242 events are read
+    assert bar.rstrip().endswith(
+        f"100 %  ({DEMO.stat().st_size / 1e6:.1f} / {DEMO.stat().st_size / 1e6:.1f} Mo)"
+    )
+
+
 def test_replay_of_a_missing_file_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
