@@ -170,7 +170,7 @@ def test_a_whole_short_session_through_the_ui(server: LiveServer, open_context: 
         expect(ballot).to_contain_text("Vous avez voté. Merci !")
     keep(bruno.page, "participant-ballot")
     expect(console.locator("[data-testid^='ballots-']")).to_contain_text("3")
-    console_button(console, "Clore le vote").click()
+    console_button(console, "Fermer le vote").click()
     console_button(console, "Projeter le résultat").click()
     results = projector.get_by_test_id("results")
     expect(results).to_contain_text(first)

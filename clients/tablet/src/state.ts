@@ -483,8 +483,30 @@ export function applyEvent(s: SessionView, e: Envelope): void {
   }
 }
 
-function pairKey(a: string, b: string): string {
-  return a < b ? `${a}|${b}` : `${b}|${a}`;
+/** The key of the pair {a, b} in `pair_counts`: the two ids in natural order ("p9|p10"), as
+ *  session_engine/seating.py pair_key, so events applied here give the snapshot's keys. */
+export function pairKey(a: string, b: string): string {
+  return compareNatural(a, b) <= 0 ? `${a}|${b}` : `${b}|${a}`;
+}
+
+/** seating.py `_natural_key` order: runs of digits compare as numbers, the rest as text;
+ *  on a tie the raw text decides (so "p02" and "p2" stay apart). */
+export function compareNatural(a: string, b: string): number {
+  const partsA = a.split(/(\d+)/);
+  const partsB = b.split(/(\d+)/);
+  for (let i = 0; i < Math.min(partsA.length, partsB.length); i++) {
+    const x = partsA[i]!;
+    const y = partsB[i]!;
+    // split() puts the digit runs at the odd positions.
+    const order = i % 2 ? Number(x) - Number(y) : compareText(x, y);
+    if (order !== 0) return order;
+  }
+  return partsA.length - partsB.length || compareText(a, b);
+}
+
+/** Code-point order, as Python compares str. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // --- derived views --------------------------------------------------------------------------
@@ -492,6 +514,17 @@ function pairKey(a: string, b: string): string {
 /** The round started last (running, paused or ended), or null before the first. */
 export function currentRound(s: SessionView): RoundView | null {
   return s.current_round ? (s.rounds[s.current_round - 1] ?? null) : null;
+}
+
+/** Participants may write (statements, positions, notes) only while a round runs in an open
+ *  session; the server refuses otherwise, so the tablet disables the controls first. */
+export function isWritingOpen(s: SessionView): boolean {
+  return currentRound(s)?.status === 'running' && !s.closed;
+}
+
+/** The next round of the agenda (what StartRound would start), or null when the agenda is done. */
+export function nextRound(s: SessionView): RoundView | null {
+  return s.rounds[s.current_round] ?? null;
 }
 
 /** The table this participant sits at in the plan in force. */
@@ -575,17 +608,4 @@ export function tableMembers(s: SessionView, table: number): ParticipantView[] {
 export function idNumber(id: string): number {
   const n = parseInt(id.replace(/^\D+/, ''), 10);
   return Number.isFinite(n) ? n : 0;
-}
-
-/** Majority grade of a merit profile (counts of grades 0..6): the lower median, or null. */
-export function majorityGrade(profile: number[]): number | null {
-  const total = profile.reduce((a, b) => a + b, 0);
-  if (!total) return null;
-  const half = Math.floor((total - 1) / 2); // lower median index
-  let seen = 0;
-  for (let g = 0; g < profile.length; g++) {
-    seen += profile[g];
-    if (seen > half) return g;
-  }
-  return null;
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   SessionStore,
+  compareNatural,
   currentRound,
   hostOfTable,
   hostedTable,
-  majorityGrade,
   openVote,
+  pairKey,
   positionCounts,
   positionOf,
   publishedStatements,
@@ -205,13 +206,26 @@ describe('SessionStore', () => {
   });
 });
 
-describe('majorityGrade', () => {
-  it('is the lower median', () => {
-    expect(majorityGrade([0, 0, 0, 0, 0, 0, 0])).toBeNull();
-    expect(majorityGrade([1, 0, 0, 0, 0, 0, 0])).toBe(0);
-    expect(majorityGrade([0, 0, 1, 0, 0, 1, 0])).toBe(2); // two ballots: the lower one
-    expect(majorityGrade([0, 0, 1, 1, 0, 1, 0])).toBe(3);
-    expect(majorityGrade([5, 0, 0, 0, 0, 0, 4])).toBe(0);
-    expect(majorityGrade([4, 0, 0, 0, 0, 0, 5])).toBe(6);
+describe('pair_counts keys (as session_engine/seating.py pair_key)', () => {
+  it('orders the two ids naturally: p9 before p10', () => {
+    expect(pairKey('p10', 'p9')).toBe('p9|p10');
+    expect(pairKey('p9', 'p10')).toBe('p9|p10');
+    expect(pairKey('p2', 'p1')).toBe('p1|p2');
+    expect(compareNatural('p02', 'p2')).toBeLessThan(0); // same number: the raw text decides
+    expect(compareNatural('t1', 'p10')).toBeGreaterThan(0);
+  });
+
+  it('gives the snapshot’s keys when seating, rotating and seating a late arrival', () => {
+    const store = new SessionStore();
+    store.reset({ participants: {}, tables: {}, pair_counts: {} }, 0);
+    const join = (id: string, n: number) =>
+      ({ seq: n, type: 'ParticipantJoined', v: 1, at: 0, actor: 'guest', cmd: null, data: { participant: id, pseudonym: id, territory: 't1', role: 'habitant' } });
+    store.applyAll(['p9', 'p10', 'p11'].map((id, i) => join(id, i + 1)));
+    store.apply({ seq: 4, type: 'TablesSeated', v: 1, at: 0, actor: 'facilitator', cmd: null, data: { tables: [{ table: 1, host: 'p10', members: ['p10', 'p9'] }] } });
+    expect(store.state.pair_counts).toEqual({ 'p9|p10': 1 });
+    store.apply({ seq: 5, type: 'ParticipantSeated', v: 1, at: 0, actor: 'guest', cmd: null, data: { participant: 'p11', table: 1, hosts: false } });
+    expect(store.state.pair_counts).toEqual({ 'p9|p10': 1, 'p10|p11': 1, 'p9|p11': 1 });
+    store.apply({ seq: 6, type: 'TablesRotated', v: 1, at: 0, actor: 'facilitator', cmd: null, data: { tables: [{ table: 1, host: null, members: ['p11', 'p10', 'p9'] }] } });
+    expect(store.state.pair_counts).toEqual({ 'p9|p10': 2, 'p10|p11': 2, 'p9|p11': 2 });
   });
 });

@@ -9,32 +9,33 @@ import type { Connection, Presence, Refusal } from '../protocol';
 import { useStore } from '../hooks';
 import { LangSwitch, lang, t, useLang } from '../i18n';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator';
-import { Countdown } from '../ui/Countdown';
+import { Countdown, formatDuration } from '../ui/Countdown';
 import {
-  asView,
-  formatClock,
+  currentRound,
+  nextRound,
+  openVote,
+  POSITION_KEYS,
+  publishedStatements,
+  type RoundView,
+  type SessionView,
+  type StatementView,
+  type VoteView,
+} from '../state';
+import {
   isQpvResident,
   isRoundLive,
   moderationQueue,
-  nextRound,
-  openVote,
   positionTotals,
   proposalOf,
-  publishedStatements,
-  rankProfiles,
-  roundStartedLast,
   seatingQuality,
   synthesesByRound,
   tablesInOrder,
   territoryCounts,
-  type RoundV,
-  type StatementV,
-  type View,
-  type VoteV,
+  voteProfiles,
 } from './lib';
-import { VALUE_ICONS, VALUE_ORDER, voteProfiles } from './labels';
-import { GradeBar } from '../ui/MeritProfile';
+import { MeritProfile } from '../ui/MeritProfile';
 import { Pictogram } from '../ui/Pictogram';
+import { positionIcon } from '../ui/PositionScale';
 
 export interface ConsoleProps {
   conn: Connection;
@@ -57,9 +58,8 @@ export function refusalText(refusal: unknown): string {
 }
 
 export function Console({ conn, sessionId, token }: ConsoleProps) {
-  useStore(conn);
+  const view = useStore(conn);
   useLang();
-  const view = asView(conn.store.state);
   const [presence, setPresence] = useState<Presence | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [closedCode, setClosedCode] = useState<number | null>(null);
@@ -160,26 +160,26 @@ function Section(props: { id: string; title: string; children: ComponentChildren
   );
 }
 
-function closedReason(view: View): string | null {
+function closedReason(view: SessionView): string | null {
   return view.closed ? t('console.reason.closed') : null;
 }
 
-function pseudonym(view: View, participant: string | null | undefined): string {
+function pseudonym(view: SessionView, participant: string | null | undefined): string {
   if (!participant) return '';
   return view.participants[participant]?.pseudonym ?? participant;
 }
 
-function territoryName(view: View, territory: string | undefined): string {
+function territoryName(view: SessionView, territory: string | undefined): string {
   return (territory && view.territories[territory]?.name) || '';
 }
 
-function statementText(s: StatementV): string {
+function statementText(s: StatementView): string {
   return s.text ?? t('console.statement.no_text');
 }
 
 // --- header -------------------------------------------------------------------------------------
 
-function Header(props: { view: View; sessionId: string; conn: Connection }) {
+function Header(props: { view: SessionView; sessionId: string; conn: Connection }) {
   const { view, sessionId, conn } = props;
   const [info, setInfo] = useState<{ code: string; links: { join: string; projector: string } } | null>(null);
   useEffect(() => {
@@ -224,7 +224,7 @@ function Header(props: { view: View; sessionId: string; conn: Connection }) {
 
 // --- participants --------------------------------------------------------------------------------
 
-function Participants({ view, presence }: { view: View; presence: Presence | null }) {
+function Participants({ view, presence }: { view: SessionView; presence: Presence | null }) {
   const rows = territoryCounts(view, presence?.territories ?? {});
   const joined = Object.keys(view.participants).length;
   const connected = presence ? presence.participants.length : null;
@@ -263,10 +263,10 @@ function Participants({ view, presence }: { view: View; presence: Presence | nul
 
 // --- seating -------------------------------------------------------------------------------------
 
-function Seating({ view, run }: { view: View; run: Run }) {
+function Seating({ view, run }: { view: SessionView; run: Run }) {
   const tables = tablesInOrder(view);
   const quality = seatingQuality(view);
-  const live = isRoundLive(roundStartedLast(view));
+  const live = isRoundLive(currentRound(view));
   const count = Object.keys(view.participants).length;
   const seatReason =
     closedReason(view) ??
@@ -330,12 +330,12 @@ function Seating({ view, run }: { view: View; run: Run }) {
 
 // --- rounds --------------------------------------------------------------------------------------
 
-function roundStatusText(round: RoundV): string {
+function roundStatusText(round: RoundView): string {
   return t(`round.status.${round.status}`);
 }
 
-function Rounds({ view, run, conn }: { view: View; run: Run; conn: Connection }) {
-  const current = roundStartedLast(view);
+function Rounds({ view, run, conn }: { view: SessionView; run: Run; conn: Connection }) {
+  const current = currentRound(view);
   const upcoming = nextRound(view);
   const live = isRoundLive(current);
   const closed = closedReason(view);
@@ -366,7 +366,7 @@ function Rounds({ view, run, conn }: { view: View; run: Run; conn: Connection })
           <p class="mk-prompt" data-testid="round-prompt">{current.spec.prompt}</p>
           {live && <Countdown round={current} conn={conn} large />}
           {current.status === 'paused' && current.remaining_ms !== null && (
-            <p>{t('console.round.paused_left', { time: formatClock(current.remaining_ms) })}</p>
+            <p>{t('console.round.paused_left', { time: formatDuration(current.remaining_ms) })}</p>
           )}
         </div>
       )}
@@ -401,7 +401,7 @@ function Rounds({ view, run, conn }: { view: View; run: Run; conn: Connection })
 
 // --- moderation ----------------------------------------------------------------------------------
 
-function Moderation({ view, run }: { view: View; run: Run }) {
+function Moderation({ view, run }: { view: SessionView; run: Run }) {
   const queue = moderationQueue(view);
   const published = publishedStatements(view);
   return (
@@ -416,7 +416,7 @@ function Moderation({ view, run }: { view: View; run: Run }) {
   );
 }
 
-function statementMeta(view: View, s: StatementV, withAuthor: boolean): string {
+function statementMeta(view: SessionView, s: StatementView, withAuthor: boolean): string {
   const parts = [t(`kind.${s.kind ?? 'problem'}`), t('console.round.short', { n: s.round })];
   if (s.table !== null) parts.push(t('console.seating.table', { n: s.table }));
   if (withAuthor && view.participants[s.author]) {
@@ -426,7 +426,7 @@ function statementMeta(view: View, s: StatementV, withAuthor: boolean): string {
   return parts.join(' · ');
 }
 
-function QueueItem({ view, statement, published, run }: { view: View; statement: StatementV; published: StatementV[]; run: Run }) {
+function QueueItem({ view, statement, published, run }: { view: SessionView; statement: StatementView; published: StatementView[]; run: Run }) {
   const [into, setInto] = useState('');
   const targets = published.filter((p) => p.id !== statement.id);
   const closed = closedReason(view);
@@ -468,7 +468,7 @@ function QueueItem({ view, statement, published, run }: { view: View; statement:
 
 // --- published statements ------------------------------------------------------------------------
 
-function Statements({ view, run }: { view: View; run: Run }) {
+function Statements({ view, run }: { view: SessionView; run: Run }) {
   const published = publishedStatements(view);
   return (
     <Section id="statements" title={t('console.nav.statements')}>
@@ -483,16 +483,16 @@ function Statements({ view, run }: { view: View; run: Run }) {
   );
 }
 
-function PositionCounts({ view, statement }: { view: View; statement: string }) {
+function PositionCounts({ view, statement }: { view: SessionView; statement: string }) {
   const totals = positionTotals(view, statement);
   const sum = Object.values(totals).reduce((a, b) => a + b, 0);
   return (
     <div class="mk-counts">
       <p>{t('console.statements.positions', { n: sum })}</p>
       <ul class="mk-count-list">
-        {VALUE_ORDER.map((value) => (
+        {POSITION_KEYS.map((value) => (
           <li key={value} class="mk-count-item" data-value={value}>
-            <span aria-hidden="true" class="mk-pos-icon">{VALUE_ICONS[value]}</span>{' '}
+            <Pictogram name={positionIcon(value)} size={20} />{' '}
             <span>{t(`position.${value}`)}</span> : <strong>{totals[value] ?? 0}</strong>
           </li>
         ))}
@@ -501,7 +501,7 @@ function PositionCounts({ view, statement }: { view: View; statement: string }) 
   );
 }
 
-function PublishedItem({ view, statement, run }: { view: View; statement: StatementV; run: Run }) {
+function PublishedItem({ view, statement, run }: { view: SessionView; statement: StatementView; run: Run }) {
   const [text, setText] = useState('');
   const proposal = proposalOf(view, statement.id);
   const closed = closedReason(view);
@@ -541,7 +541,7 @@ function PublishedItem({ view, statement, run }: { view: View; statement: Statem
 }
 
 /** What the projector shows now, and the button to take results off the screen. */
-function OnScreen({ view, run }: { view: View; run: Run }) {
+function OnScreen({ view, run }: { view: SessionView; run: Run }) {
   const results = view.results;
   let what = t('console.screen.nothing');
   if (results?.statement) {
@@ -562,7 +562,7 @@ function OnScreen({ view, run }: { view: View; run: Run }) {
 
 // --- syntheses -----------------------------------------------------------------------------------
 
-function Syntheses({ view }: { view: View }) {
+function Syntheses({ view }: { view: SessionView }) {
   const groups = synthesesByRound(view);
   return (
     <Section id="syntheses" title={t('console.nav.syntheses')}>
@@ -586,7 +586,7 @@ function Syntheses({ view }: { view: View }) {
 
 // --- votes ---------------------------------------------------------------------------------------
 
-function Votes({ view, run }: { view: View; run: Run }) {
+function Votes({ view, run }: { view: SessionView; run: Run }) {
   const proposals = Object.values(view.proposals).sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
   const [chosen, setChosen] = useState<string[]>([]);
   const open = openVote(view);
@@ -639,12 +639,11 @@ function Votes({ view, run }: { view: View; run: Run }) {
   );
 }
 
-function VoteItem({ view, vote, run }: { view: View; vote: VoteV; run: Run }) {
+function VoteItem({ view, vote, run }: { view: SessionView; vote: VoteView; run: Run }) {
   const ballots = Object.keys(vote.ballots).length;
   const shown = view.results?.vote === vote.id;
   const closed = closedReason(view);
   const profiles = shown && view.results ? view.results.profiles : voteProfiles(vote);
-  const ranked = vote.open ? [] : rankProfiles(profiles, vote.proposals);
   return (
     <li class="mk-card" data-vote-id={vote.id}>
       <h3>
@@ -657,18 +656,7 @@ function VoteItem({ view, vote, run }: { view: View; vote: VoteV; run: Run }) {
           {vote.proposals.map((id) => <li key={id}>{view.proposals[id]?.text ?? id}</li>)}
         </ul>
       )}
-      {!vote.open && (
-        <ol class="mk-ranking">
-          {ranked.map((r) => (
-            <li key={r.proposal}>
-              <p>
-                <strong>{t('console.votes.rank', { n: r.rank })}</strong> {view.proposals[r.proposal]?.text ?? r.proposal}
-              </p>
-              <GradeBar counts={r.profile} />
-            </li>
-          ))}
-        </ol>
-      )}
+      {!vote.open && <MeritProfile profiles={profiles} proposals={view.proposals} order={vote.proposals} />}
       <div class="mk-actions">
         <Action variant="danger" onClick={() => run('CloseVote', { vote: vote.id }, 'console.done.vote_closed')} reason={closed ?? (vote.open ? null : t('console.reason.vote_closed'))}>
           <Pictogram name="stop" size={20} /> {t('console.votes.close')}
@@ -686,7 +674,7 @@ function VoteItem({ view, vote, run }: { view: View; vote: VoteV; run: Run }) {
 
 // --- the session: log, close ---------------------------------------------------------------------
 
-function SessionSection(props: { view: View; run: Run; sessionId: string; token: string; onNotice: (n: Notice) => void }) {
+function SessionSection(props: { view: SessionView; run: Run; sessionId: string; token: string; onNotice: (n: Notice) => void }) {
   const { view, run, sessionId, token, onNotice } = props;
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);

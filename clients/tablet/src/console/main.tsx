@@ -5,10 +5,10 @@
 import { render } from 'preact';
 import '../ui/styles.css';
 import './console.css';
+import { sessionIdFromLocation, tokenFromHash } from '../address';
 import { Connection } from '../protocol';
 import { LangSwitch, t, useLang } from '../i18n';
 import { Console } from './Console';
-import { sessionIdFromLocation, tokenFromHash } from './lib';
 
 const TOKEN_KEY = (id: string) => `metrokawa:facilitator:${id}`;
 

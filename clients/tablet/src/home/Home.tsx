@@ -162,34 +162,30 @@ export function Home() {
                             />
                             <label for={`territory-qpv-${i}`}>{t('home.territory.qpv')}</label>
                           </div>
-                          <button
-                            type="button"
-                            class="mk-btn mk-btn-danger mk-btn-small"
+                          <ListButton
+                            kind="remove"
+                            label={t('home.territory.remove', { n: i + 1 })}
                             onClick={() => {
                               setDraft((d) => ({ ...d, territories: d.territories.filter((_, j) => j !== i) }));
                               focusLater('add-territory');
                             }}
-                          >
-                            <Pictogram name="minus" size={20} /> {t('home.territory.remove', { n: i + 1 })}
-                          </button>
+                          />
                         </div>
                       </fieldset>
                     </li>
                   ))}
                 </ol>
-                <button
+                <ListButton
+                  kind="add"
                   id="add-territory"
-                  type="button"
-                  class="mk-btn mk-btn-secondary"
+                  label={t('home.territory.add')}
                   disabled={draft.territories.length >= LIMITS.territories}
                   onClick={() => {
                     const n = draft.territories.length;
                     update({ territories: [...draft.territories, { name: '', commune: '', qpv: false }] });
                     focusLater(`territory-name-${n}`);
                   }}
-                >
-                  <Pictogram name="plus" size={20} /> {t('home.territory.add')}
-                </button>
+                />
                 {draft.territories.length >= LIMITS.territories && (
                   <p class="mk-hint">{t('home.check.too_many_territories', { max: LIMITS.territories })}</p>
                 )}
@@ -252,34 +248,30 @@ export function Home() {
                           <button type="button" class="mk-btn mk-btn-secondary mk-btn-small" disabled={i === draft.agenda.length - 1} onClick={() => { moveRound(i, 1); focusLater(`round-down-${i + 1}`); }} id={`round-down-${i}`}>
                             {t('home.round.down', { n: i + 1 })}
                           </button>
-                          <button
-                            type="button"
-                            class="mk-btn mk-btn-danger mk-btn-small"
+                          <ListButton
+                            kind="remove"
+                            label={t('home.round.remove', { n: i + 1 })}
                             onClick={() => {
                               setDraft((d) => ({ ...d, agenda: d.agenda.filter((_, j) => j !== i) }));
                               focusLater('add-round');
                             }}
-                          >
-                            <Pictogram name="minus" size={20} /> {t('home.round.remove', { n: i + 1 })}
-                          </button>
+                          />
                         </div>
                       </fieldset>
                     </li>
                   ))}
                 </ol>
-                <button
+                <ListButton
+                  kind="add"
                   id="add-round"
-                  type="button"
-                  class="mk-btn mk-btn-secondary"
+                  label={t('home.round.add')}
                   disabled={draft.agenda.length >= LIMITS.rounds}
                   onClick={() => {
                     const n = draft.agenda.length;
                     update({ agenda: [...draft.agenda, { kind: 'table', prompt: '', minutes: 20 }] });
                     focusLater(`round-prompt-${n}`);
                   }}
-                >
-                  <Pictogram name="plus" size={20} /> {t('home.round.add')}
-                </button>
+                />
               </section>
 
               <section class="mk-card" aria-labelledby="h-tables">
@@ -340,6 +332,22 @@ export function Home() {
 }
 
 /** The sentence for a server error: the catalogue's when it has one, else the server's message. */
+/** Add a territory or a round (after the list), or remove one (in its fieldset). */
+function ListButton(props: { kind: 'add' | 'remove'; label: string; onClick: () => void; id?: string; disabled?: boolean }) {
+  const add = props.kind === 'add';
+  return (
+    <button
+      id={props.id}
+      type="button"
+      class={add ? 'mk-btn mk-btn-secondary' : 'mk-btn mk-btn-danger mk-btn-small'}
+      disabled={props.disabled}
+      onClick={props.onClick}
+    >
+      <Pictogram name={add ? 'plus' : 'minus'} size={20} /> {props.label}
+    </button>
+  );
+}
+
 function serverSentence(code: string, message?: string): string {
   return errorText(code, message);
 }

@@ -11,7 +11,7 @@ export default {
     'connection.pending': '{n} en attente d’envoi',
     'connection.pending_one': '1 en attente d’envoi',
     'connection.all_sent': 'Tout est envoyé',
-    'connection.lost': 'Connexion perdue. Ce que vous faites est gardé et sera envoyé au retour du réseau.',
+    'connection.lost': 'Connexion perdue. Ce que vous faites est gardé. Il partira au retour du réseau.',
     'connection.back': 'Connexion rétablie.',
 
     'countdown.label': 'Temps restant',
@@ -65,6 +65,7 @@ export default {
     'grade.majority': 'Mention majoritaire : {grade}',
     'grade.none': 'Pas encore de bulletin',
     'grade.ballots': 'Bulletins : {n}',
+    'grade.ranked': '{rank}. {text}',
 
     'results.title': 'Résultats',
     'results.territory': 'Territoire',
@@ -95,7 +96,7 @@ export default {
     'error.unknown': 'Une erreur est survenue.',
     'error.network': 'Le serveur ne répond pas. Vérifiez le réseau.',
     'error.not_allowed': 'Ce n’est pas permis.',
-    'error.bad_request': 'La demande est incomplète ou incorrecte.',
+    'error.bad_request': 'La demande est incomplète ou fausse.',
     'error.text_too_long': 'Le texte est trop long.',
     'error.unknown_session': 'Cette session n’existe pas encore.',
     'error.already_created': 'Cette session existe déjà.',
@@ -132,7 +133,7 @@ export default {
     'error.bad_code': 'Ce code de session n’est pas le bon.',
     'error.unavailable': 'Le serveur n’a pas pu enregistrer. Nouvel essai bientôt.',
     'error.not_found': 'Cette session n’existe pas.',
-    'error.unauthorized': 'Il faut le jeton de l’animation pour cela.',
+    'error.unauthorized': 'Il faut le lien d’animation pour cela.',
     'error.closed_4401': 'Ce lien ou ce code n’est plus valable. Demandez un nouveau lien.',
     'error.closed_4404': 'Cette session n’existe pas.',
     'error.closed_4400': 'La connexion a été refusée.',
@@ -202,6 +203,7 @@ export default {
     'grade.majority': 'Majority grade: {grade}',
     'grade.none': 'No ballot yet',
     'grade.ballots': 'Ballots: {n}',
+    'grade.ranked': '{rank}. {text}',
 
     'results.title': 'Results',
     'results.territory': 'Territory',

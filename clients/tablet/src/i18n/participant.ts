@@ -9,7 +9,7 @@ export default {
     'p.you_are': 'Vous êtes {name}',
     'p.code_reminder': 'Code de la session : {code}',
     'p.refused': '{what} : refusé. {why}',
-    'p.round_closed_hint': 'C’est possible seulement pendant un tour en cours.',
+    'p.round_closed_hint': 'Possible seulement pendant un tour.',
     'p.cmd.ProposeStatement': 'Énoncé',
     'p.cmd.TakePosition': 'Avis',
     'p.cmd.Annotate': 'Note',
@@ -68,7 +68,7 @@ export default {
 
     'p.statements.title': 'Les énoncés',
     'p.statements.none': 'Pas encore d’énoncé publié.',
-    'p.statements.closed_hint': 'Vous pourrez donner votre avis pendant un tour en cours.',
+    'p.statements.closed_hint': 'Vous pourrez donner votre avis pendant un tour.',
     'p.statements.your_view': 'Votre avis sur : {text}',
     'p.statements.chosen': 'Votre avis : {value}.',
 
@@ -96,7 +96,7 @@ export default {
     'p.results.vote': 'Résultats du vote',
 
     'p.synthesis.title': 'Synthèse de la table {n}',
-    'p.synthesis.intro': 'Vous êtes l’hôte : écrivez ce que la table retient. Vous pouvez l’envoyer plusieurs fois, la dernière version compte.',
+    'p.synthesis.intro': 'Vous êtes l’hôte. Écrivez ce que la table retient. Vous pouvez l’envoyer plusieurs fois. C’est la dernière version qui compte.',
     'p.synthesis.label': 'Synthèse de la table',
     'p.synthesis.submit': 'Envoyer la synthèse',
     'p.synthesis.update': 'Envoyer la nouvelle version',
@@ -105,7 +105,7 @@ export default {
     'p.synthesis.saved': 'Cette version est envoyée.',
     'p.synthesis.changed': 'Modifiée depuis le dernier envoi.',
     'p.synthesis.not_sent': 'Pas encore envoyée.',
-    'p.synthesis.after_end': 'Le tour est fini : vous pouvez encore envoyer la synthèse.',
+    'p.synthesis.after_end': 'Le tour est fini. Vous pouvez encore envoyer la synthèse.',
   },
   en: {
     'p.skip': 'Skip to content',

@@ -14,7 +14,6 @@ export default {
     'projector.code': 'Code :',
     'projector.results.statement': 'Les avis sur cet énoncé, par territoire',
     'projector.results.vote': 'Résultat du vote (jugement majoritaire)',
-    'projector.results.ranked': '{rank}. {text}',
   },
   en: {
     'projector.title': 'Métrokawa — projector',
@@ -30,6 +29,5 @@ export default {
     'projector.code': 'Code:',
     'projector.results.statement': 'Views on this statement, by territory',
     'projector.results.vote': 'Result of the vote (majority judgment)',
-    'projector.results.ranked': '{rank}. {text}',
   },
 };

@@ -4,19 +4,20 @@
  * session, the tablet view.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { codeFromLocation } from '../address';
 import { LangSwitch, errorText, t, useLang } from '../i18n';
 import { Button } from '../ui/Button';
 import { LiveRegion } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import { JoinForm } from './JoinForm';
 import { Tablet } from './Tablet';
-import { cacheInfo, cachedInfo, codeFromLocation, loadIdentity, saveIdentity, type Identity, type SessionInfo } from './storage';
+import { cacheInfo, cachedInfo, loadIdentity, saveIdentity, type Identity, type SessionInfo } from './storage';
 
 type Load = { kind: 'loading' } | { kind: 'ready'; info: SessionInfo } | { kind: 'not_found' } | { kind: 'error'; message: string } | { kind: 'no_code' };
 
 export function App() {
   useLang();
-  const code = codeFromLocation();
+  const code = codeFromLocation(location);
   const [load, setLoad] = useState<Load>(() => {
     if (!code) return { kind: 'no_code' };
     const cached = cachedInfo(code);

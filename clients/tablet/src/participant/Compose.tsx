@@ -2,7 +2,7 @@
  *  my own statements: waiting to be sent, waiting for moderation, published, set aside. */
 import { useRef, useState } from 'preact/hooks';
 import { errorText, t } from '../i18n';
-import { currentRound, idNumber } from '../state';
+import { idNumber, isWritingOpen } from '../state';
 import { Button } from '../ui/Button';
 import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
@@ -20,8 +20,7 @@ export function Compose({ ctx }: { ctx: Ctx }) {
   textRef.current = text;
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const round = currentRound(s);
-  const open = round?.status === 'running' && !s.closed;
+  const open = isWritingOpen(s);
 
   function submit(e: Event) {
     e.preventDefault();

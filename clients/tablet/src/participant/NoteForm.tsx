@@ -1,8 +1,11 @@
-/** A note (Annotate) on a statement or on my table: a text and, if wanted, a place. */
+/** Notes (Annotate) on a statement or on my table: the form (a text and, if wanted, a place)
+ *  and the list of the notes already written. */
 import { useState } from 'preact/hooks';
 import { errorText, t } from '../i18n';
+import type { AnnotationView, SessionView } from '../state';
 import { Button } from '../ui/Button';
 import { announce } from '../ui/Live';
+import { Pictogram } from '../ui/Pictogram';
 import type { Ctx } from './Tablet';
 import { TextBox } from './TextBox';
 import { useDraft } from './storage';
@@ -45,5 +48,24 @@ export function NoteForm(props: { ctx: Ctx; target: { statement: string } | { ta
         <Button onClick={props.onDone}>{t('common.cancel')}</Button>
       </div>
     </form>
+  );
+}
+
+/** The notes already written: who, what, and where when a place was given. */
+export function NoteList({ s, notes }: { s: SessionView; notes: AnnotationView[] }) {
+  return (
+    <ul class="mk-notes">
+      {notes.map((a) => (
+        <li key={a.id}>
+          <span class="mk-note-author">{s.participants[a.author]?.pseudonym ?? a.author}</span> {a.text}
+          {a.place && (
+            <span class="mk-muted">
+              {' '}
+              · <Pictogram name="pin" size={16} /> {a.place}
+            </span>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }

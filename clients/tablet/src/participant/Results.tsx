@@ -21,9 +21,7 @@ export function Results({ ctx }: { ctx: Ctx }) {
       </>
     );
   } else if (r.vote) {
-    const labels: Record<string, string> = {};
-    for (const id of Object.keys(r.profiles)) labels[id] = s.proposals[id]?.text ?? id;
-    body = <MeritProfile profiles={r.profiles} labels={labels} />;
+    body = <MeritProfile profiles={r.profiles} proposals={s.proposals} order={s.votes[r.vote]?.proposals} />;
   }
   return (
     <section class="mk-card mk-results" aria-labelledby="results-title" data-testid="results">

@@ -2,18 +2,17 @@
  *  acknowledged it shows at once, marked "en attente d'envoi") and its notes. */
 import { useState } from 'preact/hooks';
 import { errorText, t } from '../i18n';
-import { currentRound, positionOf, publishedStatements, type PositionValue, type StatementView } from '../state';
+import { isWritingOpen, positionOf, publishedStatements, type PositionValue, type StatementView } from '../state';
 import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import { PositionScale } from '../ui/PositionScale';
-import { NoteForm } from './NoteForm';
+import { NoteForm, NoteList } from './NoteForm';
 import type { Ctx } from './Tablet';
 
 export function StatementList({ ctx }: { ctx: Ctx }) {
   const { s } = ctx;
   const list = publishedStatements(s).reverse(); // newest first
-  const round = currentRound(s);
-  const open = round?.status === 'running' && !s.closed;
+  const open = isWritingOpen(s);
   return (
     <section class="mk-card" aria-labelledby="statements-title">
       <h2 id="statements-title">
@@ -78,19 +77,7 @@ function StatementItem({ ctx, st, open }: { ctx: Ctx; st: StatementView; open: b
       {notes.length > 0 && (
         <details class="mk-notes-details">
           <summary>{t('p.note.count', { n: notes.length })}</summary>
-          <ul class="mk-notes">
-            {notes.map((a) => (
-              <li key={a.id}>
-                <span class="mk-note-author">{s.participants[a.author]?.pseudonym ?? a.author}</span> {a.text}
-                {a.place && (
-                  <span class="mk-muted">
-                    {' '}
-                    · <Pictogram name="pin" size={16} /> {a.place}
-                  </span>
-                )}
-              </li>
-            ))}
-          </ul>
+          <NoteList s={s} notes={notes} />
         </details>
       )}
       {noting ? (

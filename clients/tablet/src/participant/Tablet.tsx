@@ -7,14 +7,14 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { usePending, useStore } from '../hooks';
 import { LangSwitch, errorText, t, useLang } from '../i18n';
 import { Connection, type Ack, type PendingCommand, type Refusal } from '../protocol';
-import { currentRound, hostOfTable, hostedTable, openVote, tableMembers, tableOf, type SessionView } from '../state';
+import { currentRound, hostOfTable, hostedTable, isWritingOpen, openVote, tableMembers, tableOf, type SessionView } from '../state';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator';
 import { Countdown } from '../ui/Countdown';
 import { LiveRegion, announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import { Ballot } from './Ballot';
 import { Compose, MyStatements } from './Compose';
-import { NoteForm } from './NoteForm';
+import { NoteForm, NoteList } from './NoteForm';
 import { Results } from './Results';
 import { StatementList } from './Statements';
 import { Synthesis } from './Synthesis';
@@ -212,10 +212,9 @@ function HostCard({ ctx }: { ctx: Ctx }) {
 function TableNote({ ctx }: { ctx: Ctx }) {
   const { s, me } = ctx;
   const table = tableOf(s, me);
-  const round = currentRound(s);
   const [open, setOpen] = useState(false);
   if (table == null) return null;
-  const running = round?.status === 'running' && !s.closed;
+  const running = isWritingOpen(s);
   const notes = s.annotations.filter((a) => a.table === table);
   return (
     <section class="mk-card" aria-labelledby="table-note-title">
@@ -223,19 +222,7 @@ function TableNote({ ctx }: { ctx: Ctx }) {
         <Pictogram name="note" /> {t('p.note.table_title', { n: table })}
       </h2>
       {notes.length > 0 && (
-        <ul class="mk-notes">
-          {notes.map((a) => (
-            <li key={a.id}>
-              <span class="mk-note-author">{s.participants[a.author]?.pseudonym ?? a.author}</span> {a.text}
-              {a.place && (
-                <span class="mk-muted">
-                  {' '}
-                  · <Pictogram name="pin" size={16} /> {a.place}
-                </span>
-              )}
-            </li>
-          ))}
-        </ul>
+        <NoteList s={s} notes={notes} />
       )}
       {open ? (
         <NoteForm ctx={ctx} target={{ table }} onDone={() => setOpen(false)} idPrefix="table-note" />

@@ -100,10 +100,3 @@ export function useStoredState<T>(sessionId: string, name: string, initial: T): 
   return [value, set, clear];
 }
 
-/** The join code of this page: /j/{code}, or ?code= (development). */
-export function codeFromLocation(loc: Location = location): string | null {
-  const m = /\/j\/([A-Za-z0-9]+)\/?$/.exec(loc.pathname);
-  if (m) return m[1].toUpperCase();
-  const q = new URLSearchParams(loc.search).get('code');
-  return q ? q.toUpperCase() : null;
-}

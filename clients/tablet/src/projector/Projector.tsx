@@ -9,9 +9,9 @@ import { useStore } from '../hooks';
 import { LangSwitch, t, useLang } from '../i18n';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator';
 import { Countdown } from '../ui/Countdown';
-import { GradeBar, GradeLegend } from '../ui/MeritProfile';
+import { MeritProfile } from '../ui/MeritProfile';
 import { PositionBars } from '../ui/PositionBars';
-import { asView, nextRound, positionsByTerritory, rankProfiles, roundStartedLast, type View } from '../console/lib';
+import { currentRound, nextRound, positionCounts, type SessionView } from '../state';
 
 export interface SessionInfo {
   id: string;
@@ -21,14 +21,13 @@ export interface SessionInfo {
 }
 
 export function Projector({ conn, info }: { conn: Connection; info: SessionInfo }) {
-  const state = useStore(conn);
+  const view = useStore(conn);
   const language = useLang();
-  const view = asView(state);
   const title = view.title || info.title;
   useEffect(() => {
     document.title = t('projector.doc_title', { title });
   }, [title, language]);
-  const started = roundStartedLast(view);
+  const started = currentRound(view);
   // Before the first round, and between rounds, show what comes next; once all is done, the last.
   const upcoming = nextRound(view);
   const shownRound = started && started.status !== 'ended' ? started : (upcoming ?? started);
@@ -81,7 +80,7 @@ function spelled(code: string): string {
   return code.split('').join(' ');
 }
 
-function Results({ view }: { view: View }) {
+function Results({ view }: { view: SessionView }) {
   const results = view.results!;
   if (results.statement) {
     const statement = view.statements[results.statement];
@@ -89,30 +88,15 @@ function Results({ view }: { view: View }) {
       <section class="mk-proj-results" aria-labelledby="proj-results-title" data-testid="results" data-statement-id={results.statement}>
         <h2 id="proj-results-title">{t('projector.results.statement')}</h2>
         <p class="mk-proj-statement">« {statement?.text ?? results.statement} »</p>
-        <PositionBars counts={positionsByTerritory(view, results.statement)} territories={view.territories} />
+        <PositionBars counts={positionCounts(view, results.statement)} territories={view.territories} />
       </section>
     );
   }
   if (results.vote) {
-    const vote = view.votes[results.vote];
-    const ranked = rankProfiles(results.profiles, vote?.proposals);
     return (
       <section class="mk-proj-results" aria-labelledby="proj-results-title" data-testid="results" data-vote-id={results.vote}>
         <h2 id="proj-results-title">{t('projector.results.vote')}</h2>
-        <GradeLegend />
-        <ol class="mk-proj-ranking">
-          {ranked.map((r) => (
-            <li key={r.proposal} data-proposal-id={r.proposal} data-rank={r.rank}>
-              <GradeBar
-                counts={r.profile}
-                label={t('projector.results.ranked', {
-                  rank: r.rank,
-                  text: view.proposals[r.proposal]?.text ?? r.proposal,
-                })}
-              />
-            </li>
-          ))}
-        </ol>
+        <MeritProfile profiles={results.profiles} proposals={view.proposals} order={view.votes[results.vote]?.proposals} />
       </section>
     );
   }

@@ -6,9 +6,9 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import '../ui/styles.css';
 import './projector.css';
+import { sessionIdFromLocation } from '../address';
 import { Connection } from '../protocol';
 import { LangSwitch, errorText, t, useLang } from '../i18n';
-import { sessionIdFromLocation } from '../console/lib';
 import { Projector, type SessionInfo } from './Projector';
 
 type Loaded = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; info: SessionInfo; conn: Connection };

@@ -1,7 +1,8 @@
 /** Majority-judgment merit profiles: for each proposal, the share of each grade 0..6, and its
  *  majority grade (the lower median). Words and patterns beside colours. */
 import { t, useLang } from '../i18n';
-import { majorityGrade } from '../state';
+import { medianGrade, rankProfiles } from '../majority';
+import type { ProposalView } from '../state';
 
 export const GRADES = [0, 1, 2, 3, 4, 5, 6];
 
@@ -10,7 +11,7 @@ export function GradeBar(props: { counts: number[]; label?: string }) {
   useLang();
   const counts = GRADES.map((g) => props.counts[g] ?? 0);
   const total = counts.reduce((a, b) => a + b, 0);
-  const mg = majorityGrade(counts);
+  const mg = medianGrade(counts);
   const summary = GRADES.filter((g) => counts[g] > 0)
     .map((g) => `${t(`grade.${g}`)} ${pct(counts[g], total)}`)
     .join(', ');
@@ -44,18 +45,23 @@ export function GradeBar(props: { counts: number[]; label?: string }) {
   );
 }
 
-/** Every proposal of a vote, best first (majority grade, then share above it). */
-export function MeritProfile(props: { profiles: Record<string, number[]>; labels?: Record<string, string>; ranked?: boolean }) {
+/** Every proposal of a vote, best first as the engine ranks them (src/majority.ts), each with
+ *  its rank ("1. text"; tied proposals share a rank). */
+export function MeritProfile(props: {
+  profiles: Record<string, number[]>;
+  /** the session's proposals, for their text */
+  proposals: Record<string, ProposalView>;
+  /** the vote's proposals: ties keep this order */
+  order?: readonly string[];
+}) {
   useLang();
-  let ids = Object.keys(props.profiles);
-  if (props.ranked !== false) ids = ids.sort((a, b) => compareProfiles(props.profiles[b], props.profiles[a]));
   return (
     <div class="mk-merit">
       <GradeLegend />
       <ol class="mk-merit-list">
-        {ids.map((id) => (
-          <li key={id} data-proposal-id={id}>
-            <GradeBar counts={props.profiles[id]} label={props.labels?.[id] ?? id} />
+        {rankProfiles(props.profiles, props.order).map((r) => (
+          <li key={r.proposal} data-proposal-id={r.proposal} data-rank={r.rank}>
+            <GradeBar counts={r.profile} label={t('grade.ranked', { rank: r.rank, text: props.proposals[r.proposal]?.text ?? r.proposal })} />
           </li>
         ))}
       </ol>
@@ -73,20 +79,6 @@ export function GradeLegend() {
       ))}
     </ul>
   );
-}
-
-/** Order of two profiles by majority judgment (typical tie-break: the larger group around the median). */
-export function compareProfiles(a: number[], b: number[]): number {
-  const ga = majorityGrade(a) ?? -1;
-  const gb = majorityGrade(b) ?? -1;
-  if (ga !== gb) return ga - gb;
-  const ta = a.reduce((x, y) => x + y, 0) || 1;
-  const tb = b.reduce((x, y) => x + y, 0) || 1;
-  const above = (p: number[], g: number, tot: number) => p.slice(g + 1).reduce((x, y) => x + y, 0) / tot;
-  const below = (p: number[], g: number, tot: number) => p.slice(0, g).reduce((x, y) => x + y, 0) / tot;
-  const sa = Math.max(above(a, ga, ta), below(a, ga, ta)) * (above(a, ga, ta) > below(a, ga, ta) ? 1 : -1);
-  const sb = Math.max(above(b, gb, tb), below(b, gb, tb)) * (above(b, gb, tb) > below(b, gb, tb) ? 1 : -1);
-  return sa - sb;
 }
 
 function pct(n: number, total: number): string {
