@@ -27,6 +27,8 @@ PAGES: dict[str, str] = {
     "/j/{code}": "participant.html",
     "/f/{session_id}": "console.html",
     "/p/{session_id}": "projector.html",
+    "/r": "replay.html",  # a .mkawa file chosen on this device
+    "/r/{session_id}": "replay.html",  # a session's log, with the facilitator's token
 }
 
 # What a page fetches first, announced in a ``Link: rel=preload`` header so that the browser

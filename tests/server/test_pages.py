@@ -49,6 +49,8 @@ def http(built: Path) -> Iterator[httpx.Client]:
         ("/j/A9AYH4", "participant.html"),
         ("/f/ff9abfb5dd0be6a4", "console.html"),
         ("/p/ff9abfb5dd0be6a4", "projector.html"),
+        ("/r", "replay.html"),
+        ("/r/ff9abfb5dd0be6a4", "replay.html"),
     ],
 )
 def test_each_view_has_its_own_page(http: httpx.Client, url: str, page: str) -> None:
