@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Route("/api/sessions", http.create_session, methods=["POST"]),
         Route("/api/sessions/{session_id}", http.session_info, methods=["GET"]),
         Route("/api/sessions/{session_id}/log", http.session_log, methods=["GET"]),
+        Route("/api/sessions/{session_id}/report", http.session_report, methods=["GET"]),
         Route("/api/sessions/{session_id}/qr.svg", http.session_qr, methods=["GET"]),
         Route("/api/codes/{code}", http.session_by_code, methods=["GET"]),
         Route("/healthz", http.healthz, methods=["GET"]),

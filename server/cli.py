@@ -5,11 +5,14 @@
     metrokawa simulate --url http://HÔTE:PORT [--participants 120] [--territories 6]
                        [--speed 150 | --real-time] [--timeout 300] [--json] [-o FICHIER.mkawa]
     metrokawa replay FICHIER.mkawa [--until SEQ] [--json]
+    metrokawa report FICHIER.mkawa [--format md|html|json] [--territory T] [-o SORTIE]
     metrokawa serve [--host 127.0.0.1] [--port 8000] [--db metrokawa.sqlite]
 
 ``simulate --offline`` writes the replay of a whole synthetic session (``server.simulate``);
 ``replay`` folds a ``.mkawa`` file through the engine and prints what the room did, as text or
-as the JSON of ``session_engine.summarize``; ``serve`` announces the live server to come.
+as the JSON of ``session_engine.summarize``; ``report`` writes the cahier de préconisations of a
+log (``session_engine.report``) in Markdown, HTML or JSON; ``serve`` announces the live server
+to come.
 ``main(argv)`` returns the exit code: 0 when all went well, 2 for anything the user can fix
 (bad arguments, an unreadable log, a command not available yet), always with a French sentence
 on stderr and never a traceback.
@@ -32,6 +35,7 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from session_engine import LogFormatError, LogHeader, SessionState, iter_log, replay, summarize
+from session_engine.report import FORMATS, UnknownTerritory, build_report, render
 
 from .population import MAX_ROUNDS, TERRITORIES
 from .simulate import MAX_PARTICIPANTS, SimulationError, run_offline
@@ -284,6 +288,41 @@ def _date(ms: int) -> str:
     return f"{moment:%d/%m/%Y à %H:%M} ({suffix})"
 
 
+# --- report -------------------------------------------------------------------------------------
+
+
+def _report(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return _refuse(f"Impossible de lire « {path} » : {_os_reason(error)}.")
+    try:
+        header, envelopes = iter_log(data)
+        report = build_report(header, list(envelopes), territory=args.territory)
+    except LogFormatError as error:
+        return _refuse(f"« {path} » n'est pas un journal Métrokawa lisible ({error}).")
+    except UnknownTerritory as unknown:
+        known = ", ".join(f"{t.id} ({t.name})" for t in unknown.known) or "aucun"
+        return _refuse(
+            f"Le territoire « {unknown.wanted} » n'est pas dans cette session. "
+            f"Territoires connus : {known}."
+        )
+    except (KeyError, IndexError, AttributeError, TypeError, ValueError) as error:
+        return _refuse(f"« {path} » est un journal incohérent : il ne se rejoue pas ({error!r}).")
+    text = render(report, args.format)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    output = Path(args.output)
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
+    print(f"Cahier de préconisations ({args.format}) écrit dans {output}", file=sys.stderr)
+    return 0
+
+
 # --- serve --------------------------------------------------------------------------------------
 
 
@@ -387,6 +426,7 @@ def _parser() -> _Parser:
     commands = parser.add_subparsers(title="commandes", dest="command", metavar="COMMANDE")
     _add_simulate(commands)
     _add_replay(commands)
+    _add_report(commands)
     _add_serve(commands)
     return parser
 
@@ -505,6 +545,41 @@ def _add_replay(commands: Any) -> None:
         help="toujours afficher la barre de progression (sinon : sur un terminal, au-delà de 1 Mo)",
     )
     sub.set_defaults(run=_replay)
+
+
+def _add_report(commands: Any) -> None:
+    sub = _subparser(
+        commands,
+        "report",
+        "écrire le cahier de préconisations d'un journal .mkawa",
+        "Rejoue un journal .mkawa et écrit son cahier de préconisations : préconisations "
+        "adoptées au jugement majoritaire et leur soutien par territoire, vœux et objections, "
+        "problèmes partagés et locaux, énoncés consensuels et clivants, groupes d'opinion, "
+        "évolution des opinions, synthèses des tables, points de vue minoritaires. Les "
+        "pseudonymes de celles et ceux qui n'y ont pas consenti sont remplacés ; le même journal "
+        "donne toujours le même cahier, octet pour octet.",
+    )
+    sub.add_argument_group("arguments").add_argument(
+        "file", metavar="FICHIER", help="le journal dont écrire le cahier"
+    )
+    sub.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="md",
+        help="md (Markdown, par défaut), html (une page autonome qui s'imprime en PDF) ou json",
+    )
+    sub.add_argument(
+        "--territory",
+        metavar="T",
+        help="centrer le cahier sur un territoire, par son identifiant (t3) ou son nom",
+    )
+    sub.add_argument(
+        "-o",
+        "--output",
+        metavar="SORTIE",
+        help="fichier à écrire (par défaut : la sortie standard)",
+    )
+    sub.set_defaults(run=_report)
 
 
 def _add_serve(commands: Any) -> None:

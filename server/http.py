@@ -11,12 +11,14 @@ from typing import Any
 
 import msgspec
 import segno
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from session_engine import Rejected, decode_envelope, pseudonymise, write_log
 from session_engine.commands import CreateSession
 from session_engine.logfile import LogHeader
+from session_engine.report import FORMATS, UnknownTerritory, build_report, render
 
 from .auth import hash_token, same_hash
 from .frames import message_for
@@ -33,6 +35,7 @@ __all__ = [
     "session_info",
     "session_log",
     "session_qr",
+    "session_report",
 ]
 
 
@@ -140,6 +143,40 @@ async def session_log(request: Request) -> Response:
         media_type="application/vnd.metrokawa.log+msgpack",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+REPORT_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "json": "application/json",
+}
+
+
+async def session_report(request: Request) -> Response:
+    """GET /api/sessions/{id}/report?format=html|md|json[&territory=T]: the cahier de
+    préconisations of the session so far (facilitator only), computed from its pseudonymised log.
+    """
+    record = await _record(request)
+    if record is None:
+        return _error(404, "not_found")
+    if not _is_facilitator(request, record):
+        return _error(401, "unauthorized")
+    form = request.query_params.get("format", "html")
+    if form not in FORMATS:
+        return _error(400, "bad_request", f"format: one of {', '.join(FORMATS)}")
+    territory = request.query_params.get("territory") or None
+    records = await _hub(request).store.read(record.id)
+    header = LogHeader(session=record.id, title=record.title, created_at=record.created_at)
+
+    def cahier() -> str:  # a few hundred ms for a whole session: off the event loop
+        envelopes = [decode_envelope(r) for r in records]
+        return render(build_report(header, envelopes, territory=territory), form)
+
+    try:
+        text = await run_in_threadpool(cahier)
+    except UnknownTerritory as unknown:
+        return _error(400, "bad_request", f"unknown territory {unknown.wanted!r}")
+    return Response(text, media_type=REPORT_TYPES[form])
 
 
 async def session_qr(request: Request) -> Response:

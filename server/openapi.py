@@ -132,6 +132,41 @@ OPENAPI: Final[dict[str, Any]] = {
                 },
             }
         },
+        "/api/sessions/{session_id}/report": {
+            "get": {
+                "summary": "The cahier de préconisations (facilitator only, Authorization: Bearer)",
+                "parameters": [
+                    _SESSION_ID,
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"enum": ["html", "md", "json"], "default": "html"},
+                    },
+                    {
+                        "name": "territory",
+                        "in": "query",
+                        "required": False,
+                        "description": "focus on one territory, by id (t3) or name",
+                        "schema": {"type": "string"},
+                    },
+                ],
+                "security": [{"facilitator": []}],
+                "responses": {
+                    "200": {
+                        "description": "The report",
+                        "content": {
+                            "text/html": {},
+                            "text/markdown": {},
+                            "application/json": {"schema": {"type": "object"}},
+                        },
+                    },
+                    "400": _ERROR,
+                    "401": _ERROR,
+                    "404": _ERROR,
+                },
+            }
+        },
         "/api/sessions/{session_id}/qr.svg": {
             "get": {
                 "summary": "The join link as a QR code",

@@ -247,3 +247,73 @@ def _in_process(tmp_path: Path) -> bytes:
     main(["simulate", "--offline", "--participants", "20", "--territories", "2",
           "--rounds", "2", "--seed", "4", "-o", str(path)])  # fmt: skip
     return path.read_bytes()
+
+
+# --- report -------------------------------------------------------------------------------------
+
+DEMO_REPORT = ROOT / "replays" / "demo-metrokawa-120.report"
+
+
+def test_report_prints_the_demo_s_golden_cahier_in_markdown_by_default(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["report", str(DEMO)]) == 0
+    printed = capsys.readouterr().out
+    assert printed == DEMO_REPORT.with_suffix(".report.md").read_text(encoding="utf-8")
+    assert printed.startswith("# Cahier de préconisations — ")
+
+
+@pytest.mark.parametrize("form", ["html", "json"])
+def test_report_writes_the_golden_file_of_each_format(
+    form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / f"cahier.{form}"
+    assert main(["report", str(DEMO), "--format", form, "-o", str(output)]) == 0
+    golden = DEMO_REPORT.with_suffix(f".report.{form}")
+    assert output.read_bytes() == golden.read_bytes()
+    assert f"écrit dans {output}" in capsys.readouterr().err
+
+
+def test_report_focuses_on_a_territory_by_id_or_name(
+    small_log: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(small_log), "--territory", "t1"]) == 0
+    by_id = capsys.readouterr().out
+    assert main(["report", str(small_log), "--territory", "la goutte d'or"]) == 0
+    assert capsys.readouterr().out == by_id
+    assert by_id.splitlines()[0].endswith("— La Goutte d'Or")
+
+
+def test_report_of_an_unknown_territory_exits_2_and_lists_the_known_ones(
+    small_log: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(small_log), "--territory", "Montreuil"]) == 2
+    err = capsys.readouterr().err
+    assert "Le territoire « Montreuil » n'est pas dans cette session" in err
+    assert "t1 (La Goutte d'Or)" in err
+
+
+def test_report_of_a_garbage_file_exits_2_with_a_french_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    garbage = tmp_path / "garbage.mkawa"
+    garbage.write_bytes(b"\x93\x01\x02\x03 ceci n'est pas un journal" * 20)
+    assert main(["report", str(garbage), "--format", "html"]) == 2
+    err = capsys.readouterr().err
+    assert "n'est pas un journal Métrokawa lisible" in err
+    assert "Traceback" not in err
+
+
+def test_report_of_a_missing_file_or_into_a_missing_folder_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(tmp_path / "absent.mkawa")]) == 2
+    assert "Impossible de lire" in capsys.readouterr().err
+    output = tmp_path / "nulle-part" / "cahier.html"
+    assert main(["report", str(DEMO), "--format", "html", "-o", str(output)]) == 2
+    assert "Impossible d'écrire" in capsys.readouterr().err
+
+
+def test_report_refuses_an_unknown_format_in_french(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(DEMO), "--format", "pdf"]) == 2
+    assert "choix 'pdf' inconnu" in capsys.readouterr().err

@@ -183,7 +183,7 @@ def test_session_info_is_public_and_says_where_the_session_stands(
 
 
 def test_an_unknown_session_is_not_found(http: httpx.Client) -> None:
-    for path in ("", "/log", "/qr.svg"):
+    for path in ("", "/log", "/qr.svg", "/report"):
         error_of(http.get(f"/api/sessions/0000000000000000{path}"), 404, "not_found")
 
 
@@ -271,6 +271,61 @@ def test_the_log_export_hides_the_pseudonyms_of_those_who_did_not_consent(
     }
 
 
+# --- the cahier de préconisations ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("authorization", ["", "Bearer pas-le-bon-jeton", "Bearer {participant}"])
+def test_the_report_needs_the_facilitator_token(
+    http: httpx.Client, exported: Exported, authorization: str
+) -> None:
+    value = authorization.format(participant=exported.participant_tokens[0])
+    headers = {"Authorization": value} if value else {}
+    path = f"/api/sessions/{exported.room.id}/report"
+    error_of(http.get(path, headers=headers), 401, "unauthorized")
+
+
+@pytest.mark.parametrize(
+    ("form", "media_type"),
+    [
+        ("html", "text/html; charset=utf-8"),
+        ("md", "text/markdown; charset=utf-8"),
+        ("json", "application/json"),
+    ],
+)
+def test_the_report_comes_in_each_format_without_private_pseudonyms(
+    http: httpx.Client, exported: Exported, form: str, media_type: str
+) -> None:
+    room = exported.room
+    response = http.get(
+        f"/api/sessions/{room.id}/report", params={"format": form}, headers=bearer(room.token)
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == media_type
+    assert "Cahier de préconisations" in response.text or form == "json"
+    assert "Métrokawa de test" in response.text
+    assert exported.private_pseudonym not in response.text
+    if form == "json":
+        assert response.json()["session"] == room.id
+
+
+def test_the_report_is_html_by_default_and_refuses_an_unknown_format_or_territory(
+    http: httpx.Client, exported: Exported
+) -> None:
+    room = exported.room
+    path = f"/api/sessions/{room.id}/report"
+    default = http.get(path, headers=bearer(room.token))
+    assert default.headers["content-type"].startswith("text/html")
+    assert default.text.startswith("<!DOCTYPE html>")
+    error_of(
+        http.get(path, params={"format": "pdf"}, headers=bearer(room.token)), 400, "bad_request"
+    )
+    error_of(
+        http.get(path, params={"territory": "Atlantide"}, headers=bearer(room.token)),
+        400,
+        "bad_request",
+    )
+
+
 # --- QR code, health, metrics, OpenAPI -----------------------------------------------------------
 
 
@@ -328,7 +383,7 @@ def test_openapi_describes_every_http_route_of_the_app(http: httpx.Client) -> No
     paths = described["paths"]
     routes = [r for r in create_app().app.routes if isinstance(r, Route)]
     api = [r for r in routes if r.path.startswith("/api/") or r.path in ("/healthz", "/metrics")]
-    assert len(api) == 7
+    assert len(api) == 8
     for route in api:
         assert route.path in paths, route.path
         assert {m.lower() for m in route.methods or ()} - {"head"} <= set(paths[route.path])

@@ -1,0 +1,450 @@
+"""The cahier de préconisations: each section on a small hand-built session, the privacy rules
+(pseudonyms, k-anonymity), the territory focus, the three formats, and the demo's golden files.
+
+The golden files in ``replays/`` are the demo archive's reports. When a change of the report is
+meant, regenerate them and review the diff:
+
+    METROKAWA_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/session_engine/test_report.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from session_engine import Envelope, LogHeader, read_log
+from session_engine.events import (
+    ConsentAbandoned,
+    Event,
+    ObjectionResolved,
+    PositionTaken,
+    SynthesisSubmitted,
+    VoeuAdopted,
+)
+from session_engine.model import Grade, anonymous_pseudonym
+from session_engine.report import (
+    FORMATS,
+    Report,
+    UnknownTerritory,
+    build_report,
+    french_date,
+    render,
+    render_html,
+    render_json,
+    render_markdown,
+)
+from session_engine.report import _text_bar as text_bar
+
+from .harness import (
+    T0,
+    a_proposal,
+    a_running_round,
+    a_session,
+    a_statement,
+    ballot,
+    consent_opened,
+    joined,
+    objection_raised,
+    seated,
+    table,
+    vote_closed,
+    vote_opened,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "replays" / "demo-metrokawa-120.mkawa"
+UPDATE = os.environ.get("METROKAWA_UPDATE_GOLDEN") == "1"
+HEADER = LogHeader(session="plaine-1", title="Métrokawa de Plaine Commune", created_at=T0)
+
+
+def log(*groups: list[Event]) -> list[Envelope]:
+    events = [event for group in groups for event in group]
+    return [
+        Envelope(seq=i, at=T0 + i, actor="system", cmd=None, event=event)
+        for i, event in enumerate(events, 1)
+    ]
+
+
+def report(*groups: list[Event], k: int = 5, territory: str | None = None) -> Report:
+    return build_report(HEADER, log(*groups), k=k, territory=territory)
+
+
+def every_format(r: Report) -> dict[str, str]:
+    return {f: render(r, f) for f in FORMATS}
+
+
+# --- a vote and two proposals ---------------------------------------------------------------------
+
+A_VOTE = [
+    *a_running_round(),
+    *a_proposal("pr1", statement="s1"),
+    *a_proposal("pr2", statement="s2", text="Fermer la dalle le soir."),
+    *vote_opened("v1", "pr1", "pr2"),
+    *ballot("v1", "p1", pr1=Grade.BIEN, pr2=Grade.PASSABLE),
+    *ballot("v1", "p2", pr1=Grade.BIEN, pr2=Grade.INSUFFISANT),
+    *ballot("v1", "p3", pr1=Grade.TRES_BIEN, pr2=Grade.PASSABLE),
+    *vote_closed("v1"),
+]
+
+
+def test_adopted_proposals_are_those_graded_assez_bien_or_better() -> None:
+    r = report(A_VOTE, k=3)
+    assert [p.proposal for p in r.adopted] == ["pr1"]
+    assert r.adopted[0].grade == Grade.BIEN
+    assert r.adopted[0].profile == (0, 0, 0, 0, 2, 1, 0)
+    assert (r.adopted[0].source and (r.adopted[0].source.round, r.adopted[0].source.table)) == (
+        1,
+        1,
+    )
+    assert [(p.proposal, p.rank, p.adopted) for p in r.votes[0].proposals] == [
+        ("pr1", 1, True),
+        ("pr2", 2, False),
+    ]
+    md = render_markdown(r)
+    assert "Mention majoritaire : Bien (3 jugements)" in md
+    assert "issue de l'énoncé s1, problème, manche 1, table 1" in md
+
+
+def test_a_proposal_judged_again_is_adopted_only_by_its_last_vote() -> None:
+    again = [
+        *vote_opened("v2", "pr1"),
+        *ballot("v2", "p1", pr1=Grade.A_REJETER),
+        *ballot("v2", "p2", pr1=Grade.INSUFFISANT),
+        *vote_closed("v2"),
+    ]
+    r = report(A_VOTE, again, k=2)
+    assert r.adopted == ()
+    assert not r.votes[0].proposals[0].adopted
+
+
+def test_support_per_territory_under_k_voters_is_hidden_with_a_sentence() -> None:
+    r = report(A_VOTE, k=3)  # 3 voters: 2 in t1, 1 in t2, both under k = 3
+    supports = r.adopted[0].territories
+    assert [(s.territory, s.voters, s.hidden, s.grade, s.profile) for s in supports] == [
+        ("t1", 2, True, None, None),
+        ("t2", 1, True, None, None),
+        ("t3", 0, True, None, None),
+    ]
+    md = render_markdown(r)
+    assert "La Goutte d'Or, Pleyel, Les Courtillières : moins de 3 personnes" not in md
+    assert "Franc-Moisin, Pleyel, Les Courtillières : moins de 3 personnes" in md
+    assert "k-anonymat" in md
+    assert report(A_VOTE).votes[0].hidden  # 3 voters in all: under k = 5, no ranking at all
+    assert "Le vote v1 : moins de 5 personnes" in render_markdown(report(A_VOTE))
+    shown = report(A_VOTE, k=1).adopted[0].territories
+    assert [(s.territory, s.grade) for s in shown] == [
+        ("t1", Grade.BIEN),
+        ("t2", Grade.BIEN),
+        ("t3", None),
+    ]
+
+
+def test_an_open_vote_shows_no_result() -> None:
+    r = report(a_running_round(), a_proposal(), vote_opened("v1", "pr1"))
+    assert r.votes[0].open
+    assert r.adopted == ()
+    assert "Le vote v1 est encore ouvert : pas de résultat." in render_markdown(r)
+
+
+def test_without_a_vote_the_cahier_says_so() -> None:
+    md = render_markdown(report(a_running_round()))
+    assert "Aucun vote au jugement majoritaire n'a eu lieu pendant cette session." in md
+
+
+# --- vœux -----------------------------------------------------------------------------------------
+
+ADOPTED = [*a_running_round(), *A_VOTE[len(a_running_round()) :]]
+AMENDED = "Réparer les ascenseurs sous deux jours."
+OUTCOME = "Consentement de la salle ; à présenter au conseil municipal de Saint-Denis."
+
+
+def test_a_voeu_shows_its_objections_resolved_and_the_outcome_statement() -> None:
+    r = report(
+        ADOPTED,
+        consent_opened("c1", "pr1", grade=Grade.BIEN),
+        objection_raised("o1", "c1", author="p2"),
+        objection_raised("o2", "c1", author="p3", text="Et les week-ends ?"),
+        [
+            ObjectionResolved(objection="o1", consent="c1", resolution="amended", wording=AMENDED),
+            ObjectionResolved(objection="o2", consent="c1", resolution="withdrawn", wording=None),
+            VoeuAdopted(voeu="vx1", consent="c1", proposal="pr1", text=AMENDED, outcome=OUTCOME),
+        ],
+        k=3,
+    )
+    (line,) = r.consents
+    assert (line.status, line.voeu, line.wording, line.outcome) == (
+        "adopted",
+        "vx1",
+        AMENDED,
+        OUTCOME,
+    )
+    assert [(o.id, o.resolution) for o in line.objections] == [
+        ("o1", "amended"),
+        ("o2", "withdrawn"),
+    ]
+    assert r.unresolved == ()
+    md = render_markdown(r)
+    assert f"### Vœu vx1 : {AMENDED}" in md
+    assert f"> {OUTCOME}" in md
+    assert "levée par un amendement" in md
+    assert "retirée par son auteur·rice" in md
+    assert "1 vœu adopté sur 1 tour de consentement" in md
+
+
+def test_an_abandoned_round_keeps_its_unresolved_objections_among_the_minority_views() -> None:
+    r = report(
+        ADOPTED,
+        consent_opened("c1", "pr1"),
+        objection_raised("o1", "c1", author="p2", text="Huit jours, c'est trop long."),
+        [ConsentAbandoned(consent="c1", reason="facilitator")],
+        k=3,
+    )
+    assert r.consents[0].status == "abandoned"
+    assert [(u.consent, u.objection.text) for u in r.unresolved] == [
+        ("c1", "Huit jours, c'est trop long.")
+    ]
+    md = render_markdown(r)
+    assert "abandonné par l'animation" in md
+    assert "**Objections non résolues des tours abandonnés**" in md
+
+
+def test_without_a_consent_round_the_cahier_says_plainly_there_is_no_voeu() -> None:
+    md = render_markdown(report(A_VOTE, k=3))
+    assert "Aucun vœu n'a été adopté pendant cette session" in md
+
+
+# --- pseudonyms -----------------------------------------------------------------------------------
+
+SECRET = "Zoé Secrète"
+SHOWN = "Yanis Affiché"
+
+
+def named_session() -> list[Event]:
+    """p1 did not consent (hosts table 1, writes a synthesis, objects); p2 did."""
+    return [
+        *a_session(),
+        joined("p1", territory="t1", pseudonym=SECRET, consent=False),
+        joined("p2", territory="t2", pseudonym=SHOWN, consent=True),
+        joined("p3", territory="t1"),
+        joined("p4", territory="t2"),
+        *seated(table(1, "p1", "p1", "p2"), table(2, "p3", "p3", "p4")),
+        *a_running_round()[-1:],
+        *A_VOTE[len(a_running_round()) :],
+        SynthesisSubmitted(round=1, table=1, host="p1", text="Les ascenseurs d'abord."),
+        SynthesisSubmitted(round=1, table=2, host="p2", text="La dalle ensuite."),
+        *consent_opened("c1", "pr1"),
+        *objection_raised("o1", "c1", author="p1"),
+    ]
+
+
+def test_the_pseudonym_of_whoever_did_not_consent_never_appears_in_any_format() -> None:
+    for form, text in every_format(report(named_session())).items():
+        assert SECRET not in text, form
+        assert anonymous_pseudonym("p1") in text, form
+        assert SHOWN in text, form
+
+
+def test_the_method_says_how_many_consented() -> None:
+    r = report(named_session())
+    assert (r.method.consented, r.method.participants) == (1, 4)
+    assert "1 participant·e·s sur 4 ont accepté" in render_markdown(r)
+
+
+# --- syntheses, territories, focus ----------------------------------------------------------------
+
+
+def test_syntheses_are_listed_per_round_and_table_with_their_host_and_territories() -> None:
+    r = report(named_session())
+    (round_,) = r.syntheses
+    assert [(s.round, s.table, s.host, s.territories) for s in round_.syntheses] == [
+        (1, 1, anonymous_pseudonym("p1"), ("t1", "t2")),
+        (1, 2, SHOWN, ("t1", "t2")),
+    ]
+    assert "Table 1, manche 1 ; hôte : Participant·e 1" in render_markdown(r)
+
+
+def test_a_focus_keeps_the_tables_where_the_territory_sat() -> None:
+    events = [
+        *a_session(),
+        joined("p1", territory="t1"),
+        joined("p2", territory="t1"),
+        joined("p3", territory="t2"),
+        joined("p4", territory="t2"),
+        *seated(table(1, "p1", "p1", "p2"), table(2, "p3", "p3", "p4")),
+        *a_running_round()[-1:],
+        SynthesisSubmitted(round=1, table=1, host="p1", text="Table de Franc-Moisin."),
+        SynthesisSubmitted(round=1, table=2, host="p3", text="Table de Pleyel."),
+    ]
+    whole = report(events)
+    focused = report(events, territory="Pleyel")
+    assert len(whole.syntheses[0].syntheses) == 2
+    assert [s.table for s in focused.syntheses[0].syntheses] == [2]
+    assert focused.focus is not None
+    assert focused.focus.id == "t2"
+    assert [p.territory for p in focused.participation] == ["t2", "all"]
+    assert report(events, territory="T2").focus == focused.focus
+    assert "Cahier de préconisations — Métrokawa de Plaine Commune — Pleyel" in render_markdown(
+        focused
+    )
+
+
+def test_an_unknown_territory_is_refused_with_the_known_ones() -> None:
+    with pytest.raises(UnknownTerritory) as raised:
+        report(A_VOTE, territory="Montreuil")
+    assert [t.id for t in raised.value.known] == ["t1", "t2", "t3"]
+
+
+def agreeing(statement: str, *people: str, value: int = 2) -> list[Event]:
+    return [PositionTaken(participant=p, statement=statement, value=value, round=1) for p in people]
+
+
+SIX = [joined(f"p{i}", territory=f"t{(i - 1) % 3 + 1}") for i in range(1, 7)]
+
+
+def test_problems_shared_by_several_territories_and_problems_local_to_one() -> None:
+    events = [
+        *a_session(),
+        *SIX,
+        *a_statement("s1"),
+        *a_statement("s2", text="Le marché de Franc-Moisin est trop petit."),
+        *agreeing("s1", "p1", "p2", "p3", "p4", "p5", "p6"),
+        *agreeing("s2", "p1", "p4"),
+        *agreeing("s2", "p2", "p3", "p5", "p6", value=-2),
+    ]
+    r = report(events, k=1)
+    assert [(s.statement.id, s.scope, s.agreed_in) for s in r.scopes] == [
+        ("s1", "shared", ("t1", "t2", "t3")),
+        ("s2", "local", ("t1",)),
+    ]
+    focused = report(events, k=1, territory="t2")
+    assert [s.statement.id for s in focused.scopes] == ["s1"]  # s2 is t1's business
+    md = render_markdown(focused)
+    assert "Ce que Pleyel partage avec les autres territoires" in md
+
+
+def test_opinion_shift_compares_first_and_last_positions() -> None:
+    events = [
+        *a_session(),
+        *SIX,
+        *a_statement("s1"),
+        *agreeing("s1", "p1", "p2", value=-1),
+        *agreeing("s1", "p1", "p2", value=1),
+    ]
+    r = report(events, k=1)
+    overall = r.shift.lines[0]
+    assert (overall.group, overall.people, overall.changed, overall.mean_shift) == (
+        "all",
+        2,
+        2,
+        2.0,
+    )
+    assert "+2,00" in render_markdown(r)
+    hidden = report(events).shift.lines[0]  # two people: under k = 5
+    assert hidden.hidden
+    assert hidden.changed is None
+
+
+def test_too_few_positions_make_no_opinion_groups_and_the_cahier_says_so() -> None:
+    r = report(A_VOTE)
+    assert r.groups.groups == ()
+    assert "Trop peu de positions pour former des groupes d'opinion." in render_markdown(r)
+
+
+# --- formats --------------------------------------------------------------------------------------
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_html_is_one_self_contained_accessible_page() -> None:
+    text = render_html(report(named_session(), k=1))
+    assert text.startswith('<!DOCTYPE html>\n<html lang="fr">')
+    assert "<script" not in text
+    assert not re.search(r"(src|href)=\"(https?:)?//", text)  # no external resource
+    assert "url(" not in text
+    assert "@media print" in text
+    assert "break-before: page" in text
+    parser = _Tags()
+    parser.feed(text)
+    tags = [tag for tag, _ in parser.tags]
+    assert tags.count("table") == tags.count("caption") > 0
+    svgs = [attrs for tag, attrs in parser.tags if tag == "svg" and attrs.get("role") == "img"]
+    assert svgs
+    assert tags.count("title") == len(svgs) + 1  # each chart has a title, plus the page's
+    assert {"h1", "h2", "h3", "nav", "main"} <= set(tags)
+
+
+def test_json_is_the_same_content_as_plain_data() -> None:
+    r = report(named_session(), k=1)
+    data = json.loads(render_json(r))
+    assert data == json.loads(json.dumps(msgspec.to_builtins(r)))
+    assert data["adopted"][0]["proposal"] == "pr1"
+    assert data["created_at"] == T0
+
+
+def test_the_same_log_gives_byte_identical_reports() -> None:
+    first = every_format(report(named_session(), k=1))
+    assert every_format(report(named_session(), k=1)) == first
+
+
+def test_an_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="pdf"):
+        render(report(A_VOTE), "pdf")
+
+
+def test_the_date_is_read_in_paris_time_summer_and_winter() -> None:
+    assert french_date(1_795_854_600_000) == "samedi 28 novembre 2026, 9 h 30 (heure de Paris)"
+    assert french_date(1_782_896_400_000) == "mercredi 1er juillet 2026, 11 h 00 (heure de Paris)"
+
+
+def test_a_text_bar_has_a_fixed_width_with_the_grades_worst_first() -> None:
+    assert text_bar((0, 0, 0, 0, 2, 1, 0), 6) == "BBBBTT"
+    assert text_bar((1, 1, 1, 1, 1, 1, 1), 7) == "RIPABTE"
+    assert len(text_bar((3, 5, 8, 12, 23, 41, 28))) == 30
+    assert text_bar((0,) * 7, 4) == "····"
+
+
+# --- the golden files: the demo archive is the golden log of schema version 1 ---------------------
+
+
+@pytest.fixture(scope="module")
+def demo() -> Report:
+    header, envelopes = read_log(DEMO.read_bytes())
+    return build_report(header, envelopes)
+
+
+@pytest.mark.parametrize("form", FORMATS)
+def test_the_demo_report_equals_its_golden_file_byte_for_byte(demo: Report, form: str) -> None:
+    golden = ROOT / "replays" / f"demo-metrokawa-120.report.{form}"
+    text = render(demo, form)
+    if UPDATE:
+        golden.write_text(text, encoding="utf-8")
+    assert golden.exists(), f"{golden.name} is missing: run with METROKAWA_UPDATE_GOLDEN=1"
+    assert text == golden.read_text(encoding="utf-8"), (
+        f"the report differs from {golden.name}; if the change is meant, regenerate with "
+        "METROKAWA_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/session_engine/test_report.py "
+        "and review the diff"
+    )
+
+
+def test_the_demo_report_states_its_findings(demo: Report) -> None:
+    assert len(demo.adopted) == 8  # every proposal of the demo reached at least Bien
+    assert demo.consents == ()  # the demo archive has no consent round
+    assert len(demo.participation) == 7
+    assert {g.name for g in demo.groups.groups} == {"A", "B", "C"}
+    md = render_markdown(demo)
+    assert "Aucun vœu n'a été adopté pendant cette session" in md
+    assert "hôte : Participant·e 13" in md  # the host of table 1 did not consent
