@@ -1,0 +1,104 @@
+"""French for the cahier: dates in Paris time, numbers, percentages, and the labels of codes.
+
+Every figure and code the wording prints goes through here, so the cahier writes ``1 234`` (with a
+narrow no-break space), ``60 %``, ``1er``, ``Assez bien`` and ``table 3`` the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+from ..model import GRADE_LABELS, Grade
+from .model import StatementRef
+
+_MONTHS: Final = (
+    *("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"),
+    *("septembre", "octobre", "novembre", "décembre"),
+)
+_DAYS: Final = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def _last_sunday(year: int, month: int) -> datetime:
+    """1 a.m. UTC on the last Sunday of ``month``: when European summer time starts or ends."""
+    day = datetime(year, month + 1, 1, 1, tzinfo=UTC) - timedelta(days=1)
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+def french_date(ms: int) -> str:
+    """``ms`` since the epoch as Paris reads it (EU summer time rule, no tz database needed)."""
+    moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
+    summer = _last_sunday(moment.year, 3) <= moment < _last_sunday(moment.year, 10)
+    local = moment + timedelta(hours=2 if summer else 1)
+    day = "1er" if local.day == 1 else str(local.day)
+    return (
+        f"{_DAYS[local.weekday()]} {day} {_MONTHS[local.month - 1]} {local.year}, "
+        f"{local.hour} h {local.minute:02d} (heure de Paris)"
+    )
+
+
+def number(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{round(100 * share)}\u202f%"
+
+
+def signed(value: float | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{abs(value):.2f}".replace(".", ",")
+    return ("+" if value > 0 else "\u2212" if value < 0 else "") + text
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{number(count)} {one if count == 1 else many}"
+
+
+KINDS: Final = {"problem": "problème", "idea": "idée"}
+ROUND_KINDS: Final = {"table": "tables", "plenary": "plénière", "vote": "vote"}
+ROLES: Final = {
+    "habitant": "habitant·e·s",
+    "elu": "élu·e·s",
+    "technicien": "technicien·ne·s",
+    "autre": "autres",
+}
+RESOLUTIONS: Final = {
+    "amended": "levée par un amendement",
+    "withdrawn": "retirée par son auteur·rice",
+}
+END_REASONS: Final = {
+    "facilitator": "abandonné par l'animation",
+    "session_closed": "abandonné à la clôture de la session",
+}
+
+
+def ordinal(rank: int | None) -> str:
+    return "—" if rank is None else ("1er" if rank == 1 else f"{rank}e")
+
+
+def grade_label(value: int | None) -> str:
+    return "—" if value is None else GRADE_LABELS[Grade(value)]
+
+
+def provenance(s: StatementRef) -> str:
+    table = "en plénière" if s.table is None else f"table {s.table}"
+    return f"{s.id}, {KINDS.get(s.kind, s.kind)}, manche {s.round}, {table}"
+
+
+def end_reason(reason: str | None) -> str:
+    """Why a consent round was abandoned, as the cahier says it."""
+    return END_REASONS.get(reason or "", "abandonné")
+
+
+def profile_words(
+    profile: Sequence[int], figure: Callable[[int], str], *, skip_empty: bool = False
+) -> str:
+    """A merit profile read aloud, best grade first: ``Excellent 3, Très bien 5, …``."""
+    return ", ".join(
+        f"{grade_label(g)} {figure(n)}"
+        for g, n in reversed(list(enumerate(profile)))
+        if n or not skip_empty
+    )

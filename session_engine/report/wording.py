@@ -1,0 +1,213 @@
+"""The cahier in French: ``document(report)`` turns the data into sections of blocks.
+
+All wording lives in this module and its two siblings, once, for every format: ``wording_votes``
+writes what the room decided (adopted proposals, the full ranking, the vœux),
+``wording_opinions`` what it thinks (shared and local problems, consensus and division, opinion
+groups, opinion shift, minority views). Here: the title, the lead, participation, the tables'
+syntheses, the method, and the ``Words`` every section shares (territory names, the k-anonymity
+sentence). Provenance is kept everywhere: a statement says its round and table, a synthesis its
+round, table and host, a vœu its vote and objections.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..opinions import ALL
+from . import wording_opinions, wording_votes
+from .blocks import Block, Bullets, Document, Heading, Para, Quote, Section, Table
+from .french import ROLES, ROUND_KINDS, number, plural
+from .model import Report
+
+
+def document(report: Report) -> Document:
+    """The cahier in French, as sections of blocks; the renderers only draw it."""
+    w = Words(report, {t.id: t.name for t in report.territories})
+    return Document(
+        title=title(w),
+        lead=lead(w),
+        sections=(
+            Section("participation", "Territoires et participation", participation(w)),
+            Section("preconisations", "Préconisations adoptées", wording_votes.adopted(w)),
+            Section(
+                "classement",
+                "Classement complet au jugement majoritaire",
+                wording_votes.ranking(w),
+            ),
+            Section("voeux", "Vœux pour les conseils municipaux", wording_votes.voeux(w)),
+            Section("territoires", wording_opinions.scopes_title(w), wording_opinions.scopes(w)),
+            Section(
+                "consensus",
+                "Énoncés consensuels et énoncés qui divisent",
+                wording_opinions.consensus(w),
+            ),
+            Section("groupes", "Groupes d'opinion", wording_opinions.groups(w)),
+            Section("evolution", "Évolution des opinions", wording_opinions.shift(w)),
+            Section("syntheses", "Synthèses des tables", syntheses(w)),
+            Section("minorites", "Points de vue minoritaires", wording_opinions.minority(w)),
+            Section("methode", "Méthode, protection des personnes et provenance", method(w)),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Words:
+    """What every section's wording needs: the report and its territories' names."""
+
+    report: Report
+    names: dict[str, str]  # territory id -> name
+
+    @property
+    def k(self) -> int:
+        return self.report.method.k
+
+    def hidden_sentence(self, what: str) -> str:
+        return (
+            f"{what} : moins de {self.k} personnes (ou masqué pour qu'on ne puisse pas le "
+            "retrouver par soustraction). Ses chiffres ne sont pas publiés, pour que personne ne "
+            "puisse être reconnu à ses positions (k-anonymat)."
+        )
+
+    def territory(self, tid: str) -> str:
+        return "Ensemble de la session" if tid == ALL else self.names.get(tid, tid)
+
+
+def title(w: Words) -> str:
+    focus = w.report.focus
+    base = f"Cahier de préconisations — {w.report.title}"
+    return f"{base} — {focus.name}" if focus else base
+
+
+def lead(w: Words) -> tuple[str, ...]:
+    r = w.report
+    lines = [
+        f"Session « {r.session} » du {r.date}.",
+        "Établi à partir du journal de la session "
+        f"({plural(r.events, 'événement', 'événements')}, session "
+        f"{'close' if r.closed else 'encore ouverte'}).",
+    ]
+    if r.focus:
+        f = r.focus
+        qpv = ", quartier prioritaire (QPV)" if f.qpv else ""
+        lines.append(
+            f"Cahier du territoire {f.name} ({f.commune}{qpv}) : sa participation, son "
+            "soutien aux propositions, les tables où ses habitant·e·s ont siégé et ce qu'il "
+            "partage avec les autres territoires de la métropole."
+        )
+    return tuple(lines)
+
+
+def participation(w: Words) -> tuple[Block, ...]:
+    r = w.report
+    refs = {t.id: t for t in r.territories}
+    rows = []
+    for p in r.participation:
+        t = refs.get(p.territory)
+        rows.append(
+            (
+                w.territory(p.territory),
+                "" if t is None else t.commune,
+                "" if t is None else ("oui" if t.qpv else "non"),
+                number(p.participants),
+                ", ".join(f"{number(n)} {ROLES[role]}" for role, n in p.roles.items() if n),
+                number(p.active),
+                number(p.positions),
+                number(p.statements),
+                number(p.ballots),
+            )
+        )
+    qpv = sum(1 for t in r.territories if t.qpv)
+    blocks: list[Block] = [
+        Para(
+            f"{plural(len(r.territories), 'territoire', 'territoires')} de la métropole, dont "
+            f"{plural(qpv, 'quartier prioritaire', 'quartiers prioritaires')} (QPV) : "
+            + ", ".join(f"{t.name} ({t.commune})" for t in r.territories)
+            + "."
+        ),
+        Table(
+            "Participation par territoire",
+            (
+                "Territoire",
+                "Commune",
+                "QPV",
+                "Participant·e·s",
+                "Dont",
+                "Ont pris position",
+                "Positions",
+                "Énoncés publiés",
+                "Ont voté",
+            ),
+            tuple(rows),
+        ),
+        Heading("Déroulé de la session"),
+        Table(
+            "Les manches",
+            ("Manche", "Type", "Consigne", "Tables", "Énoncés publiés", "Synthèses"),
+            tuple(
+                (
+                    str(m.number),
+                    ROUND_KINDS.get(m.kind, m.kind),
+                    m.prompt,
+                    number(m.tables) if m.tables else "—",
+                    number(m.statements),
+                    number(m.syntheses),
+                )
+                for m in r.rounds
+            ),
+        ),
+    ]
+    return tuple(blocks)
+
+
+def syntheses(w: Words) -> tuple[Block, ...]:
+    r = w.report
+    if not r.syntheses:
+        return (Para("Aucune synthèse de table n'a été remise."),)
+    blocks: list[Block] = [
+        Para(
+            "À la fin de chaque manche, l'hôte de chaque table remet la synthèse de ses "
+            "échanges"
+            + (
+                f" ; seules les tables où siégeaient des habitant·e·s de {r.focus.name} "
+                "sont reprises ici."
+                if r.focus
+                else "."
+            )
+        )
+    ]
+    for round_ in r.syntheses:
+        blocks.append(Heading(f"Manche {round_.round} : {round_.prompt}"))
+        for line in round_.syntheses:
+            places = ", ".join(w.territory(t) for t in line.territories)
+            blocks.append(
+                Quote(
+                    line.text,
+                    f"Table {line.table}, manche {line.round} ; hôte : {line.host} ; "
+                    f"territoires à la table : {places}",
+                )
+            )
+    return tuple(blocks)
+
+
+def method(w: Words) -> tuple[Block, ...]:
+    r, m = w.report, w.report.method
+    return (
+        Bullets(
+            (
+                f"Pseudonymes : {number(m.consented)} participant·e·s sur {number(m.participants)} "
+                "ont accepté que leur pseudonyme apparaisse ; les autres sont nommé·e·s "
+                "« Participant·e N ».",
+                f"k-anonymat : un groupe (territoire, rôle, groupe d'opinion) de moins de "
+                f"{m.k} personnes ne montre que son effectif, jamais ses positions ni ses "
+                "votes ; un autre petit groupe peut être masqué avec lui pour qu'on ne le "
+                "retrouve pas par soustraction.",
+                "Jugement majoritaire : chaque votant·e donne une mention à chaque "
+                "proposition (de « À rejeter » à « Excellent ») ; une proposition non notée "
+                "compte « À rejeter ».",
+                "Provenance : chaque énoncé est cité avec son numéro, sa manche et sa table ; "
+                "chaque synthèse avec sa manche, sa table et son hôte.",
+                f"Reproductible : ce cahier se recalcule à l'identique à partir du journal "
+                f"« {r.session} » avec la commande metrokawa report.",
+            )
+        ),
+    )
