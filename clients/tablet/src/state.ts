@@ -6,8 +6,9 @@
  * The public form of some events carries less than the log (visibility.py `public_envelope`):
  * a proposed statement arrives without author nor text, a ballot without voter nor grades.
  * The connection fills in what is the user's own from the acks of their commands
- * (`claimStatement`, `claimBallot`).
+ * (`claimStatement`, `claimBallot`); an objection arrives without its author (`claimObjection`).
  */
+import { medianGrade } from './majority';
 
 export interface Envelope {
   seq: number;
@@ -116,6 +117,50 @@ export interface VoteView {
   ballots: Record<string, Record<string, number>>;
 }
 
+export type ConsentStatus = 'open' | 'adopted' | 'abandoned';
+export type ObjectionResolution = 'amended' | 'withdrawn';
+
+/** A consent round on an adopted proposal (state.py ConsentRound). */
+export interface ConsentView {
+  id: string;
+  proposal: string;
+  /** the closed vote that adopted the proposal */
+  vote: string;
+  /** the proposal's majority grade in that vote (0..6) */
+  grade: number;
+  /** the wording under consent: the proposal's, then the last amendment's */
+  text: string;
+  /** objection ids, in the order raised */
+  objections: string[];
+  status: ConsentStatus;
+  /** why it was abandoned: "facilitator" | "session_closed" */
+  end_reason: string | null;
+}
+
+/** An objection (state.py Objection). */
+export interface ObjectionView {
+  id: string;
+  consent: string;
+  /** the author's id for the facilitator and for one's own objections, else "participant" */
+  author: string;
+  text: string;
+  resolution: ObjectionResolution | null;
+  /** the amended wording that resolved it */
+  wording: string | null;
+  /** seq of the event that raised it (client-side only; links an ack to its objection) */
+  raised_seq?: number;
+}
+
+/** A vœu: a proposal's final wording, consented to (state.py Voeu). */
+export interface VoeuView {
+  id: string;
+  consent: string;
+  proposal: string;
+  text: string;
+  /** the facilitator's outcome statement */
+  outcome: string;
+}
+
 export interface ResultsView {
   statement: string | null;
   vote: string | null;
@@ -146,6 +191,9 @@ export interface SessionView {
   proposals: Record<string, ProposalView>;
   votes: Record<string, VoteView>;
   results: ResultsView | null;
+  consents: Record<string, ConsentView>;
+  objections: Record<string, ObjectionView>;
+  voeux: Record<string, VoeuView>;
 }
 
 export function emptySession(): SessionView {
@@ -169,6 +217,9 @@ export function emptySession(): SessionView {
     proposals: {},
     votes: {},
     results: null,
+    consents: {},
+    objections: {},
+    voeux: {},
   };
 }
 
@@ -188,6 +239,19 @@ function fromSnapshot(snapshot: any): SessionView {
   }));
   s.annotations = [...(s.annotations ?? [])];
   if (s.results === undefined) s.results = null;
+  s.consents = Object.fromEntries(
+    Object.entries(s.consents ?? {}).map(([id, c]: [string, any]) => [
+      id,
+      { ...c, objections: [...(c.objections ?? [])], end_reason: c.end_reason ?? null },
+    ]),
+  );
+  s.objections = Object.fromEntries(
+    Object.entries(s.objections ?? {}).map(([id, o]: [string, any]) => [
+      id,
+      { ...o, resolution: o.resolution ?? null, wording: o.wording ?? null },
+    ]),
+  );
+  s.voeux = { ...(s.voeux ?? {}) };
   return s;
 }
 
@@ -254,6 +318,14 @@ export class SessionStore {
     const v = this.state.votes[vote];
     if (!v) return;
     v.ballots[participant] = { ...(v.ballots[participant] ?? {}), ...grades };
+    this.changed();
+  }
+
+  /** The user's own objection, raised by the event at `seq` (known from the command's ack). */
+  claimObjection(seq: number, author: string): void {
+    const o = Object.values(this.state.objections).find((x) => x.raised_seq === seq);
+    if (!o || o.author === author) return;
+    o.author = author;
     this.changed();
   }
 
@@ -469,6 +541,57 @@ export function applyEvent(s: SessionView, e: Envelope): void {
       if (v) v.open = false;
       break;
     }
+    case 'ConsentOpened':
+      s.consents[d.consent] = {
+        id: d.consent,
+        proposal: d.proposal,
+        vote: d.vote,
+        grade: d.grade,
+        text: d.text,
+        objections: [],
+        status: 'open',
+        end_reason: null,
+      };
+      break;
+    case 'ObjectionRaised': {
+      // Public form: {objection, consent, text}; the facilitator's carries the author.
+      s.objections[d.objection] = {
+        id: d.objection,
+        consent: d.consent,
+        author: d.author ?? e.actor,
+        text: d.text,
+        resolution: null,
+        wording: null,
+        raised_seq: e.seq,
+      };
+      const c = s.consents[d.consent];
+      if (c && !c.objections.includes(d.objection)) c.objections.push(d.objection);
+      break;
+    }
+    case 'ObjectionResolved': {
+      const o = s.objections[d.objection];
+      if (o) {
+        o.resolution = d.resolution;
+        o.wording = d.wording ?? null;
+      }
+      const c = s.consents[d.consent];
+      if (c && d.wording != null) c.text = d.wording;
+      break;
+    }
+    case 'VoeuAdopted': {
+      const c = s.consents[d.consent];
+      if (c) c.status = 'adopted';
+      s.voeux[d.voeu] = { id: d.voeu, consent: d.consent, proposal: d.proposal, text: d.text, outcome: d.outcome };
+      break;
+    }
+    case 'ConsentAbandoned': {
+      const c = s.consents[d.consent];
+      if (c) {
+        c.status = 'abandoned';
+        c.end_reason = d.reason ?? null;
+      }
+      break;
+    }
     case 'SessionClosed':
       s.closed = true;
       break;
@@ -608,4 +731,80 @@ export function tableMembers(s: SessionView, table: number): ParticipantView[] {
 export function idNumber(id: string): number {
   const n = parseInt(id.replace(/^\D+/, ''), 10);
   return Number.isFinite(n) ? n : 0;
+}
+
+// --- consent rounds and vœux ------------------------------------------------------------------
+
+/** decide.py ADOPTION_GRADE: Assez bien (grades 0 À rejeter … 6 Excellent). */
+export const ADOPTION_GRADE = 3;
+
+/** The consent round open now (one at a time), if any. */
+export function openConsent(s: SessionView): ConsentView | null {
+  return Object.values(s.consents).find((c) => c.status === 'open') ?? null;
+}
+
+/** The objections of a consent round, in the order they were raised. */
+export function objectionsOf(s: SessionView, consent: string): ObjectionView[] {
+  const c = s.consents[consent];
+  const ids = c ? c.objections : Object.values(s.objections).filter((o) => o.consent === consent).map((o) => o.id);
+  return ids.map((id) => s.objections[id]).filter((o): o is ObjectionView => !!o);
+}
+
+/** The objections of a round still waiting to be resolved (AdoptVoeu waits for none). */
+export function pendingObjections(s: SessionView, consent: string): ObjectionView[] {
+  return objectionsOf(s, consent).filter((o) => o.resolution == null);
+}
+
+/** The vœux, in the order adopted (vx1, vx2, …). */
+export function voeuxInOrder(s: SessionView): VoeuView[] {
+  return Object.values(s.voeux).sort((a, b) => idNumber(a.id) - idNumber(b.id));
+}
+
+/** The vœu made of this proposal, if any. */
+export function voeuOf(s: SessionView, proposal: string): VoeuView | null {
+  return Object.values(s.voeux).find((v) => v.proposal === proposal) ?? null;
+}
+
+/** Merit profiles (count per grade 0..6) of a vote, as majority.py tally_vote: every voter's
+ *  ballot, a proposal left ungraded counting as À rejeter. The facilitator holds every ballot;
+ *  the public holds only its own, so it gets the profiles on show (results) when they are this
+ *  vote's. */
+export function voteTally(s: SessionView, vote: VoteView): Record<string, number[]> {
+  if (s.results?.vote === vote.id && Object.keys(s.results.profiles).length) {
+    const shown: Record<string, number[]> = {};
+    for (const proposal of vote.proposals) shown[proposal] = [...(s.results.profiles[proposal] ?? [0, 0, 0, 0, 0, 0, 0])];
+    return shown;
+  }
+  const profiles: Record<string, number[]> = {};
+  for (const proposal of vote.proposals) profiles[proposal] = [0, 0, 0, 0, 0, 0, 0];
+  for (const grades of Object.values(vote.ballots)) {
+    for (const proposal of vote.proposals) {
+      const grade = grades[proposal];
+      const g = typeof grade === 'number' && grade >= 0 && grade <= 6 ? grade : 0;
+      profiles[proposal]![g] = profiles[proposal]![g]! + 1;
+    }
+  }
+  return profiles;
+}
+
+/** The last vote this proposal was in (votes are v1, v2, … in the order opened), or null. */
+export function lastVoteOf(s: SessionView, proposal: string): VoteView | null {
+  const votes = Object.values(s.votes)
+    .filter((v) => v.proposals.includes(proposal))
+    .sort((a, b) => idNumber(a.id) - idNumber(b.id));
+  return votes[votes.length - 1] ?? null;
+}
+
+/** decide.py `_adopted_by`: the vote that adopted the proposal and its majority grade there —
+ *  its LAST vote, closed, with a majority grade of at least Assez bien; else null. */
+export function adoptionOf(s: SessionView, proposal: string): { vote: VoteView; grade: number } | null {
+  const last = lastVoteOf(s, proposal);
+  if (!last || last.open) return null;
+  const grade = medianGrade(voteTally(s, last)[proposal] ?? []);
+  return grade >= ADOPTION_GRADE ? { vote: last, grade } : null;
+}
+
+/** Is this proposal adopted by majority judgment (may go through a consent round)? */
+export function isAdopted(s: SessionView, proposal: string): boolean {
+  return adoptionOf(s, proposal) !== null;
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ADOPTION_GRADE,
   SessionStore,
+  adoptionOf,
+  isAdopted,
+  objectionsOf,
+  openConsent,
+  pendingObjections,
+  voeuOf,
+  voeuxInOrder,
   compareNatural,
   currentRound,
   hostOfTable,
@@ -227,5 +235,117 @@ describe('pair_counts keys (as session_engine/seating.py pair_key)', () => {
     expect(store.state.pair_counts).toEqual({ 'p9|p10': 1, 'p10|p11': 1, 'p9|p11': 1 });
     store.apply({ seq: 6, type: 'TablesRotated', v: 1, at: 0, actor: 'facilitator', cmd: null, data: { tables: [{ table: 1, host: null, members: ['p11', 'p10', 'p9'] }] } });
     expect(store.state.pair_counts).toEqual({ 'p9|p10': 2, 'p10|p11': 2, 'p9|p11': 2 });
+  });
+});
+
+describe('consent rounds and vœux (as session_engine/evolve.py)', () => {
+  /** A closed vote v1 on pr1 and pr2 as the facilitator sees it (every ballot). */
+  function voted(store: SessionStore, ballots: Record<string, Record<string, number>>) {
+    created(store);
+    store.apply(ev('ProposalPromoted', { proposal: 'pr1', statement: 's1', text: 'Des bancs au square' }));
+    store.apply(ev('ProposalPromoted', { proposal: 'pr2', statement: 's2', text: 'Un marché le samedi' }));
+    store.apply(ev('VoteOpened', { vote: 'v1', proposals: ['pr1', 'pr2'] }));
+    for (const [participant, grades] of Object.entries(ballots)) {
+      store.apply(ev('BallotCast', { vote: 'v1', participant, grades }, participant));
+    }
+  }
+
+  it('adopts a proposal when its last vote is closed and its majority grade is Assez bien or better', () => {
+    const store = new SessionStore();
+    // pr1: 3, 4, 5 → median Bien (4); pr2: 1, 3, (ungraded = 0) → median Insuffisant (1).
+    voted(store, { p1: { pr1: 3, pr2: 1 }, p2: { pr1: 4, pr2: 3 }, p3: { pr1: 5 } });
+    expect(isAdopted(store.state, 'pr1')).toBe(false); // the vote is still open
+    store.apply(ev('VoteClosed', { vote: 'v1' }));
+    expect(isAdopted(store.state, 'pr1')).toBe(true);
+    expect(adoptionOf(store.state, 'pr1')).toMatchObject({ grade: 4, vote: { id: 'v1' } });
+    expect(isAdopted(store.state, 'pr2')).toBe(false);
+    expect(isAdopted(store.state, 'pr9')).toBe(false); // never voted on
+    expect(ADOPTION_GRADE).toBe(3);
+  });
+
+  it('uses the lower median: an even split between Passable and Assez bien is not adopted', () => {
+    const store = new SessionStore();
+    voted(store, { p1: { pr1: 2 }, p2: { pr1: 3 } });
+    store.apply(ev('VoteClosed', { vote: 'v1' }));
+    expect(isAdopted(store.state, 'pr1')).toBe(false);
+  });
+
+  it('only the last vote counts', () => {
+    const store = new SessionStore();
+    voted(store, { p1: { pr1: 6 }, p2: { pr1: 6 } });
+    store.apply(ev('VoteClosed', { vote: 'v1' }));
+    expect(isAdopted(store.state, 'pr1')).toBe(true);
+    store.apply(ev('VoteOpened', { vote: 'v2', proposals: ['pr1'] }));
+    expect(isAdopted(store.state, 'pr1')).toBe(false); // v2 is open
+    store.apply(ev('BallotCast', { vote: 'v2', participant: 'p1', grades: { pr1: 0 } }, 'p1'));
+    store.apply(ev('VoteClosed', { vote: 'v2' }));
+    expect(isAdopted(store.state, 'pr1')).toBe(false);
+  });
+
+  it('the public, without the ballots, reads the profiles on show', () => {
+    const store = new SessionStore();
+    voted(store, {});
+    store.apply(ev('VoteClosed', { vote: 'v1' }));
+    expect(isAdopted(store.state, 'pr1')).toBe(false);
+    store.apply(ev('ResultsShown', { statement: null, vote: 'v1', profiles: { pr1: [0, 0, 0, 1, 1, 0, 0], pr2: [2, 0, 0, 0, 0, 0, 0] } }));
+    expect(isAdopted(store.state, 'pr1')).toBe(true);
+    expect(isAdopted(store.state, 'pr2')).toBe(false);
+  });
+
+  it('opens a round, raises and resolves objections, adopts the vœu', () => {
+    const store = new SessionStore();
+    voted(store, { p1: { pr1: 5 } });
+    store.apply(ev('VoteClosed', { vote: 'v1' }));
+    expect(openConsent(store.state)).toBeNull();
+    store.apply(ev('ConsentOpened', { consent: 'c1', proposal: 'pr1', vote: 'v1', grade: 5, text: 'Des bancs au square' }));
+    expect(openConsent(store.state)).toMatchObject({ id: 'c1', status: 'open', text: 'Des bancs au square', objections: [] });
+    // Public form: no author; then the author learns it is theirs from the ack.
+    const raised = ev('ObjectionRaised', { objection: 'o1', consent: 'c1', text: 'Et à l’ombre ?' }, 'participant');
+    store.apply(raised);
+    store.apply(ev('ObjectionRaised', { objection: 'o2', consent: 'c1', author: 'p2', text: 'Trop cher.' }, 'p2'));
+    expect(objectionsOf(store.state, 'c1').map((o) => [o.id, o.author, o.resolution])).toEqual([
+      ['o1', 'participant', null],
+      ['o2', 'p2', null],
+    ]);
+    store.claimObjection(raised.seq, 'p1');
+    expect(store.state.objections.o1.author).toBe('p1');
+    expect(pendingObjections(store.state, 'c1')).toHaveLength(2);
+    store.apply(ev('ObjectionResolved', { objection: 'o1', consent: 'c1', resolution: 'amended', wording: 'Des bancs à l’ombre au square' }));
+    expect(store.state.consents.c1.text).toBe('Des bancs à l’ombre au square');
+    expect(store.state.objections.o1).toMatchObject({ resolution: 'amended', wording: 'Des bancs à l’ombre au square' });
+    store.apply(ev('ObjectionResolved', { objection: 'o2', consent: 'c1', resolution: 'withdrawn', wording: null }));
+    expect(store.state.consents.c1.text).toBe('Des bancs à l’ombre au square'); // withdrawn: unchanged
+    expect(pendingObjections(store.state, 'c1')).toEqual([]);
+    store.apply(ev('VoeuAdopted', { voeu: 'vx1', consent: 'c1', proposal: 'pr1', text: 'Des bancs à l’ombre au square', outcome: 'Adopté.' }));
+    expect(openConsent(store.state)).toBeNull();
+    expect(store.state.consents.c1.status).toBe('adopted');
+    expect(voeuxInOrder(store.state)).toEqual([{ id: 'vx1', consent: 'c1', proposal: 'pr1', text: 'Des bancs à l’ombre au square', outcome: 'Adopté.' }]);
+    expect(voeuOf(store.state, 'pr1')?.id).toBe('vx1');
+    expect(voeuOf(store.state, 'pr2')).toBeNull();
+  });
+
+  it('abandons a round, and keeps the snapshot’s consents, objections and vœux', () => {
+    const store = new SessionStore();
+    voted(store, { p1: { pr1: 5 } });
+    store.apply(ev('ConsentOpened', { consent: 'c1', proposal: 'pr1', vote: 'v1', grade: 5, text: 'Des bancs' }));
+    store.apply(ev('ConsentAbandoned', { consent: 'c1', reason: 'facilitator' }));
+    expect(store.state.consents.c1).toMatchObject({ status: 'abandoned', end_reason: 'facilitator' });
+    expect(openConsent(store.state)).toBeNull();
+
+    const snap = new SessionStore();
+    snap.reset(
+      {
+        consents: { c1: { id: 'c1', proposal: 'pr1', vote: 'v1', grade: 3, text: 'x', objections: ['o1'], status: 'open', end_reason: null } },
+        objections: { o1: { id: 'o1', consent: 'c1', author: 'participant', text: 't', resolution: null, wording: null } },
+        voeux: {},
+      },
+      9,
+    );
+    expect(openConsent(snap.state)?.id).toBe('c1');
+    expect(objectionsOf(snap.state, 'c1').map((o) => o.text)).toEqual(['t']);
+    // An older server's snapshot, without these fields:
+    const old = new SessionStore();
+    old.reset({ title: 'Old' }, 1);
+    expect([old.state.consents, old.state.objections, old.state.voeux]).toEqual([{}, {}, {}]);
   });
 });

@@ -11,9 +11,18 @@ import { LangSwitch, lang, t, useLang } from '../i18n';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator';
 import { Countdown, formatDuration } from '../ui/Countdown';
 import {
+  adoptionOf,
   currentRound,
+  lastVoteOf,
   nextRound,
+  objectionsOf,
+  openConsent,
   openVote,
+  pendingObjections,
+  voeuOf,
+  voeuxInOrder,
+  type ConsentView,
+  type ObjectionView,
   POSITION_KEYS,
   publishedStatements,
   type RoundView,
@@ -107,13 +116,14 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
         <Statements view={view} run={run} />
         <Syntheses view={view} />
         <Votes view={view} run={run} />
+        <Voeux view={view} run={run} />
         <SessionSection view={view} run={run} sessionId={sessionId} token={token} onNotice={setNotice} />
       </main>
     </div>
   );
 }
 
-const SECTIONS = ['participants', 'seating', 'rounds', 'moderation', 'statements', 'syntheses', 'votes', 'session'] as const;
+const SECTIONS = ['participants', 'seating', 'rounds', 'moderation', 'statements', 'syntheses', 'votes', 'voeux', 'session'] as const;
 
 type Run = (type: string, data: Record<string, unknown> | undefined, doneKey: string, params?: Record<string, string | number>) => void;
 
@@ -657,6 +667,7 @@ function VoteItem({ view, vote, run }: { view: SessionView; vote: VoteView; run:
         </ul>
       )}
       {!vote.open && <MeritProfile profiles={profiles} proposals={view.proposals} order={vote.proposals} />}
+      {!vote.open && <AdoptedProposals view={view} vote={vote} run={run} />}
       <div class="mk-actions">
         <Action variant="danger" onClick={() => run('CloseVote', { vote: vote.id }, 'console.done.vote_closed')} reason={closed ?? (vote.open ? null : t('console.reason.vote_closed'))}>
           <Pictogram name="stop" size={20} /> {t('console.votes.close')}
@@ -668,6 +679,199 @@ function VoteItem({ view, vote, run }: { view: SessionView; vote: VoteView; run:
           {t('console.screen.hide')}
         </Action>
       </div>
+    </li>
+  );
+}
+
+/** The proposals this closed vote adopted (it is their last vote, majority grade ≥ Assez bien),
+ *  each with « Ouvrir un tour de consentement » (decide.py `_open_consent`). */
+function AdoptedProposals({ view, vote, run }: { view: SessionView; vote: VoteView; run: Run }) {
+  const adopted = vote.proposals.filter((id) => lastVoteOf(view, id)?.id === vote.id && adoptionOf(view, id));
+  if (adopted.length === 0) return null;
+  const open = openConsent(view);
+  return (
+    <ul class="mk-list mk-adopted" data-testid={`adopted-${vote.id}`}>
+      {adopted.map((id) => {
+        const grade = adoptionOf(view, id)!.grade;
+        const reason =
+          closedReason(view) ??
+          (voeuOf(view, id) ? t('console.reason.already_voeu') : null) ??
+          (open ? t('console.reason.consent_open') : null);
+        return (
+          <li key={id} class="mk-adopted-item" data-proposal-id={id}>
+            <p>
+              <Pictogram name="check" size={20} /> <strong>{view.proposals[id]?.text ?? id}</strong>{' '}
+              <span class="mk-muted">{t('console.consent.adopted', { grade: t(`grade.${grade}`) })}</span>
+            </p>
+            <Action variant="primary" onClick={() => run('OpenConsent', { proposal: id }, 'console.done.consent_opened')} reason={reason}>
+              <Pictogram name="users" size={20} /> {t('console.consent.open')}
+            </Action>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+// --- consent rounds and vœux ---------------------------------------------------------------------
+
+const MAX_WORDING = 400;
+const MAX_OUTCOME = 4000;
+
+function Voeux({ view, run }: { view: SessionView; run: Run }) {
+  const consent = openConsent(view);
+  const voeux = voeuxInOrder(view);
+  return (
+    <Section id="voeux" title={t('console.nav.voeux')} testid="voeux-section">
+      {consent ? <ConsentCard key={consent.id} view={view} consent={consent} run={run} /> : <p>{t('console.consent.none')}</p>}
+      <h3>{t('console.voeux.title')}</h3>
+      {voeux.length === 0 ? (
+        <p>{t('console.voeux.none')}</p>
+      ) : (
+        <ol class="mk-list" data-testid="voeux-list">
+          {voeux.map((v) => (
+            <li key={v.id} class="mk-card" data-voeu-id={v.id}>
+              <p class="mk-muted">{t('console.voeux.item', { id: v.id, proposal: v.proposal })}</p>
+              <p class="mk-statement">« {v.text} »</p>
+              <p class="mk-muted">{t('voeu.outcome')}</p>
+              <p class="mk-synthesis">{v.outcome}</p>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Section>
+  );
+}
+
+function ConsentCard({ view, consent, run }: { view: SessionView; consent: ConsentView; run: Run }) {
+  const [outcome, setOutcome] = useState('');
+  const objections = objectionsOf(view, consent.id);
+  const pending = pendingObjections(view, consent.id).length;
+  const closed = closedReason(view);
+  const clean = outcome.trim();
+  const adoptReason =
+    closed ??
+    (pending ? t('console.reason.objections_pending', { n: pending }) : null) ??
+    (!clean ? t('console.reason.outcome_empty') : null) ??
+    (clean.length > MAX_OUTCOME ? t('console.reason.too_long') : null);
+  return (
+    <div class="mk-card mk-consent" data-testid="consent-card" data-consent-id={consent.id}>
+      <h3>{t('console.consent.title')}</h3>
+      <p class="mk-muted">{t('console.consent.proposal', { id: consent.proposal, vote: consent.vote, grade: t(`grade.${consent.grade}`) })}</p>
+      <p class="mk-muted">{t('console.consent.wording')}</p>
+      <p class="mk-statement" data-testid="consent-wording">« {consent.text} »</p>
+      <h4>{t('console.consent.objections', { n: objections.length })}</h4>
+      <p data-testid="consent-pending">{t('console.consent.pending_count', { n: pending })}</p>
+      {objections.length === 0 ? (
+        <p>{t('console.consent.no_objection')}</p>
+      ) : (
+        <ol class="mk-list" data-testid="objection-list">
+          {objections.map((o) => (
+            <ObjectionItem key={o.id} view={view} consent={consent} objection={o} run={run} />
+          ))}
+        </ol>
+      )}
+      <div class="mk-field">
+        <label for={`outcome-${consent.id}`}>{t('console.consent.outcome')}</label>
+        <p id={`outcome-${consent.id}-hint`} class="mk-hint">{t('console.consent.outcome_hint')}</p>
+        <textarea
+          id={`outcome-${consent.id}`}
+          class="mk-textarea"
+          rows={4}
+          value={outcome}
+          aria-describedby={`outcome-${consent.id}-hint outcome-${consent.id}-count`}
+          onInput={(e) => setOutcome((e.currentTarget as HTMLTextAreaElement).value)}
+        />
+        <p id={`outcome-${consent.id}-count`} class="mk-counter">{t('console.consent.chars', { n: clean.length, max: MAX_OUTCOME })}</p>
+      </div>
+      <div class="mk-actions">
+        <Action
+          variant="primary"
+          onClick={() => run('AdoptVoeu', { consent: consent.id, outcome: clean }, 'console.done.voeu_adopted')}
+          reason={adoptReason}
+        >
+          <Pictogram name="check" size={20} /> {t('console.consent.adopt')}
+        </Action>
+        <Action variant="danger" onClick={() => run('AbandonConsent', { consent: consent.id }, 'console.done.consent_abandoned')} reason={closed}>
+          <Pictogram name="cross" size={20} /> {t('console.consent.abandon')}
+        </Action>
+      </div>
+    </div>
+  );
+}
+
+function ObjectionItem({ view, consent, objection, run }: { view: SessionView; consent: ConsentView; objection: ObjectionView; run: Run }) {
+  const [editing, setEditing] = useState(false);
+  const [wording, setWording] = useState(consent.text);
+  const closed = closedReason(view);
+  const status = objection.resolution ?? 'pending';
+  const author = view.participants[objection.author];
+  const inputId = `wording-${objection.id}`;
+  const clean = wording.trim();
+  const saveReason =
+    closed ?? (!clean ? t('console.reason.wording_empty') : clean.length > MAX_WORDING ? t('console.reason.too_long') : null);
+  useEffect(() => {
+    if (editing) document.getElementById(inputId)?.focus();
+  }, [editing]);
+  return (
+    <li class="mk-card mk-objection" data-objection-id={objection.id} data-status={status}>
+      <p class="mk-statement">« {objection.text} »</p>
+      <p class="mk-muted">
+        <span class={`mk-chip mk-objection-${status}`}>
+          <Pictogram name={status === 'pending' ? 'hourglass' : 'check'} size={16} /> {t(`objection.${status}`)}
+        </span>
+        {author && <> · {t('console.consent.by', { name: author.pseudonym })}</>}
+      </p>
+      {objection.wording && <p class="mk-muted">{t('console.consent.answer', { text: objection.wording })}</p>}
+      {status === 'pending' && !editing && (
+        <div class="mk-actions">
+          <Action
+            onClick={() => {
+              setWording(consent.text);
+              setEditing(true);
+            }}
+            reason={closed}
+          >
+            <Pictogram name="pencil" size={20} /> {t('console.consent.amend')}
+          </Action>
+          <Action
+            onClick={() => run('ResolveObjection', { objection: objection.id, resolution: 'withdrawn' }, 'console.done.withdrawn')}
+            reason={closed}
+          >
+            <Pictogram name="cross" size={20} /> {t('console.consent.withdraw')}
+          </Action>
+        </div>
+      )}
+      {status === 'pending' && editing && (
+        <div class="mk-amend">
+          <div class="mk-field">
+            <label for={inputId}>{t('console.consent.new_wording')}</label>
+            <p id={`${inputId}-hint`} class="mk-hint">{t('console.consent.new_wording_hint')}</p>
+            <textarea
+              id={inputId}
+              class="mk-textarea"
+              rows={3}
+              value={wording}
+              aria-describedby={`${inputId}-hint ${inputId}-count`}
+              onInput={(e) => setWording((e.currentTarget as HTMLTextAreaElement).value)}
+            />
+            <p id={`${inputId}-count`} class="mk-counter">{t('console.consent.chars', { n: clean.length, max: MAX_WORDING })}</p>
+          </div>
+          <div class="mk-actions">
+            <Action
+              variant="primary"
+              onClick={() => {
+                run('ResolveObjection', { objection: objection.id, resolution: 'amended', wording: clean }, 'console.done.amended');
+                setEditing(false);
+              }}
+              reason={saveReason}
+            >
+              <Pictogram name="check" size={20} /> {t('console.consent.save_wording')}
+            </Action>
+            <Action onClick={() => setEditing(false)}>{t('console.consent.cancel')}</Action>
+          </div>
+        </div>
+      )}
     </li>
   );
 }

@@ -14,6 +14,13 @@ export default {
     'projector.code': 'Code :',
     'projector.results.statement': 'Les avis sur cet énoncé, par territoire',
     'projector.results.vote': 'Résultat du vote (jugement majoritaire)',
+
+    'projector.consent.title': 'Tour de consentement',
+    'projector.consent.wording': 'Formulation proposée',
+    'projector.consent.pending': 'Objection(s) en attente : {n}',
+    'projector.consent.resolved': 'Objection(s) traitée(s) : {n}',
+    'projector.consent.how': 'Une objection ? Écrivez-la sur votre tablette, avec ses raisons.',
+    'projector.voeu.title': 'Vœu adopté',
   },
   en: {
     'projector.title': 'Métrokawa — projector',
@@ -29,5 +36,12 @@ export default {
     'projector.code': 'Code:',
     'projector.results.statement': 'Views on this statement, by territory',
     'projector.results.vote': 'Result of the vote (majority judgment)',
+
+    'projector.consent.title': 'Consent round',
+    'projector.consent.wording': 'Proposed wording',
+    'projector.consent.pending': 'Objection(s) pending: {n}',
+    'projector.consent.resolved': 'Objection(s) dealt with: {n}',
+    'projector.consent.how': 'An objection? Write it on your tablet, with its reasons.',
+    'projector.voeu.title': 'Vœu adopted',
   },
 };

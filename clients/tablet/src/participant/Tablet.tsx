@@ -1,7 +1,8 @@
 /**
  * The participant's tablet once joined: connection with the participant token, my table and
  * its host, the round (prompt, countdown), writing statements, positions on the published ones,
- * notes, the ballot of an open vote, the results on show, and the host's synthesis form.
+ * notes, the ballot of an open vote, the results on show, the consent round and the vœux, and
+ * the host's synthesis form.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { usePending, useStore } from '../hooks';
@@ -14,6 +15,7 @@ import { LiveRegion, announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import { Ballot } from './Ballot';
 import { Compose, MyStatements } from './Compose';
+import { ConsentRounds } from './Consent';
 import { NoteForm, NoteList } from './NoteForm';
 import { Results } from './Results';
 import { StatementList } from './Statements';
@@ -94,6 +96,7 @@ export function Tablet(props: { info: SessionInfo; identity: Identity; onForget:
             <HostCard ctx={ctx} />
             {openVote(s) && <Ballot ctx={ctx} vote={openVote(s)!} />}
             {s.results && <Results ctx={ctx} />}
+            <ConsentRounds ctx={ctx} />
             <Compose ctx={ctx} />
             <MyStatements ctx={ctx} />
             <StatementList ctx={ctx} />
