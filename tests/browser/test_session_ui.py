@@ -180,6 +180,21 @@ def test_a_whole_short_session_through_the_ui(server: LiveServer, open_context: 
     for resident in residents:
         expect(resident.page.get_by_test_id("results")).to_be_visible()
 
+    # --- the facilitator's two files, downloaded from the console --------------------------
+    for button, suffix in (
+        ("Télécharger le journal", ".mkawa"),
+        ("Télécharger le cahier de préconisations", ".html"),
+    ):
+        with console.expect_download() as download:
+            console.get_by_role("button", name=button).click()
+        path = download.value.path()
+        assert download.value.suggested_filename.endswith(suffix)
+        content = path.read_bytes()
+        assert token.encode() not in content, f"the token leaked into {suffix}"
+    cahier = content.decode("utf-8")
+    assert "Cahier de préconisations" in cahier
+    assert "Métrokawa du Grand Paris" in cahier  # the session's own
+
     # --- what the log says happened ----------------------------------------------------------
     _, envelopes = read_log(Room(server.url, session_id, code, token).log())
     kinds = [e.type for e in envelopes]

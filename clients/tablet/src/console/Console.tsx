@@ -882,10 +882,11 @@ function SessionSection(props: { view: SessionView; run: Run; sessionId: string;
   const { view, run, sessionId, token, onNotice } = props;
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const download = async () => {
+  // The facilitator's two files, fetched with the token (a plain link could not carry it).
+  const download = async (path: string, filename: string, done: string) => {
     setBusy(true);
     try {
-      const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/log`, {
+      const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/${path}`, {
         headers: { Authorization: `Bearer ${token}` },
       });
       if (!response.ok) {
@@ -893,16 +894,15 @@ function SessionSection(props: { view: SessionView; run: Run; sessionId: string;
         onNotice({ kind: 'error', text: refusalText(body ?? { code: 'unavailable' }), at: Date.now() });
         return;
       }
-      const blob = await response.blob();
-      const url = URL.createObjectURL(blob);
+      const url = URL.createObjectURL(await response.blob());
       const a = document.createElement('a');
       a.href = url;
-      a.download = `metrokawa-${sessionId}.mkawa`;
+      a.download = filename;
       document.body.appendChild(a);
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      onNotice({ kind: 'ok', text: t('console.done.downloaded'), at: Date.now() });
+      onNotice({ kind: 'ok', text: t(done), at: Date.now() });
     } catch {
       onNotice({ kind: 'error', text: t('console.download_failed'), at: Date.now() });
     } finally {
@@ -915,8 +915,17 @@ function SessionSection(props: { view: SessionView; run: Run; sessionId: string;
   return (
     <Section id="session" title={t('console.nav.session')}>
       <div class="mk-actions">
-        <Action onClick={download} reason={busy ? t('console.reason.downloading') : null}>
+        <Action
+          onClick={() => download('log', `metrokawa-${sessionId}.mkawa`, 'console.done.downloaded')}
+          reason={busy ? t('console.reason.downloading') : null}
+        >
           <Pictogram name="download" size={20} /> {t('console.session.download')}
+        </Action>
+        <Action
+          onClick={() => download('report?format=html', `cahier-${sessionId}.html`, 'console.done.report')}
+          reason={busy ? t('console.reason.downloading') : null}
+        >
+          <Pictogram name="download" size={20} /> {t('console.session.report')}
         </Action>
       </div>
       {!confirming ? (

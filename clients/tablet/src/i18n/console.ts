@@ -106,6 +106,7 @@ export default {
     'console.votes.show': 'Projeter le résultat',
 
     'console.session.download': 'Télécharger le journal',
+    'console.session.report': 'Télécharger le cahier de préconisations',
     'console.session.close': 'Terminer la session…',
     'console.session.confirm_text': 'Terminer la session ? Le tour en cours s’arrête. Les votes ouverts sont fermés. Personne ne pourra plus écrire. C’est définitif.',
     'console.session.confirm': 'Oui, terminer la session',
@@ -151,6 +152,7 @@ export default {
     'console.done.vote_closed': 'Le vote est fermé.',
     'console.done.closed': 'La session est terminée.',
     'console.done.downloaded': 'Journal téléchargé.',
+    'console.done.report': 'Cahier de préconisations téléchargé.',
 
     'console.nav.voeux': 'Vœux',
     'console.consent.adopted': 'Adoptée (mention majoritaire : {grade}).',
@@ -296,6 +298,7 @@ export default {
     'console.votes.show': 'Show the result on screen',
 
     'console.session.download': 'Download the log',
+    'console.session.report': 'Download the cahier de préconisations (report)',
     'console.session.close': 'End the session…',
     'console.session.confirm_text': 'End the session? The running round stops. Open votes are closed. Nobody can write any more. This is final.',
     'console.session.confirm': 'Yes, end the session',
@@ -341,6 +344,7 @@ export default {
     'console.done.vote_closed': 'The vote is closed.',
     'console.done.closed': 'The session is closed.',
     'console.done.downloaded': 'Log downloaded.',
+    'console.done.report': 'Report downloaded.',
 
     'console.nav.voeux': 'Vœux',
     'console.consent.adopted': 'Adopted (majority grade: {grade}).',
