@@ -22,9 +22,12 @@ another CPU, see ``loadgen.py``) and runs two phases:
 Each phase then drains (every command delivered everywhere, or ``--drain`` seconds). Latency is
 measured from just before a command's frame is written to its event's arrival at each client —
 every client, every event (one clock: this process's ``perf_counter``). Reported: p50/p99/max
-over all deliveries, deliveries/s (deliveries ÷ time from first send to last delivery), commands
-sent per second, deliveries missing after the drain, server CPU (user+system of its process,
-threads included) and max RSS, and this process's own CPU over the same interval.
+over all deliveries, split per command into the p99 of its first delivery (send → first arrival:
+the server's own delay) and of its fan-out spread (first → last arrival: the fan-out as the
+clients saw it, load generator included), deliveries/s (deliveries ÷ time from first send to last
+delivery), commands sent per second, deliveries missing after the drain, server CPU
+(user+system of its process, threads included) and max RSS, and this process's own CPU over the
+same interval.
 
     .venv/bin/python bench/bench_vote_burst.py                       # 120, 1000, 2000 × 3 servers
     .venv/bin/python bench/bench_vote_burst.py --clients 120 --seconds 5 --only metrokawa
@@ -84,6 +87,8 @@ class PhaseResult:
     p50_ms: float = float("nan")
     p99_ms: float = float("nan")
     max_ms: float = float("nan")
+    first_p99_ms: float = float("nan")  # per command: send → its first delivery
+    spread_p99_ms: float = float("nan")  # per command: first → last delivery (the fan-out)
     deliveries_per_s: float = 0.0
     commands_per_s: float = 0.0
     server_cpu_pct: float = 0.0
@@ -277,6 +282,9 @@ async def _finish(
     result.p50_ms = 1000 * _percentile(latencies, 0.50)
     result.p99_ms = 1000 * _percentile(latencies, 0.99)
     result.max_ms = 1000 * latencies[-1] if latencies else float("nan")
+    first, spread = recorder.per_command()
+    result.first_p99_ms = 1000 * _percentile(first, 0.99)
+    result.spread_p99_ms = 1000 * _percentile(spread, 0.99)
     return result
 
 
@@ -494,6 +502,8 @@ ROWS: Final[list[Row]] = [
     ("latency p50 ms", lambda r: _ms(r.p50_ms)),
     ("latency p99 ms", lambda r: _ms(r.p99_ms)),
     ("latency max ms", lambda r: _ms(r.max_ms)),
+    ("  first delivery p99", lambda r: _ms(r.first_p99_ms)),
+    ("  fan-out spread p99", lambda r: _ms(r.spread_p99_ms)),
     ("deliveries", lambda r: f"{r.deliveries:,}"),
     ("missing after drain", lambda r: f"{r.expected - r.deliveries:,}"),
     ("errors", _errors),

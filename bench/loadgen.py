@@ -18,6 +18,9 @@ Three drivers speak to the three servers over it:
   ``position`` event echoed by the room; the command index travels in the payload.
 * ``BareDriver``: binary msgpack messages relayed by the bare Starlette broadcast.
 
+The peers relay a message with the fields and size of Métrokawa's public ``PositionTaken``
+event (``_position``), so that every server's clients parse the same bytes.
+
 A ``Recorder`` stores every delivery as ``(key, perf_counter())`` at every client, one clock for
 the whole process, and knows when a command has been delivered to every client and answered.
 """
@@ -322,6 +325,21 @@ class Recorder:
         out.sort()
         return out, stray
 
+    def per_command(self) -> tuple[list[float], list[float]]:
+        """Per command, sorted: the latency of its first delivery (what the server took) and
+        the time from its first delivery to its last (the fan-out, as the clients saw it)."""
+        first: dict[int, float] = {}
+        last: dict[int, float] = {}
+        for key, at in zip(self.keys, self.times, strict=True):
+            if key not in first or at < first[key]:
+                first[key] = at
+            if at > last.get(key, float("-inf")):
+                last[key] = at
+        sent, key_cmd = self.sent, self.key_cmd
+        server = sorted(at - sent[key_cmd[k]] for k, at in first.items() if k in key_cmd)
+        spread = sorted(last[k] - at for k, at in first.items() if k in key_cmd)
+        return server, spread
+
 
 class _Phase:
     """Where the clients' handlers find the current recorder (None: not measuring)."""
@@ -374,6 +392,7 @@ class _MkFrame(msgspec.Struct):
 
 _mk_decode = msgspec.msgpack.Decoder(_MkFrame).decode
 _encode = msgspec.msgpack.encode
+_json_encode = msgspec.json.encode
 
 
 class _MkConn:
@@ -391,13 +410,13 @@ class _MkConn:
         message = _mk_decode(payload)
         kind = message.k
         recorder = self.phase.recorder
-        if kind == "events":
+        if kind == "event":  # the common case first
+            if recorder is not None and message.seq is not None:
+                recorder.deliver(message.seq, now)
+        elif kind == "events":
             if recorder is not None and message.events is not None:
                 for event in message.events:
                     recorder.deliver(event.seq, now)
-        elif kind == "event":
-            if recorder is not None and message.seq is not None:
-                recorder.deliver(message.seq, now)
         elif kind == "ack" or kind == "error":
             cmd_id = message.id or ""
             waiter = self.waiting.pop(cmd_id, None)
@@ -523,7 +542,29 @@ def _session_body() -> dict[str, Any]:
 
 
 class _Position(msgspec.Struct):
-    i: int  # the command's global number; statement and value ride along, unread
+    i: int  # the command's global number; the rest rides along, unread
+
+
+def _position(number: int) -> dict[str, Any]:
+    """What the peers relay: the fields and the size of the event Métrokawa sends for a position
+    (its public ``PositionTaken`` envelope), with the command number as the key. Every client
+    then reads the same bytes from every server, so the load generator's cost per delivery, which
+    adds up along a fan-out and so into the latency, is the same whichever server it measures."""
+    actor = f"p{number % 1000 + 1}"
+    return {
+        "i": number,
+        "type": "PositionTaken",
+        "v": 1,
+        "at": int(time.time() * 1000),
+        "actor": actor,
+        "cmd": None,
+        "data": {
+            "participant": actor,
+            "statement": STATEMENTS[number % len(STATEMENTS)],
+            "value": number % 5 - 2,
+            "round": 1,
+        },
+    }
 
 
 class _PeerConn:
@@ -575,9 +616,7 @@ class SocketIODriver:
     def send(self, client: _PeerConn, recorder: Recorder) -> None:
         number = recorder.sending()
         recorder.link(number, number)
-        statement = STATEMENTS[number % len(STATEMENTS)]
-        body = f'42["position",{{"i":{number},"s":"{statement}","v":{number % 5 - 2}}}]'
-        client.ws.send(body.encode(), TEXT)
+        client.ws.send(b'42["position",' + _json_encode(_position(number)) + b"]", TEXT)
 
     async def teardown(self) -> None:
         for conn in self.conns:
@@ -611,8 +650,7 @@ class BareDriver:
     def send(self, client: _PeerConn, recorder: Recorder) -> None:
         number = recorder.sending()
         recorder.link(number, number)
-        statement = STATEMENTS[number % len(STATEMENTS)]
-        client.ws.send(_encode({"i": number, "s": statement, "v": number % 5 - 2}))
+        client.ws.send(_encode(_position(number)))
 
     async def teardown(self) -> None:
         for conn in self.conns:

@@ -9,19 +9,28 @@ session's single writer and read back verbatim for resume and export.
 
 ``MemoryStore`` is for tests; ``SqlStore`` (SQLModel over SQLite in WAL mode, or PostgreSQL) is
 the real one. SQL work runs on one worker thread per store so the event loop never blocks on it.
+That thread shares the GIL with the event loop, so ``append`` — once per batch, the hot path —
+skips the ORM: its three INSERTs are compiled once from the SQLModel tables for the engine's
+dialect and run with ``executemany`` on a DBAPI connection that the thread keeps, and the
+session's last seq is remembered instead of read back before every commit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import msgspec
-from sqlalchemy import Column, LargeBinary, event, func, insert
-from sqlalchemy.engine import Engine
+from msgspec.structs import astuple
+from sqlalchemy import Column, LargeBinary, Table, bindparam, event, func, insert
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Field, SQLModel, create_engine, select
 from sqlmodel import Session as DbSession
 
@@ -34,6 +43,8 @@ __all__ = [
     "SqlStore",
     "open_store",
 ]
+
+log = logging.getLogger(__name__)
 
 
 class Conflict(Exception):
@@ -173,6 +184,34 @@ class TokenRow(SQLModel, table=True):
     participant: str
 
 
+class _Compiled:
+    """A statement compiled once for a dialect, and how to lay out its parameters: tuples in
+    ``names`` order for a positional paramstyle (SQLite's ``?``), mappings for a named one
+    (psycopg's ``%(name)s``)."""
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect, names: Sequence[str]) -> None:
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+        self.sql = str(compiled)
+        self._names = tuple(names)
+        if sorted(compiled.params) != sorted(self._names):  # e.g. a column Outcome lacks
+            raise ValueError(f"{self.sql!r} takes {sorted(compiled.params)}, not {names}")
+        self._order: tuple[int, ...] | None = None  # None: the parameters go as mappings
+        if compiled.positional:
+            self._order = tuple(self._names.index(name) for name in compiled.positiontup or ())
+
+    def params(self, rows: list[tuple[Any, ...]]) -> list[Any]:
+        if self._order is None:
+            return [dict(zip(self._names, row, strict=True)) for row in rows]
+        if self._order == tuple(range(len(self._names))):
+            return rows
+        return [tuple(row[i] for i in self._order) for row in rows]
+
+
+def _insert(table: Any, dialect: Dialect) -> _Compiled:
+    columns: Table = table.__table__
+    return _Compiled(insert(columns), dialect, [column.name for column in columns.columns])
+
+
 class SqlStore:
     """SQLite (WAL, ``synchronous=FULL``: a commit survives a crash) or PostgreSQL."""
 
@@ -180,6 +219,21 @@ class SqlStore:
         self._engine = _engine(url)
         SQLModel.metadata.create_all(self._engine)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        # The append path, used on the store thread only.
+        dialect = self._engine.dialect
+        self._insert_events = _insert(EventRow, dialect)
+        outcome = ["session_id", *Outcome.__struct_fields__]  # the rows are (session, *outcome)
+        self._insert_outcomes = _Compiled(insert(OutcomeRow), dialect, outcome)
+        self._insert_tokens = _insert(TokenRow, dialect)
+        last = select(func.max(EventRow.seq)).where(EventRow.session_id == bindparam("session_id"))
+        self._select_last = _Compiled(last, dialect, ["session_id"])
+        # A primary key (session_id, seq) already taken, seen through the ORM or the driver.
+        self._taken: tuple[type[BaseException], ...] = (
+            IntegrityError,
+            dialect.loaded_dbapi.IntegrityError,
+        )
+        self._connection: PoolProxiedConnection | None = None
+        self._last: dict[str, int] = {}  # session → its last seq, as of our last commit
 
     async def _run(self, work: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._thread, work, *args)
@@ -236,21 +290,75 @@ class SqlStore:
         outcomes: Sequence[Outcome],
         tokens: Sequence[tuple[str, str]],
     ) -> None:
-        events = [
-            {"session_id": session_id, "seq": expected_seq + i, "record": record}
-            for i, record in enumerate(records, start=1)
-        ]
-        answers = [{"session_id": session_id, **msgspec.structs.asdict(o)} for o in outcomes]
-        keys = [{"session_id": session_id, "token_hash": h, "participant": p} for h, p in tokens]
+        """One transaction, one ``executemany`` per table. The remembered last seq spares a
+        query per commit; it can only be stale if another writer appended behind our back, and
+        then the primary key (session_id, seq) refuses our first event: a ``Conflict``, nothing
+        written, and the seq is read from the database again next time."""
         try:
-            with self._engine.begin() as db:
-                if self._last_seq_in(db, session_id) != expected_seq:
-                    raise Conflict(f"{session_id}: expected seq {expected_seq}")
-                for table, rows in ((EventRow, events), (OutcomeRow, answers), (TokenRow, keys)):
-                    if rows:
-                        db.execute(insert(table), rows)  # one executemany per table
-        except IntegrityError as error:  # another writer took these seqs between read and insert
+            connection = self._connection
+            if connection is None:
+                connection = self._connection = self._engine.raw_connection()
+            self._write(connection, session_id, expected_seq, records, outcomes, tokens)
+        except Conflict:
+            self._last.pop(session_id, None)
+            raise
+        except self._taken as error:
+            self._last.pop(session_id, None)
             raise Conflict(f"{session_id}: seq {expected_seq + 1} already taken") from error
+        except BaseException:
+            self._last.pop(session_id, None)
+            self._drop_connection()  # a broken connection is not reused; a new one is opened
+            raise
+        self._last[session_id] = expected_seq + len(records)
+
+    def _write(
+        self,
+        connection: PoolProxiedConnection,
+        session_id: str,
+        expected_seq: int,
+        records: Sequence[bytes],
+        outcomes: Sequence[Outcome],
+        tokens: Sequence[tuple[str, str]],
+    ) -> None:
+        cursor = connection.cursor()
+        try:
+            last = self._last.get(session_id)
+            if last is None:
+                last = self._last_seq_on(cursor, session_id)
+            if last != expected_seq:
+                raise Conflict(f"{session_id}: expected seq {expected_seq}, store has {last}")
+            if records:
+                events = [(session_id, expected_seq + i, r) for i, r in enumerate(records, 1)]
+                cursor.executemany(self._insert_events.sql, self._insert_events.params(events))
+            if outcomes:
+                answers = [(session_id, *astuple(o)) for o in outcomes]
+                cursor.executemany(self._insert_outcomes.sql, self._insert_outcomes.params(answers))
+            if tokens:
+                keys = [(session_id, token_hash, p) for token_hash, p in tokens]
+                cursor.executemany(self._insert_tokens.sql, self._insert_tokens.params(keys))
+            # Without an event, no primary key guards the seq: check it inside the transaction
+            # (after our first write, so that SQLite already holds the write lock).
+            if not records and self._last_seq_on(cursor, session_id) != expected_seq:
+                raise Conflict(f"{session_id}: expected seq {expected_seq}")
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            cursor.close()
+
+    def _last_seq_on(self, cursor: Any, session_id: str) -> int:
+        cursor.execute(self._select_last.sql, self._select_last.params([(session_id,)])[0])
+        rows = cursor.fetchall()  # to the end: no statement left open on the connection
+        return int(rows[0][0] or 0) if rows else 0
+
+    def _drop_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.invalidate()
+            except Exception:
+                log.exception("store: could not close a failed connection")
 
     @staticmethod
     def _last_seq_in(db: Any, session_id: str) -> int:
@@ -300,8 +408,14 @@ class SqlStore:
             return None if row is None else row.participant
 
     async def close(self) -> None:
-        await self._run(self._engine.dispose)
+        await self._run(self._close)
         self._thread.shutdown(wait=True)
+
+    def _close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()  # back to the pool, which dispose() then closes
+        self._engine.dispose()
 
 
 def _engine(url: str) -> Engine:

@@ -9,13 +9,27 @@ the reference; ``SqlStore`` runs on a SQLite file and must keep everything acros
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import psycopg
+from sqlmodel import col
 
-from server.store import Conflict, EventStore, MemoryStore, Outcome, SessionRecord, SqlStore
+from server.store import (
+    Conflict,
+    EventRow,
+    EventStore,
+    MemoryStore,
+    Outcome,
+    SessionRecord,
+    SqlStore,
+    _Compiled,
+)
 
 T = TypeVar("T")
 
@@ -212,3 +226,97 @@ class TestSqlStore(StoreContract):
         finally:
             self.run(first.close())
             self.run(second.close())
+
+    def test_a_row_written_behind_the_store_s_back_is_a_conflict_and_nothing_is_written(
+        self, tmp_path: Path
+    ) -> None:
+        """The store remembers each session's last seq instead of reading it before every
+        commit. If another writer appended meanwhile, the primary key refuses the stale seq:
+        a conflict, nothing of the batch written, and the next append reads the seq again."""
+        store = self.make(tmp_path)
+        try:
+            session = self.created(store)
+            self.run(store.append(session.id, 0, [b"one"], [], []))  # last seq 1, remembered
+            with sqlite3.connect(tmp_path / "events.sqlite") as other:
+                other.execute(
+                    "INSERT INTO events (session_id, seq, record) VALUES (?, 2, ?)",
+                    (session.id, b"behind"),
+                )
+            late = Outcome(actor="p1", cmd="c1", seq=2)
+            with pytest.raises(Conflict):
+                self.run(store.append(session.id, 1, [b"stale"], [late], [("hash-1", "p1")]))
+            assert self.run(store.read(session.id)) == [b"one", b"behind"]
+            assert self.run(store.outcomes(session.id)) == []
+            assert self.run(store.participant_for(session.id, "hash-1")) is None
+            with pytest.raises(Conflict):  # the stale seq again: refused by the fresh read too
+                self.run(store.append(session.id, 1, [b"stale"], [], []))
+            self.run(store.append(session.id, 2, [b"three"], [late], [("hash-1", "p1")]))
+            assert self.run(store.read(session.id)) == [b"one", b"behind", b"three"]
+            assert self.run(store.outcomes(session.id)) == [late]
+        finally:
+            self.run(store.close())
+
+    def test_a_batch_without_events_checks_the_seq_in_the_database(self, tmp_path: Path) -> None:
+        """No event, so no primary key to refuse a stale seq: outcomes and tokens alone must
+        still not be written after someone else's events."""
+        store = self.make(tmp_path)
+        try:
+            session = self.created(store)
+            self.run(store.append(session.id, 0, [b"one"], [], []))
+            with sqlite3.connect(tmp_path / "events.sqlite") as other:
+                other.execute(
+                    "INSERT INTO events (session_id, seq, record) VALUES (?, 2, ?)",
+                    (session.id, b"behind"),
+                )
+            refused = Outcome(actor="p1", cmd="c9", code="not_allowed")
+            with pytest.raises(Conflict):
+                self.run(store.append(session.id, 1, [], [refused], [("hash-2", "p1")]))
+            assert self.run(store.outcomes(session.id)) == []
+            assert self.run(store.participant_for(session.id, "hash-2")) is None
+            self.run(store.append(session.id, 2, [], [refused], [("hash-2", "p1")]))
+            assert self.run(store.outcomes(session.id)) == [refused]
+        finally:
+            self.run(store.close())
+
+    def test_a_failed_commit_is_not_remembered(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Any failure (here the disk, at commit) forgets the remembered seq and the
+        connection: nothing was written, and the next append at the same seq succeeds."""
+        store = self.make(tmp_path)
+        try:
+            session = self.created(store)
+            self.run(store.append(session.id, 0, [b"one"], [], []))
+
+            def broken(*_args: object) -> None:
+                raise sqlite3.OperationalError("disk I/O error")
+
+            monkeypatch.setattr(store, "_write", broken)
+            with pytest.raises(sqlite3.OperationalError):
+                self.run(store.append(session.id, 1, [b"two"], [], []))
+            monkeypatch.undo()
+            self.run(store.append(session.id, 1, [b"two"], [], []))
+            assert self.run(store.read(session.id)) == [b"one", b"two"]
+        finally:
+            self.run(store.close())
+
+
+def test_statements_are_laid_out_for_the_dialect_s_paramstyle() -> None:
+    """SQLite takes ``?`` and tuples, psycopg (PostgreSQL) ``%(name)s`` and mappings."""
+    columns = ["session_id", "seq", "record"]
+    rows = [("s", 1, b"r"), ("s", 2, b"q")]
+    statement = insert(EventRow)
+    qmark = _Compiled(statement, sqlite.dialect(), columns)
+    assert qmark.sql == "INSERT INTO events (session_id, seq, record) VALUES (?, ?, ?)"
+    assert qmark.params(rows) == rows
+    reordered = _Compiled(statement, sqlite.dialect(), ["record", "session_id", "seq"])
+    assert reordered.params([(b"r", "s", 1)]) == [("s", 1, b"r")]
+    postgresql = psycopg.dialect()  # type: ignore[no-untyped-call]
+    pyformat = _Compiled(statement, postgresql, columns)
+    assert "%(session_id)s" in pyformat.sql
+    assert "%(record)s" in pyformat.sql
+    assert pyformat.params(rows[:1]) == [{"session_id": "s", "seq": 1, "record": b"r"}]
+    last = select(col(EventRow.seq)).where(col(EventRow.session_id) == bindparam("session_id"))
+    assert _Compiled(last, postgresql, ["session_id"]).params([("s",)]) == [{"session_id": "s"}]
+    with pytest.raises(ValueError, match="takes"):  # a column the rows would not fill
+        _Compiled(statement, sqlite.dialect(), ["session_id", "seq"])
