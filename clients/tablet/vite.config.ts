@@ -10,6 +10,7 @@ const PAGES: Record<string, string> = {
   participant: 'src/participant/main.tsx',
   console: 'src/console/main.tsx',
   projector: 'src/projector/main.tsx',
+  replay: 'src/replay/main.tsx',
 };
 
 const root = __dirname;

@@ -1,0 +1,339 @@
+/** What the replay shows of the session at the current point. */
+import { t } from '../i18n';
+import { MeritProfile } from '../ui/MeritProfile';
+import { Pictogram } from '../ui/Pictogram';
+import { PositionBars } from '../ui/PositionBars';
+import { currentRound, idNumber, type SessionView, type StatementView } from '../state';
+import type { Extras } from './timeline';
+import { AGREE_THRESHOLD, K, SHARED_MIN, agreeShare, statementScopes, tallyVote, total, type Counts, type StatementScope } from './opinions';
+import { number, percent } from './format';
+
+type ByStatement = Map<string, Record<string, Counts>>;
+
+export function NowCard({ state, seq }: { state: SessionView; seq: number }) {
+  const round = currentRound(state);
+  const seated = Object.values(state.participants).filter((p) => p.table != null).length;
+  const published = Object.values(state.statements).filter((s) => s.status === 'published').length;
+  return (
+    <section class="mk-card" aria-labelledby="now-title" data-testid="replay-now">
+      <h2 id="now-title">
+        <Pictogram name="hourglass" /> {round ? t('replay.now.round', { n: round.number, total: state.rounds.length, kind: t(`round.kind.${round.spec.kind}`) }) : t('replay.round.before')}
+        {round && <span class={`mk-chip mk-replay-status-${round.status}`}>{t(`round.status.${round.status}`)}</span>}
+        {state.closed && <span class="mk-chip">{t('replay.now.closed')}</span>}
+      </h2>
+      {round && <p class="mk-replay-prompt" data-testid="replay-prompt">« {round.spec.prompt} »</p>}
+      <ul class="mk-replay-stats">
+        <li data-testid="stat-participants" data-count={Object.keys(state.participants).length}>
+          <strong>{number(Object.keys(state.participants).length)}</strong> {t('replay.now.participants')}
+        </li>
+        <li data-testid="stat-tables" data-count={Object.keys(state.tables).length}>
+          <strong>{number(Object.keys(state.tables).length)}</strong> {t('replay.now.tables', { seated: number(seated) })}
+        </li>
+        <li data-testid="stat-statements" data-count={published}>
+          <strong>{number(published)}</strong> {t('replay.now.statements')}
+        </li>
+        <li data-testid="stat-positions" data-count={Object.keys(state.positions).length}>
+          <strong>{number(Object.keys(state.positions).length)}</strong> {t('replay.now.positions')}
+        </li>
+      </ul>
+      {seq === 0 && <p class="mk-muted">{t('replay.now.start')}</p>}
+    </section>
+  );
+}
+
+export function Tables({ state }: { state: SessionView }) {
+  const tables = Object.values(state.tables).sort((a, b) => a.table - b.table);
+  const round = currentRound(state);
+  const waiting = Object.values(state.participants).filter((p) => p.table == null);
+  return (
+    <section class="mk-card" aria-labelledby="tables-title" data-testid="replay-tables" data-count={tables.length}>
+      <h2 id="tables-title">
+        <Pictogram name="table" /> {t('replay.tables.title')}
+      </h2>
+      {!tables.length ? (
+        <p class="mk-muted">{t('replay.tables.none', { n: number(waiting.length) })}</p>
+      ) : (
+        <>
+          <p class="mk-hint">{t('replay.tables.hint')}</p>
+          <ul class="mk-replay-tables">
+            {tables.map((table) => {
+              const host = round && round.status !== 'ended' && round.hosts[String(table.table)] ? round.hosts[String(table.table)] : table.host;
+              return (
+                <li key={table.table} class="mk-replay-table" data-table={table.table}>
+                  <h3>{t('table.number', { n: table.table })}</h3>
+                  <ul>
+                    {table.members.map((m) => {
+                      const p = state.participants[m];
+                      const territory = p ? state.territories[p.territory] : undefined;
+                      return (
+                        <li key={m} data-participant={m} data-host={m === host ? 'true' : undefined}>
+                          <span class="mk-replay-who">{p?.pseudonym ?? m}</span>
+                          {m === host && (
+                            <span class="mk-chip mk-chip-host">
+                              <Pictogram name="star" size={14} /> {t('host.badge')}
+                            </span>
+                          )}
+                          <span class="mk-replay-where">
+                            {territory?.name ?? p?.territory ?? ''}
+                            {territory?.qpv && (
+                              <abbr class="mk-qpv" title={t('territory.qpv_long')}>{t('territory.qpv')}</abbr>
+                            )}
+                          </span>
+                        </li>
+                      );
+                    })}
+                  </ul>
+                </li>
+              );
+            })}
+          </ul>
+          {waiting.length > 0 && <p class="mk-muted">{t('replay.tables.waiting', { n: number(waiting.length) })}</p>}
+        </>
+      )}
+    </section>
+  );
+}
+
+function sumCounts(per: Record<string, Counts> | undefined): Counts {
+  const all: Counts = {};
+  for (const c of Object.values(per ?? {})) for (const [k, n] of Object.entries(c)) all[k] = (all[k] ?? 0) + n;
+  return all;
+}
+
+function StatementMeta({ st, state }: { st: StatementView; state: SessionView }) {
+  return (
+    <p class="mk-replay-meta">
+      {st.kind && (
+        <span class={`mk-kind mk-kind-${st.kind}`}>
+          <Pictogram name={st.kind} size={16} /> {t(`kind.${st.kind}`)}
+        </span>
+      )}
+      <span class="mk-muted">
+        {' '}
+        · {t('round.number', { n: st.round })}
+        {st.table != null && <> · {t('table.number', { n: st.table })}</>}
+      </span>{' '}
+      <span class={`mk-chip mk-replay-st-${st.status}`}>
+        {st.status === 'merged' && st.merged_into
+          ? t('replay.statement.merged_into', { id: st.merged_into, text: short(state.statements[st.merged_into]?.text ?? '') })
+          : t(`replay.statement.${st.status}`)}
+      </span>
+    </p>
+  );
+}
+
+function short(text: string): string {
+  return text.length > 48 ? `${text.slice(0, 46)}…` : text;
+}
+
+export function Statements({ state, counts, extras }: { state: SessionView; counts: ByStatement; extras: Extras }) {
+  const list = Object.values(state.statements).sort((a, b) => idNumber(b.id) - idNumber(a.id));
+  const focus = extras.lastStatement ? state.statements[extras.lastStatement] : undefined;
+  const by = (status: string) => list.filter((s) => s.status === status).length;
+  return (
+    <section class="mk-card" aria-labelledby="statements-title" data-testid="replay-statements" data-count={list.length}>
+      <h2 id="statements-title">
+        <Pictogram name="note" /> {t('replay.statements.title')}
+      </h2>
+      {!list.length ? (
+        <p class="mk-muted">{t('replay.statements.none')}</p>
+      ) : (
+        <>
+          <p class="mk-hint">
+            {t('replay.statements.summary', { published: by('published'), hidden: by('hidden'), merged: by('merged'), proposed: by('proposed') })}
+          </p>
+          {focus && (
+            <div class="mk-replay-focus" data-testid="replay-focus" data-statement-id={focus.id}>
+              <h3>{t('replay.statements.focus')}</h3>
+              <p class="mk-replay-text">« {focus.text ?? focus.id} »</p>
+              <PositionBars counts={counts.get(focus.id) ?? {}} territories={state.territories} />
+            </div>
+          )}
+          <ol class="mk-list mk-replay-statements" reversed>
+            {list.map((st) => {
+              const all = sumCounts(counts.get(st.id));
+              const n = total(all);
+              return (
+                <li key={st.id} data-statement-id={st.id} data-status={st.status} class={`mk-replay-statement mk-replay-statement-${st.status}`}>
+                  <p class="mk-replay-text">{st.text ?? st.id}</p>
+                  <StatementMeta st={st} state={state} />
+                  {st.status === 'published' && (
+                    <details>
+                      <summary>{n ? t('replay.statements.views', { n: number(n), agree: percent(agreeShare(all)) }) : t('results.no_positions')}</summary>
+                      <PositionBars counts={counts.get(st.id) ?? {}} territories={state.territories} />
+                    </details>
+                  )}
+                </li>
+              );
+            })}
+          </ol>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function Syntheses({ state }: { state: SessionView }) {
+  const all = Object.values(state.syntheses).sort((a, b) => b.round - a.round || a.table - b.table);
+  const rounds = [...new Set(all.map((s) => s.round))];
+  const current = currentRound(state)?.number;
+  return (
+    <section class="mk-card" aria-labelledby="syntheses-title" data-testid="replay-syntheses" data-count={all.length}>
+      <h2 id="syntheses-title">
+        <Pictogram name="pencil" /> {t('replay.syntheses.title')}
+      </h2>
+      {!all.length && <p class="mk-muted">{t('replay.syntheses.none')}</p>}
+      {rounds.map((r) => {
+        const here = all.filter((s) => s.round === r);
+        return (
+          <details key={r} open={r === current}>
+            <summary>{t('replay.syntheses.round', { n: r, count: here.length })}</summary>
+            <ul class="mk-list">
+              {here.map((s) => (
+                <li key={`${s.round}|${s.table}`}>
+                  <p class="mk-replay-meta">
+                    <strong>{t('table.number', { n: s.table })}</strong>
+                    <span class="mk-muted"> · {t('replay.syntheses.by', { host: state.participants[s.host]?.pseudonym ?? s.host })}</span>
+                  </p>
+                  <p class="mk-replay-synthesis">{s.text}</p>
+                </li>
+              ))}
+            </ul>
+          </details>
+        );
+      })}
+    </section>
+  );
+}
+
+export function Votes({ state }: { state: SessionView }) {
+  const votes = Object.values(state.votes).sort((a, b) => idNumber(a.id) - idNumber(b.id));
+  const proposals = Object.values(state.proposals).sort((a, b) => idNumber(a.id) - idNumber(b.id));
+  if (!votes.length && !proposals.length) return null;
+  return (
+    <section class="mk-card" aria-labelledby="votes-title" data-testid="replay-votes">
+      <h2 id="votes-title">
+        <Pictogram name="ballot" /> {t('replay.votes.title')}
+      </h2>
+      {!votes.length && (
+        <>
+          <p>{t('replay.votes.proposals', { n: proposals.length })}</p>
+          <ul>
+            {proposals.map((p) => (
+              <li key={p.id}>{p.text}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {votes.map((v) => (
+        <div key={v.id} class="mk-replay-vote" data-vote-id={v.id} data-open={String(v.open)}>
+          <h3>
+            {t('replay.votes.vote', { id: v.id })} · {v.open ? t('replay.votes.open') : t('replay.votes.closed')}
+          </h3>
+          <p class="mk-muted">{t('replay.votes.ballots', { n: number(Object.keys(v.ballots).length), proposals: v.proposals.length })}</p>
+          {v.open ? (
+            <ul>
+              {v.proposals.map((p) => (
+                <li key={p}>{state.proposals[p]?.text ?? p}</li>
+              ))}
+            </ul>
+          ) : (
+            <MeritProfile profiles={tallyVote(v)} proposals={state.proposals} order={v.proposals} />
+          )}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+export function FinalOpinions({ state, counts, extras }: { state: SessionView; counts: ByStatement; extras: Extras }) {
+  const scopes = statementScopes(state, counts);
+  const closed = Object.values(state.votes).filter((v) => !v.open).sort((a, b) => idNumber(a.id) - idNumber(b.id));
+  const voeux = Object.values(extras.voeux);
+  const shared = scopes.filter((s) => s.scope === 'shared');
+  const local = scopes.filter((s) => s.scope === 'local');
+  const notAgreed = scopes.length - shared.length - local.length;
+  return (
+    <section class="mk-card mk-replay-final" aria-labelledby="final-title" data-testid="final-opinions">
+      <h2 id="final-title">
+        <Pictogram name="chart" /> {t('replay.final.title')}
+      </h2>
+
+      <h3>{t('replay.final.ranking')}</h3>
+      {closed.length ? (
+        closed.map((v) => (
+          <div key={v.id} data-testid="final-ranking" data-vote-id={v.id}>
+            {closed.length > 1 && <p class="mk-muted">{t('replay.votes.vote', { id: v.id })}</p>}
+            <MeritProfile profiles={tallyVote(v)} proposals={state.proposals} order={v.proposals} />
+          </div>
+        ))
+      ) : (
+        <p class="mk-muted">{t('replay.final.no_vote')}</p>
+      )}
+
+      {voeux.length > 0 && (
+        <>
+          <h3>{t('replay.final.voeux')}</h3>
+          <ol class="mk-list" data-testid="final-voeux">
+            {voeux.map((v) => (
+              <li key={v.id}>
+                <p class="mk-replay-text">{v.text}</p>
+                <p class="mk-muted">{v.outcome}</p>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+
+      <h3>{t('replay.final.scopes')}</h3>
+      <p class="mk-hint">{t('replay.final.rule', { pct: Math.round(AGREE_THRESHOLD * 100), min: SHARED_MIN, k: K })}</p>
+      <div class="mk-replay-scopes">
+        <ScopeList title={t('replay.final.shared', { n: shared.length })} list={shared} state={state} testId="final-shared" />
+        <ScopeList title={t('replay.final.local', { n: local.length })} list={local} state={state} testId="final-local" />
+      </div>
+      {notAgreed > 0 && <p class="mk-muted">{t('replay.final.not_agreed', { n: notAgreed })}</p>}
+
+      <h3>{t('replay.final.statements')}</h3>
+      <ol class="mk-list">
+        {scopes.map((s) => {
+          const st = state.statements[s.statement]!;
+          return (
+            <li key={s.statement} data-statement-id={s.statement} data-scope={s.scope}>
+              <p class="mk-replay-text">{st.text ?? st.id}</p>
+              <p class="mk-replay-meta">
+                <span class={`mk-chip mk-replay-scope-${s.scope}`}>{t(`replay.scope.${s.scope}`)}</span>{' '}
+                <span class="mk-muted">{t('replay.statements.views', { n: number(s.voters), agree: percent(s.agree) })}</span>
+              </p>
+              <details>
+                <summary>{t('replay.final.by_territory')}</summary>
+                <PositionBars counts={counts.get(s.statement) ?? {}} territories={state.territories} />
+              </details>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+function ScopeList({ title, list, state, testId }: { title: string; list: StatementScope[]; state: SessionView; testId: string }) {
+  return (
+    <div data-testid={testId} data-count={list.length}>
+      <h4>{title}</h4>
+      {list.length ? (
+        <ul class="mk-replay-scope-list">
+          {list.map((s) => (
+            <li key={s.statement}>
+              {state.statements[s.statement]?.text ?? s.statement}{' '}
+              <span class="mk-muted">
+                ({s.agreedIn.map((id) => state.territories[id]?.name ?? id).join(', ')})
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="mk-muted">{t('replay.final.none')}</p>
+      )}
+    </div>
+  );
+}

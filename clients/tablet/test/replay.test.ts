@@ -1,0 +1,164 @@
+// @ts-expect-error: node's types are not installed (the client is typed for the browser)
+import { readFileSync } from 'node:fs';
+import { encode } from '@msgpack/msgpack';
+import { describe, expect, it } from 'vitest';
+import { LogError, parseLog } from '../src/replay/log';
+import { rankVote, statementScopes, suppressed } from '../src/replay/opinions';
+import { MAX_GAP_MS, Timeline, indexAtTime, playTimes } from '../src/replay/timeline';
+import { SessionStore, emptySession, type Envelope } from '../src/state';
+
+const REPLAYS = new URL('../../../replays/', import.meta.url);
+const demo = () => new Uint8Array(readFileSync(new URL('demo-metrokawa-120.mkawa', REPLAYS)));
+const header = { format: 'metrokawa-log', format_version: 1, session: 'x', title: 'T', created_at: 0, schemas: {} };
+const created: Envelope = {
+  seq: 1, type: 'SessionCreated', v: 1, at: 1000, actor: 'facilitator', cmd: null,
+  data: { title: 'T', territories: [{ id: 't1', name: 'A', commune: 'a', qpv: false }], agenda: [], table_size: 6, host_policy: 'rotate' },
+};
+function file(...records: unknown[]): Uint8Array {
+  const parts = records.map((r) => encode(r));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+function errorOf(f: () => unknown): LogError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof LogError) return e;
+    throw e;
+  }
+  throw new Error('no error');
+}
+function fold(events: Envelope[], until: number) {
+  const store = new SessionStore();
+  store.reset(emptySession(), 0);
+  for (const e of events) if (e.seq <= until) store.apply(e);
+  return store.state;
+}
+
+describe('parseLog', () => {
+  it('reads the demo archive', () => {
+    const { header: h, events } = parseLog(demo());
+    expect(h.format).toBe('metrokawa-log');
+    expect(h.title).toMatch(/Grand Paris/);
+    expect(events).toHaveLength(4242);
+    expect(events[0]!.type).toBe('SessionCreated');
+    expect(events[4241]!.type).toBe('SessionClosed');
+  });
+
+  it('refuses what is not a .mkawa, a newer version, a broken or headless log', () => {
+    expect(errorOf(() => parseLog(new Uint8Array())).code).toBe('empty');
+    expect(errorOf(() => parseLog(new TextEncoder().encode('{"hello": 1}'))).code).toBe('not_mkawa');
+    expect(errorOf(() => parseLog(file({ ...header, format: 'other' }, created))).code).toBe('not_mkawa');
+    const newer = errorOf(() => parseLog(file({ ...header, format_version: 2 }, created)));
+    expect(newer.code).toBe('newer_version');
+    expect(newer.params.version).toBe(2);
+    expect(errorOf(() => parseLog(file(header))).code).toBe('no_events');
+    expect(errorOf(() => parseLog(file(header, { ...created, type: 'ParticipantJoined' }))).code).toBe('no_session_created');
+    expect(errorOf(() => parseLog(file(header, created, { ...created, seq: 3 }))).code).toBe('bad_event');
+    const whole = file(header, created, { ...created, seq: 2, type: 'SessionClosed', data: {} });
+    const cut = errorOf(() => parseLog(whole.slice(0, whole.length - 3)));
+    expect(cut.code).toBe('corrupt');
+    expect(cut.params.n).toBe(1);
+  });
+});
+
+describe('Timeline', () => {
+  const { events } = parseLog(demo());
+  const timeline = new Timeline(events);
+
+  it('keeps a checkpoint every 500 events', () => {
+    expect(timeline.checkpoints.map((c) => c.seq)).toEqual([0, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000]);
+  });
+
+  it('gives the same state as folding from the start, whatever the path', () => {
+    const cursor = timeline.cursor();
+    for (const seq of [110, 4242, 2100, 2101, 1999, 500, 499, 0, 3333, 3334, 4000, 12]) {
+      cursor.seek(seq);
+      expect(cursor.seq).toBe(seq);
+      expect(JSON.parse(JSON.stringify(cursor.state))).toEqual(JSON.parse(JSON.stringify(fold(events, seq))));
+    }
+    cursor.seek(99999);
+    expect(cursor.seq).toBe(4242);
+    expect(cursor.state.closed).toBe(true);
+  });
+
+  it('never changes a checkpoint', () => {
+    const before = JSON.stringify(timeline.checkpoints[2]!.state);
+    const cursor = timeline.cursor();
+    cursor.seek(1000);
+    cursor.seek(1400);
+    expect(JSON.stringify(timeline.checkpoints[2]!.state)).toBe(before);
+  });
+
+  it('compresses long pauses when playing', () => {
+    const times = playTimes(events);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeLessThanOrEqual(MAX_GAP_MS);
+    expect(indexAtTime(times, -1)).toBe(-1);
+    expect(indexAtTime(times, 0)).toBe(0);
+    expect(indexAtTime(times, times[times.length - 1]!)).toBe(times.length - 1);
+    expect(indexAtTime(times, times[100]!)).toBeGreaterThanOrEqual(100);
+  });
+
+  it('seeks anywhere in a 100,000-event log in a few milliseconds', () => {
+    const big: Envelope[] = [created];
+    const people = 400;
+    for (let p = 1; p <= people; p++) {
+      big.push({ seq: big.length + 1, type: 'ParticipantJoined', v: 1, at: 1000 + big.length, actor: `p${p}`, cmd: null,
+        data: { participant: `p${p}`, pseudonym: `P ${p}`, territory: 't1', role: 'habitant', stays_seated: false, consent: false } });
+    }
+    for (let s = 1; s <= 150; s++) {
+      big.push({ seq: big.length + 1, type: 'StatementProposed', v: 1, at: 1000 + big.length, actor: 'p1', cmd: null,
+        data: { statement: `s${s}`, author: 'p1', text: `Énoncé ${s}`, kind: 'problem', round: 1, table: 1 } });
+      big.push({ seq: big.length + 1, type: 'StatementPublished', v: 1, at: 1000 + big.length, actor: 'facilitator', cmd: null, data: { statement: `s${s}` } });
+    }
+    let n = 0;
+    while (big.length < 100_000) {
+      n++;
+      big.push({ seq: big.length + 1, type: 'PositionTaken', v: 1, at: 1000 + big.length * 700, actor: 'p1', cmd: null,
+        data: { participant: `p${(n % people) + 1}`, statement: `s${(Math.floor(n / 7) % 150) + 1}`, value: (n % 5) - 2, round: 1 } });
+    }
+    const started = performance.now();
+    const tl = new Timeline(big);
+    const built = performance.now() - started;
+    const cursor = tl.cursor();
+    const seeks = [99_999, 50_123, 73_456, 12, 100_000, 99_501, 31_337, 88_888, 64_000, 1];
+    const t0 = performance.now();
+    for (const seq of seeks) cursor.seek(seq);
+    const perSeek = (performance.now() - t0) / seeks.length;
+    console.log(`100,000 events: built in ${built.toFixed(0)} ms, ${tl.checkpoints.length} checkpoints, ${perSeek.toFixed(1)} ms per seek`);
+    expect(cursor.seq).toBe(1);
+    expect(perSeek).toBeLessThan(50);
+  });
+});
+
+describe('final opinions (same rules as the report)', () => {
+  const { events } = parseLog(demo());
+  const end = new Timeline(events).cursor();
+  end.seek(4242);
+  const report = JSON.parse(readFileSync(new URL('demo-metrokawa-120.report.json', REPLAYS), 'utf8'));
+
+  it('hides small groups as opinions.py does', () => {
+    expect(suppressed([10, 3, 8])).toEqual([false, true, true]);
+    expect(suppressed([10, 0, 8])).toEqual([false, true, false]);
+    expect(suppressed([10, 2, 3])).toEqual([false, true, true]);
+  });
+
+  it('finds the shared and local statements of the report', () => {
+    const scopes = statementScopes(end.state);
+    // The report lists the shared and local statements only.
+    const mine = Object.fromEntries(scopes.filter((s) => s.scope !== 'not_agreed').map((s) => [s.statement, { scope: s.scope, agreedIn: s.agreedIn }]));
+    const theirs = Object.fromEntries(report.scopes.map((s: any) => [s.statement.id, { scope: s.scope, agreedIn: s.agreed_in }]));
+    expect(mine).toEqual(theirs);
+  });
+
+  it('ranks the vote as the report does', () => {
+    const ranked = rankVote(end.state.votes.v1!);
+    const theirs = report.votes[0].proposals.map((p: any) => ({ proposal: p.proposal, rank: p.rank, majorityGrade: p.grade, profile: p.profile }));
+    expect(ranked).toEqual(theirs);
+  });
+});
