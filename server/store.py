@@ -7,12 +7,19 @@ tests): ``append`` writes a batch of events *and* the outcomes of the commands t
 ``seq``, in order, with no gap. Records are the encoded envelopes (bytes), written once by the
 session's single writer and read back verbatim for resume and export.
 
-``MemoryStore`` is for tests; ``SqlStore`` (SQLModel over SQLite in WAL mode, or PostgreSQL) is
-the real one. SQL work runs on one worker thread per store so the event loop never blocks on it.
-That thread shares the GIL with the event loop, so ``append`` — once per batch, the hot path —
-skips the ORM: its three INSERTs are compiled once from the SQLModel tables for the engine's
-dialect and run with ``executemany`` on a DBAPI connection that the thread keeps, and the
-session's last seq is remembered instead of read back before every commit.
+``MemoryStore`` is for tests; ``SqlStore`` (SQLModel over SQLite in WAL mode, or PostgreSQL
+through psycopg 3) is the real one. SQL work runs on one worker thread per store so the event
+loop never blocks on it. That thread shares the GIL with the event loop, so ``append`` — once
+per batch, the hot path — skips the ORM: its three INSERTs are compiled once from the SQLModel
+tables for the engine's dialect and run with ``executemany`` on a DBAPI connection that the
+thread keeps, and the session's last seq is remembered instead of read back before every commit.
+
+On PostgreSQL several worker processes may share the database, so ``append`` first takes a
+transaction-scoped advisory lock on the session (``pg_advisory_xact_lock`` on a 64-bit hash of its
+id): appends to one session serialize across processes, appends to different sessions do not
+wait for each other. Under that lock the seq check and the inserts run in one transaction; the
+primary keys (session_id, seq) and (session_id, actor, cmd) refuse a stale seq or a command id
+already answered, and the whole batch is rolled back as a ``Conflict``.
 """
 
 from __future__ import annotations
@@ -25,8 +32,19 @@ from typing import Any, Protocol, cast
 
 import msgspec
 from msgspec.structs import astuple
-from sqlalchemy import Column, LargeBinary, Table, bindparam, event, func, insert
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    LargeBinary,
+    Table,
+    bindparam,
+    event,
+    func,
+    insert,
+    literal_column,
+)
+from sqlalchemy import select as select_core
+from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import ClauseElement
@@ -41,6 +59,7 @@ __all__ = [
     "Outcome",
     "SessionRecord",
     "SqlStore",
+    "database_url",
     "open_store",
 ]
 
@@ -156,7 +175,8 @@ class SessionRow(SQLModel, table=True):
     id: str = Field(primary_key=True)
     code: str = Field(unique=True, index=True)
     title: str
-    created_at: int
+    # Milliseconds since the epoch: past 2**31, so BIGINT (PostgreSQL's INTEGER is 32 bits).
+    created_at: int = Field(sa_column=Column(BigInteger, nullable=False))
     facilitator_hash: str
 
 
@@ -212,15 +232,37 @@ def _insert(table: Any, dialect: Dialect) -> _Compiled:
     return _Compiled(insert(columns), dialect, [column.name for column in columns.columns])
 
 
+def _session_lock(session_id: ClauseElement) -> ClauseElement:
+    """PostgreSQL: wait for, then hold until the transaction ends, the session's advisory lock.
+    ``hashtextextended`` gives a 64-bit key computed by the server, the same in every worker; two
+    sessions sharing a key only wait for each other, never write into each other."""
+    return select_core(
+        func.pg_advisory_xact_lock(func.hashtextextended(session_id, literal_column("0")))
+    )
+
+
+# The key of the lock held while creating the tables: two workers starting at once on an empty
+# database would otherwise both issue CREATE TABLE and one would fail. (ASCII "mkawa-db".)
+_SCHEMA_LOCK = 0x6D6B6177612D6462
+
+
 class SqlStore:
-    """SQLite (WAL, ``synchronous=FULL``: a commit survives a crash) or PostgreSQL."""
+    """SQLite (WAL, ``synchronous=FULL``: a commit survives a crash) or PostgreSQL (several
+    processes may append: see the module's docstring)."""
 
     def __init__(self, url: str) -> None:
         self._engine = _engine(url)
-        SQLModel.metadata.create_all(self._engine)
+        dialect = self._engine.dialect
+        self._postgresql = dialect.name == "postgresql"
+        with self._engine.begin() as connection:  # PostgreSQL: DDL is transactional
+            if self._postgresql:
+                connection.execute(select_core(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+            SQLModel.metadata.create_all(connection)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         # The append path, used on the store thread only.
-        dialect = self._engine.dialect
+        self._lock: _Compiled | None = None
+        if self._postgresql:
+            self._lock = _Compiled(_session_lock(bindparam("session_id")), dialect, ["session_id"])
         self._insert_events = _insert(EventRow, dialect)
         outcome = ["session_id", *Outcome.__struct_fields__]  # the rows are (session, *outcome)
         self._insert_outcomes = _Compiled(insert(OutcomeRow), dialect, outcome)
@@ -248,7 +290,10 @@ class SqlStore:
             if db.exec(select(SessionRow).where(SessionRow.code == record.code)).first():
                 raise Conflict(record.code)
             db.add(SessionRow(**msgspec.structs.asdict(record)))
-            db.commit()
+            try:
+                db.commit()
+            except IntegrityError as error:  # another worker took the id or the code meanwhile
+                raise Conflict(f"{record.id} / {record.code}") from error
 
     async def session(self, session_id: str) -> SessionRecord | None:
         result: SessionRecord | None = await self._run(self._session_where, "id", session_id)
@@ -293,7 +338,8 @@ class SqlStore:
         """One transaction, one ``executemany`` per table. The remembered last seq spares a
         query per commit; it can only be stale if another writer appended behind our back, and
         then the primary key (session_id, seq) refuses our first event: a ``Conflict``, nothing
-        written, and the seq is read from the database again next time."""
+        written, and the seq is read from the database again next time. A command id already
+        answered (primary key (session_id, actor, cmd) of the outcomes) is a ``Conflict`` too."""
         try:
             connection = self._connection
             if connection is None:
@@ -322,6 +368,9 @@ class SqlStore:
     ) -> None:
         cursor = connection.cursor()
         try:
+            if self._lock is not None:  # PostgreSQL: other processes' appends wait, or we do
+                cursor.execute(self._lock.sql, self._lock.params([(session_id,)])[0])
+                cursor.fetchall()
             last = self._last.get(session_id)
             if last is None:
                 last = self._last_seq_on(cursor, session_id)
@@ -337,7 +386,8 @@ class SqlStore:
                 keys = [(session_id, token_hash, p) for token_hash, p in tokens]
                 cursor.executemany(self._insert_tokens.sql, self._insert_tokens.params(keys))
             # Without an event, no primary key guards the seq: check it inside the transaction
-            # (after our first write, so that SQLite already holds the write lock).
+            # (after our first write, so that SQLite already holds the write lock; PostgreSQL
+            # holds the session's advisory lock since the first statement).
             if not records and self._last_seq_on(cursor, session_id) != expected_seq:
                 raise Conflict(f"{session_id}: expected seq {expected_seq}")
             connection.commit()
@@ -418,7 +468,18 @@ class SqlStore:
         self._engine.dispose()
 
 
+def database_url(url: str) -> str:
+    """``postgresql://…`` (or ``postgres://…``, as hosting platforms write it) names psycopg 3,
+    the driver this project installs; SQLAlchemy alone would look for psycopg2. Any other URL,
+    ``postgresql+driver://…`` included, is kept as it is."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
 def _engine(url: str) -> Engine:
+    url = database_url(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"check_same_thread": False})
@@ -435,7 +496,9 @@ def _engine(url: str) -> Engine:
 
 
 def open_store(url: str | None) -> EventStore:
-    """``memory://`` for a throwaway store, else an SQLAlchemy URL (``sqlite:///metrokawa.db``)."""
+    """``memory://`` for a throwaway store, else an SQLAlchemy URL: ``sqlite:///metrokawa.db``,
+    or ``postgresql://user@host:5432/db`` (run through psycopg 3, as ``postgresql+psycopg://``;
+    ``?options=-csearch_path%3Dname`` picks a schema)."""
     if url in (None, "memory://"):
         return MemoryStore()
     return SqlStore(url)

@@ -3,21 +3,27 @@
 ``append(session, expected_seq, records, outcomes, tokens)`` writes all three in one go, only if
 the session's last seq is still ``expected_seq`` (else ``Conflict`` and nothing written);
 ``read(session, after)`` gives the records after a seq, verbatim and in order. ``MemoryStore`` is
-the reference; ``SqlStore`` runs on a SQLite file and must keep everything across a reopening.
+the reference; ``SqlStore`` runs on a SQLite file and on the CI machine's PostgreSQL (each test in
+a new, empty schema) and must keep everything across a reopening, refuse a command id answered
+twice, and keep a gapless log when several stores (worker processes) append to one session.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
+import socket
+import threading
+import time
 from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, create_engine, insert, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import psycopg
+from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from server.store import (
@@ -29,7 +35,11 @@ from server.store import (
     SessionRecord,
     SqlStore,
     _Compiled,
+    database_url,
+    open_store,
 )
+
+from . import services
 
 T = TypeVar("T")
 
@@ -187,9 +197,26 @@ class TestMemoryStore(StoreContract):
         return MemoryStore()
 
 
-class TestSqlStore(StoreContract):
-    def make(self, tmp_path: Path) -> EventStore:
-        return SqlStore(f"sqlite:///{tmp_path / 'events.sqlite'}")
+class SqlStoreContract(StoreContract):
+    """What ``SqlStore`` adds, on every database it runs on. Subclasses give the URL."""
+
+    def url(self, tmp_path: Path) -> str:
+        raise NotImplementedError
+
+    def make(self, tmp_path: Path) -> SqlStore:
+        return SqlStore(self.url(tmp_path))
+
+    def behind(self, tmp_path: Path, session_id: str, seq: int, record: bytes) -> None:
+        """Another writer's event, committed behind the stores' backs."""
+        engine = create_engine(database_url(self.url(tmp_path)))
+        try:
+            with engine.begin() as other:
+                other.execute(
+                    text("INSERT INTO events (session_id, seq, record) VALUES (:s, :n, :r)"),
+                    {"s": session_id, "n": seq, "r": record},
+                )
+        finally:
+            engine.dispose()
 
     def test_everything_survives_reopening_the_file(self, tmp_path: Path) -> None:
         store = self.make(tmp_path)
@@ -237,11 +264,7 @@ class TestSqlStore(StoreContract):
         try:
             session = self.created(store)
             self.run(store.append(session.id, 0, [b"one"], [], []))  # last seq 1, remembered
-            with sqlite3.connect(tmp_path / "events.sqlite") as other:
-                other.execute(
-                    "INSERT INTO events (session_id, seq, record) VALUES (?, 2, ?)",
-                    (session.id, b"behind"),
-                )
+            self.behind(tmp_path, session.id, 2, b"behind")
             late = Outcome(actor="p1", cmd="c1", seq=2)
             with pytest.raises(Conflict):
                 self.run(store.append(session.id, 1, [b"stale"], [late], [("hash-1", "p1")]))
@@ -263,11 +286,7 @@ class TestSqlStore(StoreContract):
         try:
             session = self.created(store)
             self.run(store.append(session.id, 0, [b"one"], [], []))
-            with sqlite3.connect(tmp_path / "events.sqlite") as other:
-                other.execute(
-                    "INSERT INTO events (session_id, seq, record) VALUES (?, 2, ?)",
-                    (session.id, b"behind"),
-                )
+            self.behind(tmp_path, session.id, 2, b"behind")
             refused = Outcome(actor="p1", cmd="c9", code="not_allowed")
             with pytest.raises(Conflict):
                 self.run(store.append(session.id, 1, [], [refused], [("hash-2", "p1")]))
@@ -289,16 +308,244 @@ class TestSqlStore(StoreContract):
             self.run(store.append(session.id, 0, [b"one"], [], []))
 
             def broken(*_args: object) -> None:
-                raise sqlite3.OperationalError("disk I/O error")
+                raise OSError("disk I/O error")
 
             monkeypatch.setattr(store, "_write", broken)
-            with pytest.raises(sqlite3.OperationalError):
+            with pytest.raises(OSError, match="disk"):
                 self.run(store.append(session.id, 1, [b"two"], [], []))
             monkeypatch.undo()
             self.run(store.append(session.id, 1, [b"two"], [], []))
             assert self.run(store.read(session.id)) == [b"one", b"two"]
         finally:
             self.run(store.close())
+
+    def test_a_command_id_answered_twice_is_a_conflict_and_nothing_is_written(
+        self, store: EventStore
+    ) -> None:
+        """The outcomes' primary key (session, actor, cmd) is checked in the append's own
+        transaction: a second answer to one command id refuses the whole batch, and the store
+        goes on at the same seq afterwards."""
+        session = self.created(store)
+        first = Outcome(actor="p1", cmd="c1", seq=1)
+        self.run(store.append(session.id, 0, [b"one"], [first], [("hash-1", "p1")]))
+        again = Outcome(actor="p1", cmd="c1", seq=2)
+        with pytest.raises(Conflict):
+            self.run(store.append(session.id, 1, [b"two"], [again], [("hash-2", "p1")]))
+        twice = [Outcome(actor="p2", cmd="c1", seq=2), Outcome(actor="p2", cmd="c1", code="x")]
+        with pytest.raises(Conflict):  # twice in one batch
+            self.run(store.append(session.id, 1, [b"two"], twice, []))
+        assert self.run(store.read(session.id)) == [b"one"]
+        assert self.run(store.outcomes(session.id)) == [first]
+        assert self.run(store.participant_for(session.id, "hash-2")) is None
+        other = Outcome(actor="p2", cmd="c1", seq=2)  # another actor may use the same cmd id
+        self.run(store.append(session.id, 1, [b"two"], [other], []))
+        assert self.run(store.read(session.id)) == [b"one", b"two"]
+        assert sorted_(self.run(store.outcomes(session.id))) == [first, other]
+
+    def seqs(self, tmp_path: Path, session_id: str) -> list[int]:
+        engine = create_engine(database_url(self.url(tmp_path)))
+        try:
+            with engine.connect() as db:
+                query = text("SELECT seq FROM events WHERE session_id = :s ORDER BY seq")
+                return [int(row[0]) for row in db.execute(query, {"s": session_id})]
+        finally:
+            engine.dispose()
+
+    def test_two_stores_in_lock_step_one_append_wins_each_round(self, tmp_path: Path) -> None:
+        """Two stores (two worker processes) read the same last seq, then append at it at the
+        same moment from two threads: each round exactly one commits, the other is a conflict."""
+        rounds = 25
+        stores = [self.make(tmp_path), self.make(tmp_path)]
+        barrier = threading.Barrier(len(stores), timeout=30)
+        try:
+            session = self.created(stores[0])
+
+            async def rounds_of(n: int, store: SqlStore) -> list[int | None]:
+                won: list[int | None] = []
+                for r in range(rounds):
+                    barrier.wait()  # blocks this thread's own loop only
+                    expected = await store.last_seq(session.id)
+                    barrier.wait()
+                    try:
+                        await store.append(session.id, expected, [b"%d-%d" % (n, r)], [], [])
+                    except Conflict:
+                        won.append(None)
+                    else:
+                        won.append(expected)
+                return won
+
+            with ThreadPoolExecutor(len(stores)) as pool:
+                futures = [pool.submit(self.run, rounds_of(n, s)) for n, s in enumerate(stores)]
+                results = [future.result(timeout=120) for future in futures]
+            winners = []
+            for r, answers in enumerate(zip(*results, strict=True)):
+                assert sorted(answers, key=lambda a: a is None) == [r, None], (r, answers)
+                winners.append(next(n for n, a in enumerate(answers) if a is not None))
+            log = self.run(stores[1].read(session.id))
+            assert log == [b"%d-%d" % (n, r) for r, n in enumerate(winners)]
+            assert self.seqs(tmp_path, session.id) == list(range(1, rounds + 1))
+        finally:
+            for store in stores:
+                self.run(store.close())
+
+    def test_stores_appending_freely_from_threads_leave_a_gapless_log(self, tmp_path: Path) -> None:
+        """Three stores append batches (some with no event) to one session as fast as they can,
+        each from its own thread, reading the last seq again after a conflict and retrying the
+        same command ids: every append commits exactly at its expected seq or is a conflict,
+        and the log holds every committed record once, at seqs 1…N."""
+        writers, batches = 3, 30
+        stores = [self.make(tmp_path) for _ in range(writers)]
+        try:
+            session = self.created(stores[0])
+
+            async def write(n: int, store: SqlStore) -> tuple[list[tuple[int, list[bytes]]], int]:
+                committed: list[tuple[int, list[bytes]]] = []
+                conflicts = 0
+                expected = await store.last_seq(session.id)
+                while len(committed) < batches:
+                    i = len(committed)
+                    records = [b"w%d-b%d-r%d" % (n, i, k) for k in range(i % 3)]  # 0, 1 or 2
+                    answer = Outcome(actor=f"w{n}", cmd=f"c{i}", seq=expected + len(records))
+                    try:
+                        await store.append(session.id, expected, records, [answer], [])
+                    except Conflict:
+                        conflicts += 1
+                        assert conflicts < 5_000, "no progress"
+                        expected = await store.last_seq(session.id)
+                        continue
+                    committed.append((expected, records))
+                    expected += len(records)
+                return committed, conflicts
+
+            with ThreadPoolExecutor(writers) as pool:
+                futures = [pool.submit(self.run, write(n, s)) for n, s in enumerate(stores)]
+                results = [future.result(timeout=120) for future in futures]
+            log = self.run(stores[0].read(session.id))
+            total = sum(len(records) for committed, _ in results for _, records in committed)
+            assert len(log) == total
+            assert len(set(log)) == total  # no record twice
+            assert self.seqs(tmp_path, session.id) == list(range(1, total + 1))
+            for committed, _ in results:
+                for expected, records in committed:
+                    assert log[expected : expected + len(records)] == records
+            outcomes = self.run(stores[0].outcomes(session.id))
+            assert len(outcomes) == writers * batches
+        finally:
+            for store in stores:
+                self.run(store.close())
+
+
+class TestSqlStore(SqlStoreContract):
+    """On a SQLite file (WAL)."""
+
+    def url(self, tmp_path: Path) -> str:
+        return f"sqlite:///{tmp_path / 'events.sqlite'}"
+
+
+class TestPostgresStore(SqlStoreContract):
+    """On the CI machine's PostgreSQL, each test in a new, empty schema; the URL is the bare
+    ``postgresql://`` one, which the store runs through psycopg 3."""
+
+    @pytest.fixture(autouse=True)
+    def _schema(self, postgres_schema: str) -> None:
+        self._url = postgres_schema
+
+    def url(self, tmp_path: Path) -> str:
+        return self._url
+
+    def admin(self, tmp_path: Path) -> Engine:
+        return create_engine(database_url(self.url(tmp_path)))
+
+    def test_a_bare_postgresql_url_runs_through_psycopg(self, tmp_path: Path) -> None:
+        assert self.url(tmp_path).startswith("postgresql://")
+        store = open_store(self.url(tmp_path))
+        try:
+            assert isinstance(store, SqlStore)
+            assert store._engine.dialect.driver == "psycopg"
+        finally:
+            self.run(store.close())
+
+    def wait_for_lock_waiters(self, db: Any, waiters: int) -> None:
+        """Until ``waiters`` connections wait for an advisory lock (seen in ``pg_locks``)."""
+        query = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with db.connect() as probe:
+                if probe.execute(query).scalar() == waiters:
+                    return
+            time.sleep(0.02)
+        raise AssertionError(f"never {waiters} waiter(s) on an advisory lock")
+
+    def test_an_append_waits_for_its_session_s_lock_and_no_other(self, tmp_path: Path) -> None:
+        """Another process holding the session's advisory lock holds our append back until its
+        transaction ends; an append to another session goes through meanwhile."""
+        store, admin = self.make(tmp_path), self.admin(tmp_path)
+        try:
+            one, two = self.created(store, 1, "AAAAAA"), self.created(store, 2, "BBBBBB")
+            with admin.connect() as other, ThreadPoolExecutor(1) as pool:
+                other.execute(text(LOCK), {"s": one.id})  # held until other commits
+                self.run(store.append(two.id, 0, [b"free"], [], []))
+                waiting = pool.submit(self.run, store.append(one.id, 0, [b"waits"], [], []))
+                self.wait_for_lock_waiters(admin, 1)
+                assert not waiting.done()
+                other.commit()
+                waiting.result(timeout=10)
+            assert self.run(store.read(one.id)) == [b"waits"]
+            assert self.run(store.read(two.id)) == [b"free"]
+        finally:
+            self.run(store.close())
+            admin.dispose()
+
+    def test_a_batch_without_events_waits_and_sees_the_lock_holder_s_event(
+        self, tmp_path: Path
+    ) -> None:
+        """No event, so no primary key refuses a stale seq: only the lock keeps outcomes from
+        being committed beside another worker's event that was not committed yet."""
+        store, admin = self.make(tmp_path), self.admin(tmp_path)
+        try:
+            session = self.created(store)
+            self.run(store.append(session.id, 0, [b"one"], [], []))
+            refused = Outcome(actor="p1", cmd="c9", code="not_allowed")
+            with admin.connect() as other, ThreadPoolExecutor(1) as pool:
+                other.execute(text(LOCK), {"s": session.id})
+                other.execute(
+                    text("INSERT INTO events (session_id, seq, record) VALUES (:s, 2, :r)"),
+                    {"s": session.id, "r": b"other worker"},
+                )
+                waiting = pool.submit(self.run, store.append(session.id, 1, [], [refused], []))
+                self.wait_for_lock_waiters(admin, 1)
+                other.commit()
+                with pytest.raises(Conflict):
+                    waiting.result(timeout=10)
+            assert self.run(store.outcomes(session.id)) == []
+            assert self.run(store.read(session.id)) == [b"one", b"other worker"]
+        finally:
+            self.run(store.close())
+            admin.dispose()
+
+    def test_workers_starting_at_once_on_an_empty_database_all_open_it(
+        self, tmp_path: Path
+    ) -> None:
+        """Each store creates the missing tables under a lock: four at once do not collide."""
+        barrier = threading.Barrier(4, timeout=30)
+
+        def start() -> SqlStore:
+            barrier.wait()
+            return SqlStore(self.url(tmp_path))
+
+        with ThreadPoolExecutor(4) as pool:
+            stores = list(pool.map(lambda _: start(), range(4)))
+        try:
+            session = self.created(stores[0])
+            self.run(stores[3].append(session.id, 0, [b"one"], [], []))
+            assert self.run(stores[1].read(session.id)) == [b"one"]
+        finally:
+            for store in stores:
+                self.run(store.close())
+
+
+# The store's lock on a session, taken by hand as another worker's transaction would.
+LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(:s, 0))"
 
 
 def test_statements_are_laid_out_for_the_dialect_s_paramstyle() -> None:
@@ -320,3 +567,26 @@ def test_statements_are_laid_out_for_the_dialect_s_paramstyle() -> None:
     assert _Compiled(last, postgresql, ["session_id"]).params([("s",)]) == [{"session_id": "s"}]
     with pytest.raises(ValueError, match="takes"):  # a column the rows would not fill
         _Compiled(statement, sqlite.dialect(), ["session_id", "seq"])
+
+
+def test_a_bare_postgresql_url_names_psycopg_and_other_urls_are_kept() -> None:
+    assert database_url("postgresql://u@h:5432/db") == "postgresql+psycopg://u@h:5432/db"
+    assert database_url("postgres://u:p%40ss@h/db") == "postgresql+psycopg://u:p%40ss@h/db"
+    kept = ["postgresql+psycopg://h/db", "postgresql+asyncpg://h/db", "sqlite:///x.sqlite"]
+    assert [database_url(url) for url in kept] == kept
+
+
+@pytest.mark.parametrize("ci", ["true", ""])
+def test_an_unreachable_service_fails_under_ci_and_is_skipped_elsewhere(
+    ci: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a sentence that names the service and how to start it."""
+    monkeypatch.setenv("CI", ci)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    outcome = pytest.fail.Exception if ci else pytest.skip.Exception
+    with pytest.raises(outcome, match=r"PostgreSQL is not reachable .*pg_ctlcluster"):
+        services.postgres_url(f"postgresql://127.0.0.1:{port}/test")
+    with pytest.raises(outcome, match=r"Redis is not reachable .*redis-server --daemonize"):
+        services.redis_url(f"redis://127.0.0.1:{port}/0")
