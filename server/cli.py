@@ -35,7 +35,6 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from session_engine import LogFormatError, LogHeader, SessionState, iter_log, replay, summarize
-from session_engine.report import FORMATS, UnknownTerritory, build_report, render
 
 from .population import MAX_ROUNDS, TERRITORIES
 from .simulate import MAX_PARTICIPANTS, SimulationError, run_offline
@@ -291,7 +290,14 @@ def _date(ms: int) -> str:
 # --- report -------------------------------------------------------------------------------------
 
 
+# The report's formats, spelled here so that the parser needs no numpy (``session_engine.report``
+# loads it, through ``opinions``); tests/server/test_cli.py checks they are the report's own.
+REPORT_FORMATS = ("md", "html", "json")
+
+
 def _report(args: argparse.Namespace) -> int:
+    from session_engine.report import UnknownTerritory, build_report, render
+
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -564,7 +570,7 @@ def _add_report(commands: Any) -> None:
     )
     sub.add_argument(
         "--format",
-        choices=FORMATS,
+        choices=REPORT_FORMATS,
         default="md",
         help="md (Markdown, par défaut), html (une page autonome qui s'imprime en PDF) ou json",
     )

@@ -317,3 +317,10 @@ def test_report_of_a_missing_file_or_into_a_missing_folder_exits_2(
 def test_report_refuses_an_unknown_format_in_french(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(DEMO), "--format", "pdf"]) == 2
     assert "choix 'pdf' inconnu" in capsys.readouterr().err
+
+
+def test_the_report_command_offers_the_report_s_own_formats() -> None:
+    from server.cli import REPORT_FORMATS
+    from session_engine.report import FORMATS
+
+    assert tuple(REPORT_FORMATS) == tuple(FORMATS)
