@@ -20,6 +20,13 @@ for (const [name, entry] of Object.entries(PAGES)) {
   if (existsSync(html) && existsSync(resolve(root, entry))) input[name] = html;
   else console.warn(`[metrokawa] page "${name}" skipped: ${name}.html or ${entry} is missing`);
 }
+// scripts/build.mjs (`npm run build`) builds one page at a time, naming it here, so that each page
+// is one JS file and one CSS file (no chunk shared between pages: fewer requests on a slow network).
+const only = process.env.METROKAWA_PAGE;
+if (only) {
+  if (!input[only]) throw new Error(`[metrokawa] METROKAWA_PAGE=${only}: no such page`);
+  for (const name of Object.keys(input)) if (name !== only) delete input[name];
+}
 
 const backend = process.env.METROKAWA_BACKEND ?? 'http://127.0.0.1:8000';
 

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import { LogError, parseLog } from '../src/replay/log';
-import { rankVote, statementScopes, suppressed } from '../src/replay/opinions';
-import { MAX_GAP_MS, Timeline, indexAtTime, playTimes } from '../src/replay/timeline';
-import { SessionStore, emptySession, type Envelope } from '../src/state';
+import { statementScopes, suppressed } from '../src/replay/opinions';
+import { rankProfiles } from '../src/majority';
+import { MAX_GAP_MS, Timeline, applyExtra, emptyExtras, indexAtTime, playTimes } from '../src/replay/timeline';
+import { SessionStore, emptySession, objectionsOf, openConsent, pendingObjections, voeuOf, voeuxInOrder, voteTally, type Envelope } from '../src/state';
 
 const REPLAYS = new URL('../../../replays/', import.meta.url);
 const demo = () => new Uint8Array(readFileSync(new URL('demo-metrokawa-120.mkawa', REPLAYS)));
@@ -38,6 +39,48 @@ function fold(events: Envelope[], until: number) {
   store.reset(emptySession(), 0);
   for (const e of events) if (e.seq <= until) store.apply(e);
   return store.state;
+}
+
+function foldExtras(events: Envelope[], until: number) {
+  const x = emptyExtras();
+  for (const e of events) if (e.seq <= until) applyExtra(x, e);
+  return x;
+}
+const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
+
+/** A short session with a vote, a consent round ending in a vœu and one abandoned. */
+function consentLog(): Envelope[] {
+  const log: Envelope[] = [];
+  const add = (type: string, data: any, actor = 'facilitator') =>
+    log.push({ seq: log.length + 1, type, v: 1, at: 1000 + log.length * 1000, actor, cmd: null, data });
+  add('SessionCreated', { ...created.data, agenda: [{ kind: 'table', prompt: 'Quoi ?', duration_ms: 60_000 }] });
+  for (const p of ['p1', 'p2', 'p3']) {
+    add('ParticipantJoined', { participant: p, pseudonym: p.toUpperCase(), territory: 't1', role: 'habitant', stays_seated: false, consent: true }, p);
+  }
+  add('RoundStarted', { round: 1, deadline: 70_000 });
+  for (const s of ['s1', 's2']) {
+    add('StatementProposed', { statement: s, author: 'p1', text: `Énoncé ${s}`, kind: 'problem', round: 1, table: null }, 'p1');
+    add('StatementPublished', { statement: s });
+  }
+  add('PositionTaken', { participant: 'p1', statement: 's1', value: 2, round: 1 }, 'p1');
+  add('PositionTaken', { participant: 'p2', statement: 's2', value: -1, round: 1 }, 'p2');
+  add('ProposalPromoted', { proposal: 'pr1', statement: 's1', text: 'Des bancs' });
+  add('ProposalPromoted', { proposal: 'pr2', statement: 's2', text: 'Des arbres' });
+  add('VoteOpened', { vote: 'v1', proposals: ['pr1', 'pr2'] });
+  for (const p of ['p1', 'p2', 'p3']) add('BallotCast', { vote: 'v1', participant: p, grades: { pr1: 5, pr2: 4 } }, p);
+  add('VoteClosed', { vote: 'v1' });
+  add('ConsentOpened', { consent: 'c1', proposal: 'pr1', vote: 'v1', grade: 5, text: 'Des bancs' });
+  add('ObjectionRaised', { objection: 'o1', consent: 'c1', author: 'p2', text: 'Et à l’ombre ?' }, 'p2');
+  add('PositionTaken', { participant: 'p3', statement: 's1', value: 1, round: 1 }, 'p3');
+  add('ObjectionRaised', { objection: 'o2', consent: 'c1', author: 'p3', text: 'Trop cher.' }, 'p3');
+  add('ObjectionResolved', { objection: 'o1', consent: 'c1', resolution: 'amended', wording: 'Des bancs à l’ombre' });
+  add('ObjectionResolved', { objection: 'o2', consent: 'c1', resolution: 'withdrawn', wording: null });
+  add('VoeuAdopted', { voeu: 'vx1', consent: 'c1', proposal: 'pr1', text: 'Des bancs à l’ombre', outcome: 'Adopté sans objection.' });
+  add('ConsentOpened', { consent: 'c2', proposal: 'pr2', vote: 'v1', grade: 4, text: 'Des arbres' });
+  add('ObjectionRaised', { objection: 'o3', consent: 'c2', author: 'p1', text: 'Pas ici.' }, 'p1');
+  add('ConsentAbandoned', { consent: 'c2', reason: 'session_closed' });
+  add('SessionClosed', {});
+  return log;
 }
 
 describe('parseLog', () => {
@@ -85,6 +128,41 @@ describe('Timeline', () => {
     cursor.seek(99999);
     expect(cursor.seq).toBe(4242);
     expect(cursor.state.closed).toBe(true);
+  });
+
+  it('follows consent rounds and vœux with state.ts, from any point to any point', () => {
+    const log = consentLog();
+    const last = log.length;
+    // Checkpoints every 4 events: some fall inside the consent rounds.
+    const tl = new Timeline(log, 4);
+    expect(tl.checkpoints.length).toBe(Math.floor(last / 4) + 1);
+    const cursor = tl.cursor();
+    for (let from = 0; from <= last; from++) {
+      for (const to of [...Array(last + 1).keys()]) {
+        cursor.seek(from);
+        cursor.seek(to);
+        expect(cursor.seq).toBe(to);
+        expect(plain(cursor.state)).toEqual(plain(fold(log, to)));
+        expect(cursor.extras).toEqual(foldExtras(log, to));
+      }
+    }
+    // In the middle of the first round: two objections, one still pending.
+    const at = (type: string, n = 1) => log.filter((e) => e.type === type)[n - 1]!.seq;
+    cursor.seek(at('ObjectionResolved'));
+    expect(openConsent(cursor.state)).toMatchObject({ id: 'c1', text: 'Des bancs à l’ombre' });
+    expect(objectionsOf(cursor.state, 'c1').map((o) => o.id)).toEqual(['o1', 'o2']);
+    expect(pendingObjections(cursor.state, 'c1').map((o) => o.id)).toEqual(['o2']);
+    expect(cursor.extras.lastStatement).toBe('s1');
+    expect(voeuxInOrder(cursor.state)).toEqual([]);
+    // The end: one vœu, the second round abandoned; and back before the vœu, none again.
+    cursor.seek(last);
+    expect(voeuxInOrder(cursor.state).map((v) => v.text)).toEqual(['Des bancs à l’ombre']);
+    expect(voeuOf(cursor.state, 'pr1')?.outcome).toBe('Adopté sans objection.');
+    expect(cursor.state.consents.c2).toMatchObject({ status: 'abandoned', end_reason: 'session_closed' });
+    expect(openConsent(cursor.state)).toBeNull();
+    cursor.seek(at('VoeuAdopted') - 1);
+    expect(voeuxInOrder(cursor.state)).toEqual([]);
+    expect(cursor.state.consents.c1!.status).toBe('open');
   });
 
   it('never changes a checkpoint', () => {
@@ -157,7 +235,7 @@ describe('final opinions (same rules as the report)', () => {
   });
 
   it('ranks the vote as the report does', () => {
-    const ranked = rankVote(end.state.votes.v1!);
+    const ranked = rankProfiles(voteTally(end.state, end.state.votes.v1!), end.state.votes.v1!.proposals);
     const theirs = report.votes[0].proposals.map((p: any) => ({ proposal: p.proposal, rank: p.rank, majorityGrade: p.grade, profile: p.profile }));
     expect(ranked).toEqual(theirs);
   });

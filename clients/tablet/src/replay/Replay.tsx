@@ -177,9 +177,9 @@ export function Replay(props: { log: ParsedLog; timeline: Timeline; source: stri
       <Tables state={state} />
       <Statements state={state} counts={counts} extras={cursor.extras} />
       <Syntheses state={state} />
-      <Votes state={state} />
+      <Votes state={state} ranked={atEnd} />
       {atEnd ? (
-        <FinalOpinions state={state} counts={counts} extras={cursor.extras} />
+        <FinalOpinions state={state} counts={counts} />
       ) : (
         <section class="mk-card" aria-labelledby="final-title" data-testid="final-pending">
           <h2 id="final-title">{t('replay.final.title')}</h2>

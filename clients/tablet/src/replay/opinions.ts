@@ -1,6 +1,6 @@
 /**
  * The final opinions the replay shows, computed from the state with the rules of the report
- * (session_engine/opinions.py, the cahier de préconisations), so both say the same thing:
+ * (session_engine/opinions/, the cahier de préconisations), so both say the same thing:
  *
  * * a territory *agrees* with a published statement when at least 60 % of its voters (passes
  *   included) are at "plutôt" or "tout à fait d'accord";
@@ -11,10 +11,10 @@
  *   **not agreed** by any territory.
  *
  * Majority judgment: a vote's merit profiles count every ballot, a proposal missing from a
- * ballot counting as À rejeter (majority.py tally_vote); the ranking is src/majority.ts's.
+ * ballot counting as À rejeter (state.ts voteTally, as majority.py tally_vote); the ranking is
+ * src/majority.ts's.
  */
-import { rankProfiles, type RankedProposal } from '../majority';
-import { POSITION_KEYS, type SessionView, type VoteView } from '../state';
+import { POSITION_KEYS, type SessionView } from '../state';
 
 export const K = 5;
 export const AGREE_THRESHOLD = 0.6;
@@ -118,18 +118,3 @@ export function statementScopes(s: SessionView, byStatement = countsByStatement(
 }
 
 /** A vote's merit profiles (grades 0..6), a missing grade counting as À rejeter. */
-export function tallyVote(vote: VoteView): Record<string, number[]> {
-  const profiles: Record<string, number[]> = {};
-  for (const p of vote.proposals) profiles[p] = [0, 0, 0, 0, 0, 0, 0];
-  for (const ballot of Object.values(vote.ballots)) {
-    for (const p of vote.proposals) {
-      const g = ballot[p];
-      profiles[p]![typeof g === 'number' && g >= 0 && g <= 6 ? g : 0]! += 1;
-    }
-  }
-  return profiles;
-}
-
-export function rankVote(vote: VoteView): RankedProposal[] {
-  return rankProfiles(tallyVote(vote), vote.proposals);
-}

@@ -2,9 +2,10 @@
  * The session at any point of its log, instantly.
  *
  * The state is folded with src/state.ts's SessionStore from an empty session (reset(emptySession(), 0),
- * then apply(envelope) in seq order, SessionCreated first), exactly as the live clients do. The log
- * holds a few events state.ts does not follow (the consent rounds and vœux): `applyExtra` folds
- * them beside it, into `Extras`.
+ * then apply(envelope) in seq order, SessionCreated first), exactly as the live clients do. That
+ * includes the consent rounds, objections and vœux (SessionView.consents, objections, voeux), so
+ * they are in every checkpoint's state. The one thing the replay follows beside it is the
+ * statement being discussed: `applyExtra` folds it into `Extras`, copied with each checkpoint.
  *
  * Checkpoints: while folding once at load, a copy of the state is kept every `interval` events
  * (500; 1,000 for 100,000 events: see checkpointInterval). The positions, which are most of a big session's state, are not copied whole:
@@ -17,86 +18,20 @@
  */
 import { SessionStore, emptySession, type Envelope, type SessionView } from '../state';
 
-export interface ObjectionView {
-  id: string;
-  author: string;
-  text: string;
-  resolution: 'amended' | 'withdrawn' | null;
-}
-
-export interface ConsentView {
-  id: string;
-  proposal: string;
-  vote: string | null;
-  grade: number | null;
-  text: string;
-  status: 'open' | 'adopted' | 'abandoned';
-  objections: ObjectionView[];
-}
-
-export interface VoeuView {
-  id: string;
-  consent: string;
-  proposal: string;
-  text: string;
-  outcome: string;
-}
-
-/** What the replay follows beyond state.ts: consent rounds and vœux (docs/protocol.md). */
+/** What the replay follows beyond state.ts. Consent rounds, objections and vœux are state.ts's
+ *  (SessionView.consents / objections / voeux and its helpers); only the statement being
+ *  discussed is the replay's own. */
 export interface Extras {
-  consents: Record<string, ConsentView>;
-  voeux: Record<string, VoeuView>;
   /** the statement of the last position taken (the one being discussed) */
   lastStatement: string | null;
 }
 
 export function emptyExtras(): Extras {
-  return { consents: {}, voeux: {}, lastStatement: null };
+  return { lastStatement: null };
 }
 
 export function applyExtra(x: Extras, e: Envelope): void {
-  const d = e.data ?? {};
-  switch (e.type) {
-    case 'PositionTaken':
-      x.lastStatement = d.statement ?? null;
-      break;
-    case 'ConsentOpened':
-      x.consents[d.consent] = {
-        id: d.consent,
-        proposal: d.proposal,
-        vote: d.vote ?? null,
-        grade: d.grade ?? null,
-        text: d.text ?? '',
-        status: 'open',
-        objections: [],
-      };
-      break;
-    case 'ObjectionRaised': {
-      const c = x.consents[d.consent];
-      if (c) c.objections.push({ id: d.objection, author: d.author, text: d.text, resolution: null });
-      break;
-    }
-    case 'ObjectionResolved': {
-      const c = x.consents[d.consent];
-      const o = c?.objections.find((ob) => ob.id === d.objection);
-      if (o) o.resolution = d.resolution ?? null;
-      if (c && d.wording) c.text = d.wording;
-      break;
-    }
-    case 'VoeuAdopted': {
-      const c = x.consents[d.consent];
-      if (c) c.status = 'adopted';
-      x.voeux[d.voeu] = { id: d.voeu, consent: d.consent, proposal: d.proposal, text: d.text, outcome: d.outcome };
-      break;
-    }
-    case 'ConsentAbandoned': {
-      const c = x.consents[d.consent];
-      if (c) c.status = 'abandoned';
-      break;
-    }
-    default:
-      break;
-  }
+  if (e.type === 'PositionTaken') x.lastStatement = e.data?.statement ?? null;
 }
 
 export interface Checkpoint {

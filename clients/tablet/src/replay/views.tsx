@@ -3,9 +3,9 @@ import { t } from '../i18n';
 import { MeritProfile } from '../ui/MeritProfile';
 import { Pictogram } from '../ui/Pictogram';
 import { PositionBars } from '../ui/PositionBars';
-import { currentRound, idNumber, type SessionView, type StatementView } from '../state';
+import { currentRound, idNumber, objectionsOf, pendingObjections, voeuOf, voeuxInOrder, voteTally, type SessionView, type StatementView } from '../state';
 import type { Extras } from './timeline';
-import { AGREE_THRESHOLD, K, SHARED_MIN, agreeShare, statementScopes, tallyVote, total, type Counts, type StatementScope } from './opinions';
+import { AGREE_THRESHOLD, K, SHARED_MIN, agreeShare, statementScopes, total, type Counts, type StatementScope } from './opinions';
 import { number, percent } from './format';
 
 type ByStatement = Map<string, Record<string, Counts>>;
@@ -206,7 +206,10 @@ export function Syntheses({ state }: { state: SessionView }) {
   );
 }
 
-export function Votes({ state }: { state: SessionView }) {
+/** The proposals, the votes and the consent rounds. A closed vote's merit profiles are shown
+ *  here until the end of the log; there (`ranked`), the final opinions show them, so here it
+ *  only points to them. */
+export function Votes({ state, ranked = false }: { state: SessionView; ranked?: boolean }) {
   const votes = Object.values(state.votes).sort((a, b) => idNumber(a.id) - idNumber(b.id));
   const proposals = Object.values(state.proposals).sort((a, b) => idNumber(a.id) - idNumber(b.id));
   if (!votes.length && !proposals.length) return null;
@@ -237,19 +240,63 @@ export function Votes({ state }: { state: SessionView }) {
                 <li key={p}>{state.proposals[p]?.text ?? p}</li>
               ))}
             </ul>
+          ) : ranked ? (
+            <p class="mk-hint" data-testid="replay-vote-ranked">
+              <a href="#final-title">{t('replay.votes.see_final')}</a>
+            </p>
           ) : (
-            <MeritProfile profiles={tallyVote(v)} proposals={state.proposals} order={v.proposals} />
+            <MeritProfile profiles={voteTally(state, v)} proposals={state.proposals} order={v.proposals} />
           )}
         </div>
       ))}
+      <Consents state={state} />
     </section>
   );
 }
 
-export function FinalOpinions({ state, counts, extras }: { state: SessionView; counts: ByStatement; extras: Extras }) {
+/** The consent rounds (state.ts's), in the order opened: the wording, its status, the objections. */
+function Consents({ state }: { state: SessionView }) {
+  const rounds = Object.values(state.consents).sort((a, b) => idNumber(a.id) - idNumber(b.id));
+  if (!rounds.length) return null;
+  return (
+    <div data-testid="replay-consents" data-count={rounds.length}>
+      <h3>{t('replay.consents.title')}</h3>
+      <ul class="mk-list">
+        {rounds.map((c) => {
+          const objections = objectionsOf(state, c.id);
+          const pending = pendingObjections(state, c.id).length;
+          const voeu = c.status === 'adopted' ? voeuOf(state, c.proposal) : null;
+          return (
+            <li key={c.id} data-consent-id={c.id} data-status={c.status}>
+              <p class="mk-replay-text">« {c.text} »</p>
+              <p class="mk-replay-meta">
+                <span class={`mk-chip mk-replay-consent-${c.status}`}>{t(`replay.consents.${c.status}`)}</span>{' '}
+                <span class="mk-muted">
+                  {t('replay.consents.objections', { n: objections.length, pending })}
+                  {voeu && <> · {voeu.outcome}</>}
+                </span>
+              </p>
+              {objections.length > 0 && (
+                <ul>
+                  {objections.map((o) => (
+                    <li key={o.id} data-objection-id={o.id} data-resolution={o.resolution ?? 'pending'}>
+                      {o.text} <span class="mk-muted">({t(`replay.objection.${o.resolution ?? 'pending'}`)})</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+export function FinalOpinions({ state, counts }: { state: SessionView; counts: ByStatement }) {
   const scopes = statementScopes(state, counts);
   const closed = Object.values(state.votes).filter((v) => !v.open).sort((a, b) => idNumber(a.id) - idNumber(b.id));
-  const voeux = Object.values(extras.voeux);
+  const voeux = voeuxInOrder(state);
   const shared = scopes.filter((s) => s.scope === 'shared');
   const local = scopes.filter((s) => s.scope === 'local');
   const notAgreed = scopes.length - shared.length - local.length;
@@ -264,7 +311,7 @@ export function FinalOpinions({ state, counts, extras }: { state: SessionView; c
         closed.map((v) => (
           <div key={v.id} data-testid="final-ranking" data-vote-id={v.id}>
             {closed.length > 1 && <p class="mk-muted">{t('replay.votes.vote', { id: v.id })}</p>}
-            <MeritProfile profiles={tallyVote(v)} proposals={state.proposals} order={v.proposals} />
+            <MeritProfile profiles={voteTally(state, v)} proposals={state.proposals} order={v.proposals} />
           </div>
         ))
       ) : (
