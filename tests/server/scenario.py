@@ -15,7 +15,7 @@ import contextlib
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
@@ -35,19 +35,29 @@ from server.frames import MSGPACK
 from .live import LiveServer
 
 __all__ = [
+    "PENDING_TEXT",
     "ROLES",
     "TERRITORIES",
+    "Lobby",
     "Member",
+    "Person",
     "RawSocket",
     "Room",
     "SilentSocket",
+    "TimedRound",
     "acked",
     "closing_every_socket",
+    "cmd",
+    "envelopes",
     "event_of",
     "eventually",
+    "new_id",
     "next_other",
+    "person",
     "refused",
+    "run",
     "seqs_of",
+    "statement_of",
 ]
 
 T = TypeVar("T")
@@ -351,3 +361,74 @@ def seqs_of(frames: list[dict[str, Any]]) -> list[int]:
         elif frame["k"] == "events":
             seqs.extend(envelope["seq"] for envelope in frame["list"])
     return seqs
+
+
+# --- shared by the protocol tests (tests/server/test_protocol_*.py) ---------------------------
+
+
+PENDING_TEXT: Final = "Il manque un local pour les associations du quartier."
+
+
+def run(scenario: Coroutine[Any, Any, T]) -> T:
+    """Play ``scenario`` in an event loop of its own; its sockets are closed when it ends."""
+    return asyncio.run(closing_every_socket(scenario))
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def cmd(type_: str, data: dict[str, Any], id_: str | None = None) -> dict[str, Any]:
+    return {"k": "cmd", "id": id_ or new_id(), "type": type_, "data": data}
+
+
+def envelopes(client: ProtocolClient) -> list[dict[str, Any]]:
+    """What ``client`` received, as envelopes: a lone ``event`` frame's ``k`` taken off."""
+    return [{k: v for k, v in e.items() if k != "k"} for e in client.events]
+
+
+async def statement_of(facilitator: ProtocolClient, answer: dict[str, Any]) -> str:
+    """The id the session gave to the statement whose proposal ``answer`` acknowledges."""
+    statement: str = (await event_of(facilitator, acked(answer)))["data"]["statement"]
+    return statement
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    token: str
+    pseudonym: str
+
+
+def person(member: Member) -> Person:
+    return Person(member.id, member.token, member.pseudonym)
+
+
+@dataclass(frozen=True)
+class TimedRound:
+    room: Room
+    deadline: int  # ms since the epoch, as RoundStarted announced it
+    participant: Person
+
+
+@dataclass(frozen=True)
+class Lobby:
+    room: Room
+    people: tuple[Person, ...]
+    hosts: dict[int, str]  # table -> its host in round 1
+    tables: dict[str, int]  # participant -> table in round 1
+    published: str  # written by people[0], published
+    pending: str  # written by people[1], waiting for moderation
+    vote: str  # open, on proposal ``proposal``; people[0] and people[1] have voted
+    proposal: str
+
+    def by_id(self, participant: str) -> Person:
+        return next(p for p in self.people if p.id == participant)
+
+    @property
+    def host(self) -> Person:
+        return self.by_id(self.hosts[min(self.hosts)])
+
+    @property
+    def non_host(self) -> Person:
+        return next(p for p in self.people if p.id not in self.hosts.values())
