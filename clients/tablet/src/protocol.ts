@@ -57,8 +57,10 @@ const PING_MS = 15_000;
 const SILENCE_MS = 40_000; // no frame at all for that long: the link is dead
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
-const BURST = 40; // commands sent at once on (re)connection, then…
-const PACE_MS = 80; // …one every PACE_MS (the server allows 20/s sustained, bursts of 60)
+// The server allows 20 commands/s sustained, bursts of 60: a queue is sent in bursts of BURST,
+// one burst every BURST × PACE_MS (40 every 3.2 s: 12.5/s on average).
+const BURST = 40;
+const PACE_MS = 80;
 /** Error codes after which the same command should be sent again later (same id). */
 const RETRY_CODES = new Set(['unavailable', 'too_fast']);
 
@@ -464,7 +466,7 @@ export class Connection {
   /** Send what is queued and not yet sent on this socket, paced to stay under the rate limit. */
   private flush(): void {
     if (!this.welcomed || !this.ws || this.paceTimer) return;
-    let budget = this.sent.size === 0 ? BURST : BURST;
+    let budget = BURST;
     for (const cmd of this.outbox) {
       if (this.sent.has(cmd.id)) continue;
       if (budget-- <= 0) {

@@ -687,19 +687,26 @@ export function positionKey(value: PositionValue): PositionKey {
   return value == null ? 'pass' : (String(value) as PositionKey);
 }
 
-/** Distribution of the positions on a statement, per territory of the participants. */
-export function positionCounts(s: SessionView, statement: string): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  const suffix = `|${statement}`;
+/** Distribution of the positions on every statement: statement → territory → position key →
+ *  count, in one pass over the positions (the replay redraws them all at each step). */
+export function positionCountsByStatement(s: SessionView): Map<string, Record<string, Record<string, number>>> {
+  const out = new Map<string, Record<string, Record<string, number>>>();
   for (const [key, value] of Object.entries(s.positions)) {
-    if (!key.endsWith(suffix)) continue;
-    const participant = key.slice(0, key.length - suffix.length);
-    const territory = s.participants[participant]?.territory ?? '?';
-    const counts = (out[territory] ??= {});
+    const bar = key.lastIndexOf('|');
+    const statement = key.slice(bar + 1);
+    const territory = s.participants[key.slice(0, bar)]?.territory ?? '?';
+    let perTerritory = out.get(statement);
+    if (!perTerritory) out.set(statement, (perTerritory = {}));
+    const counts = (perTerritory[territory] ??= {});
     const k = positionKey(value);
     counts[k] = (counts[k] ?? 0) + 1;
   }
   return out;
+}
+
+/** Distribution of the positions on a statement, per territory of the participants. */
+export function positionCounts(s: SessionView, statement: string): Record<string, Record<string, number>> {
+  return positionCountsByStatement(s).get(statement) ?? {};
 }
 
 /** This participant's position on a statement: a value, null (passed), or undefined (none). */

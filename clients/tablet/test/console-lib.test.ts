@@ -6,9 +6,8 @@ import {
   positionTotals,
   seatingQuality,
   territoryCounts,
-  voteProfiles,
 } from '../src/console/lib';
-import { SessionStore, positionCounts, type SessionView } from '../src/state';
+import { SessionStore, emptySession, positionCounts, voteTally, type SessionView } from '../src/state';
 import { checkDraft, createBody, demoDraft } from '../src/home/defaults';
 
 const territories = {
@@ -91,7 +90,7 @@ describe('participants and statements', () => {
 describe('vote preview', () => {
   it('builds profiles from ballots, ungraded proposals counting as À rejeter', () => {
     const vote = { id: 'v1', proposals: ['pr1', 'pr2'], open: false, ballots: { p1: { pr1: 6, pr2: 3 }, p2: { pr1: 4 } } };
-    expect(voteProfiles(vote)).toEqual({ pr1: [0, 0, 0, 0, 1, 0, 1], pr2: [1, 0, 0, 1, 0, 0, 0] });
+    expect(voteTally(emptySession(), vote)).toEqual({ pr1: [0, 0, 0, 0, 1, 0, 1], pr2: [1, 0, 0, 1, 0, 0, 0] });
   });
 });
 

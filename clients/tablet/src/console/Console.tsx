@@ -21,6 +21,7 @@ import {
   pendingObjections,
   voeuOf,
   voeuxInOrder,
+  voteTally,
   type ConsentView,
   type ObjectionView,
   POSITION_KEYS,
@@ -40,7 +41,6 @@ import {
   synthesesByRound,
   tablesInOrder,
   territoryCounts,
-  voteProfiles,
 } from './lib';
 import { MeritProfile } from '../ui/MeritProfile';
 import { Pictogram } from '../ui/Pictogram';
@@ -653,7 +653,7 @@ function VoteItem({ view, vote, run }: { view: SessionView; vote: VoteView; run:
   const ballots = Object.keys(vote.ballots).length;
   const shown = view.results?.vote === vote.id;
   const closed = closedReason(view);
-  const profiles = shown && view.results ? view.results.profiles : voteProfiles(vote);
+  const profiles = voteTally(view, vote);
   return (
     <li class="mk-card" data-vote-id={vote.id}>
       <h3>

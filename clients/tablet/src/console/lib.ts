@@ -15,7 +15,6 @@ import {
   type SynthesisView,
   type TableView,
   type TerritoryView,
-  type VoteView,
 } from '../state';
 
 /** The tables of the plan in force, by number. */
@@ -126,19 +125,4 @@ export function synthesesByRound(view: SessionView): Array<{ round: number; item
   return [...groups.entries()]
     .sort(([a], [b]) => a - b)
     .map(([round, items]) => ({ round, items: items.sort((a, b) => a.table - b.table) }));
-}
-
-/** Merit profiles (count per grade 0..6) of a vote from the ballots the facilitator can see.
- *  A ballot that left a proposal ungraded counts it as À rejeter, as the engine's tally does. */
-export function voteProfiles(vote: VoteView): Record<string, number[]> {
-  const profiles: Record<string, number[]> = {};
-  for (const proposal of vote.proposals) profiles[proposal] = [0, 0, 0, 0, 0, 0, 0];
-  for (const grades of Object.values(vote.ballots)) {
-    for (const proposal of vote.proposals) {
-      const grade = grades[proposal];
-      const g = typeof grade === 'number' && grade >= 0 && grade <= 6 ? grade : 0;
-      profiles[proposal]![g] = profiles[proposal]![g]! + 1;
-    }
-  }
-  return profiles;
 }

@@ -13,7 +13,7 @@ import type { ParsedLog } from './log';
 import { MAX_GAP_MS, indexAtTime, playTimes, type Timeline } from './timeline';
 import { clock, day, elapsed, number, roundLabel } from './format';
 import { FinalOpinions, NowCard, Statements, Syntheses, Tables, Votes } from './views';
-import { countsByStatement } from './opinions';
+import { positionCountsByStatement } from '../state';
 
 export const SPEEDS = [1, 5, 15, 30, 60] as const;
 
@@ -97,7 +97,7 @@ export function Replay(props: { log: ParsedLog; timeline: Timeline; source: stri
 
   const state = cursor.state;
   const event = timeline.event(seq);
-  const counts = useMemo(() => countsByStatement(state), [seq, timeline]);
+  const counts = useMemo(() => positionCountsByStatement(state), [seq, timeline]);
   const moments = useMemo(() => timeline.events.filter((e) => MOMENTS.has(e.type)), [timeline]);
   const atEnd = seq >= last;
   const round = currentRound(state);

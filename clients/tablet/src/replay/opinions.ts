@@ -14,7 +14,7 @@
  * ballot counting as À rejeter (state.ts voteTally, as majority.py tally_vote); the ranking is
  * src/majority.ts's.
  */
-import { POSITION_KEYS, type SessionView } from '../state';
+import { POSITION_KEYS, positionCountsByStatement, type SessionView } from '../state';
 
 export const K = 5;
 export const AGREE_THRESHOLD = 0.6;
@@ -22,23 +22,6 @@ export const SHARED_MIN = 3;
 
 export type Counts = Record<string, number>; // position key ("-2".."2", "pass") -> count
 
-/** statement -> territory -> position key -> count, in one pass over the positions. */
-export function countsByStatement(s: SessionView): Map<string, Record<string, Counts>> {
-  const out = new Map<string, Record<string, Counts>>();
-  for (const key in s.positions) {
-    const bar = key.lastIndexOf('|');
-    const participant = key.slice(0, bar);
-    const statement = key.slice(bar + 1);
-    const territory = s.participants[participant]?.territory ?? '?';
-    let per = out.get(statement);
-    if (!per) out.set(statement, (per = {}));
-    const counts = (per[territory] ??= {});
-    const value = s.positions[key];
-    const k = value == null ? 'pass' : String(value);
-    counts[k] = (counts[k] ?? 0) + 1;
-  }
-  return out;
-}
 
 export function total(counts: Counts | undefined): number {
   if (!counts) return 0;
@@ -94,7 +77,7 @@ export function territoryOrder(s: SessionView): string[] {
 }
 
 /** Shared / local / not agreed for every published statement, in the order of the statements. */
-export function statementScopes(s: SessionView, byStatement = countsByStatement(s)): StatementScope[] {
+export function statementScopes(s: SessionView, byStatement = positionCountsByStatement(s)): StatementScope[] {
   const territories = territoryOrder(s);
   const published = Object.values(s.statements).filter((x) => x.status === 'published');
   return published.map((st) => {
