@@ -46,7 +46,7 @@ from session_engine.commands import Command, EndRound
 from session_engine.events import ParticipantJoined
 from session_engine.state import RoundStatus
 from session_engine.summary import presence_counts
-from session_engine.visibility import public_envelope, visible_state
+from session_engine.visibility import facilitator_envelope, public_envelope, visible_state
 
 from .auth import hash_token, new_token
 from .frames import WireCodec, websocket_frame
@@ -61,7 +61,11 @@ PRESENCE_EVERY_S: Final = 0.25
 
 
 class EncodedEvent:
-    """One event, encoded once per audience; the JSON forms are made on first use."""
+    """One event, encoded once per audience; the JSON forms are made on first use.
+
+    ``full`` is the facilitator's audience: the whole envelope, but ``cmd`` only on the
+    facilitator's own commands (``visibility.facilitator_envelope``). It is the stored record
+    itself when the two agree; the record with others' command ids is never sent."""
 
     __slots__ = ("_json", "full", "public", "published", "seq")
 
@@ -349,11 +353,11 @@ class SessionActor:
         answers: list[Answer] = []
         fresh: list[Outcome] = []
         tokens: list[tuple[str, str]] = []
+        records: list[bytes] = []
         try:
             for submission in batch:
-                answers.append(self._decide(submission, fresh, tokens))
+                answers.append(self._decide(submission, fresh, tokens, records))
             new_events = self.events[start:]
-            records = [event.full for event in new_events]
             await self.store.append(self.session_id, start, records, fresh, tokens)
         except Exception:
             # A failed commit, or our own bug in a rule: nothing of the batch was published or
@@ -369,7 +373,11 @@ class SessionActor:
         self._watch_deadline()
 
     def _decide(
-        self, submission: _Submission, fresh: list[Outcome], tokens: list[tuple[str, str]]
+        self,
+        submission: _Submission,
+        fresh: list[Outcome],
+        tokens: list[tuple[str, str]],
+        records: list[bytes],
     ) -> Answer:
         key = (submission.actor, submission.cmd)
         known = self.outcomes.get(key)
@@ -389,7 +397,9 @@ class SessionActor:
             return Answer(code=decided.code)
         participant = None
         for envelope in seal(decided, after=self.seq, ctx=ctx, cmd=submission.cmd):
-            self._apply(envelope, encode_envelope(envelope))
+            record = encode_envelope(envelope)
+            self._apply(envelope, record)
+            records.append(record)
             if isinstance(envelope.event, ParticipantJoined):
                 participant = envelope.event.participant
         outcome = Outcome(
@@ -401,7 +411,9 @@ class SessionActor:
 
     def _repeat(self, known: Outcome, tokens: list[tuple[str, str]]) -> Answer:
         """The same answer again. A join's token was never stored, so a fresh one is issued to
-        the same participant (the command id is known only to its sender and the facilitator)."""
+        the same participant. That is safe only because the command id never leaves the server
+        but to its sender: not to the facilitator (``facilitator_envelope``), not in an export
+        (``without_command_ids``)."""
         if known.code is not None:
             return Answer(code=known.code)
         return self._answer(known, tokens)
@@ -416,7 +428,9 @@ class SessionActor:
     def _apply(self, envelope: Envelope, record: bytes) -> None:
         evolve(self.state, envelope.event)
         public = msgspec.msgpack.encode(public_envelope(envelope, self.state))
-        self.events.append(EncodedEvent(envelope.seq, record, public))
+        shown = facilitator_envelope(envelope)
+        full = record if shown is envelope else encode_envelope(shown)
+        self.events.append(EncodedEvent(envelope.seq, full, public))
 
     def _publish(self, new_events: list[EncodedEvent]) -> None:
         if not new_events:

@@ -25,7 +25,7 @@ from session_engine import Rejected
 from . import http
 from .actor import EncodedEvent, SessionActor
 from .hub import Hub
-from .limits import Limits
+from .limits import Guesses, Limits
 from .metrics import Metrics
 from .pages import DEFAULT_UI_DIR, page_routes
 from .settle import Settler
@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         hub = Hub(store, backlog_limit=settings.limits.backlog_limit)
         hub.on_published.append(_count_commits(metrics))
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits
+        limits = settings.limits
+        app.state.guesses = Guesses(limits.code_guesses_per_second, limits.code_guess_burst)
         app.state.settler = settler = Settler()
         settler.start()
         await hub.resume_running_rounds()

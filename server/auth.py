@@ -31,7 +31,9 @@ def same_hash(a: str, b: str) -> bool:
 
 
 def new_join_code() -> str:
-    """Six characters: 27**6 ≈ 387 million codes; guessing is slowed by the connection limits."""
+    """Six characters: 27**6 ≈ 387 million codes. Guessing is slowed by ``limits.Guesses``:
+    wrong codes per client address, on ``GET /api/codes/{code}`` and the WebSocket hello alike
+    (a burst of 30, then one every 2 s: years per address for a real chance)."""
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
 
 

@@ -306,6 +306,7 @@ def _report(args: argparse.Namespace) -> int:
     try:
         header, envelopes = iter_log(data)
         report = build_report(header, list(envelopes), territory=args.territory)
+        text = render(report, args.format)
     except LogFormatError as error:
         return _refuse(f"« {path} » n'est pas un journal Métrokawa lisible ({error}).")
     except UnknownTerritory as unknown:
@@ -316,7 +317,6 @@ def _report(args: argparse.Namespace) -> int:
         )
     except (KeyError, IndexError, AttributeError, TypeError, ValueError) as error:
         return _refuse(f"« {path} » est un journal incohérent : il ne se rejoue pas ({error!r}).")
-    text = render(report, args.format)
     if args.output is None:
         sys.stdout.write(text)
         return 0

@@ -7,6 +7,8 @@ Every handler is a thin translation: request → hub/store call → response. Er
 from __future__ import annotations
 
 import io
+import math
+import time
 from typing import Any
 
 import msgspec
@@ -17,12 +19,13 @@ from starlette.responses import JSONResponse, Response
 
 from session_engine import Rejected, decode_envelope, pseudonymise, write_log
 from session_engine.commands import CreateSession
-from session_engine.logfile import LogHeader
+from session_engine.logfile import LogHeader, without_command_ids
 from session_engine.report import FORMATS, UnknownTerritory, build_report, render
 
 from .auth import hash_token, same_hash
 from .frames import message_for
 from .hub import Hub
+from .limits import Guesses, client_address
 from .openapi import OPENAPI
 from .store import SessionRecord
 
@@ -39,11 +42,13 @@ __all__ = [
 ]
 
 
-def _error(status: int, code: str, detail: str | None = None) -> JSONResponse:
+def _error(
+    status: int, code: str, detail: str | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body: dict[str, Any] = {"code": code, "message": message_for(code)}
     if detail:
         body["detail"] = detail
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _hub(request: Request) -> Hub:
@@ -88,9 +93,24 @@ async def session_info(request: Request) -> Response:
 
 
 async def session_by_code(request: Request) -> Response:
-    """GET /api/codes/{code}: the same, found by the join code a participant typed (any case)."""
+    """GET /api/codes/{code}: the same, found by the join code a participant typed (any case).
+
+    Public, so wrong codes are limited per client address (``limits.Guesses``, shared with the
+    WebSocket hello): past the limit every look-up is 429 ``too_fast``, a right code included.
+    A wrong code reads one indexed row and loads nothing. A right one wakes the session's actor:
+    the public face counts participants and gives each round's status, which only the replayed
+    state knows, and the participant page asks for it just before it opens the socket that
+    would load the actor anyway."""
+    guesses: Guesses = request.app.state.guesses
+    client, now = client_address(request), time.monotonic()
+    if guesses.blocked(client, now):
+        wait = str(math.ceil(1 / guesses.rate))
+        return _error(429, "too_fast", "too many wrong join codes", {"Retry-After": wait})
     code = str(request.path_params["code"]).strip().upper()
-    return await _public_face(request, await _hub(request).store.session_by_code(code))
+    record = await _hub(request).store.session_by_code(code)
+    if record is None:
+        guesses.failed(client, now)
+    return await _public_face(request, record)
 
 
 async def _public_face(request: Request, record: SessionRecord | None) -> Response:
@@ -128,7 +148,8 @@ def _is_facilitator(request: Request, record: SessionRecord) -> bool:
 
 
 async def session_log(request: Request) -> Response:
-    """GET /api/sessions/{id}/log: the .mkawa replay file (facilitator only; no token inside)."""
+    """GET /api/sessions/{id}/log: the .mkawa replay file (facilitator only). No token inside,
+    and no command id: a guest's join id would get its holder a token (``_repeat`` in actor)."""
     record = await _record(request)
     if record is None:
         return _error(404, "not_found")
@@ -136,7 +157,7 @@ async def session_log(request: Request) -> Response:
         return _error(401, "unauthorized")
     records = await _hub(request).store.read(record.id)
     header = LogHeader(session=record.id, title=record.title, created_at=record.created_at)
-    data = write_log(header, pseudonymise(decode_envelope(r) for r in records))
+    data = write_log(header, without_command_ids(pseudonymise(decode_envelope(r) for r in records)))
     filename = f"metrokawa-{record.id}.mkawa"
     return Response(
         data,
@@ -149,6 +170,14 @@ REPORT_TYPES = {
     "md": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
     "json": "application/json",
+}
+
+
+# The HTML cahier is a standalone page of participants' texts: no script, no fetch, no frame;
+# its styles are inline and its images (if any) data: URLs.
+REPORT_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    "X-Content-Type-Options": "nosniff",
 }
 
 
@@ -176,7 +205,8 @@ async def session_report(request: Request) -> Response:
         text = await run_in_threadpool(cahier)
     except UnknownTerritory as unknown:
         return _error(400, "bad_request", f"unknown territory {unknown.wanted!r}")
-    return Response(text, media_type=REPORT_TYPES[form])
+    headers = REPORT_HEADERS if form == "html" else {"X-Content-Type-Options": "nosniff"}
+    return Response(text, media_type=REPORT_TYPES[form], headers=headers)
 
 
 async def session_qr(request: Request) -> Response:

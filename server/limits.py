@@ -2,13 +2,20 @@
 
 Each breach gets a stable error code and changes nothing (``too_large``, ``too_fast``,
 ``bad_request``); repeated breaches are abuse and close the connection with 1008 (policy).
+
+Join codes are short (27**6 ≈ 387 million), so wrong guesses are limited per client address
+(``Guesses``), across connections and across the HTTP look-up and the WebSocket hello: past the
+limit every look-up from that address is ``too_fast`` (HTTP 429), a right code included, so
+that the answer tells a guesser nothing.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
-__all__ = ["Limits", "RateLimiter", "Strikes"]
+__all__ = ["Guesses", "Limits", "RateLimiter", "Strikes", "client_address"]
 
 
 class Limits(msgspec.Struct, frozen=True, kw_only=True):
@@ -20,6 +27,10 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True):
     hello_timeout_s: float = 10.0
     outbox_limit: int = 2048  # items waiting for a slow connection before it is told to come back
     backlog_limit: int = 5000  # missed events beyond which a resuming client gets a snapshot
+    # Wrong join codes per client address (HTTP look-up and WebSocket hello together): a burst
+    # for a room of people behind one school or town-hall router mistyping, then one every 2 s.
+    code_guess_burst: int = 30
+    code_guesses_per_second: float = 0.5
 
 
 class RateLimiter:
@@ -30,12 +41,16 @@ class RateLimiter:
         self.tokens, self.updated = float(burst), now
 
     def allow(self, now: float) -> bool:
-        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens < 1.0:
+        if not self.available(now):
             return False
         self.tokens -= 1.0
         return True
+
+    def available(self, now: float) -> bool:
+        """Whether a token is there, without taking it."""
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        return self.tokens >= 1.0
 
 
 class Strikes:
@@ -49,3 +64,43 @@ class Strikes:
         self.times = [t for t in self.times if now - t < self.window_s]
         self.times.append(now)
         return len(self.times) > self.limit
+
+
+class Guesses:
+    """Wrong join codes per client address: one ``RateLimiter`` each, spent only by failures.
+
+    ``blocked`` before a look-up (nothing spent), ``failed`` after a wrong code. Addresses whose
+    bucket is full again are forgotten when more than ``max_clients`` are remembered, so the
+    table stays small whatever the number of addresses seen."""
+
+    def __init__(self, rate: float, burst: int, max_clients: int = 10_000) -> None:
+        self.rate, self.burst, self.max_clients = rate, burst, max_clients
+        self.clients: dict[str, RateLimiter] = {}
+
+    def blocked(self, client: str, now: float) -> bool:
+        bucket = self.clients.get(client)
+        return bucket is not None and not bucket.available(now)
+
+    def failed(self, client: str, now: float) -> None:
+        bucket = self.clients.get(client)
+        if bucket is None:
+            if len(self.clients) >= self.max_clients:
+                self._forget(now)
+            bucket = self.clients[client] = RateLimiter(self.rate, self.burst, now)
+        bucket.allow(now)
+
+    def _forget(self, now: float) -> None:
+        for client, bucket in list(self.clients.items()):
+            bucket.available(now)
+            if bucket.tokens >= bucket.burst:
+                del self.clients[client]
+        while len(self.clients) >= self.max_clients:  # all busy: drop the oldest
+            del self.clients[next(iter(self.clients))]
+
+
+def client_address(connection: Any) -> str:
+    """The peer's address of a Starlette request or WebSocket, as the ASGI server reports it
+    (behind a reverse proxy, run uvicorn with ``--proxy-headers`` and ``--forwarded-allow-ips``
+    so that it is the client's, not the proxy's)."""
+    client = connection.client
+    return str(client.host) if client is not None else "unknown"

@@ -111,15 +111,24 @@ OPENAPI: Final[dict[str, Any]] = {
         "/api/codes/{code}": {
             "get": {
                 "summary": "The same public information, found by the 6-character join code",
+                "description": (
+                    "Wrong codes are limited per client address (30, then one every 2 s): "
+                    "past that, every look-up is 429 too_fast, with Retry-After."
+                ),
                 "parameters": [
                     {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
                 ],
-                "responses": {"200": {"description": "The session"}, "404": _ERROR},
+                "responses": {
+                    "200": {"description": "The session"},
+                    "404": _ERROR,
+                    "429": {**_ERROR, "description": "Too many wrong join codes"},
+                },
             }
         },
         "/api/sessions/{session_id}/log": {
             "get": {
                 "summary": "The .mkawa replay file (facilitator only, Authorization: Bearer)",
+                "description": "No token and no command id inside (every cmd is null).",
                 "parameters": [_SESSION_ID],
                 "security": [{"facilitator": []}],
                 "responses": {

@@ -57,6 +57,7 @@ from session_engine.events import (
     ProposalPromoted,
     StatementProposed,
 )
+from session_engine.logfile import without_command_ids
 from session_engine.model import Grade, HostPolicy, RoundKind, RoundSpec, StatementKind
 from session_engine.state import StatementStatus
 
@@ -147,7 +148,7 @@ def run_offline(participants: int, territories: int, rounds: int, seed: int) -> 
         shown = "; ".join(room.rejections[:5])
         raise SimulationError(f"{len(room.rejections)} commande(s) refusée(s) : {shown}")
     header = LogHeader(session=f"demo-{seed}", title=TITLE, created_at=CREATED_AT_MS)
-    data = write_log(header, pseudonymise(room.session.log))
+    data = write_log(header, without_command_ids(pseudonymise(room.session.log)))
     return OfflineRun(data=data, header=header, stats=_stats(room, len(data)))
 
 

@@ -336,10 +336,13 @@ class SqlStore:
         tokens: Sequence[tuple[str, str]],
     ) -> None:
         """One transaction, one ``executemany`` per table. The remembered last seq spares a
-        query per commit; it can only be stale if another writer appended behind our back, and
-        then the primary key (session_id, seq) refuses our first event: a ``Conflict``, nothing
-        written, and the seq is read from the database again next time. A command id already
-        answered (primary key (session_id, actor, cmd) of the outcomes) is a ``Conflict`` too."""
+        query per commit when it is the ``expected_seq``. When it is not (another process
+        appended, and the caller already knows it), the seq is read from the database on the
+        same cursor before deciding: only a seq the database itself contradicts is a
+        ``Conflict``. If it matches but is stale all the same (another writer appended behind
+        our back), the primary key (session_id, seq) refuses our first event: a ``Conflict``,
+        nothing written, and the seq is read again next time. A command id already answered
+        (primary key (session_id, actor, cmd) of the outcomes) is a ``Conflict`` too."""
         try:
             connection = self._connection
             if connection is None:
@@ -372,7 +375,7 @@ class SqlStore:
                 cursor.execute(self._lock.sql, self._lock.params([(session_id,)])[0])
                 cursor.fetchall()
             last = self._last.get(session_id)
-            if last is None:
+            if last != expected_seq:  # unknown, or stale if another process appended: ask
                 last = self._last_seq_on(cursor, session_id)
             if last != expected_seq:
                 raise Conflict(f"{session_id}: expected seq {expected_seq}, store has {last}")

@@ -33,7 +33,7 @@ from .actor import Answer, EncodedEvent, SessionActor, Subscriber, assemble
 from .auth import hash_token, same_hash
 from .frames import SUBPROTOCOLS, Cmd, Hello, Ping, WireCodec, codec_for, message_for
 from .hub import Hub
-from .limits import Limits, RateLimiter, Strikes
+from .limits import Guesses, Limits, RateLimiter, Strikes, client_address
 from .metrics import Metrics
 from .store import SessionRecord
 
@@ -181,10 +181,17 @@ class Connection:
                 return True
             await self._refuse_and_close(None, "bad_token", CLOSE["unauthorized"])
             return False
+        # Wrong codes are limited per client address, with GET /api/codes (``limits.Guesses``).
+        guesses: Guesses = self.websocket.app.state.guesses
+        client, now = client_address(self.websocket), time.monotonic()
+        if guesses.blocked(client, now):
+            await self._refuse_and_close(None, "too_fast", CLOSE["unauthorized"])
+            return False
         if hello.code is not None and hello.code.strip().upper() == self.record.code:
             if hello.view == "projector":
                 self.role, self.actor_id = Role.PROJECTOR, "projector"
             return True
+        guesses.failed(client, now)
         await self._refuse_and_close(None, "bad_code", CLOSE["unauthorized"])
         return False
 

@@ -2,8 +2,10 @@
 
 The file is a header map followed by one envelope map per event, in ``seq`` order, nothing else.
 It holds no secret: tokens never reach the engine, and pseudonyms are replaced on export for
-participants who did not consent (``pseudonymise``). Reading and writing here is bytes in,
-bytes out; opening files is the caller's business.
+participants who did not consent (``pseudonymise``), and every command id is dropped
+(``without_command_ids``: a replay needs none, and a guest's join id would get its holder a fresh
+token for that participant). Reading and writing here is bytes in, bytes out; opening files is
+the caller's business.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "iter_log",
     "pseudonymise",
     "read_log",
+    "without_command_ids",
     "write_log",
 ]
 
@@ -107,3 +110,13 @@ def pseudonymise(envelopes: Iterable[Envelope]) -> Iterator[Envelope]:
             event = msgspec.structs.replace(event, pseudonym=anonymous_pseudonym(event.participant))
             envelope = msgspec.structs.replace(envelope, event=event)
         yield envelope
+
+
+def without_command_ids(envelopes: Iterable[Envelope]) -> Iterator[Envelope]:
+    """Every envelope with ``cmd = None``: what an export keeps of who sent what.
+
+    A command id is the key of an idempotent retry. A guest's ``JoinSession`` id, sent again by
+    anyone holding the join code, is answered with a fresh token for the participant it created,
+    so it is as secret as a token and never leaves the server in a file. A replay needs none."""
+    for envelope in envelopes:
+        yield envelope if envelope.cmd is None else msgspec.structs.replace(envelope, cmd=None)

@@ -11,7 +11,10 @@ DESIGN §6: nobody sees what is not theirs to see. Two things are private:
 * **who raised an objection** — in a consent round the room hears every objection and its
   reasons (the text is public at once), but not who raised it, as with statements.
 
-Everything else is public to the room. The facilitator's audience and a replay see everything.
+Everything else is public to the room. The facilitator's audience and a replay see everything but
+the command ids of others: a command id is its sender's alone (a guest's join id, sent again,
+gets a fresh token for the participant it created), so the facilitator receives ``cmd`` only on
+the envelopes of their own commands, and an export carries none (``logfile.without_command_ids``).
 These are rules of the domain, so they live here, pure; the server only applies them.
 """
 
@@ -25,10 +28,26 @@ from .codec import Envelope
 from .events import BallotCast, Event, ObjectionRaised, StatementProposed, StatementPublished
 from .state import SessionState, StatementStatus
 
-__all__ = ["HIDDEN_ACTOR", "public_envelope", "visible_state"]
+__all__ = [
+    "FACILITATOR_ACTOR",
+    "HIDDEN_ACTOR",
+    "facilitator_envelope",
+    "public_envelope",
+    "visible_state",
+]
 
 
 HIDDEN_ACTOR = "participant"  # what the public reads as the author of a redacted event
+FACILITATOR_ACTOR = "facilitator"  # the actor of the facilitator's commands
+
+
+def facilitator_envelope(envelope: Envelope) -> Envelope:
+    """The envelope as the facilitator receives it: all of it, but ``cmd`` only when the
+    facilitator sent the command (participants' and guests' ids stay with their senders; the
+    ``system`` actor's timers have none worth showing). The same object when nothing changes."""
+    if envelope.cmd is None or envelope.actor == FACILITATOR_ACTOR:
+        return envelope
+    return msgspec.structs.replace(envelope, cmd=None)
 
 
 def public_envelope(envelope: Envelope, state: SessionState) -> dict[str, Any]:
@@ -36,9 +55,9 @@ def public_envelope(envelope: Envelope, state: SessionState) -> dict[str, Any]:
 
     ``state`` is the state right after the event, so a publication can carry the text that the
     public never saw while the statement waited for moderation. A ballot, a proposed statement
-    or an objection names no actor. No public envelope carries the command id: it is the
-    author's and the facilitator's (a client-made id could name its author, and it is the key
-    of an idempotent retry).
+    or an objection names no actor. No public envelope carries the command id: it is its
+    sender's alone (a client-made id could name its author, and it is the key of an idempotent
+    retry).
     """
     event = envelope.event
     data = _public_data(event, state)

@@ -306,7 +306,6 @@ def _objection(state: SessionState, objection: str) -> ObjectionLine:
     o = state.objections[objection]
     return ObjectionLine(
         id=o.id,
-        author=_pseudonym(state, o.author),
         text=o.text,
         resolution=o.resolution,
         wording=o.wording,

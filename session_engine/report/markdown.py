@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -11,6 +12,7 @@ from .model import Report
 from .wording import document
 
 _GRADE_LETTERS: Final = "RIPABTE"  # À rejeter … Excellent, for the text bars
+_BREAK: Final = "\\\n"  # a hard line break: the line ends, the paragraph goes on
 
 
 def _text_bar(profile: Sequence[int], width: int = 30) -> str:
@@ -26,8 +28,27 @@ def _text_bar(profile: Sequence[int], width: int = 30) -> str:
     return "".join(_GRADE_LETTERS[g] * n for g, n in enumerate(sizes))
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+# Every character that opens Markdown or HTML inline syntax anywhere in a line: code, emphasis,
+# links and images, raw HTML and autolinks, entities, table pipes, strikethrough, headings.
+_INLINE: Final = re.compile(r"([\\`*_\[\]<>&|~#])")
+# What opens a block only at the start of a line: a list item (``-``, ``+``, ``1.``, ``1)``), a
+# setext underline or a thematic break; the punctuation is escaped (a digit cannot be).
+_LINE_START: Final = re.compile(r"^(\d*)([-+=.)])")
+_NEWLINES: Final = re.compile(r"\r\n?|\n")
+
+
+def _md_escape(text: str, newline: str | None = None) -> str:
+    """Any text (a user's above all) as literal Markdown: the one escaper of this module.
+
+    Every inline marker is backslash-escaped. Inline (a table cell, a heading: no ``newline``),
+    the text's line breaks become spaces. As block content (a paragraph, a quote, a list item),
+    they become ``newline``, a hard break that keeps the text inside its block, and each line's
+    block marker is escaped too, since there a line can open a list or an underline.
+    """
+    lines = [_INLINE.sub(r"\\\1", line.strip()) for line in _NEWLINES.split(text)]
+    if newline is None:
+        return " ".join(lines)
+    return newline.join(_LINE_START.sub(r"\1\\\2", line) for line in lines)
 
 
 def _md_cell(cell: Cell) -> str:
@@ -48,13 +69,14 @@ def _md_legend() -> str:
 
 def _md_block(block: Block) -> str:
     if isinstance(block, Heading):
-        return f"### {block.text}"
+        return f"### {_md_escape(block.text)}"
     if isinstance(block, Para):
-        return f"_{block.text}_" if block.note else block.text
+        text = _md_escape(block.text, _BREAK)
+        return f"_{text}_" if block.note else text
     if isinstance(block, Quote):
-        return f"> {block.text}\n>\n> — {block.cite}"
+        return f"> {_md_escape(block.text, _BREAK + '> ')}\n>\n> — {_md_escape(block.cite)}"
     if isinstance(block, Bullets):
-        return "\n".join(f"- {item}" for item in block.items)
+        return "\n".join(f"- {_md_escape(item, _BREAK + '  ')}" for item in block.items)
     if isinstance(block, Profile):
         shares = profile_words(block.profile, str)
         return f"`{_text_bar(block.profile)}`  \n{shares}"
@@ -72,11 +94,12 @@ def _md_block(block: Block) -> str:
 
 def render_markdown(report: Report) -> str:
     doc = document(report)
-    parts = [f"# {doc.title}", *doc.lead]
+    parts = [f"# {_md_escape(doc.title)}", *(_md_escape(line, _BREAK) for line in doc.lead)]
     parts.append(
-        "## Sommaire\n\n" + "\n".join(f"{i}. {s.title}" for i, s in enumerate(doc.sections, 1))
+        "## Sommaire\n\n"
+        + "\n".join(f"{i}. {_md_escape(s.title)}" for i, s in enumerate(doc.sections, 1))
     )
     for section in doc.sections:
-        parts.append(f"## {section.title}")
+        parts.append(f"## {_md_escape(section.title)}")
         parts.extend(_md_block(b) for b in section.blocks)
     return "\n\n".join(parts) + "\n"

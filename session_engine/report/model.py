@@ -75,8 +75,10 @@ class VoteSection(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ObjectionLine(msgspec.Struct, frozen=True, kw_only=True):
+    """An objection as the room heard it: its text and what became of it, never who raised it
+    (``session_engine.visibility``: the room never learns it, so the cahier never prints it)."""
+
     id: str
-    author: str  # pseudonym (pseudonymised unless consented)
     text: str
     resolution: str | None  # "amended" | "withdrawn" | None (never resolved)
     wording: str | None

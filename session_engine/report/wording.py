@@ -63,9 +63,9 @@ class Words:
 
     def hidden_sentence(self, what: str) -> str:
         return (
-            f"{what} : moins de {self.k} personnes (ou masqué pour qu'on ne puisse pas le "
-            "retrouver par soustraction). Ses chiffres ne sont pas publiés, pour que personne ne "
-            "puisse être reconnu à ses positions (k-anonymat)."
+            f"{what} : moins de {self.k} personnes, ou masqué pour qu'on ne retrouve pas par "
+            f"soustraction les chiffres d'un groupe de moins de {self.k} personnes. Ses chiffres "
+            "ne sont pas publiés."
         )
 
     def territory(self, tid: str) -> str:
@@ -197,10 +197,13 @@ def method(w: Words) -> tuple[Block, ...]:
                 f"Pseudonymes : {number(m.consented)} participant·e·s sur {number(m.participants)} "
                 "ont accepté que leur pseudonyme apparaisse ; les autres sont nommé·e·s "
                 "« Participant·e N ».",
-                f"k-anonymat : un groupe (territoire, rôle, groupe d'opinion) de moins de "
-                f"{m.k} personnes ne montre que son effectif, jamais ses positions ni ses "
-                "votes ; un autre petit groupe peut être masqué avec lui pour qu'on ne le "
-                "retrouve pas par soustraction.",
+                f"Seuil de {m.k} personnes (k-anonymat) : un groupe (territoire, rôle, groupe "
+                f"d'opinion) de moins de {m.k} personnes ne montre que son effectif, jamais ses "
+                "positions ni ses votes ; d'autres groupes sont alors masqués avec lui pour "
+                "qu'on ne retrouve pas ses chiffres par soustraction (suppression "
+                "complémentaire). C'est la seule protection appliquée aux chiffres : elle ne "
+                "garantit pas qu'une personne ne puisse jamais être reconnue, par exemple à un "
+                "texte qu'elle a écrit.",
                 "Jugement majoritaire : chaque votant·e donne une mention à chaque "
                 "proposition (de « À rejeter » à « Excellent ») ; une proposition non notée "
                 "compte « À rejeter ».",

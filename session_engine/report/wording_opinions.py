@@ -2,7 +2,7 @@
 metropolis or local to a territory, consensual and divisive statements, opinion groups, how
 positions moved, and the minority views a cahier must keep.
 
-Figures of a group under ``k`` voters are never shown; a sentence says so and why.
+Figures of a group under ``k`` voters are never shown; a sentence says so.
 """
 
 from __future__ import annotations
@@ -277,11 +277,10 @@ def minority(w: Words) -> tuple[Block, ...]:
         blocks.append(
             Table(
                 "Objections non résolues des tours abandonnés",
-                ("Proposition", "Par", "Objection", "Tour"),
+                ("Proposition", "Objection", "Tour"),
                 tuple(
                     (
                         u.proposal_text,
-                        u.objection.author,
                         u.objection.text,
                         f"{u.consent}, {end_reason(u.end_reason)}",
                     )

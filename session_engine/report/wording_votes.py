@@ -183,7 +183,6 @@ def _consent(w: Words, c: ConsentLine) -> list[Block]:
     rows = tuple(
         (
             o.id,
-            o.author,
             o.text,
             RESOLUTIONS.get(o.resolution or "", "non résolue"),
             o.wording or "—",
@@ -193,7 +192,7 @@ def _consent(w: Words, c: ConsentLine) -> list[Block]:
     blocks.append(
         Table(
             f"Objections du tour {c.id}",
-            ("Objection", "Par", "Motif", "Issue", "Nouvelle rédaction"),
+            ("Objection", "Motif", "Issue", "Nouvelle rédaction"),
             rows,
         )
     )

@@ -6,9 +6,11 @@ again on the same database, which is what the fault tests do.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from session_engine import Envelope, decode_envelope
 
 __all__ = ["LiveServer", "free_port", "new_session_body"]
 
@@ -95,6 +99,15 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stored_log(self, session_id: str) -> list[Envelope]:
+        """The session's log as the server stored it, command ids included (an export has
+        none): read from the SQLite file itself, as an operator holding the database would."""
+        with contextlib.closing(sqlite3.connect(self.db_path)) as db:
+            rows = db.execute(
+                "SELECT record FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
+            ).fetchall()
+        return [decode_envelope(bytes(row[0])) for row in rows]
 
     def create_session(self, **overrides: Any) -> dict[str, Any]:
         response = httpx.post(

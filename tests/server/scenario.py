@@ -31,6 +31,7 @@ from websockets.uri import parse_uri
 
 from server.client import ProtocolClient
 from server.frames import MSGPACK
+from session_engine import Envelope
 
 from .live import LiveServer
 
@@ -129,6 +130,7 @@ class Member:
     client: ProtocolClient
     pseudonym: str
     consent: bool
+    join_id: str = ""  # the id of its JoinSession command (as secret as its token)
 
 
 @dataclass(frozen=True)
@@ -137,11 +139,13 @@ class Room:
     id: str
     code: str
     token: str  # the facilitator's
+    server: LiveServer | None = None  # to read the stored log, command ids included
 
     @classmethod
     def create(cls, server: LiveServer, **overrides: Any) -> Room:
         created = server.create_session(**overrides)
-        return cls(server.url, created["id"], created["code"], created["facilitator_token"])
+        code, token = created["code"], created["facilitator_token"]
+        return cls(server.url, created["id"], code, token, server)
 
     @property
     def ws_url(self) -> str:
@@ -189,9 +193,10 @@ class Room:
         """A guest who joins by the code and becomes a participant on the same socket."""
         client = await self.guest(after, subprotocol)
         data = {"pseudonym": pseudonym, "territory": territory, "role": role, "consent": consent}
-        answer = await client.command("JoinSession", data, id=uuid.uuid4().hex)
+        join_id = uuid.uuid4().hex
+        answer = await client.command("JoinSession", data, id=join_id)
         acked(answer)
-        return Member(answer["you"], answer["token"], client, pseudonym, consent)
+        return Member(answer["you"], answer["token"], client, pseudonym, consent, join_id)
 
     async def join_many(self, count: int, *, prefix: str = "Personne") -> list[Member]:
         """``count`` participants at once, territories and roles dealt in turn, every other one
@@ -219,7 +224,13 @@ class Room:
         seq: int = (await self.info())["seq"]
         return seq
 
+    def stored(self) -> list[Envelope]:
+        """The log as stored on the server, command ids included (the export drops them)."""
+        assert self.server is not None, "a Room made without its server"
+        return self.server.stored_log(self.id)
+
     def log(self) -> bytes:
+        """The ``.mkawa`` export, as the facilitator downloads it."""
         response = httpx.get(
             f"{self.url}/api/sessions/{self.id}/log",
             headers={"Authorization": f"Bearer {self.token}"},

@@ -314,6 +314,23 @@ def test_report_of_a_missing_file_or_into_a_missing_folder_exits_2(
     assert "Impossible d'écrire" in capsys.readouterr().err
 
 
+def test_report_that_fails_to_render_exits_2_with_a_french_sentence_and_no_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import session_engine.report
+
+    def broken(report: object, form: str) -> str:
+        raise ValueError("rendu impossible")
+
+    monkeypatch.setattr(session_engine.report, "render", broken)
+    assert main(["report", str(DEMO), "--format", "html"]) == 2
+    captured = capsys.readouterr()
+    assert "est un journal incohérent : il ne se rejoue pas" in captured.err
+    assert "rendu impossible" in captured.err
+    assert "Traceback" not in captured.err
+    assert captured.out == ""
+
+
 def test_report_refuses_an_unknown_format_in_french(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(DEMO), "--format", "pdf"]) == 2
     assert "choix 'pdf' inconnu" in capsys.readouterr().err

@@ -19,7 +19,8 @@ import httpx
 import pytest
 from starlette.routing import Route
 
-from server.app import create_app
+from server.app import Settings, create_app
+from server.limits import Limits
 from session_engine import read_log
 from session_engine.events import ParticipantJoined
 from session_engine.model import anonymous_pseudonym
@@ -199,6 +200,62 @@ def test_an_unknown_join_code_is_not_found(http: httpx.Client) -> None:
     error_of(http.get("/api/codes/ZZZZZZ"), 404, "not_found")
 
 
+def _in_process(settings: Settings, scenario: Any) -> None:
+    """Run ``scenario(app, at)`` against the app in this process, its lifespan started; ``at``
+    gives an HTTP client whose requests come from a given address."""
+
+    async def main() -> None:
+        app = create_app(settings)
+
+        def at(address: str) -> httpx.AsyncClient:
+            transport = httpx.ASGITransport(app=app, client=(address, 50000))
+            return httpx.AsyncClient(transport=transport, base_url="http://metrokawa.test")
+
+        async with app.app.router.lifespan_context(app.app):
+            await scenario(app, at)
+
+    asyncio.run(main())
+
+
+def test_wrong_join_codes_are_limited_per_client_address(tmp_path: Any) -> None:
+    """Join codes can be guessed over HTTP: past a burst of wrong codes, one address gets 429
+    ``too_fast`` for every look-up, a right code included; another address is not slowed."""
+    limits = Limits(code_guess_burst=5, code_guesses_per_second=0.01)
+
+    async def scenario(app: Any, at: Any) -> None:
+        async with at("192.0.2.1") as guesser, at("192.0.2.2") as neighbour:
+            code = (await neighbour.post("/api/sessions", json=new_session_body())).json()["code"]
+            wrong = ["Q3Q3Q" + c for c in "ABCDE"]
+            assert code not in wrong
+            for guess in wrong:
+                error_of(await guesser.get(f"/api/codes/{guess}"), 404, "not_found")
+            refused = await guesser.get("/api/codes/Q3Q3Q3")
+            assert error_of(refused, 429, "too_fast")["detail"]
+            assert int(refused.headers["retry-after"]) >= 1
+            error_of(await guesser.get(f"/api/codes/{code}"), 429, "too_fast")
+            assert (await neighbour.get(f"/api/codes/{code}")).json()["code"] == code
+            error_of(await neighbour.get("/api/codes/Q3Q3Q3"), 404, "not_found")
+
+    _in_process(Settings(db="memory://", limits=limits, ui_dir=str(tmp_path)), scenario)
+
+
+def test_a_wrong_join_code_loads_no_session(tmp_path: Any) -> None:
+    """A miss reads the store's index only: no session actor is woken up (a guesser cannot make
+    the server replay cold sessions)."""
+
+    async def scenario(app: Any, at: Any) -> None:
+        async with at("192.0.2.3") as client:
+            await client.post("/api/sessions", json=new_session_body())
+            hub = app.state.hub
+            for actor in list(hub.actors.values()):
+                await actor.stop()
+            hub.actors.clear()  # as after a restart: every session is cold
+            error_of(await client.get("/api/codes/Q3Q3Q3"), 404, "not_found")
+            assert hub.actors == {}
+
+    _in_process(Settings(db="memory://", ui_dir=str(tmp_path)), scenario)
+
+
 # --- the log export ------------------------------------------------------------------------------
 
 
@@ -306,6 +363,10 @@ def test_the_report_comes_in_each_format_without_private_pseudonyms(
     assert exported.private_pseudonym not in response.text
     if form == "json":
         assert response.json()["session"] == room.id
+    assert response.headers["x-content-type-options"] == "nosniff"
+    if form == "html":  # participants' texts in a page: nothing may run or be fetched
+        policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+        assert response.headers["content-security-policy"] == policy
 
 
 def test_the_report_is_html_by_default_and_refuses_an_unknown_format_or_territory(

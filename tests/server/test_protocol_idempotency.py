@@ -20,8 +20,7 @@ pytestmark = pytest.mark.usefixtures("one_minute_round", "silent_socket")  # see
 
 
 def commands_in_log(room: Room, command_id: str) -> list[str]:
-    _, envelopes = read_log(room.log())
-    return [e.type for e in envelopes if e.cmd == command_id]
+    return [e.type for e in room.stored() if e.cmd == command_id]
 
 
 def test_the_same_command_id_twice_is_applied_once_and_answered_alike(lobby: Lobby) -> None:
@@ -110,6 +109,37 @@ def test_a_join_retried_after_a_lost_ack_makes_no_second_participant(lobby: Lobb
             assert (client.welcome["you"], client.welcome["role"]) == (first["you"], "participant")
 
     run(scenario())
+    assert commands_in_log(room, join_id) == ["ParticipantJoined", "ParticipantSeated"]
+
+
+def test_a_guest_s_join_id_cannot_be_stolen_from_the_facilitator_nor_from_the_export(
+    lobby: Lobby,
+) -> None:
+    """A join id re-sent by anyone holding the code gets a token for that participant, so it
+    must never leave the server: not on the facilitator's stream, not in the ``.mkawa``."""
+    room, join_id, position_id = lobby.room, new_id(), new_id()
+    data = {"pseudonym": "Discrète", "territory": "t1", "role": "habitant"}
+
+    async def scenario() -> tuple[list[dict[str, Any]], str]:
+        facilitator = await room.facilitator(after=None)
+        guest = await room.guest(after=None)
+        joined = await guest.command("JoinSession", data, id=join_id)
+        position = {"statement": lobby.published, "value": 1}
+        last = acked(await guest.command("TakePosition", position, id=position_id))
+        await facilitator.wait_for_seq(last)
+        return facilitator.events, joined["you"]
+
+    seen, participant = run(scenario())
+    joins = [e for e in seen if e["type"] == "ParticipantJoined"]
+    assert [e["data"]["participant"] for e in joins] == [participant]
+    assert all(e["cmd"] is None for e in seen if e["actor"] != "facilitator")
+    frames = msgspec.json.encode(seen)
+    exported = room.log()
+    for secret in (join_id, position_id):
+        assert secret.encode() not in frames
+        assert secret.encode() not in exported
+    assert all(e.cmd is None for e in read_log(exported)[1])
+    # The server itself still knows it: that is what answers the guest's own retry.
     assert commands_in_log(room, join_id) == ["ParticipantJoined", "ParticipantSeated"]
 
 

@@ -54,6 +54,7 @@ class Played:
     markers: dict[str, str]  # statement -> the marker in its text
     published: frozenset[str]
     command_ids: frozenset[str]  # every command id the participants used
+    join_ids: frozenset[str]  # the ids of their JoinSession commands
     last: int
     log: bytes
 
@@ -169,6 +170,7 @@ class Play:
             markers=self.markers,
             published=frozenset(self.published),
             command_ids=frozenset(self.command_ids),
+            join_ids=frozenset(m.join_id for m in self.members),
             last=last,
             log=self.room.log(),
         )
@@ -217,7 +219,7 @@ def test_participants_receive_the_same_public_envelopes_over_json_and_msgpack(
 def test_the_facilitator_stream_is_the_exported_log_event_for_event(played: Played) -> None:
     _, envelopes = read_log(played.log)
     exported = [msgspec.msgpack.decode(encode_envelope(e)) for e in envelopes]
-    expected = [dict(e, data=dict(e["data"])) for e in played.facilitator]
+    expected = [dict(e, data=dict(e["data"]), cmd=None) for e in played.facilitator]
     for envelope in expected:
         data = envelope["data"]
         if envelope["type"] == "ParticipantJoined" and not data["consent"]:
@@ -254,11 +256,20 @@ def test_participants_never_see_a_statement_s_text_before_its_publication(played
             assert envelope["actor"] == HIDDEN_ACTOR
 
 
-def test_command_ids_reach_the_facilitator_and_no_participant(played: Played) -> None:
-    answered = {e["cmd"] for e in played.facilitator}
-    assert played.command_ids <= answered
-    assert None not in answered  # every event of this session answers a command
-    for participant, events in played.participants.items():
-        assert all(e["cmd"] is None for e in events), participant
+def test_command_ids_reach_no_one_but_their_sender(played: Played) -> None:
+    """A command id is its sender's: the facilitator's stream carries only the facilitator's
+    own, no participant receives any, and the export has none (a guest's join id, sent again,
+    would get its holder a fresh token for that participant)."""
+    secret = played.command_ids | played.join_ids
+    shown = [e for e in played.facilitator if e["cmd"] is not None]
+    assert shown, "the facilitator's own commands keep their ids"
+    assert all(e["actor"] == "facilitator" for e in shown)
+    streams = {"facilitator": played.facilitator, **played.participants}
+    for who, events in streams.items():
+        if who != "facilitator":
+            assert all(e["cmd"] is None for e in events), who
         received = msgspec.json.encode(events).decode()
-        assert not [i for i in played.command_ids if i in received], participant
+        assert not [i for i in secret if i in received], who
+    _, exported = read_log(played.log)
+    assert all(e.cmd is None for e in exported)
+    assert not [i for i in secret if i.encode() in played.log]

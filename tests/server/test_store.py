@@ -279,6 +279,31 @@ class SqlStoreContract(StoreContract):
         finally:
             self.run(store.close())
 
+    def test_a_stale_remembered_seq_is_read_again_before_deciding_a_conflict(
+        self, tmp_path: Path
+    ) -> None:
+        """Another process appended at the right seq behind the store's back; a caller who
+        knows it (it read the log) appends at the new expected seq: the remembered seq differs,
+        so the store asks the database, which agrees, and the append succeeds at once."""
+        store = self.make(tmp_path)
+        try:
+            session = self.created(store)
+            self.run(store.append(session.id, 0, [b"one"], [], []))  # last seq 1, remembered
+            self.behind(tmp_path, session.id, 2, b"behind")
+            self.behind(tmp_path, session.id, 3, b"behind again")
+            answered = Outcome(actor="p1", cmd="c1", seq=4)
+            self.run(store.append(session.id, 3, [b"four"], [answered], [("hash-1", "p1")]))
+            assert self.run(store.read(session.id)) == [b"one", b"behind", b"behind again", b"four"]
+            assert self.run(store.outcomes(session.id)) == [answered]
+            self.behind(tmp_path, session.id, 5, b"five")  # and with no event of its own
+            refused = Outcome(actor="p1", cmd="c2", code="not_allowed")
+            self.run(store.append(session.id, 5, [], [refused], []))
+            assert sorted_(self.run(store.outcomes(session.id))) == [answered, refused]
+            with pytest.raises(Conflict):  # a really stale seq is still refused
+                self.run(store.append(session.id, 4, [b"stale"], [], []))
+        finally:
+            self.run(store.close())
+
     def test_a_batch_without_events_checks_the_seq_in_the_database(self, tmp_path: Path) -> None:
         """No event, so no primary key to refuse a stale seq: outcomes and tokens alone must
         still not be written after someone else's events."""

@@ -1,14 +1,16 @@
 """The cahier de préconisations: each section on a small hand-built session, the privacy rules
 (pseudonyms, k-anonymity), the territory focus, the three formats, and the demo's golden files.
 
-The golden files in ``replays/`` are the demo archive's reports. When a change of the report is
-meant, regenerate them and review the diff:
+The golden files in ``replays/`` are the reports of the two golden logs of schema version 1: the
+demo archive and ``golden-v1-voeux.mkawa`` (built by ``replays/make_golden_voeux.py``, with every
+event type). When a change of the report is meant, regenerate them and review the diff:
 
     METROKAWA_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/session_engine/test_report.py
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -20,10 +22,13 @@ import pytest
 
 from session_engine import Envelope, LogHeader, read_log
 from session_engine.events import (
+    EVENT_TYPES,
     ConsentAbandoned,
     Event,
     ObjectionResolved,
+    ParticipantJoined,
     PositionTaken,
+    ProposalPromoted,
     SynthesisSubmitted,
     VoeuAdopted,
 )
@@ -250,6 +255,48 @@ def test_the_pseudonym_of_whoever_did_not_consent_never_appears_in_any_format() 
         assert SHOWN in text, form
 
 
+OBJECTORS = {"p2": "Nadia Objecte", "p4": "Karim Objecte"}  # both consented to be named
+
+
+def objecting_session() -> list[Event]:
+    """p2 and p4 (consenting, never hosts) and p1 (not consenting) raise objections: one amended,
+    one withdrawn, then one left unresolved by an abandoned round."""
+    return [
+        *a_session(),
+        joined("p1", territory="t1", pseudonym=SECRET, consent=False),
+        joined("p2", territory="t2", pseudonym=OBJECTORS["p2"], consent=True),
+        joined("p3", territory="t1", pseudonym=SHOWN, consent=True),
+        joined("p4", territory="t2", pseudonym=OBJECTORS["p4"], consent=True),
+        *seated(table(1, "p3", "p3", "p2"), table(2, "p3", "p1", "p4")),
+        *a_running_round()[-1:],
+        *A_VOTE[len(a_running_round()) :],
+        *consent_opened("c1", "pr1"),
+        *objection_raised("o1", "c1", author="p2"),
+        *objection_raised("o2", "c1", author="p4", text="Et les week-ends ?"),
+        ObjectionResolved(objection="o1", consent="c1", resolution="amended", wording=AMENDED),
+        ObjectionResolved(objection="o2", consent="c1", resolution="withdrawn", wording=None),
+        VoeuAdopted(voeu="vx1", consent="c1", proposal="pr1", text=AMENDED, outcome=OUTCOME),
+        *consent_opened("c2", "pr2", text="Fermer la dalle le soir."),
+        *objection_raised("o3", "c2", author="p1", text="La dalle est le seul passage."),
+        *objection_raised("o4", "c2", author="p2", text="Et les livreurs ?"),
+        ConsentAbandoned(consent="c2", reason="facilitator"),
+    ]
+
+
+def test_no_format_names_who_raised_an_objection_even_one_who_consented() -> None:
+    r = report(objecting_session(), k=1)
+    assert len(r.consents) == 2  # the objections are all there
+    assert len(r.unresolved) == 2
+    assert "author" not in msgspec.to_builtins(r.consents[0].objections[0])
+    for form, text in every_format(r).items():
+        for name in (*OBJECTORS.values(), SECRET, anonymous_pseudonym("p1")):
+            assert name not in text, (form, name)
+        assert '"author"' not in text, form
+        assert "Par" not in re.findall(r"\w+", text), form  # no "Par" column any more
+        assert "Et les livreurs ?" in text, form
+        assert "Et les week-ends ?" in text, form
+
+
 def test_the_method_says_how_many_consented() -> None:
     r = report(named_session())
     assert (r.method.consented, r.method.participants) == (1, 4)
@@ -387,6 +434,69 @@ def test_html_is_one_self_contained_accessible_page() -> None:
     assert {"h1", "h2", "h3", "nav", "main"} <= set(tags)
 
 
+# --- hostile texts: a user's text is text, in every format --------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+LINK = "[cliquez](javascript:alert(1))"
+HOSTILE_PROPOSAL = f"{SCRIPT} {LINK} **gras** `code` & <b>x</b>"
+HOSTILE_OUTCOME = "Ligne 1\n# Faux titre\n> fausse citation\n- faux item\n\n1. faux numéro"
+HOSTILE_SYNTHESIS = f"{LINK}\r\n---\n=== | pipe | ~~barré~~"
+
+
+def hostile_session() -> list[Event]:
+    return [
+        *a_running_round(),
+        *a_statement("s1", text=f"{SCRIPT} Les ascenseurs.\n# en panne"),
+        ProposalPromoted(proposal="pr1", statement="s1", text=HOSTILE_PROPOSAL),
+        *vote_opened("v1", "pr1"),
+        *ballot("v1", "p1", pr1=Grade.BIEN),
+        *ballot("v1", "p2", pr1=Grade.TRES_BIEN),
+        *vote_closed("v1"),
+        SynthesisSubmitted(round=1, table=1, host="p1", text=HOSTILE_SYNTHESIS),
+        *consent_opened("c1", "pr1", text=HOSTILE_PROPOSAL),
+        *objection_raised("o1", "c1", text=f"{SCRIPT}\n> {LINK}"),
+        VoeuAdopted(
+            voeu="vx1", consent="c1", proposal="pr1", text=HOSTILE_PROPOSAL, outcome=HOSTILE_OUTCOME
+        ),
+    ]
+
+
+def hostile_header() -> LogHeader:
+    return LogHeader(session=f"plaine\n- {LINK}", title=f"# {SCRIPT}", created_at=T0)
+
+
+def test_markdown_escapes_every_user_text_in_paragraphs_quotes_bullets_and_headings() -> None:
+    md = render_markdown(build_report(hostile_header(), log(hostile_session()), k=1))
+    assert "<" not in md.replace("\\<", "")  # no raw HTML tag nor autolink anywhere
+    assert "](" not in md.replace("\\](", "")  # no link, no image
+    assert "\\<script\\>alert(1)\\</script\\>" in md
+    assert "\\[cliquez\\](javascript:alert(1))" in md
+    assert "\\*\\*gras\\*\\* \\`code\\` \\& \\<b\\>x\\</b\\>" in md
+    assert md.startswith("# Cahier de préconisations — \\# \\<script\\>")  # one heading
+    # a quote's line breaks stay inside the quote, each line's markers escaped
+    assert (
+        "> Ligne 1\\\n> \\# Faux titre\\\n> \\> fausse citation\\\n> \\- faux item\\\n> \\\n"
+        "> 1\\. faux numéro\n>\n> — Conclusion de l'animation"
+    ) in md
+    assert (
+        "> \\[cliquez\\](javascript:alert(1))\\\n> \\---\\\n> \\=== \\| pipe \\| \\~\\~barré" in md
+    )
+    # a bullet's line break stays inside the item
+    assert "« plaine\\\n  \\- \\[cliquez\\](javascript:alert(1)) »" in md
+    # a table cell keeps its row: its line breaks become spaces
+    assert "| \\<script\\>alert(1)\\</script\\> \\> \\[cliquez\\](javascript:alert(1)) |" in md
+    heads = [line for line in md.splitlines() if line.startswith(("#", "-", ">", "="))]
+    assert not [h for h in heads if re.match(r"(#+ |- |> ?)?(Faux|faux|fausse|en panne|=)", h)]
+
+
+def test_html_escapes_every_user_text() -> None:
+    html = render_html(build_report(hostile_header(), log(hostile_session()), k=1))
+    assert "<script" not in html
+    assert "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "href=" not in html.replace('href="#', "")  # only the table of contents links
+
+
 def test_json_is_the_same_content_as_plain_data() -> None:
     r = report(named_session(), k=1)
     data = json.loads(render_json(r))
@@ -417,19 +527,32 @@ def test_a_text_bar_has_a_fixed_width_with_the_grades_worst_first() -> None:
     assert text_bar((0,) * 7, 4) == "····"
 
 
-# --- the golden files: the demo archive is the golden log of schema version 1 ---------------------
+# --- the golden files: the two golden logs of schema version 1 ------------------------------------
+
+VOEUX = ROOT / "replays" / "golden-v1-voeux.mkawa"
+GOLDEN_LOGS = {"demo-metrokawa-120": DEMO, "golden-v1-voeux": VOEUX}
+
+
+def golden_report(name: str) -> Report:
+    header, envelopes = read_log(GOLDEN_LOGS[name].read_bytes())
+    return build_report(header, envelopes)
 
 
 @pytest.fixture(scope="module")
 def demo() -> Report:
-    header, envelopes = read_log(DEMO.read_bytes())
-    return build_report(header, envelopes)
+    return golden_report("demo-metrokawa-120")
 
 
+@pytest.fixture(scope="module")
+def voeux() -> Report:
+    return golden_report("golden-v1-voeux")
+
+
+@pytest.mark.parametrize("name", GOLDEN_LOGS)
 @pytest.mark.parametrize("form", FORMATS)
-def test_the_demo_report_equals_its_golden_file_byte_for_byte(demo: Report, form: str) -> None:
-    golden = ROOT / "replays" / f"demo-metrokawa-120.report.{form}"
-    text = render(demo, form)
+def test_a_golden_log_s_report_equals_its_golden_file_byte_for_byte(name: str, form: str) -> None:
+    golden = ROOT / "replays" / f"{name}.report.{form}"
+    text = render(golden_report(name), form)
     if UPDATE:
         golden.write_text(text, encoding="utf-8")
     assert golden.exists(), f"{golden.name} is missing: run with METROKAWA_UPDATE_GOLDEN=1"
@@ -438,6 +561,50 @@ def test_the_demo_report_equals_its_golden_file_byte_for_byte(demo: Report, form
         "METROKAWA_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/session_engine/test_report.py "
         "and review the diff"
     )
+
+
+def test_the_voeux_golden_log_holds_every_event_type() -> None:
+    """A new event type fails here until the golden log (its generator) emits it too."""
+    header, envelopes = read_log(VOEUX.read_bytes())
+    assert {type(e.event).__name__ for e in envelopes} == set(EVENT_TYPES)
+    assert set(header.schemas) == set(EVENT_TYPES)
+
+
+def test_the_voeux_golden_log_is_what_its_generator_builds() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "make_golden_voeux", ROOT / "replays" / "make_golden_voeux.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    data = generator.golden_bytes()
+    if UPDATE:
+        VOEUX.write_bytes(data)
+    assert data == VOEUX.read_bytes(), (
+        "golden-v1-voeux.mkawa differs from what replays/make_golden_voeux.py builds"
+    )
+
+
+def test_the_voeux_report_states_its_findings(voeux: Report) -> None:
+    (adopted, abandoned) = voeux.consents
+    assert (adopted.status, adopted.voeu, abandoned.status) == ("adopted", "vx1", "abandoned")
+    assert [o.resolution for o in adopted.objections] == ["amended", "withdrawn"]
+    assert [u.objection.id for u in voeux.unresolved] == ["o3"]
+    assert [p.adopted for p in voeux.votes[0].proposals] == [True, True, False]
+    assert len(voeux.participation) == 4  # three territories, then the whole session
+    assert all(p.participants >= 5 for p in voeux.participation)
+    assert "1 vœu adopté sur 2 tours de consentement" in render_markdown(voeux)
+    # p14 consented to be named and raised o2; the cahier never says who raised an objection
+    (joined,) = [
+        e.event
+        for e in read_log(VOEUX.read_bytes())[1]
+        if isinstance(e.event, ParticipantJoined) and e.event.participant == "p14"
+    ]
+    assert joined.consent
+    assert joined.pseudonym == "Nabil"
+    for form, text in every_format(voeux).items():
+        assert "Nabil" not in text, form
 
 
 def test_the_demo_report_states_its_findings(demo: Report) -> None:
