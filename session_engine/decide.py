@@ -28,15 +28,17 @@ vœu: ``OpenConsent`` (the proposal's last vote is closed and its majority grade
 least ``ADOPTION_GRADE``), participants ``RaiseObjection``, the facilitator records each one as
 ``ResolveObjection`` (amended: a new wording; withdrawn), then ``AdoptVoeu`` once none is left
 pending, or ``AbandonConsent``. One consent round is open at a time.
+
+This module owns the checks in that order, the tables and the dispatch; the handlers of the
+votes, results and consent commands live in ``decide_votes``, and what every handler shares
+(``Role``, ``Context``, ``LIMITS``, ``require``, ``clean_text``, the statement lookups) in
+``decide_base``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Any, Final
-
-import msgspec
 
 from . import seating
 from .commands import (
@@ -70,21 +72,29 @@ from .commands import (
     SubmitSynthesis,
     TakePosition,
 )
+from .decide_base import LIMITS, Context, Role, clean_text, published_of, require, statement_of
+from .decide_votes import (
+    ADOPTION_GRADE,
+    abandon_consent,
+    adopt_voeu,
+    cast_ballot,
+    close_vote,
+    hide_results,
+    open_consent,
+    open_vote,
+    promote_proposal,
+    raise_objection,
+    resolve_objection,
+    show_results,
+)
 from .errors import CommandRejected, Rejected
 from .events import (
     AnnotationAdded,
-    BallotCast,
     ConsentAbandoned,
-    ConsentOpened,
     Event,
-    ObjectionRaised,
-    ObjectionResolved,
     ParticipantJoined,
     ParticipantSeated,
     PositionTaken,
-    ProposalPromoted,
-    ResultsHidden,
-    ResultsShown,
     RoundEnded,
     RoundExtended,
     RoundPaused,
@@ -99,45 +109,17 @@ from .events import (
     SynthesisSubmitted,
     TablesRotated,
     TablesSeated,
-    VoeuAdopted,
     VoteClosed,
-    VoteOpened,
 )
-from .majority import median_grade, tally_vote
-from .model import Grade, ParticipantRole, Territory, is_reserved_pseudonym
+from .model import ParticipantRole, Territory, is_reserved_pseudonym
 from .state import (
-    ConsentRound,
-    ConsentStatus,
-    Objection,
     Round,
     RoundStatus,
     SessionState,
-    Statement,
     StatementStatus,
-    Vote,
 )
 
 __all__ = ["ADOPTION_GRADE", "LIMITS", "PERMISSIONS", "PHASES", "Context", "Role", "decide"]
-
-
-class Role(StrEnum):
-    """Who is sending. A host is a participant; a guest holds only the join code."""
-
-    FACILITATOR = "facilitator"
-    PARTICIPANT = "participant"
-    PROJECTOR = "projector"
-    VIEWER = "viewer"
-    SYSTEM = "system"
-    GUEST = "guest"
-
-
-class Context(msgspec.Struct, frozen=True, kw_only=True):
-    """What ``decide`` knows besides the state: who sends, the time (ms), a seed for seating."""
-
-    actor: str  # a participant id, "facilitator", "system", …
-    role: Role
-    now: int
-    seed: int = 0
 
 
 _F, _P = Role.FACILITATOR, Role.PARTICIPANT
@@ -191,28 +173,6 @@ PHASES: Final[dict[type[Any], frozenset[RoundStatus | None]]] = {
 # EndRound has been applied yet: the round "allows it" only until then.
 _WRITING: Final[frozenset[type[Any]]] = frozenset({ProposeStatement, Annotate, TakePosition})
 
-# Longest accepted texts, in characters. A statement is one sentence.
-LIMITS: Final[dict[str, int]] = {
-    "title": 200,
-    "territory": 80,
-    "prompt": 500,
-    "pseudonym": 40,
-    "statement": 280,
-    "annotation": 1000,
-    "tag": 40,
-    "tags": 10,
-    "place": 120,
-    "synthesis": 4000,
-    "proposal": 400,  # also an amended wording under consent
-    "objection": 1000,
-    "outcome": 4000,  # the facilitator's outcome statement of a vœu
-}
-
-# A proposal is adopted by majority judgment when its majority grade (the lower median of its
-# merit profile, ``majority.median_grade``) in a closed vote is at least Assez bien: a strict
-# majority of the judges graded it Assez bien or better, the middle of the seven-grade scale.
-# Only adopted proposals may go through a consent round and become vœux.
-ADOPTION_GRADE: Final = Grade.ASSEZ_BIEN
 _MINUTE = 60_000
 _MAX_ROUND_MS = 4 * 60 * _MINUTE
 _MAX_EXTENSION_MINUTES = 60
@@ -271,37 +231,24 @@ def _past_deadline(current: Round, now: int) -> bool:
     return current.deadline is not None and now >= current.deadline
 
 
-def _require(condition: bool, code: str) -> None:
-    if not condition:
-        raise CommandRejected(code)
-
-
-def _text(value: str, limit: str) -> str:
-    """A cleaned text field: surrounding blanks removed, not empty, not longer than its limit."""
-    cleaned = value.strip()
-    _require(bool(cleaned), "bad_request")
-    _require(len(cleaned) <= LIMITS[limit], "text_too_long")
-    return cleaned
-
-
 # --- setting up: the session, the people, the tables --------------------------------------------
 
 
 def _create_session(state: SessionState, cmd: CreateSession, ctx: Context) -> list[Event]:
-    _require(1 <= len(cmd.territories) <= 12 and 1 <= len(cmd.agenda) <= 20, "bad_request")
-    _require(2 <= cmd.table_size <= 12, "bad_request")
-    names = [_text(t.name, "territory").casefold() for t in cmd.territories]
-    _require(len(set(names)) == len(names), "bad_request")
+    require(1 <= len(cmd.territories) <= 12 and 1 <= len(cmd.agenda) <= 20, "bad_request")
+    require(2 <= cmd.table_size <= 12, "bad_request")
+    names = [clean_text(t.name, "territory").casefold() for t in cmd.territories]
+    require(len(set(names)) == len(names), "bad_request")
     for spec in cmd.agenda:
-        _text(spec.prompt, "prompt")
-        _require(_MINUTE <= spec.duration_ms <= _MAX_ROUND_MS, "bad_request")
+        clean_text(spec.prompt, "prompt")
+        require(_MINUTE <= spec.duration_ms <= _MAX_ROUND_MS, "bad_request")
     territories = tuple(
         Territory(id=f"t{i}", name=t.name.strip(), commune=t.commune.strip(), qpv=t.qpv)
         for i, t in enumerate(cmd.territories, start=1)
     )
     return [
         SessionCreated(
-            title=_text(cmd.title, "title"),
+            title=clean_text(cmd.title, "title"),
             territories=territories,
             agenda=cmd.agenda,
             table_size=cmd.table_size,
@@ -311,10 +258,10 @@ def _create_session(state: SessionState, cmd: CreateSession, ctx: Context) -> li
 
 
 def _join_session(state: SessionState, cmd: JoinSession, ctx: Context) -> list[Event]:
-    pseudonym = _text(cmd.pseudonym, "pseudonym")
-    _require(cmd.territory in state.territories, "unknown_territory")
-    _require(pseudonym.casefold() not in state.pseudonyms, "pseudonym_taken")
-    _require(not is_reserved_pseudonym(pseudonym), "pseudonym_taken")
+    pseudonym = clean_text(cmd.pseudonym, "pseudonym")
+    require(cmd.territory in state.territories, "unknown_territory")
+    require(pseudonym.casefold() not in state.pseudonyms, "pseudonym_taken")
+    require(not is_reserved_pseudonym(pseudonym), "pseudonym_taken")
     joined = ParticipantJoined(
         participant=f"p{len(state.participants) + 1}",
         pseudonym=pseudonym,
@@ -367,14 +314,14 @@ def _everyone(state: SessionState) -> list[seating.Seatable]:
 
 
 def _seat_tables(state: SessionState, cmd: SeatTables, ctx: Context) -> list[Event]:
-    _require(not state.tables, "already_seated")
-    _require(len(state.participants) >= 2, "too_few_participants")
+    require(not state.tables, "already_seated")
+    require(len(state.participants) >= 2, "too_few_participants")
     plan = seating.initial_plan(_everyone(state), table_size=state.table_size, seed=ctx.seed)
     return [TablesSeated(seed=ctx.seed, tables=plan)]
 
 
 def _rotate_tables(state: SessionState, cmd: RotateTables, ctx: Context) -> list[Event]:
-    _require(bool(state.tables), "not_seated")
+    require(bool(state.tables), "not_seated")
     plan = seating.rotate(
         _everyone(state),
         _plan(state),
@@ -390,8 +337,8 @@ def _rotate_tables(state: SessionState, cmd: RotateTables, ctx: Context) -> list
 
 
 def _start_round(state: SessionState, cmd: StartRound, ctx: Context) -> list[Event]:
-    _require(bool(state.tables), "not_seated")
-    _require(state.current_round < len(state.rounds), "agenda_done")
+    require(bool(state.tables), "not_seated")
+    require(state.current_round < len(state.rounds), "agenda_done")
     following = state.rounds[state.current_round]
     return [RoundStarted(round=following.number, deadline=ctx.now + following.spec.duration_ms)]
 
@@ -422,7 +369,7 @@ def _resume_round(state: SessionState, cmd: ResumeRound, ctx: Context) -> list[E
 
 
 def _extend_round(state: SessionState, cmd: ExtendRound, ctx: Context) -> list[Event]:
-    _require(type(cmd.minutes) is int and 1 <= cmd.minutes <= _MAX_EXTENSION_MINUTES, "bad_request")
+    require(type(cmd.minutes) is int and 1 <= cmd.minutes <= _MAX_EXTENSION_MINUTES, "bad_request")
     current = _started(state)
     by = cmd.minutes * _MINUTE
     deadline = None if current.deadline is None else current.deadline + by
@@ -436,7 +383,7 @@ def _end_round(state: SessionState, cmd: EndRound, ctx: Context) -> list[Event]:
     current = _started(state)
     if ctx.role is Role.SYSTEM:
         # The clock only ends a running round, and only once its deadline has come.
-        _require(
+        require(
             current.status is RoundStatus.RUNNING and _past_deadline(current, ctx.now), "not_due"
         )
         return [RoundEnded(round=current.number, reason="deadline")]
@@ -451,7 +398,7 @@ def _propose_statement(state: SessionState, cmd: ProposeStatement, ctx: Context)
         StatementProposed(
             statement=f"s{len(state.statements) + 1}",
             author=ctx.actor,
-            text=_text(cmd.text, "statement"),
+            text=clean_text(cmd.text, "statement"),
             kind=cmd.kind,
             round=_running_round_number(state),
             table=state.participants[ctx.actor].table,
@@ -459,56 +406,42 @@ def _propose_statement(state: SessionState, cmd: ProposeStatement, ctx: Context)
     ]
 
 
-def _statement(state: SessionState, statement_id: str) -> Statement:
-    statement = state.statements.get(statement_id)
-    if statement is None:
-        raise CommandRejected("unknown_statement")
-    _require(statement.status is not StatementStatus.MERGED, "already_merged")
-    return statement
-
-
-def _published(state: SessionState, statement_id: str) -> Statement:
-    statement = _statement(state, statement_id)
-    _require(statement.status is StatementStatus.PUBLISHED, "not_published")
-    return statement
-
-
 def _publish_statement(state: SessionState, cmd: PublishStatement, ctx: Context) -> list[Event]:
-    statement = _statement(state, cmd.statement)
-    _require(statement.status is not StatementStatus.PUBLISHED, "already_published")
+    statement = statement_of(state, cmd.statement)
+    require(statement.status is not StatementStatus.PUBLISHED, "already_published")
     return [StatementPublished(statement=statement.id)]
 
 
 def _hide_statement(state: SessionState, cmd: HideStatement, ctx: Context) -> list[Event]:
-    statement = _statement(state, cmd.statement)
-    _require(statement.status is not StatementStatus.HIDDEN, "already_hidden")
+    statement = statement_of(state, cmd.statement)
+    require(statement.status is not StatementStatus.HIDDEN, "already_hidden")
     return [StatementHidden(statement=statement.id)]
 
 
 def _merge_statements(state: SessionState, cmd: MergeStatements, ctx: Context) -> list[Event]:
-    _require(cmd.statement != cmd.into, "bad_request")
-    duplicate = _statement(state, cmd.statement)
-    kept = _published(state, cmd.into)
+    require(cmd.statement != cmd.into, "bad_request")
+    duplicate = statement_of(state, cmd.statement)
+    kept = published_of(state, cmd.into)
     return [StatementsMerged(statement=duplicate.id, into=kept.id)]
 
 
 def _annotate(state: SessionState, cmd: Annotate, ctx: Context) -> list[Event]:
-    _require((cmd.statement is None) != (cmd.table is None), "bad_request")
-    _require(len(cmd.tags) <= LIMITS["tags"], "bad_request")
+    require((cmd.statement is None) != (cmd.table is None), "bad_request")
+    require(len(cmd.tags) <= LIMITS["tags"], "bad_request")
     if cmd.statement is not None:
-        _published(state, cmd.statement)
+        published_of(state, cmd.statement)
     if cmd.table is not None:
-        _require(cmd.table in state.tables, "unknown_table")
-        _require(state.participants[ctx.actor].table == cmd.table, "not_allowed")
+        require(cmd.table in state.tables, "unknown_table")
+        require(state.participants[ctx.actor].table == cmd.table, "not_allowed")
     return [
         AnnotationAdded(
             annotation=f"a{len(state.annotations) + 1}",
             author=ctx.actor,
-            text=_text(cmd.text, "annotation"),
+            text=clean_text(cmd.text, "annotation"),
             statement=cmd.statement,
             table=cmd.table,
-            tags=tuple(_text(tag, "tag") for tag in cmd.tags),
-            place=None if cmd.place is None else _text(cmd.place, "place"),
+            tags=tuple(clean_text(tag, "tag") for tag in cmd.tags),
+            place=None if cmd.place is None else clean_text(cmd.place, "place"),
             round=_running_round_number(state),
         )
     ]
@@ -516,8 +449,8 @@ def _annotate(state: SessionState, cmd: Annotate, ctx: Context) -> list[Event]:
 
 def _take_position(state: SessionState, cmd: TakePosition, ctx: Context) -> list[Event]:
     value = cmd.value
-    _require(value is None or (type(value) is int and -2 <= value <= 2), "bad_request")
-    _published(state, cmd.statement)
+    require(value is None or (type(value) is int and -2 <= value <= 2), "bad_request")
+    published_of(state, cmd.statement)
     return [
         PositionTaken(
             participant=ctx.actor,
@@ -537,182 +470,9 @@ def _submit_synthesis(state: SessionState, cmd: SubmitSynthesis, ctx: Context) -
             round=_running_round_number(state),
             table=table,
             host=ctx.actor,
-            text=_text(cmd.text, "synthesis"),
+            text=clean_text(cmd.text, "synthesis"),
         )
     ]
-
-
-# --- proposals and majority-judgment votes ------------------------------------------------------
-
-
-def _promote_proposal(state: SessionState, cmd: PromoteProposal, ctx: Context) -> list[Event]:
-    statement = _published(state, cmd.statement)
-    promoted = {proposal.statement for proposal in state.proposals.values()}
-    _require(statement.id not in promoted, "already_promoted")
-    text = statement.text if cmd.text is None else _text(cmd.text, "proposal")
-    proposal = f"pr{len(state.proposals) + 1}"
-    return [ProposalPromoted(proposal=proposal, statement=statement.id, text=text)]
-
-
-def _open_vote(state: SessionState, cmd: OpenVote, ctx: Context) -> list[Event]:
-    _require(bool(cmd.proposals), "bad_request")
-    _require(len(set(cmd.proposals)) == len(cmd.proposals), "bad_request")
-    _require(all(p in state.proposals for p in cmd.proposals), "unknown_proposal")
-    _require(state.open_vote is None, "vote_open")
-    return [VoteOpened(vote=f"v{len(state.votes) + 1}", proposals=cmd.proposals)]
-
-
-def _vote(state: SessionState, vote_id: str) -> Vote:
-    vote = state.votes.get(vote_id)
-    if vote is None:
-        raise CommandRejected("unknown_vote")
-    return vote
-
-
-def _cast_ballot(state: SessionState, cmd: CastBallot, ctx: Context) -> list[Event]:
-    vote = _vote(state, cmd.vote)
-    _require(vote.open, "vote_closed")
-    _require(bool(cmd.grades), "bad_request")
-    _require(
-        all(type(g) in (int, Grade) and 0 <= g <= 6 for g in cmd.grades.values()), "bad_request"
-    )
-    _require(all(p in vote.proposals for p in cmd.grades), "unknown_proposal")
-    already = vote.ballots.get(ctx.actor, {})
-    _require(not any(p in already for p in cmd.grades), "already_voted")
-    grades = {p: Grade(cmd.grades[p]) for p in sorted(cmd.grades)}
-    return [BallotCast(vote=vote.id, participant=ctx.actor, grades=grades)]
-
-
-def _close_vote(state: SessionState, cmd: CloseVote, ctx: Context) -> list[Event]:
-    vote = _vote(state, cmd.vote)
-    _require(vote.open, "already_closed")
-    return [VoteClosed(vote=vote.id)]
-
-
-# --- results on the screens ----------------------------------------------------------------------
-
-
-def _show_results(state: SessionState, cmd: ShowResults, ctx: Context) -> list[Event]:
-    """One statement's positions (public as they are taken) or a closed vote's merit profiles.
-
-    A vote is shown only once closed: tallies of an open vote would tell each voter's neighbours
-    how the last ballot moved them."""
-    _require((cmd.statement is None) != (cmd.vote is None), "bad_request")
-    if cmd.statement is not None:
-        statement = _published(state, cmd.statement)
-        return [ResultsShown(statement=statement.id, vote=None, profiles={})]
-    vote = _vote(state, str(cmd.vote))
-    _require(not vote.open, "vote_still_open")
-    return [ResultsShown(statement=None, vote=vote.id, profiles=tally_vote(vote))]
-
-
-def _hide_results(state: SessionState, cmd: HideResults, ctx: Context) -> list[Event]:
-    _require(state.results is not None, "nothing_shown")
-    return [ResultsHidden()]
-
-
-# --- consent rounds and vœux --------------------------------------------------------------------
-
-
-def _adopted_by(state: SessionState, proposal: str) -> tuple[Vote, Grade]:
-    """The vote that adopted this proposal and its majority grade there.
-
-    The proposal's last vote speaks for the room: if it is still open, or gave a majority grade
-    below ``ADOPTION_GRADE``, the proposal is not adopted (an earlier vote does not count)."""
-    votes = [vote for vote in state.votes.values() if proposal in vote.proposals]
-    _require(bool(votes) and not votes[-1].open, "not_adopted")
-    last = votes[-1]
-    grade = Grade(median_grade(tally_vote(last)[proposal]))
-    _require(grade >= ADOPTION_GRADE, "not_adopted")
-    return last, grade
-
-
-def _open_consent(state: SessionState, cmd: OpenConsent, ctx: Context) -> list[Event]:
-    proposal = state.proposals.get(cmd.proposal)
-    if proposal is None:
-        raise CommandRejected("unknown_proposal")
-    voeux = {voeu.proposal for voeu in state.voeux.values()}
-    _require(proposal.id not in voeux, "already_voeu")
-    vote, grade = _adopted_by(state, proposal.id)
-    _require(state.open_consent is None, "consent_open")
-    return [
-        ConsentOpened(
-            consent=f"c{len(state.consents) + 1}",
-            proposal=proposal.id,
-            vote=vote.id,
-            grade=grade,
-            text=proposal.text,
-        )
-    ]
-
-
-def _open_round_of_consent(state: SessionState, consent_id: str) -> ConsentRound:
-    consent = state.consents.get(consent_id)
-    if consent is None:
-        raise CommandRejected("unknown_consent")
-    _require(consent.status is ConsentStatus.OPEN, "consent_closed")
-    return consent
-
-
-def _raise_objection(state: SessionState, cmd: RaiseObjection, ctx: Context) -> list[Event]:
-    text = _text(cmd.text, "objection")
-    consent = _open_round_of_consent(state, cmd.consent)
-    return [
-        ObjectionRaised(
-            objection=f"o{len(state.objections) + 1}",
-            consent=consent.id,
-            author=ctx.actor,
-            text=text,
-        )
-    ]
-
-
-def _objection(state: SessionState, objection_id: str) -> Objection:
-    objection = state.objections.get(objection_id)
-    if objection is None:
-        raise CommandRejected("unknown_objection")
-    return objection
-
-
-def _resolve_objection(state: SessionState, cmd: ResolveObjection, ctx: Context) -> list[Event]:
-    """Amended: the new wording answers the objection and is the round's wording from now on
-    (several objections may be resolved by the same wording); withdrawn: its author let it go."""
-    _require(cmd.resolution in ("amended", "withdrawn"), "bad_request")
-    amended = cmd.resolution == "amended"
-    _require((cmd.wording is not None) == amended, "bad_request")
-    wording = None if cmd.wording is None else _text(cmd.wording, "proposal")
-    objection = _objection(state, cmd.objection)
-    _open_round_of_consent(state, objection.consent)
-    _require(objection.resolution is None, "already_resolved")
-    return [
-        ObjectionResolved(
-            objection=objection.id,
-            consent=objection.consent,
-            resolution=cmd.resolution,
-            wording=wording,
-        )
-    ]
-
-
-def _adopt_voeu(state: SessionState, cmd: AdoptVoeu, ctx: Context) -> list[Event]:
-    outcome = _text(cmd.outcome, "outcome")
-    consent = _open_round_of_consent(state, cmd.consent)
-    pending = [o for o in consent.objections if state.objections[o].resolution is None]
-    _require(not pending, "objections_pending")
-    return [
-        VoeuAdopted(
-            voeu=f"vx{len(state.voeux) + 1}",
-            consent=consent.id,
-            proposal=consent.proposal,
-            text=consent.text,
-            outcome=outcome,
-        )
-    ]
-
-
-def _abandon_consent(state: SessionState, cmd: AbandonConsent, ctx: Context) -> list[Event]:
-    consent = _open_round_of_consent(state, cmd.consent)
-    return [ConsentAbandoned(consent=consent.id, reason="facilitator")]
 
 
 def _close_session(state: SessionState, cmd: CloseSession, ctx: Context) -> list[Event]:
@@ -748,16 +508,16 @@ _HANDLERS: Final[dict[type[Any], _Handler]] = {
     Annotate: _annotate,
     TakePosition: _take_position,
     SubmitSynthesis: _submit_synthesis,
-    PromoteProposal: _promote_proposal,
-    OpenVote: _open_vote,
-    CastBallot: _cast_ballot,
-    CloseVote: _close_vote,
-    ShowResults: _show_results,
-    HideResults: _hide_results,
-    OpenConsent: _open_consent,
-    RaiseObjection: _raise_objection,
-    ResolveObjection: _resolve_objection,
-    AdoptVoeu: _adopt_voeu,
-    AbandonConsent: _abandon_consent,
+    PromoteProposal: promote_proposal,
+    OpenVote: open_vote,
+    CastBallot: cast_ballot,
+    CloseVote: close_vote,
+    ShowResults: show_results,
+    HideResults: hide_results,
+    OpenConsent: open_consent,
+    RaiseObjection: raise_objection,
+    ResolveObjection: resolve_objection,
+    AdoptVoeu: adopt_voeu,
+    AbandonConsent: abandon_consent,
     CloseSession: _close_session,
 }

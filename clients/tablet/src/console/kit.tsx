@@ -1,0 +1,96 @@
+/**
+ * The console's shared plumbing: the `Run` callback every section sends its commands through, the
+ * `Notice` it shows in the page's live region, the refusal sentence, the `Action` button (disabled
+ * with its reason), the `Section` landmark, and the small view helpers several sections use.
+ */
+import { useMemo } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import type { Refusal } from '../protocol';
+import { lang, t } from '../i18n';
+import type { SessionView, StatementView } from '../state';
+
+export type Notice = { kind: 'ok' | 'error'; text: string; at: number };
+
+/** The sentence to show for a refused command: the server's French message, or the catalogue's
+ *  sentence for its code when the page is in English. */
+export function refusalText(refusal: unknown): string {
+  const r = refusal as Partial<Refusal> | undefined;
+  const code = r?.code ?? 'unavailable';
+  if (lang() === 'fr' && r?.message) return r.message;
+  const key = `error.${code}`;
+  const translated = t(key);
+  if (translated && translated !== key) return translated;
+  return r?.message ?? code;
+}
+
+export type Run = (type: string, data: Record<string, unknown> | undefined, doneKey: string, params?: Record<string, string | number>) => void;
+
+// --- building blocks -------------------------------------------------------------------------------
+
+let reasonCounter = 0;
+
+/** A real <button>; when `reason` is set it is disabled and the reason is shown beside it. */
+export function Action(props: {
+  onClick: () => void;
+  reason?: string | null;
+  /** The id of a reason shown once for several buttons (then none is shown beside this one). */
+  sharedReasonId?: string;
+  children: ComponentChildren;
+  variant?: 'primary' | 'danger' | 'secondary';
+  testid?: string;
+}) {
+  const id = useMemo(() => `mk-reason-${++reasonCounter}`, []);
+  const disabled = Boolean(props.reason);
+  const shared = props.sharedReasonId;
+  return (
+    <span class="mk-action">
+      <button
+        type="button"
+        class={`mk-btn mk-btn-${props.variant ?? 'secondary'}`}
+        onClick={props.onClick}
+        disabled={disabled}
+        aria-describedby={disabled ? (shared ?? id) : undefined}
+        data-testid={props.testid}
+      >
+        {props.children}
+      </button>
+      {disabled && !shared && <span id={id} class="mk-reason">{props.reason}</span>}
+    </span>
+  );
+}
+
+export function Section(props: { id: string; title: string; children: ComponentChildren; testid?: string }) {
+  return (
+    <section id={props.id} class="mk-section" aria-labelledby={`${props.id}-title`} data-testid={props.testid}>
+      <h2 id={`${props.id}-title`} tabIndex={-1}>{props.title}</h2>
+      {props.children}
+    </section>
+  );
+}
+
+export function closedReason(view: SessionView): string | null {
+  return view.closed ? t('console.reason.closed') : null;
+}
+
+export function pseudonym(view: SessionView, participant: string | null | undefined): string {
+  if (!participant) return '';
+  return view.participants[participant]?.pseudonym ?? participant;
+}
+
+export function territoryName(view: SessionView, territory: string | undefined): string {
+  return (territory && view.territories[territory]?.name) || '';
+}
+
+export function statementText(s: StatementView): string {
+  return s.text ?? t('console.statement.no_text');
+}
+
+export function statementMeta(view: SessionView, s: StatementView, withAuthor: boolean): string {
+  const parts = [t(`kind.${s.kind ?? 'problem'}`), t('console.round.short', { n: s.round })];
+  if (s.table !== null) parts.push(t('console.seating.table', { n: s.table }));
+  if (withAuthor && view.participants[s.author]) {
+    const author = view.participants[s.author]!;
+    parts.push(`${author.pseudonym} (${territoryName(view, author.territory)})`);
+  }
+  return parts.join(' · ');
+}

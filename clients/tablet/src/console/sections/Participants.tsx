@@ -1,0 +1,43 @@
+/** The participants section: how many joined and how many are connected now, by territory. */
+import type { Presence } from '../../protocol';
+import { t } from '../../i18n';
+import type { SessionView } from '../../state';
+import { territoryCounts } from '../lib';
+import { Section } from '../kit';
+
+export function Participants({ view, presence }: { view: SessionView; presence: Presence | null }) {
+  const rows = territoryCounts(view, presence?.territories ?? {});
+  const joined = Object.keys(view.participants).length;
+  const connected = presence ? presence.participants.length : null;
+  return (
+    <Section id="participants" title={t('console.nav.participants')}>
+      <p>
+        {t('console.participants.summary', { joined })}{' '}
+        {connected === null ? t('console.participants.connected_unknown') : t('console.participants.connected', { n: connected })}
+      </p>
+      <table class="mk-table" data-testid="participants-by-territory">
+        <caption class="mk-sr-only">{t('console.participants.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('console.participants.territory')}</th>
+            <th scope="col">{t('console.participants.commune')}</th>
+            <th scope="col">{t('console.participants.qpv')}</th>
+            <th scope="col">{t('console.participants.joined')}</th>
+            <th scope="col">{t('console.participants.now')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ territory, joined: j, connected: c }) => (
+            <tr key={territory.id} data-territory={territory.id}>
+              <th scope="row">{territory.name}</th>
+              <td>{territory.commune}</td>
+              <td>{territory.qpv ? <span class="mk-qpv">{t('console.qpv_yes')}</span> : t('console.qpv_no')}</td>
+              <td>{j}</td>
+              <td>{presence ? c : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Section>
+  );
+}

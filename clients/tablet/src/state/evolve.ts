@@ -1,0 +1,275 @@
+/** session_engine/evolve.py on the client: one event applied to the session view, in place. */
+import type { Envelope, RoundSpecView, RoundStatus, SessionView, TableView } from './types';
+import { pairKey } from './ids';
+import { currentRound } from './derived';
+
+function seatingOf(t: any): TableView {
+  return { table: t.table, host: t.host ?? null, members: [...(t.members ?? [])] };
+}
+
+/** session_engine/evolve.py, for the snapshot shape. Unknown event types are ignored. */
+export function applyEvent(s: SessionView, e: Envelope): void {
+  const d = e.data ?? {};
+  switch (e.type) {
+    case 'SessionCreated': {
+      s.created = true;
+      s.title = d.title;
+      s.territories = {};
+      for (const t of d.territories ?? []) s.territories[t.id] = { ...t };
+      s.rounds = (d.agenda ?? []).map((spec: RoundSpecView, i: number) => ({
+        number: i + 1,
+        spec: { ...spec },
+        status: 'pending' as RoundStatus,
+        deadline: null,
+        remaining_ms: null,
+        hosts: {},
+        end_reason: null,
+      }));
+      s.table_size = d.table_size ?? s.table_size;
+      s.host_policy = d.host_policy ?? s.host_policy;
+      break;
+    }
+    case 'ParticipantJoined':
+      s.participants[d.participant] = {
+        id: d.participant,
+        pseudonym: d.pseudonym,
+        territory: d.territory,
+        role: d.role,
+        stays_seated: !!d.stays_seated,
+        consent: !!d.consent,
+        table: null,
+        times_hosted: 0,
+      };
+      s.pseudonyms[String(d.pseudonym).toLowerCase()] = d.participant;
+      break;
+    case 'TablesSeated':
+    case 'TablesRotated': {
+      for (const p of Object.values(s.participants)) p.table = null;
+      s.tables = {};
+      for (const t of d.tables ?? []) {
+        const seating = seatingOf(t);
+        s.tables[String(seating.table)] = seating;
+        for (const m of seating.members) if (s.participants[m]) s.participants[m].table = seating.table;
+        if (seating.host != null && s.participants[seating.host]) s.participants[seating.host].times_hosted += 1;
+        for (let i = 0; i < seating.members.length; i++) {
+          for (let j = i + 1; j < seating.members.length; j++) {
+            const k = pairKey(seating.members[i], seating.members[j]);
+            s.pair_counts[k] = (s.pair_counts[k] ?? 0) + 1;
+          }
+        }
+      }
+      break;
+    }
+    case 'ParticipantSeated': {
+      const key = String(d.table);
+      const table = s.tables[key] ?? { table: d.table, host: null, members: [] };
+      for (const m of table.members) {
+        const k = pairKey(m, d.participant);
+        s.pair_counts[k] = (s.pair_counts[k] ?? 0) + 1;
+      }
+      s.tables[key] = {
+        table: d.table,
+        host: d.hosts ? d.participant : table.host,
+        members: [...table.members, d.participant],
+      };
+      const p = s.participants[d.participant];
+      if (p) p.table = d.table;
+      const current = currentRound(s);
+      if (d.hosts) {
+        if (p) p.times_hosted += 1;
+        if (current && current.status !== 'ended') current.hosts[key] = d.participant;
+      }
+      break;
+    }
+    case 'RoundStarted': {
+      const r = s.rounds[d.round - 1];
+      if (!r) break;
+      r.status = 'running';
+      r.deadline = d.deadline;
+      r.remaining_ms = null;
+      r.hosts = {};
+      for (const t of Object.values(s.tables)) if (t.host != null) r.hosts[String(t.table)] = t.host;
+      s.current_round = d.round;
+      break;
+    }
+    case 'RoundPaused': {
+      const r = s.rounds[d.round - 1];
+      if (!r) break;
+      r.status = 'paused';
+      r.deadline = null;
+      r.remaining_ms = d.remaining_ms;
+      break;
+    }
+    case 'RoundResumed': {
+      const r = s.rounds[d.round - 1];
+      if (!r) break;
+      r.status = 'running';
+      r.deadline = d.deadline;
+      r.remaining_ms = null;
+      break;
+    }
+    case 'RoundExtended': {
+      const r = s.rounds[d.round - 1];
+      if (!r) break;
+      r.deadline = d.deadline ?? null;
+      r.remaining_ms = d.remaining_ms ?? null;
+      break;
+    }
+    case 'RoundEnded': {
+      const r = s.rounds[d.round - 1];
+      if (!r) break;
+      r.status = 'ended';
+      r.deadline = null;
+      r.remaining_ms = null;
+      r.end_reason = d.reason ?? null;
+      break;
+    }
+    case 'StatementProposed':
+      // Public form: {statement, round}; the facilitator's: the whole event.
+      s.statements[d.statement] = {
+        id: d.statement,
+        author: d.author ?? e.actor,
+        text: d.text ?? null,
+        kind: d.kind ?? null,
+        round: d.round,
+        table: d.table ?? null,
+        status: 'proposed',
+        merged_into: null,
+        proposed_seq: e.seq,
+      };
+      break;
+    case 'StatementPublished': {
+      // Public form carries text, kind, round, table (the room sees it now).
+      const st = s.statements[d.statement];
+      if (st) {
+        st.status = 'published';
+        if (d.text != null) st.text = d.text;
+        if (d.kind != null) st.kind = d.kind;
+        if (d.table !== undefined) st.table = d.table;
+        if (d.round != null) st.round = d.round;
+      } else {
+        s.statements[d.statement] = {
+          id: d.statement,
+          author: 'participant',
+          text: d.text ?? null,
+          kind: d.kind ?? null,
+          round: d.round ?? 0,
+          table: d.table ?? null,
+          status: 'published',
+          merged_into: null,
+        };
+      }
+      break;
+    }
+    case 'StatementHidden': {
+      const st = s.statements[d.statement];
+      if (st) st.status = 'hidden';
+      break;
+    }
+    case 'StatementsMerged': {
+      const st = s.statements[d.statement];
+      if (st) {
+        st.status = 'merged';
+        st.merged_into = d.into;
+      }
+      break;
+    }
+    case 'AnnotationAdded':
+      s.annotations.push({
+        id: d.annotation,
+        author: d.author,
+        text: d.text,
+        statement: d.statement ?? null,
+        table: d.table ?? null,
+        tags: [...(d.tags ?? [])],
+        place: d.place ?? null,
+        round: d.round,
+      });
+      break;
+    case 'PositionTaken':
+      s.positions[`${d.participant}|${d.statement}`] = d.value ?? null;
+      break;
+    case 'SynthesisSubmitted':
+      s.syntheses[`${d.round}|${d.table}`] = { round: d.round, table: d.table, host: d.host, text: d.text };
+      break;
+    case 'ProposalPromoted':
+      s.proposals[d.proposal] = { id: d.proposal, statement: d.statement, text: d.text };
+      break;
+    case 'VoteOpened':
+      s.votes[d.vote] = { id: d.vote, proposals: [...(d.proposals ?? [])], open: true, ballots: {} };
+      break;
+    case 'BallotCast': {
+      // Public form: {vote} only. The facilitator's carries the voter and the grades.
+      const v = s.votes[d.vote];
+      if (v && d.participant && d.grades) v.ballots[d.participant] = { ...(v.ballots[d.participant] ?? {}), ...d.grades };
+      break;
+    }
+    case 'VoteClosed': {
+      const v = s.votes[d.vote];
+      if (v) v.open = false;
+      break;
+    }
+    case 'ConsentOpened':
+      s.consents[d.consent] = {
+        id: d.consent,
+        proposal: d.proposal,
+        vote: d.vote,
+        grade: d.grade,
+        text: d.text,
+        objections: [],
+        status: 'open',
+        end_reason: null,
+      };
+      break;
+    case 'ObjectionRaised': {
+      // Public form: {objection, consent, text}; the facilitator's carries the author.
+      s.objections[d.objection] = {
+        id: d.objection,
+        consent: d.consent,
+        author: d.author ?? e.actor,
+        text: d.text,
+        resolution: null,
+        wording: null,
+        raised_seq: e.seq,
+      };
+      const c = s.consents[d.consent];
+      if (c && !c.objections.includes(d.objection)) c.objections.push(d.objection);
+      break;
+    }
+    case 'ObjectionResolved': {
+      const o = s.objections[d.objection];
+      if (o) {
+        o.resolution = d.resolution;
+        o.wording = d.wording ?? null;
+      }
+      const c = s.consents[d.consent];
+      if (c && d.wording != null) c.text = d.wording;
+      break;
+    }
+    case 'VoeuAdopted': {
+      const c = s.consents[d.consent];
+      if (c) c.status = 'adopted';
+      s.voeux[d.voeu] = { id: d.voeu, consent: d.consent, proposal: d.proposal, text: d.text, outcome: d.outcome };
+      break;
+    }
+    case 'ConsentAbandoned': {
+      const c = s.consents[d.consent];
+      if (c) {
+        c.status = 'abandoned';
+        c.end_reason = d.reason ?? null;
+      }
+      break;
+    }
+    case 'SessionClosed':
+      s.closed = true;
+      break;
+    case 'ResultsShown':
+      s.results = { statement: d.statement ?? null, vote: d.vote ?? null, profiles: d.profiles ?? {} };
+      break;
+    case 'ResultsHidden':
+      s.results = null;
+      break;
+    default:
+      break;
+  }
+}

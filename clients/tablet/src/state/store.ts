@@ -1,0 +1,118 @@
+/**
+ * The session store: a snapshot taken at a seq, every later envelope applied in seq order, listeners
+ * told once per batch, and the user's own statement / ballot / objection filled in from command acks.
+ */
+import { applyEvent } from './evolve';
+import { emptySession, type Envelope, type SessionView, type StatementKind } from './types';
+
+/** Normalise a snapshot: object keys as strings, missing fields filled in. */
+function fromSnapshot(snapshot: any): SessionView {
+  const base = emptySession();
+  const s: SessionView = { ...base, ...(snapshot ?? {}) };
+  for (const key of Object.keys(base) as (keyof SessionView)[]) {
+    if (s[key] === undefined) (s as any)[key] = base[key];
+  }
+  s.rounds = (s.rounds ?? []).map((r: any) => ({
+    ...r,
+    hosts: { ...(r.hosts ?? {}) },
+    deadline: r.deadline ?? null,
+    remaining_ms: r.remaining_ms ?? null,
+    end_reason: r.end_reason ?? null,
+  }));
+  s.annotations = [...(s.annotations ?? [])];
+  if (s.results === undefined) s.results = null;
+  s.consents = Object.fromEntries(
+    Object.entries(s.consents ?? {}).map(([id, c]: [string, any]) => [
+      id,
+      { ...c, objections: [...(c.objections ?? [])], end_reason: c.end_reason ?? null },
+    ]),
+  );
+  s.objections = Object.fromEntries(
+    Object.entries(s.objections ?? {}).map(([id, o]: [string, any]) => [
+      id,
+      { ...o, resolution: o.resolution ?? null, wording: o.wording ?? null },
+    ]),
+  );
+  s.voeux = { ...(s.voeux ?? {}) };
+  return s;
+}
+
+export class SessionStore {
+  state: SessionView = emptySession();
+  /** the last seq applied; 0 before any */
+  seq = 0;
+  /** true once a snapshot was received (reset) */
+  loaded = false;
+  private listeners = new Set<() => void>();
+  private batching = 0;
+  private dirty = false;
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Replace everything with a snapshot taken at `seq`. */
+  reset(snapshot: any, seq: number): void {
+    this.state = fromSnapshot(snapshot);
+    this.seq = seq;
+    this.loaded = true;
+    this.changed();
+  }
+
+  /** Apply several envelopes, notifying listeners once. */
+  applyAll(envelopes: Envelope[]): void {
+    this.batching++;
+    try {
+      for (const e of envelopes) this.apply(e);
+    } finally {
+      this.batching--;
+    }
+    if (this.dirty) this.changed();
+  }
+
+  /** Apply one event. Events at or below the current seq are ignored (already applied). */
+  apply(envelope: Envelope): void {
+    if (envelope.seq <= this.seq) return;
+    this.seq = envelope.seq;
+    applyEvent(this.state, envelope);
+    this.changed();
+  }
+
+  /** The user's own statement, proposed by the event at `seq` (known from the command's ack). */
+  claimStatement(seq: number, author: string, text: string, kind: StatementKind): void {
+    const st = Object.values(this.state.statements).find((x) => x.proposed_seq === seq);
+    if (!st) return;
+    st.author = author;
+    if (st.text == null) st.text = text.trim();
+    if (st.kind == null) st.kind = kind;
+    this.changed();
+  }
+
+  /** The user's own ballot (the public form of BallotCast carries no grades). */
+  claimBallot(vote: string, participant: string, grades: Record<string, number>): void {
+    const v = this.state.votes[vote];
+    if (!v) return;
+    v.ballots[participant] = { ...(v.ballots[participant] ?? {}), ...grades };
+    this.changed();
+  }
+
+  /** The user's own objection, raised by the event at `seq` (known from the command's ack). */
+  claimObjection(seq: number, author: string): void {
+    const o = Object.values(this.state.objections).find((x) => x.raised_seq === seq);
+    if (!o || o.author === author) return;
+    o.author = author;
+    this.changed();
+  }
+
+  private changed(): void {
+    if (this.batching > 0) {
+      this.dirty = true;
+      return;
+    }
+    this.dirty = false;
+    for (const listener of [...this.listeners]) listener();
+  }
+}

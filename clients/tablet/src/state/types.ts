@@ -1,0 +1,217 @@
+/**
+ * The shape of the session as a client sees it (session_engine/state.py, as visibility.py
+ * `visible_state` serialises it): the envelope of an event, every view type, and the empty session.
+ */
+
+export interface Envelope {
+  seq: number;
+  type: string;
+  v: number;
+  at: number;
+  actor: string;
+  cmd: string | null;
+  data: any;
+}
+
+export type RoundStatus = 'pending' | 'running' | 'paused' | 'ended';
+export type RoundKind = 'table' | 'plenary' | 'vote';
+export type StatementStatus = 'proposed' | 'published' | 'hidden' | 'merged';
+export type StatementKind = 'problem' | 'idea';
+export type ParticipantRole = 'habitant' | 'elu' | 'technicien' | 'autre';
+/** A position: -2..2, or null for "je passe". */
+export type PositionValue = number | null;
+
+export interface TerritoryView {
+  id: string;
+  name: string;
+  commune: string;
+  qpv: boolean;
+}
+
+export interface RoundSpecView {
+  kind: RoundKind;
+  prompt: string;
+  duration_ms: number;
+}
+
+export interface RoundView {
+  number: number;
+  spec: RoundSpecView;
+  status: RoundStatus;
+  deadline: number | null;
+  remaining_ms: number | null;
+  /** table number (as a string key) -> host participant id, for this round */
+  hosts: Record<string, string>;
+  end_reason: string | null;
+}
+
+export interface ParticipantView {
+  id: string;
+  pseudonym: string;
+  territory: string;
+  role: ParticipantRole;
+  stays_seated: boolean;
+  consent: boolean;
+  table: number | null;
+  times_hosted: number;
+}
+
+export interface TableView {
+  table: number;
+  host: string | null;
+  members: string[];
+}
+
+export interface StatementView {
+  id: string;
+  /** the author's id for the facilitator and for one's own statements, else "participant" */
+  author: string;
+  /** null when the room never saw it (someone else's hidden or merged statement), or while
+   *  someone else's statement waits for moderation */
+  text: string | null;
+  kind: StatementKind | null;
+  round: number;
+  table: number | null;
+  status: StatementStatus;
+  merged_into: string | null;
+  /** seq of the event that proposed it (client-side only; links an ack to its statement) */
+  proposed_seq?: number;
+}
+
+export interface AnnotationView {
+  id: string;
+  author: string;
+  text: string;
+  statement: string | null;
+  table: number | null;
+  tags: string[];
+  place: string | null;
+  round: number;
+}
+
+export interface SynthesisView {
+  round: number;
+  table: number;
+  host: string;
+  text: string;
+}
+
+export interface ProposalView {
+  id: string;
+  statement: string;
+  text: string;
+}
+
+export interface VoteView {
+  id: string;
+  proposals: string[];
+  open: boolean;
+  /** participant -> {proposal -> grade}; the public sees only its own ballot */
+  ballots: Record<string, Record<string, number>>;
+}
+
+export type ConsentStatus = 'open' | 'adopted' | 'abandoned';
+export type ObjectionResolution = 'amended' | 'withdrawn';
+
+/** A consent round on an adopted proposal (state.py ConsentRound). */
+export interface ConsentView {
+  id: string;
+  proposal: string;
+  /** the closed vote that adopted the proposal */
+  vote: string;
+  /** the proposal's majority grade in that vote (0..6) */
+  grade: number;
+  /** the wording under consent: the proposal's, then the last amendment's */
+  text: string;
+  /** objection ids, in the order raised */
+  objections: string[];
+  status: ConsentStatus;
+  /** why it was abandoned: "facilitator" | "session_closed" */
+  end_reason: string | null;
+}
+
+/** An objection (state.py Objection). */
+export interface ObjectionView {
+  id: string;
+  consent: string;
+  /** the author's id for the facilitator and for one's own objections, else "participant" */
+  author: string;
+  text: string;
+  resolution: ObjectionResolution | null;
+  /** the amended wording that resolved it */
+  wording: string | null;
+  /** seq of the event that raised it (client-side only; links an ack to its objection) */
+  raised_seq?: number;
+}
+
+/** A vœu: a proposal's final wording, consented to (state.py Voeu). */
+export interface VoeuView {
+  id: string;
+  consent: string;
+  proposal: string;
+  text: string;
+  /** the facilitator's outcome statement */
+  outcome: string;
+}
+
+export interface ResultsView {
+  statement: string | null;
+  vote: string | null;
+  /** for a vote: proposal -> count of each grade 0..6 */
+  profiles: Record<string, number[]>;
+}
+
+export interface SessionView {
+  created: boolean;
+  closed: boolean;
+  title: string;
+  territories: Record<string, TerritoryView>;
+  table_size: number;
+  host_policy: 'stay' | 'rotate';
+  rounds: RoundView[];
+  current_round: number;
+  participants: Record<string, ParticipantView>;
+  pseudonyms: Record<string, string>;
+  /** table number (string key) -> seating of the plan in force */
+  tables: Record<string, TableView>;
+  pair_counts: Record<string, number>;
+  statements: Record<string, StatementView>;
+  annotations: AnnotationView[];
+  /** "participant|statement" -> value (null: passed) */
+  positions: Record<string, PositionValue>;
+  /** "round|table" -> synthesis */
+  syntheses: Record<string, SynthesisView>;
+  proposals: Record<string, ProposalView>;
+  votes: Record<string, VoteView>;
+  results: ResultsView | null;
+  consents: Record<string, ConsentView>;
+  objections: Record<string, ObjectionView>;
+  voeux: Record<string, VoeuView>;
+}
+
+export function emptySession(): SessionView {
+  return {
+    created: false,
+    closed: false,
+    title: '',
+    territories: {},
+    table_size: 6,
+    host_policy: 'rotate',
+    rounds: [],
+    current_round: 0,
+    participants: {},
+    pseudonyms: {},
+    tables: {},
+    pair_counts: {},
+    statements: {},
+    annotations: [],
+    positions: {},
+    syntheses: {},
+    proposals: {},
+    votes: {},
+    results: null,
+    consents: {},
+    objections: {},
+    voeux: {},
+  };
+}
