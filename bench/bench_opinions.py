@@ -12,10 +12,7 @@ from a fixed seed. Goal of issue 5: ≤ 1 s. Figures are printed; nothing is ass
 from __future__ import annotations
 
 import argparse
-import gc
 import os
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 # One BLAS thread, as the single-writer server would run it: on a shared 2-core machine, OpenBLAS
@@ -23,6 +20,7 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
+from bench_replay import best_of  # bench/ is on the path when run as a script
 
 from session_engine import read_log, replay
 from session_engine.events import (
@@ -146,16 +144,6 @@ def _vote(rng: np.random.Generator, people: list[str], statements: list[str]) ->
         events.append(BallotCast(vote="v1", participant=p, grades=grades))
     events.append(VoteClosed(vote="v1"))
     return events
-
-
-def best_of(repeat: int, work: Callable[[], object]) -> float:
-    timings = []
-    for _ in range(repeat):
-        gc.collect()
-        started = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - started)
-    return min(timings)
 
 
 def main() -> None:
