@@ -96,7 +96,10 @@ def test_the_demo_archive_replays_in_the_browser(server: LiveServer, open_contex
     page.get_by_test_id("replay-speed").select_option("60")
     page.get_by_test_id("replay-play").click()
     expect(page.get_by_test_id("replay-play")).to_have_attribute("aria-pressed", "true")
-    page.wait_for_timeout(1500)
+    page.wait_for_function(  # playing: the position moves forward by itself
+        "(from) => +document.querySelector('[data-testid=replay-position]').dataset.seq > from + 5",
+        arg=IN_ROUND_2,
+    )
     page.get_by_test_id("replay-play").click()
     expect(page.get_by_test_id("replay-play")).to_have_attribute("aria-pressed", "false")
     moved = int(page.get_by_test_id("replay-position").get_attribute("data-seq") or 0)
