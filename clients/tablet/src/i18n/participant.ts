@@ -22,6 +22,7 @@ export default {
     'p.code.title': 'Rejoindre une session',
     'p.code.label': 'Code de la session',
     'p.code.go': 'Rejoindre',
+    'p.code.too_many': 'Trop de codes faux ont été essayés depuis ce réseau. Attendez une minute, puis réessayez.',
     'p.offline.title': 'Pas de réseau',
 
     'p.join.title': 'Rejoindre « {title} »',
@@ -150,6 +151,7 @@ export default {
     'p.code.title': 'Join a session',
     'p.code.label': 'Session code',
     'p.code.go': 'Join',
+    'p.code.too_many': 'Too many wrong codes were tried from this network. Wait a minute, then try again.',
     'p.offline.title': 'No network',
 
     'p.join.title': 'Join “{title}”',

@@ -37,6 +37,11 @@ export function App() {
           setLoad({ kind: 'not_found' });
           return;
         }
+        if (r.status === 429) {
+          // Too many wrong codes from this network (a shared router counts for everyone on it).
+          setLoad({ kind: 'error', message: t('p.code.too_many') });
+          return;
+        }
         if (!r.ok) throw new Error(String(r.status));
         const info = (await r.json()) as SessionInfo;
         cacheInfo(info);
