@@ -32,8 +32,14 @@ same interval.
     .venv/bin/python bench/bench_vote_burst.py                       # 120, 1000, 2000 × 3 servers
     .venv/bin/python bench/bench_vote_burst.py --clients 120 --seconds 5 --only metrokawa
     .venv/bin/python bench/bench_vote_burst.py --json results.json   # also keep the figures
+    .venv/bin/python bench/bench_vote_burst.py --clients 120 --only metrokawa,bare --repeat 5
     .venv/bin/python bench/bench_vote_burst.py --only metrokawa --gc --profile /tmp/prof
     .venv/bin/python bench/pyspy_top.py /tmp/prof/metrokawa-1000-burst.txt
+
+One run of a p99 is at the mercy of what else the machine does during those seconds: with
+``--repeat N`` every server runs N times, interleaved (each round starts with the next server),
+and the table shows each server's median run — by p99 in the steady phase, by deliveries/s in the
+burst — with every run's figure below it; the goals compare the medians.
 
 ``--gc`` runs Métrokawa through ``gc_probe.py`` (GC pauses per phase); ``--profile DIR`` records
 each Métrokawa phase with py-spy (``pip install py-spy``), summarised by ``pyspy_top.py``.
@@ -523,7 +529,34 @@ def _gc_total(r: PhaseResult) -> str:
     return f"{sum(g['total_ms'] for g in r.gc.values()):,.0f}"
 
 
-def table(clients: int, results: list[PhaseResult]) -> str:
+def _goal_figure(result: PhaseResult) -> float:
+    """What the goals compare: p99 in the steady phase, deliveries/s in the burst."""
+    return result.p99_ms if result.phase == "steady" else result.deliveries_per_s
+
+
+def medians(runs: list[PhaseResult]) -> list[PhaseResult]:
+    """Per server and phase, the run whose goal figure is the median of the repeats (the lower
+    one of the middle two when their number is even): a whole run, so its rows agree."""
+    chosen: list[PhaseResult] = []
+    for key in dict.fromkeys((r.server, r.phase) for r in runs):
+        same = sorted((r for r in runs if (r.server, r.phase) == key), key=_goal_figure)
+        chosen.append(same[(len(same) - 1) // 2])
+    return chosen
+
+
+def _each_run(servers: list[str], phase: str, runs: list[PhaseResult]) -> list[str]:
+    """With --repeat: the goal figure of every run, in the order they ran."""
+    label = "p99 ms of each run" if phase == "steady" else "deliveries/s, each run"
+    unit = _ms if phase == "steady" else (lambda v: f"{v / 1000:,.0f}k")
+    cells = [
+        " ".join(unit(_goal_figure(r)) for r in runs if (r.server, r.phase) == (s, phase))
+        for s in servers
+    ]
+    return [f"  {label}: " + "; ".join(f"{s} {c}" for s, c in zip(servers, cells, strict=True))]
+
+
+def table(clients: int, results: list[PhaseResult], runs: list[PhaseResult]) -> str:
+    """The figures of ``results``; with ``runs`` (repeats), the median run's, and each run's."""
     servers = [s for s in SERVERS if any(r.server == s for r in results)]
     lines: list[str] = []
     for phase in ("steady", "burst"):
@@ -531,6 +564,8 @@ def table(clients: int, results: list[PhaseResult]) -> str:
         if not by_server:
             continue
         title = "steady (fixed rate)" if phase == "steady" else "burst (as fast as it can)"
+        if runs:
+            title += f", median of {len(runs) // (2 * len(servers))} runs"
         lines.append(f"\n== {clients} clients, {title} ==")
         lines.append(f"{'':22}" + "".join(f"{s:>16}" for s in servers))
         rows = ROWS + (GC_ROWS if any(r.gc for r in by_server.values()) else [])
@@ -541,6 +576,8 @@ def table(clients: int, results: list[PhaseResult]) -> str:
         notes += [f"{s}: NOT DRAINED" for s, r in by_server.items() if not r.drained]
         if notes:
             lines.append("  (" + "; ".join(notes) + ")")
+        if runs:
+            lines.extend(_each_run(servers, phase, runs))
     lines.extend(goals(clients, results))
     return "\n".join(lines)
 
@@ -604,7 +641,7 @@ async def main_async(args: argparse.Namespace, loop_name: str) -> int:
         os.sched_setaffinity(0, {loadgen_cpu})
     files = raise_open_files_limit()
     print(header(server_cpu, loadgen_cpu, files, loop_name), flush=True)
-    servers = [args.only] if args.only else list(SERVERS)
+    servers = args.only or list(SERVERS)
     everything: list[PhaseResult] = []
     tables: list[str] = []
     with contextlib.ExitStack() as stack:
@@ -617,16 +654,19 @@ async def main_async(args: argparse.Namespace, loop_name: str) -> int:
             if clients + 64 > files:
                 print(f"skipping {clients} clients: open files limit {files}", file=sys.stderr)
                 continue
-            results: list[PhaseResult] = []
-            for name in servers:
-                print(f"… {name}, {clients} clients", file=sys.stderr, flush=True)
-                try:
-                    results.extend(await run_server(name, clients, args, Path(tmp), server_cpu))
-                except Exception as error:  # one server failing must not hide the others
-                    print(f"{name} at {clients} clients failed: {error!r}", file=sys.stderr)
-            tables.append(table(clients, results))
+            runs: list[PhaseResult] = []
+            for round_ in range(args.repeat):
+                # Each round starts with the next server: none always runs first, or last.
+                shift = round_ % len(servers)
+                for name in servers[shift:] + servers[:shift]:
+                    print(f"… {name}, {clients} clients, run {round_ + 1}", file=sys.stderr)
+                    try:
+                        runs.extend(await run_server(name, clients, args, Path(tmp), server_cpu))
+                    except Exception as error:  # one server failing must not hide the others
+                        print(f"{name} at {clients} clients failed: {error!r}", file=sys.stderr)
+            tables.append(table(clients, medians(runs), runs if args.repeat > 1 else []))
             print(tables[-1], flush=True)
-            everything.extend(results)
+            everything.extend(runs)
     if args.json:
         Path(args.json).write_text(json.dumps([asdict(r) for r in everything], indent=2))
     return 0
@@ -636,6 +676,14 @@ def _counts(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
 
 
+def _servers(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [n for n in names if n not in SERVERS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"servers are {', '.join(SERVERS)}")
+    return [s for s in SERVERS if s in names]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=(__doc__ or "").split("\n\n")[0],
@@ -643,7 +691,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--clients", type=_counts, default=[120, 1000, 2000], metavar="N,N,…")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
-    parser.add_argument("--only", choices=SERVERS, help="run against one server only")
+    parser.add_argument(
+        "--only", type=_servers, metavar="NAME,…", help=f"only these servers ({', '.join(SERVERS)})"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per server, interleaved; the table shows the median run (p99 in the steady "
+        "phase, deliveries/s in the burst) and every run's figure",
+    )
     parser.add_argument(
         "--rate", type=float, help="steady total commands/s (default 200 up to 500 clients, 20)"
     )
