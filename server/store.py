@@ -41,6 +41,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    literal,
     literal_column,
 )
 from sqlalchemy import select as select_core
@@ -55,6 +56,7 @@ from sqlmodel import Session as DbSession
 __all__ = [
     "Conflict",
     "EventStore",
+    "Fenced",
     "MemoryStore",
     "Outcome",
     "SessionRecord",
@@ -68,6 +70,10 @@ log = logging.getLogger(__name__)
 
 class Conflict(Exception):
     """Someone else appended to this session first: the writer's ``expected_seq`` is stale."""
+
+
+class Fenced(Conflict):
+    """Another worker has claimed the session since this writer did (its fence is older)."""
 
 
 class SessionRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -100,8 +106,10 @@ class EventStore(Protocol):
         records: Sequence[bytes],
         outcomes: Sequence[Outcome],
         tokens: Sequence[tuple[str, str]],
+        fence: int | None = None,
     ) -> None: ...
     async def read(self, session_id: str, after: int = 0) -> list[bytes]: ...
+    async def claim(self, session_id: str) -> int: ...
     async def last_seq(self, session_id: str) -> int: ...
     async def outcomes(self, session_id: str) -> list[Outcome]: ...
     async def participant_for(self, session_id: str, token_hash: str) -> str | None: ...
@@ -116,6 +124,7 @@ class MemoryStore:
         self._logs: dict[str, list[bytes]] = {}
         self._outcomes: dict[str, list[Outcome]] = {}
         self._tokens: dict[tuple[str, str], str] = {}
+        self._fences: dict[str, int] = {}
 
     async def create_session(self, record: SessionRecord) -> None:
         if record.id in self._sessions or any(
@@ -142,8 +151,11 @@ class MemoryStore:
         records: Sequence[bytes],
         outcomes: Sequence[Outcome],
         tokens: Sequence[tuple[str, str]],
+        fence: int | None = None,
     ) -> None:
         log = self._logs[session_id]
+        if fence is not None and fence != self._fences.get(session_id, 0):
+            raise Fenced(f"{session_id}: fence {fence}, store has {self._fences.get(session_id)}")
         if len(log) != expected_seq:
             raise Conflict(f"{session_id}: expected seq {expected_seq}, store has {len(log)}")
         log.extend(records)
@@ -153,6 +165,10 @@ class MemoryStore:
 
     async def read(self, session_id: str, after: int = 0) -> list[bytes]:
         return self._logs.get(session_id, [])[after:]
+
+    async def claim(self, session_id: str) -> int:
+        self._fences[session_id] = fence = self._fences.get(session_id, 0) + 1
+        return fence
 
     async def last_seq(self, session_id: str) -> int:
         return len(self._logs.get(session_id, []))
@@ -202,6 +218,15 @@ class TokenRow(SQLModel, table=True):
     session_id: str = Field(primary_key=True)
     token_hash: str = Field(primary_key=True)
     participant: str
+
+
+class LeaseRow(SQLModel, table=True):
+    """The fencing number of the worker that last claimed each session (scale-out, see
+    ``claim``): a number that only grows, kept where the appends are checked against it."""
+
+    __tablename__ = "leases"
+    session_id: str = Field(primary_key=True)
+    fence: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
 class _Compiled:
@@ -269,6 +294,8 @@ class SqlStore:
         self._insert_tokens = _insert(TokenRow, dialect)
         last = select(func.max(EventRow.seq)).where(EventRow.session_id == bindparam("session_id"))
         self._select_last = _Compiled(last, dialect, ["session_id"])
+        fence = select(LeaseRow.fence).where(LeaseRow.session_id == bindparam("session_id"))
+        self._select_fence = _Compiled(fence, dialect, ["session_id"])
         # A primary key (session_id, seq) already taken, seen through the ORM or the driver.
         self._taken: tuple[type[BaseException], ...] = (
             IntegrityError,
@@ -324,8 +351,9 @@ class SqlStore:
         records: Sequence[bytes],
         outcomes: Sequence[Outcome],
         tokens: Sequence[tuple[str, str]],
+        fence: int | None = None,
     ) -> None:
-        await self._run(self._append, session_id, expected_seq, records, outcomes, tokens)
+        await self._run(self._append, session_id, expected_seq, records, outcomes, tokens, fence)
 
     def _append(
         self,
@@ -334,6 +362,7 @@ class SqlStore:
         records: Sequence[bytes],
         outcomes: Sequence[Outcome],
         tokens: Sequence[tuple[str, str]],
+        fence: int | None = None,
     ) -> None:
         """One transaction, one ``executemany`` per table. The remembered last seq spares a
         query per commit when it is the ``expected_seq``. When it is not (another process
@@ -342,12 +371,14 @@ class SqlStore:
         ``Conflict``. If it matches but is stale all the same (another writer appended behind
         our back), the primary key (session_id, seq) refuses our first event: a ``Conflict``,
         nothing written, and the seq is read again next time. A command id already answered
-        (primary key (session_id, actor, cmd) of the outcomes) is a ``Conflict`` too."""
+        (primary key (session_id, actor, cmd) of the outcomes) is a ``Conflict`` too. With a
+        ``fence`` (a worker of several, see ``claim``), a session claimed since by another
+        worker is ``Fenced``, nothing written."""
         try:
             connection = self._connection
             if connection is None:
                 connection = self._connection = self._engine.raw_connection()
-            self._write(connection, session_id, expected_seq, records, outcomes, tokens)
+            self._write(connection, session_id, expected_seq, records, outcomes, tokens, fence)
         except Conflict:
             self._last.pop(session_id, None)
             raise
@@ -368,6 +399,7 @@ class SqlStore:
         records: Sequence[bytes],
         outcomes: Sequence[Outcome],
         tokens: Sequence[tuple[str, str]],
+        fence: int | None,
     ) -> None:
         cursor = connection.cursor()
         try:
@@ -393,12 +425,41 @@ class SqlStore:
             # holds the session's advisory lock since the first statement).
             if not records and self._last_seq_on(cursor, session_id) != expected_seq:
                 raise Conflict(f"{session_id}: expected seq {expected_seq}")
+            if fence is not None and (held := self._fence_on(cursor, session_id)) != fence:
+                raise Fenced(f"{session_id}: fence {fence}, store has {held}")
             connection.commit()
         except BaseException:
             connection.rollback()
             raise
         finally:
             cursor.close()
+
+    def _fence_on(self, cursor: Any, session_id: str) -> int:
+        cursor.execute(self._select_fence.sql, self._select_fence.params([(session_id,)])[0])
+        rows = cursor.fetchall()
+        return int(rows[0][0]) if rows else 0
+
+    async def claim(self, session_id: str) -> int:
+        """A new fencing number for the session, greater than every one given before: the
+        caller (a worker that has just won the session's lease) appends with it, and from now
+        on an append with an older one is ``Fenced``. Taken under the session's lock, so it is
+        ordered with the appends."""
+        result: int = await self._run(self._claim, session_id)
+        return result
+
+    def _claim(self, session_id: str) -> int:
+        with DbSession(self._engine) as db:
+            if self._postgresql:
+                db.execute(_session_lock(literal(session_id)))  # type: ignore[arg-type]
+            row = db.get(LeaseRow, session_id, with_for_update=True)
+            if row is None:
+                row = LeaseRow(session_id=session_id, fence=1)
+            else:
+                row.fence += 1
+            fence = row.fence
+            db.add(row)
+            db.commit()
+            return fence
 
     def _last_seq_on(self, cursor: Any, session_id: str) -> int:
         cursor.execute(self._select_last.sql, self._select_last.params([(session_id,)])[0])

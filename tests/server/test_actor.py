@@ -38,11 +38,12 @@ class FlakyStore(MemoryStore):
         records: Sequence[bytes],
         outcomes: Sequence[Outcome],
         tokens: Sequence[tuple[str, str]],
+        fence: int | None = None,
     ) -> None:
         if self.fail_next:
             self.fail_next = False
             raise OSError("disk full")
-        await super().append(session_id, expected_seq, records, outcomes, tokens)
+        await super().append(session_id, expected_seq, records, outcomes, tokens, fence)
 
 
 def test_a_failed_commit_answers_unavailable_changes_nothing_and_the_retry_applies_once() -> None:

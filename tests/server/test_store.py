@@ -2,7 +2,8 @@
 
 ``append(session, expected_seq, records, outcomes, tokens)`` writes all three in one go, only if
 the session's last seq is still ``expected_seq`` (else ``Conflict`` and nothing written);
-``read(session, after)`` gives the records after a seq, verbatim and in order. ``MemoryStore`` is
+``read(session, after)`` gives the records after a seq, verbatim and in order; ``claim`` gives
+a worker a fencing number, and an append carrying an older one is ``Fenced``. ``MemoryStore`` is
 the reference; ``SqlStore`` runs on a SQLite file and on the CI machine's PostgreSQL (each test in
 a new, empty schema) and must keep everything across a reopening, refuse a command id answered
 twice, and keep a gapless log when several stores (worker processes) append to one session.
@@ -30,6 +31,7 @@ from server.store import (
     Conflict,
     EventRow,
     EventStore,
+    Fenced,
     MemoryStore,
     Outcome,
     SessionRecord,
@@ -190,6 +192,33 @@ class StoreContract:
         assert self.run(store.outcomes(two.id)) == []
         assert self.run(store.participant_for(one.id, "same-hash")) is None
         assert self.run(store.participant_for(two.id, "same-hash")) == "p7"
+
+    # --- fencing (several workers, one owner at a time) -------------------------------------------
+
+    def test_each_claim_gives_a_greater_fence_per_session(self, store: EventStore) -> None:
+        one, two = self.created(store, 1, "AAAAAA"), self.created(store, 2, "BBBBBB")
+        fences = [self.run(store.claim(one.id)) for _ in range(3)]
+        assert fences == sorted(set(fences))
+        assert fences[0] >= 1
+        assert self.run(store.claim(two.id)) == 1
+
+    def test_a_writer_fenced_out_by_a_newer_claim_writes_nothing(self, store: EventStore) -> None:
+        session = self.created(store)
+        old = self.run(store.claim(session.id))
+        self.run(store.append(session.id, 0, [b"by the old owner"], [], [], fence=old))
+        new = self.run(store.claim(session.id))
+        with pytest.raises(Fenced):
+            self.run(
+                store.append(
+                    session.id, 1, [b"stale"], [Outcome(actor="p", cmd="c")], [], fence=old
+                )
+            )
+        with pytest.raises(Fenced):  # an answer alone is refused too
+            self.run(store.append(session.id, 1, [], [Outcome(actor="p", cmd="c")], [], fence=old))
+        assert self.run(store.read(session.id)) == [b"by the old owner"]
+        assert self.run(store.outcomes(session.id)) == []
+        self.run(store.append(session.id, 1, [b"by the new owner"], [], [], fence=new))
+        assert self.run(store.last_seq(session.id)) == 2
 
 
 class TestMemoryStore(StoreContract):
