@@ -13,6 +13,13 @@ a batch of queued requests and, for commands, follows these steps in this order:
 Nothing is published or acknowledged before its commit. If the commit fails the working state is
 thrown away and rebuilt from the store, and every sender of the batch gets ``unavailable``.
 
+With several workers (``cluster``) only the session's owner *leads* as above, appending with the
+fence it got when it claimed the session. On every other worker the same class is a *follower*:
+``forward`` sends its connections' commands to the owner, ``follow`` applies the records the
+owner committed (in seq order; at a gap the caller fills in from the store with ``catch_up``),
+and joins and resumes are served from its memory exactly as on the owner. ``lead`` turns a
+follower into the owner.
+
 A join request (a new subscriber) is served between batches, when the state is exactly the
 published one, so the snapshot or backlog it gets and its registration happen with no ``await``
 in between: no gap and no duplicate (Zulip's join-then-resume rule).
@@ -50,7 +57,7 @@ from session_engine.visibility import facilitator_envelope, public_envelope, vis
 
 from .auth import hash_token, new_token
 from .frames import WireCodec, websocket_frame
-from .store import EventStore, Outcome
+from .store import EventStore, Fenced, Outcome
 
 __all__ = ["Answer", "EncodedEvent", "SessionActor", "Subscriber"]
 
@@ -174,6 +181,13 @@ class Subscriber:
         self.backlog += len(events)
         self.ready.set()
 
+    def come_back(self) -> None:
+        """Ask the client to reconnect (and resume): this worker no longer serves the session."""
+        self.overflowed = True
+        self.outbox.clear()
+        self.backlog = 0
+        self.ready.set()
+
     def take(self) -> EncodedEvent | dict[str, Any]:
         """The next item for the connection's writer."""
         if self.backlog:
@@ -209,6 +223,8 @@ class _Join:
 
 
 Clock = Callable[[], int]
+# A follower's way to the owner: the command, its sender's role and id, its command id.
+Forward = Callable[[Command, Role, str, str], "asyncio.Future[Answer]"]
 
 
 class SessionActor:
@@ -226,14 +242,21 @@ class SessionActor:
         self.outcomes: dict[tuple[str, str], Outcome] = {}
         self.subscribers: set[Subscriber] = set()
         self.connected: Counter[str] = Counter()  # participant -> live connections (presence)
+        self.elsewhere: set[str] = set()  # connected through other workers (several workers)
         self._tables_seen: dict[int, Any] = {}
         self._watchers = 0  # connected facilitator consoles: presence is computed only for them
         self._presence_due: asyncio.TimerHandle | None = None
         self.on_published: list[Callable[[SessionActor, list[EncodedEvent]], None]] = []
+        # Told of the participant tokens (hash, participant) each commit has stored.
+        self.on_tokens: list[Callable[[SessionActor, list[tuple[str, str]]], None]] = []
         self._queue: asyncio.Queue[_Submission | _Join] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._deadline: asyncio.TimerHandle | None = None
         self._timer_task: asyncio.Future[Answer] | None = None
+        self.leading = True  # False on a follower (several workers): it never decides
+        self.fence: int | None = None  # the owner's fencing number (several workers)
+        self.forward: Forward | None = None  # a follower's way to the owner
+        self.on_fenced: Callable[[], None] | None = None  # another worker has claimed it
 
     @property
     def seq(self) -> int:
@@ -253,6 +276,39 @@ class SessionActor:
         self._task = asyncio.create_task(self._run(), name=f"session-{self.session_id}")
         self._watch_deadline()
 
+    # --- several workers ------------------------------------------------------------------------
+
+    def follow(self, records: list[bytes]) -> bool:
+        """A follower applies records the owner committed and publishes them to its own
+        subscribers. Records it already has are skipped; at a gap it stops and returns False
+        (the caller then reads the missing ones from the store: ``catch_up``)."""
+        start = self.seq
+        complete = True
+        for record in records:
+            envelope = decode_envelope(record)
+            if envelope.seq <= self.seq:
+                continue
+            if envelope.seq != self.seq + 1:
+                complete = False
+                break
+            self._apply(envelope, record)
+        self._publish(self.events[start:])
+        return complete
+
+    async def catch_up(self) -> None:
+        """Apply whatever the store holds beyond what this replica has."""
+        self.follow(await self.store.read(self.session_id, self.seq))
+
+    async def lead(self, fence: int) -> None:
+        """This worker has claimed the session (``fence``): catch up, then decide and commit."""
+        self.fence = fence
+        await self.catch_up()
+        outcomes = await self.store.outcomes(self.session_id)
+        self.outcomes = {(o.actor, o.cmd): o for o in outcomes}
+        self.forward = None
+        self.leading = True
+        self._watch_deadline()
+
     async def stop(self) -> None:
         for timer in (self._deadline, self._presence_due):
             if timer is not None:
@@ -267,6 +323,8 @@ class SessionActor:
         self, command: Command, *, role: Role, actor: str, cmd: str
     ) -> asyncio.Future[Answer]:
         """Queue a command; the future resolves once it is committed (or refused)."""
+        if self.forward is not None:
+            return self.forward(command, role, actor, cmd)
         submission = _Submission(command, role, actor, cmd)
         self._queue.put_nowait(submission)
         return submission.future
@@ -281,6 +339,10 @@ class SessionActor:
 
         Events after ``after`` (or after the snapshot) are already in the subscriber's outbox.
         """
+        if not self.leading and after is not None and after > self.seq:
+            # A client that was on a worker further ahead than this follower: catch up first,
+            # or it would be sent back in time (a snapshot older than what it holds).
+            await self.catch_up()
         request = _Join(subscriber, after, participant)
         self._queue.put_nowait(request)
         return await request.future
@@ -302,7 +364,14 @@ class SessionActor:
             self._presence_changed()
 
     def presence(self) -> dict[str, Any]:
-        return {"k": "presence", **presence_counts(self.state, sorted(self.connected))}
+        here = set(self.connected) | self.elsewhere
+        return {"k": "presence", **presence_counts(self.state, sorted(here))}
+
+    def connected_elsewhere(self, participants: set[str]) -> None:
+        """Who is connected to the session through the other workers (``cluster``)."""
+        if participants != self.elsewhere:
+            self.elsewhere = participants
+            self._presence_changed()
 
     def _presence_changed(self) -> None:
         """Tell the facilitator, at most every ``PRESENCE_EVERY_S``: a reconnection storm of a
@@ -358,7 +427,13 @@ class SessionActor:
             for submission in batch:
                 answers.append(self._decide(submission, fresh, tokens, records))
             new_events = self.events[start:]
-            await self.store.append(self.session_id, start, records, fresh, tokens)
+            await self.store.append(self.session_id, start, records, fresh, tokens, self.fence)
+        except Fenced:
+            log.warning("session %s: claimed by another worker; this one stops", self.session_id)
+            self.leading = False
+            if self.on_fenced is not None:
+                self.on_fenced()  # nothing of the batch was answered: the clients re-send
+            return
         except Exception:
             # A failed commit, or our own bug in a rule: nothing of the batch was published or
             # answered, so the working state is thrown away and rebuilt from the store.
@@ -368,6 +443,9 @@ class SessionActor:
                 _resolve(submission.future, Answer(code="unavailable"))
             return
         self._publish(new_events)
+        if tokens:
+            for listener in self.on_tokens:
+                listener(self, tokens)
         for submission, answer in zip(batch, answers, strict=True):
             _resolve(submission.future, answer)
         self._watch_deadline()
@@ -475,6 +553,8 @@ class SessionActor:
             self._deadline.cancel()
             self._deadline = None
         current = self.state.round
+        if not self.leading:
+            return  # the owner's clock ends the round
         if current is None or current.status is not RoundStatus.RUNNING:
             return
         deadline = current.deadline

@@ -8,9 +8,11 @@ WebSocket endpoint (``ws``). Nothing is global; everything hangs off ``app.state
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Final
 
 import msgspec
 from starlette.applications import Starlette
@@ -24,6 +26,7 @@ from session_engine import Rejected
 
 from . import http
 from .actor import EncodedEvent, SessionActor
+from .cluster import LEASE_MS, Cluster
 from .hub import Hub
 from .limits import Guesses, Limits
 from .metrics import Metrics
@@ -33,7 +36,7 @@ from .simulate import demo_session_command
 from .store import open_store
 from .ws import session_socket
 
-__all__ = ["Settings", "create_app"]
+__all__ = ["SETTINGS_VARIABLE", "Settings", "app_from_environment", "create_app"]
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -42,6 +45,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     announce: bool = False  # create a session at start-up and print its links (``make run``)
     public_url: str = "http://127.0.0.1:8000"  # how people reach this server, for printed links
     ui_dir: str = str(DEFAULT_UI_DIR)  # the built tablet client (``clients/tablet/dist``)
+    redis: str | None = None  # several workers: their Redis (``cluster``); the store is shared
+    lease_ms: int = LEASE_MS  # several workers: how long a dead owner keeps its sessions
+
+
+# ``serve --workers N``: uvicorn's worker processes build the app from the settings found here.
+SETTINGS_VARIABLE: Final = "METROKAWA_SETTINGS"
+
+
+def app_from_environment() -> SocketsFirst:
+    return create_app(msgspec.json.decode(os.environ[SETTINGS_VARIABLE], type=Settings))
 
 
 def create_app(settings: Settings | None = None) -> SocketsFirst:
@@ -51,7 +64,11 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = open_store(settings.db)
         metrics = Metrics()
-        hub = Hub(store, backlog_limit=settings.limits.backlog_limit)
+        cluster = None
+        if settings.redis is not None:
+            cluster = Cluster(settings.redis, store, lease_ms=settings.lease_ms)
+            await cluster.start()
+        hub = Hub(store, backlog_limit=settings.limits.backlog_limit, cluster=cluster)
         hub.on_published.append(_count_commits(metrics))
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits
         limits = settings.limits
@@ -66,6 +83,8 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         finally:
             settler.stop()
             await hub.stop()
+            if cluster is not None:
+                await cluster.stop()
             await store.close()
 
     routes = [

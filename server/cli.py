@@ -333,20 +333,39 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import msgspec
     import uvicorn  # only the server needs it; simulate and replay start faster without
 
-    from .app import Settings, create_app
+    from .app import SETTINGS_VARIABLE, Settings, create_app
 
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     public_url = os.environ.get("METROKAWA_PUBLIC_URL", f"http://{shown_host}:{args.port}")
+    redis = args.redis or os.environ.get("METROKAWA_REDIS")
+    db = _db_url(args.db)
+    if args.workers > 1 and (redis is None or db.startswith("sqlite")):
+        print(
+            "metrokawa serve : --workers demande une base PostgreSQL (--db postgresql://…) et "
+            "un Redis (--redis redis://…) partagés par les processus.",
+            file=sys.stderr,
+        )
+        return USAGE_ERROR
     settings = Settings(
-        db=_db_url(args.db),
-        announce=not args.no_new_session,
+        db=db,
+        # N workers would each create one: a session is then created from the home page.
+        announce=not args.no_new_session and args.workers == 1,
         public_url=public_url,
+        redis=redis,
+        **({"lease_ms": args.lease_ms} if args.lease_ms else {}),
         **({"ui_dir": args.ui} if args.ui else {}),
     )
-    app = create_app(settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
+    options: dict[str, Any] = {"host": args.host, "port": args.port, "proxy_headers": True}
+    if args.workers == 1:
+        uvicorn.run(create_app(settings), log_level="info", **options)
+        return 0
+    # uvicorn's own supervisor: N processes sharing the listening socket, each one building the
+    # app from the settings passed down in the environment.
+    os.environ[SETTINGS_VARIABLE] = msgspec.json.encode(settings).decode()
+    uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers, **options)
     return 0
 
 
@@ -612,6 +631,23 @@ def _add_serve(commands: Any) -> None:
         "--ui",
         metavar="DOSSIER",
         help="interface construite à servir (clients/tablet/dist)",
+    )
+    sub.add_argument(
+        "--redis",
+        metavar="URL",
+        help="plusieurs processus : leur Redis commun, redis://hôte:6379 (ou METROKAWA_REDIS)",
+    )
+    sub.add_argument(
+        "--workers",
+        type=_count(1, 64),
+        default=1,
+        help="nombre de processus sur ce port (1 ; au-delà, avec --redis et PostgreSQL)",
+    )
+    sub.add_argument(
+        "--lease-ms",
+        type=_count(300),
+        help="plusieurs processus : durée du bail d'une session, en ms (5000) ; un processus "
+        "arrêté garde ses sessions aussi longtemps",
     )
     sub.set_defaults(run=_serve)
 

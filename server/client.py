@@ -39,6 +39,7 @@ class ProtocolClient:
         self.others: list[dict[str, Any]] = []  # frames without an id to match: errors, pongs
         self.closed: asyncio.Future[int | None] | None = None
         self.received: dict[int, float] = {}  # seq -> loop time it arrived (benchmarks)
+        self.early_acks = 0  # acks that came before the event they acknowledge (a broken promise)
         self._answers: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._socket: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -155,6 +156,8 @@ class ProtocolClient:
             for envelope in frame["list"]:
                 self._event(envelope)
         elif kind in ("ack", "error") and frame.get("id") in self._answers:
+            if kind == "ack" and frame["seq"] > self.seq:
+                self.early_acks += 1
             future = self._answers.pop(frame["id"])
             if not future.done():
                 future.set_result(frame)

@@ -57,7 +57,7 @@ def _hub(request: Request) -> Hub:
 
 
 async def _record(request: Request) -> SessionRecord | None:
-    return await _hub(request).store.session(request.path_params["session_id"])
+    return await _hub(request).session(request.path_params["session_id"])
 
 
 def _links(request: Request, record: SessionRecord) -> dict[str, str]:

@@ -1,7 +1,9 @@
 """The hub: which sessions are live in this process, and the way in to each one's actor.
 
 A session's actor is built on first use from the store (so a restarted server picks every
-session up where its log left it, deadlines included) and lives until the hub stops.
+session up where its log left it, deadlines included) and lives until the hub stops — or, with
+several workers (``cluster``), until this worker stops serving it: then ``drop`` asks its sockets
+to come back, and the clients resume wherever the load balancer sends them.
 Creating a session is the one thing done here directly: it writes the session's record (join
 code, facilitator token hash) and sends ``CreateSession`` through the new actor like any command.
 """
@@ -17,6 +19,7 @@ from session_engine.commands import CreateSession
 
 from .actor import Answer, EncodedEvent, SessionActor
 from .auth import hash_token, new_join_code, new_session_id, new_token
+from .cluster import Cluster
 from .store import Conflict, EventStore, SessionRecord
 
 __all__ = ["CreatedSession", "Hub", "wall_clock_ms"]
@@ -33,14 +36,26 @@ class CreatedSession:
 
 class Hub:
     def __init__(
-        self, store: EventStore, *, clock: Callable[[], int] = wall_clock_ms, backlog_limit: int
+        self,
+        store: EventStore,
+        *,
+        clock: Callable[[], int] = wall_clock_ms,
+        backlog_limit: int,
+        cluster: Cluster | None = None,
     ) -> None:
         self.store = store
+        self.cluster = cluster
+        if cluster is not None:
+            cluster.drop = self.drop
         self.clock = clock
         self.backlog_limit = backlog_limit
         self.actors: dict[str, SessionActor] = {}
         self.on_published: list[Callable[[SessionActor, list[EncodedEvent]], None]] = []
         self._loading: dict[str, asyncio.Lock] = {}
+        # What never changes once written, kept so that a reconnection storm is served from
+        # memory (or Redis) and not by a database query per client: sessions, participant tokens.
+        self._records: dict[str, SessionRecord] = {}
+        self._tokens: dict[tuple[str, str], str] = {}
 
     async def create(self, command: CreateSession) -> CreatedSession | Rejected:
         """A new session, or why its description is refused (checked before anything is kept)."""
@@ -70,6 +85,31 @@ class Hub:
         )
         return CreatedSession(record, token, answer)
 
+    async def session(self, session_id: str) -> SessionRecord | None:
+        record = self._records.get(session_id)
+        if record is None:
+            record = await self.store.session(session_id)
+            if record is not None:
+                self._records[session_id] = record
+        return record
+
+    async def participant_for(self, session_id: str, token_hash: str) -> str | None:
+        """Whose participant token this is: from memory, else Redis (several workers), else
+        the store."""
+        key = (session_id, token_hash)
+        participant = self._tokens.get(key)
+        if participant is None and self.cluster is not None:
+            participant = await self.cluster.participant_for(session_id, token_hash)
+        if participant is None:
+            participant = await self.store.participant_for(session_id, token_hash)
+        if participant is not None:
+            self._tokens[key] = participant
+        return participant
+
+    def _remember_tokens(self, actor: SessionActor, tokens: list[tuple[str, str]]) -> None:
+        for token_hash, participant in tokens:
+            self._tokens[(actor.session_id, token_hash)] = participant
+
     async def actor(self, session_id: str) -> SessionActor:
         """The live actor of an existing session (the caller checked that it exists)."""
         live = self.actors.get(session_id)
@@ -81,7 +121,10 @@ class Hub:
             if live is None:
                 live = SessionActor(session_id, self.store, self.clock, self.backlog_limit)
                 live.on_published.extend(self.on_published)
+                live.on_tokens.append(self._remember_tokens)
                 await live.load()
+                if self.cluster is not None:
+                    await self.cluster.attach(live)
                 live.start()
                 self.actors[session_id] = live
         return live
@@ -92,9 +135,19 @@ class Hub:
         for session_id in await self.store.session_ids():
             actor = await self.actor(session_id)
             if not actor.has_open_round:
-                await actor.stop()
-                del self.actors[session_id]
+                await self.drop(session_id)
         return len(self.actors)
+
+    async def drop(self, session_id: str) -> None:
+        """Stop serving a session here (several workers: another one owns it now)."""
+        if self.cluster is not None:
+            await self.cluster.detach(session_id)
+        actor = self.actors.pop(session_id, None)
+        if actor is None:
+            return
+        for subscriber in actor.subscribers:
+            subscriber.come_back()
+        await actor.stop()
 
     async def stop(self) -> None:
         await asyncio.gather(*(actor.stop() for actor in self.actors.values()))

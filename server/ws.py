@@ -47,7 +47,7 @@ CLOSE: Final = {
     "going_away": 1001,
     "policy": 1008,  # repeated abuse
     "internal": 1011,
-    "come_back": 4008,  # the outbox overflowed: reconnect and resume with `after`
+    "come_back": 4008,  # outbox overflowed, or another worker serves the session now: resume
     "bad_hello": 4400,
     "unauthorized": 4401,
     "unknown_session": 4404,
@@ -65,7 +65,7 @@ async def session_socket(websocket: WebSocket) -> None:
     if chosen is None:
         await websocket.close(code=CLOSE["bad_hello"])
         return
-    record = await state.hub.store.session(websocket.path_params["session_id"])
+    record = await state.hub.session(websocket.path_params["session_id"])
     await websocket.accept(subprotocol=chosen)
     if record is None:
         await websocket.close(code=CLOSE["unknown_session"])
@@ -171,7 +171,7 @@ class Connection:
             if same_hash(token_hash, self.record.facilitator_hash):
                 self.role, self.actor_id = Role.FACILITATOR, "facilitator"
                 return True
-            participant = await self.hub.store.participant_for(self.record.id, token_hash)
+            participant = await self.hub.participant_for(self.record.id, token_hash)
             if participant is not None:
                 self.role, self.actor_id, self.participant = (
                     Role.PARTICIPANT,

@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,15 @@ class LiveServer:
         port: int | None = None,
         env: dict[str, str] | None = None,
         ui_dir: Path | None = None,
+        db: str | None = None,
+        args: Sequence[str] = (),
     ) -> None:
+        """``db_path`` is the SQLite file, unless ``db`` gives another URL (PostgreSQL; the
+        path then only names the log file); ``args`` go to ``serve`` as they are."""
         self.ui_dir = ui_dir
         self.db_path = db_path
+        self.db = db or f"sqlite:///{db_path}"
+        self.args = list(args)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **(env or {})}
@@ -59,9 +66,10 @@ class LiveServer:
             "--port",
             str(self.port),
             "--db",
-            f"sqlite:///{self.db_path}",
+            self.db,
             "--no-new-session",
             *(["--ui", str(self.ui_dir)] if self.ui_dir else []),
+            *self.args,
         ]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(

@@ -75,6 +75,16 @@ def test_simulate_into_a_missing_folder_exits_2_in_french(
     assert "Impossible d'écrire" in capsys.readouterr().err
 
 
+def test_serve_with_several_workers_on_sqlite_exits_2_in_french(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Processes cannot share a SQLite file and an in-process bus: they need PostgreSQL and
+    Redis, and the command says so before starting anything."""
+    assert main(["serve", "--workers", "2", "--db", "x.sqlite", "--redis", "redis://h"]) == 2
+    assert "--workers demande une base PostgreSQL" in capsys.readouterr().err
+    assert main(["serve", "--workers", "2", "--db", "postgresql://h/db"]) == 2
+
+
 # --- replay -------------------------------------------------------------------------------------
 
 

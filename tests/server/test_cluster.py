@@ -1,0 +1,462 @@
+"""Several workers (``server/cluster.py``): worker processes on their own ports, one PostgreSQL
+schema and one Redis, real WebSocket clients spread across them.
+
+* 150 clients of one session over three workers receive the same gapless sequence, and a command
+  sent again with the same id through another worker applies once;
+* the owner gets SIGKILL in the middle of a burst of positions: another worker takes the session
+  over within the lease, every acknowledged command is in the log exactly once, and the clients,
+  resuming on the survivors and sending again what went unanswered, see no gap;
+* Redis restarts (empty) mid-session: the workers flush what they kept, the followers catch up
+  from the store, and every client ends on the same gapless sequence;
+* a stale owner (SIGSTOP past its lease, then SIGCONT) cannot append: the session has been
+  claimed with a newer fence meanwhile, and its clients are asked to come back.
+
+The Redis of the CI machine serves the first two and the last; the restart test runs its own
+``redis-server`` on a free port, so that restarting it disturbs nobody else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Final
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from server.client import ProtocolClient
+from server.store import database_url
+from session_engine import Envelope, decode_envelope
+
+from . import services
+from .live import LiveServer, free_port
+from .scenario import ROLES, TERRITORIES, acked, eventually
+
+LEASE_MS: Final = 1_500
+COME_BACK: Final = 4008
+TAKEOVER_SLACK_S: Final = 5.0  # beyond the lease: a renewal period, a claim, a catch-up
+
+
+# --- the cluster --------------------------------------------------------------------------------
+
+
+def start_workers(tmp_path: Path, db: str, redis: str, count: int) -> list[LiveServer]:
+    args = ["--redis", redis, "--lease-ms", str(LEASE_MS)]
+    workers: list[LiveServer] = []
+    for n in range(count):
+        worker = LiveServer(tmp_path / f"worker-{n}.db", db=db, args=args)
+        workers.append(worker.start())
+    return workers
+
+
+@pytest.fixture
+def workers(tmp_path: Path, postgres_schema: str, redis_url: str) -> Iterator[list[LiveServer]]:
+    started = start_workers(tmp_path, postgres_schema, redis_url, 3)
+    try:
+        yield started
+    finally:
+        for worker in started:
+            with contextlib.suppress(ProcessLookupError):
+                worker.process.send_signal(signal.SIGCONT)  # type: ignore[union-attr]
+            worker.stop()
+
+
+def stored(db: str, session_id: str) -> list[Envelope]:
+    """The session's log as PostgreSQL holds it (command ids included)."""
+    engine = create_engine(database_url(db))
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT record FROM events WHERE session_id = :s ORDER BY seq"),
+                {"s": session_id},
+            ).fetchall()
+    finally:
+        engine.dispose()
+    return [decode_envelope(bytes(row[0])) for row in rows]
+
+
+def fence(db: str, session_id: str) -> int:
+    engine = create_engine(database_url(db))
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT fence FROM leases WHERE session_id = :s"), {"s": session_id}
+            ).first()
+    finally:
+        engine.dispose()
+    return int(row[0]) if row else 0
+
+
+class Client:
+    """A participant (or the facilitator): a ProtocolClient that can come back through another
+    worker, as a tablet does when its socket is closed."""
+
+    def __init__(self, url: str, session_id: str, token: str = "") -> None:
+        self.session_id = session_id
+        self.protocol = ProtocolClient(url, session_id)
+        self.token = token
+        self.id = ""
+        self.answers: dict[str, dict[str, Any]] = {}  # command id -> its ack or error
+
+    async def join(self, code: str, n: int) -> None:
+        await self.protocol.connect(code=code, after=0)
+        data = {
+            "pseudonym": f"Personne {n}",
+            "territory": TERRITORIES[n % len(TERRITORIES)],
+            "role": ROLES[n % len(ROLES)],
+        }
+        answer = await self.protocol.command("JoinSession", data, id=uuid.uuid4().hex)
+        acked(answer)
+        self.token, self.id = answer["token"], answer["you"]
+
+    async def resume(self, url: str) -> None:
+        """A new socket to ``url``, going on from the last seq held."""
+        old = self.protocol
+        fresh = ProtocolClient(url, self.session_id)
+        fresh.seq, fresh.events = old.seq, old.events
+        await fresh.connect(token=self.token, after=old.seq)
+        self.protocol = fresh
+
+    @property
+    def alive(self) -> bool:
+        closed = self.protocol.closed
+        return closed is not None and not closed.done()
+
+
+def positions(envelopes: list[Envelope]) -> Counter[str]:
+    """How many events each command id produced."""
+    return Counter(e.cmd for e in envelopes if e.cmd and type(e.event).__name__ == "PositionTaken")
+
+
+async def open_round(facilitator: ProtocolClient, author: ProtocolClient, count: int) -> list[str]:
+    """Seat the room, start a round, publish ``count`` statements; their ids."""
+    acked(await facilitator.command("SeatTables"))
+    acked(await facilitator.command("StartRound"))
+    statements: list[str] = []
+    for n in range(count):
+        text_ = {"text": f"Proposition numéro {n + 1} pour le quartier, à discuter ensemble."}
+        seq = acked(await author.command("ProposeStatement", text_))
+        await facilitator.wait_for_seq(seq)
+        event = next(e for e in facilitator.events if e["seq"] == seq)
+        statement = event["data"]["statement"]
+        acked(await facilitator.command("PublishStatement", {"statement": statement}))
+        statements.append(statement)
+    return statements
+
+
+async def facilitator_on(url: str, created: dict[str, Any]) -> Client:
+    facilitator = Client(url, created["id"], created["facilitator_token"])
+    await facilitator.protocol.connect(token=facilitator.token, after=0)
+    return facilitator
+
+
+async def everyone_at(
+    clients: list[Client], seq: int, workers: list[LiveServer], timeout: float = 30
+) -> None:
+    """Every client holds the events up to ``seq``; those whose socket was closed (asked to
+    come back) resume through the workers in turn."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for n, client in enumerate(clients):
+            if not client.alive:
+                await client.resume(workers[n % len(workers)].url)
+        if all(c.protocol.seq >= seq for c in clients):
+            return
+        if time.monotonic() > deadline:
+            behind = [c.protocol.seq for c in clients if c.protocol.seq < seq]
+            raise TimeoutError(f"not at seq {seq} within {timeout} s: {behind}")
+        await asyncio.sleep(0.02)  # polling, bounded by the deadline above
+
+
+def gapless(client: Client) -> list[int]:
+    return [e["seq"] for e in client.protocol.events]
+
+
+# --- 150 clients over three workers -------------------------------------------------------------
+
+
+def test_150_clients_over_three_workers_share_one_gapless_sequence(
+    workers: list[LiveServer], postgres_schema: str
+) -> None:
+    created = workers[0].create_session(rounds=2, table_size=6)
+    session_id, code = created["id"], created["code"]
+
+    async def scenario() -> None:
+        facilitator = await facilitator_on(workers[1].url, created)
+        clients = [Client(workers[n % 3].url, session_id) for n in range(150)]
+        await asyncio.gather(*(c.join(code, n) for n, c in enumerate(clients)))
+        (statement,) = await open_round(facilitator.protocol, clients[0].protocol, 1)
+        sent: dict[str, Client] = {}
+        answers = []
+        for n, client in enumerate(clients):
+            cmd = uuid.uuid4().hex
+            sent[cmd] = client
+            value = (n % 5) - 2
+            answers.append(
+                client.protocol.send(
+                    "TakePosition", {"statement": statement, "value": value}, id=cmd
+                )
+            )
+        first = {cmd: acked(a) for cmd, a in zip(sent, await asyncio.gather(*answers), strict=True)}
+        # Every fifth participant sends the same command again, from a second device on another
+        # worker: the same answer, nothing applied twice.
+        again = []
+        for n, (cmd, client) in enumerate(sent.items()):
+            if n % 5:
+                continue
+            other = ProtocolClient(workers[(n + 1) % 3].url, session_id)
+            await other.connect(token=client.token, after=None)
+            value = (n % 5) - 2
+            again.append(
+                (
+                    cmd,
+                    other.command("TakePosition", {"statement": statement, "value": value}, id=cmd),
+                    other,
+                )
+            )
+        for cmd, answer, other in again:
+            assert acked(await answer) == first[cmd]
+            await other.close()
+        log = stored(postgres_schema, session_id)
+        everybody = [facilitator, *clients]
+        await everyone_at(everybody, len(log), workers)
+        expected = list(range(1, len(log) + 1))
+        for client in everybody:
+            assert gapless(client) == expected
+        kinds = [[(e["seq"], e["type"]) for e in c.protocol.events] for c in everybody]
+        assert all(k == kinds[0] for k in kinds)
+        assert kinds[0] == [(e.seq, type(e.event).__name__) for e in log]
+        assert sorted(positions(log).values()) == [1] * 150
+        assert [c.protocol.early_acks for c in everybody] == [0] * len(everybody)
+        for client in everybody:
+            await client.protocol.close()
+
+    asyncio.run(scenario())
+
+
+# --- the owner killed during a burst ------------------------------------------------------------
+
+
+BURST: Final = 16  # positions per participant, pipelined
+KILL_AFTER_ACKS: Final = 400
+
+
+def test_the_owner_killed_in_a_burst_is_replaced_and_nothing_acknowledged_is_lost(
+    workers: list[LiveServer], postgres_schema: str
+) -> None:
+    owner = workers[0]  # it created the session: it holds the lease
+    created = owner.create_session(rounds=2, table_size=6)
+    session_id, code = created["id"], created["code"]
+
+    async def scenario() -> None:
+        facilitator = await facilitator_on(workers[1].url, created)
+        clients = [Client(workers[n % 3].url, session_id) for n in range(90)]
+        await asyncio.gather(*(c.join(code, n) for n, c in enumerate(clients)))
+        statements = await open_round(facilitator.protocol, clients[1].protocol, 4)
+        commands: dict[str, tuple[Client, dict[str, Any]]] = {}
+        acks: dict[str, int] = {}
+        killed = asyncio.Event()
+
+        async def burst(n: int, client: Client) -> None:
+            for k in range(BURST):
+                data = {"statement": statements[k % 4], "value": ((n + k) % 5) - 2}
+                cmd = uuid.uuid4().hex
+                commands[cmd] = (client, data)
+                with contextlib.suppress(ConnectionError, TimeoutError):
+                    answer = await asyncio.wait_for(
+                        client.protocol.send("TakePosition", data, id=cmd), 5
+                    )
+                    acks[cmd] = acked(answer)
+                    if len(acks) >= KILL_AFTER_ACKS and not killed.is_set():
+                        killed.set()
+
+        bursts = asyncio.gather(*(burst(n, c) for n, c in enumerate(clients)))
+        await asyncio.wait_for(killed.wait(), 60)
+        owner.kill()
+        killed_at = time.monotonic()
+        acked_before_kill = dict(acks)
+        await bursts
+        # Those of the dead worker come back through the survivors; everyone sends again what
+        # went unanswered, with the same ids, until it is answered.
+        survivors = workers[1:]
+        for n, client in enumerate(clients):
+            if not client.alive:
+                await client.resume(survivors[n % 2].url)
+        first_after: float | None = None
+        for _attempt in range(10):
+            missing = [cmd for cmd in commands if cmd not in acks]
+            if not missing:
+                break
+            for cmd in missing:
+                client, data = commands[cmd]
+                if not client.alive:
+                    await client.resume(survivors[hash(cmd) % 2].url)
+                with contextlib.suppress(ConnectionError, TimeoutError):
+                    answer = await asyncio.wait_for(
+                        client.protocol.send("TakePosition", data, id=cmd), LEASE_MS / 1000 * 4
+                    )
+                    acks[cmd] = acked(answer)
+                    first_after = first_after or time.monotonic()
+        assert set(acks) == set(commands)
+        assert first_after is not None
+        assert first_after - killed_at < LEASE_MS / 1000 + TAKEOVER_SLACK_S
+        log = stored(postgres_schema, session_id)
+        applied = positions(log)
+        assert set(applied) == set(commands)  # nothing acknowledged lost…
+        assert set(applied.values()) == {1}  # …nor doubled
+        for cmd, seq in acked_before_kill.items():
+            assert log[seq - 1].cmd == cmd  # acknowledged before the kill: kept at its seq
+        everybody = [facilitator, *clients]
+        await everyone_at(everybody, len(log), survivors)
+        for client in everybody:
+            assert gapless(client) == list(range(1, len(log) + 1))
+            await client.protocol.close()
+
+    asyncio.run(scenario())
+
+
+# --- Redis restarted ----------------------------------------------------------------------------
+
+
+class RedisServer:
+    """A redis-server of our own on a free port, keeping nothing on disk, that can restart."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.directory = directory
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> RedisServer:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            services.unavailable("redis-server is not installed (apt-get install -y redis-server)")
+        command = [
+            binary,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(self.directory),
+        ]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
+                return self
+            time.sleep(0.05)  # polling for the port, bounded by the deadline
+        raise TimeoutError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+def test_a_redis_restart_mid_session_leaves_no_gap(tmp_path: Path, postgres_schema: str) -> None:
+    redis = RedisServer(tmp_path).start()
+    workers = start_workers(tmp_path, postgres_schema, redis.url, 2)
+    try:
+        created = workers[0].create_session(rounds=2, table_size=6)
+        session_id, code = created["id"], created["code"]
+
+        async def scenario() -> None:
+            facilitator = await facilitator_on(workers[1].url, created)
+            clients = [Client(workers[n % 2].url, session_id) for n in range(20)]
+            await asyncio.gather(*(c.join(code, n) for n, c in enumerate(clients)))
+            (statement,) = await open_round(facilitator.protocol, clients[0].protocol, 1)
+
+            def take(client: Client, value: int) -> asyncio.Future[dict[str, Any]]:
+                data = {"statement": statement, "value": value}
+                return client.protocol.send("TakePosition", data, id=uuid.uuid4().hex)
+
+            for answer in await asyncio.gather(*(take(c, 1) for c in clients)):
+                acked(answer)
+            redis.stop()
+            # Redis is gone: the owner's own clients go on, the follower's wait for it.
+            on_owner = [take(c, -1) for c in clients[0::2]]
+            on_follower = [take(c, 2) for c in clients[1::2]]
+            for answer in await asyncio.gather(*on_owner):
+                acked(answer)
+            redis.start()
+            for answer in await asyncio.wait_for(asyncio.gather(*on_follower), 30):
+                acked(answer)
+            log = stored(postgres_schema, session_id)
+            everybody = [facilitator, *clients]
+            await everyone_at(everybody, len(log), workers)
+            for client in everybody:
+                assert gapless(client) == list(range(1, len(log) + 1))
+            assert sum(positions(log).values()) == 2 * len(clients)  # two positions each
+            for client in everybody:
+                await client.protocol.close()
+
+        asyncio.run(scenario())
+    finally:
+        for worker in workers:
+            worker.stop()
+        redis.stop()
+
+
+# --- a stale owner ------------------------------------------------------------------------------
+
+
+def test_an_owner_paused_past_its_lease_cannot_append_when_it_wakes(
+    workers: list[LiveServer], postgres_schema: str
+) -> None:
+    owner, follower = workers[0], workers[1]
+    created = owner.create_session(rounds=2, table_size=6)
+    session_id, code = created["id"], created["code"]
+
+    async def scenario() -> None:
+        on_owner = Client(owner.url, session_id)
+        on_follower = Client(follower.url, session_id)
+        facilitator = await facilitator_on(follower.url, created)
+        await on_owner.join(code, 1)
+        await on_follower.join(code, 2)
+        (statement,) = await open_round(facilitator.protocol, on_follower.protocol, 1)
+        await on_owner.protocol.wait_for_seq(len(stored(postgres_schema, session_id)))
+        claimed = fence(postgres_schema, session_id)
+        before = len(stored(postgres_schema, session_id))
+        assert owner.process is not None
+        owner.process.send_signal(signal.SIGSTOP)
+        # The follower takes the session over once the lease has lapsed: a newer fence.
+        await eventually(
+            lambda: fence(postgres_schema, session_id) > claimed,
+            timeout=LEASE_MS / 1000 + TAKEOVER_SLACK_S,
+            what="the follower claiming the session",
+        )
+        # A command reaches the paused owner; then it wakes up.
+        data = {"statement": statement, "value": 2}
+        cmd = uuid.uuid4().hex
+        late = on_owner.protocol.send("TakePosition", data, id=cmd)
+        owner.process.send_signal(signal.SIGCONT)
+        with pytest.raises(ConnectionError):
+            await asyncio.wait_for(late, 20)
+        assert await asyncio.wait_for(on_owner.protocol.closed, 10) == COME_BACK  # type: ignore[arg-type]
+        assert len(stored(postgres_schema, session_id)) == before  # nothing appended
+        # Sent again through the new owner, it applies once.
+        await on_owner.resume(follower.url)
+        acked(await on_owner.protocol.command("TakePosition", data, id=cmd))
+        log = stored(postgres_schema, session_id)
+        assert [e.cmd for e in log].count(cmd) == 1
+        everybody = [facilitator, on_owner, on_follower]
+        await everyone_at(everybody, len(log), [follower])
+        for client in everybody:
+            assert gapless(client) == list(range(1, len(log) + 1))
+            await client.protocol.close()
+
+    asyncio.run(scenario())
