@@ -9,7 +9,8 @@ schema and one Redis, real WebSocket clients spread across them.
 * Redis restarts (empty) mid-session: the workers flush what they kept, the followers catch up
   from the store, and every client ends on the same gapless sequence;
 * a stale owner (SIGSTOP past its lease, then SIGCONT) cannot append: the session has been
-  claimed with a newer fence meanwhile, and its clients are asked to come back.
+  claimed with a newer fence meanwhile, and its clients are asked to come back;
+* ``serve --workers 3`` runs three processes on one port that serve one session together.
 
 The Redis of the CI machine serves the first two and the last; the restart test runs its own
 ``redis-server`` on a free port, so that restarting it disturbs nobody else.
@@ -30,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
+import psutil  # type: ignore[import-untyped,unused-ignore]
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -460,3 +462,43 @@ def test_an_owner_paused_past_its_lease_cannot_append_when_it_wakes(
             await client.protocol.close()
 
     asyncio.run(scenario())
+
+
+# --- serve --workers N --------------------------------------------------------------------------
+
+
+def test_serve_workers_runs_processes_that_share_one_port_and_one_session(
+    tmp_path: Path, postgres_schema: str, redis_url: str
+) -> None:
+    """``serve --workers 3``: uvicorn's supervisor, three processes accepting on one port, any of
+    them any client: the same session through all, one gapless sequence."""
+    args = ["--redis", redis_url, "--lease-ms", str(LEASE_MS), "--workers", "3"]
+    server = LiveServer(tmp_path / "workers.db", db=postgres_schema, args=args).start(60)
+    try:
+        assert server.process is not None
+        children = psutil.Process(server.process.pid).children()
+        workers = [c for c in children if "spawn_main" in " ".join(c.cmdline())]
+        assert len(workers) == 3  # (beside them, multiprocessing's resource tracker)
+        created = server.create_session(rounds=2, table_size=6)
+
+        async def scenario() -> None:
+            facilitator = await facilitator_on(server.url, created)
+            clients = [Client(server.url, created["id"]) for _ in range(30)]
+            await asyncio.gather(*(c.join(created["code"], n) for n, c in enumerate(clients)))
+            (statement,) = await open_round(facilitator.protocol, clients[0].protocol, 1)
+            takes = [
+                c.protocol.send("TakePosition", {"statement": statement, "value": 1})
+                for c in clients
+            ]
+            for answer in await asyncio.gather(*takes):
+                acked(answer)
+            log = stored(postgres_schema, created["id"])
+            everybody = [facilitator, *clients]
+            await everyone_at(everybody, len(log), [server])
+            for client in everybody:
+                assert gapless(client) == list(range(1, len(log) + 1))
+                await client.protocol.close()
+
+        asyncio.run(scenario())
+    finally:
+        server.stop()
