@@ -10,7 +10,8 @@ schema and one Redis, real WebSocket clients spread across them.
   from the store, and every client ends on the same gapless sequence;
 * a stale owner (SIGSTOP past its lease, then SIGCONT) cannot append: the session has been
   claimed with a newer fence meanwhile, and its clients are asked to come back;
-* ``serve --workers 3`` runs three processes on one port that serve one session together.
+* ``serve --workers 3`` runs three processes on one port that serve one session together;
+* the facilitator's presence counts whoever is connected, through whichever worker.
 
 The Redis of the CI machine serves the first two and the last; the restart test runs its own
 ``redis-server`` on a free port, so that restarting it disturbs nobody else.
@@ -502,3 +503,33 @@ def test_serve_workers_runs_processes_that_share_one_port_and_one_session(
         asyncio.run(scenario())
     finally:
         server.stop()
+
+
+# --- presence across workers --------------------------------------------------------------------
+
+
+def test_the_facilitator_sees_who_is_connected_through_every_worker(
+    workers: list[LiveServer],
+) -> None:
+    created = workers[0].create_session(rounds=2, table_size=6)
+
+    async def scenario() -> None:
+        facilitator = await facilitator_on(workers[0].url, created)
+        clients = [Client(workers[n % 3].url, created["id"]) for n in range(6)]
+        await asyncio.gather(*(c.join(created["code"], n) for n, c in enumerate(clients)))
+        everyone = {c.id for c in clients}
+
+        def connected() -> set[str]:
+            presence = facilitator.protocol.presence or {}
+            return set(presence.get("participants", []))
+
+        await eventually(lambda: connected() == everyone, timeout=10, what="all six present")
+        leaving = clients[2]  # joined through the third worker
+        await leaving.protocol.close()
+        await eventually(
+            lambda: connected() == everyone - {leaving.id}, timeout=10, what="one gone"
+        )
+        for client in [facilitator, *clients]:
+            await client.protocol.close()
+
+    asyncio.run(scenario())
