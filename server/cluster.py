@@ -17,9 +17,10 @@ its lease, cut off from Redis — can never append again (``Fenced``), whatever 
   ``mk:worker:{name}`` (Redis pub/sub); the answer comes back on its own. A command unanswered
   after a third of the lease is sent again, with the same id, to whoever owns the session then
   (itself included, after a takeover): the outcomes table makes it apply once.
-* **Takeover.** Every third of the lease each worker renews what it owns and tries to take what
-  it follows when the lease has lapsed at two ticks in a row (so that after a Redis restart the
-  living owner, which takes its lease back at its next renewal, keeps its sessions). Winning
+* **Takeover.** Every third of the lease each worker renews what it owns and takes what it
+  follows once the lease has lapsed. A lease can also vanish because Redis restarted empty: then
+  the ``mk:epoch`` mark is gone too, and the followers wait one more period, within which the
+  living owner takes its lease back at its renewal and keeps its sessions. Winning
   means claiming a new fence, catching up from the store, then leading. Losing a lease (or
   being fenced) drops the worker's actor: its sockets of that session are asked to come back,
   and the clients resume and re-send what was unanswered.
@@ -66,6 +67,7 @@ STREAM_LENGTH: Final = 10_000  # entries kept per session stream (approximately:
 STREAM_TTL_MS: Final = 6 * 3600 * 1000  # a stream nobody adds to for that long is deleted
 PRESENCE_TTL_MS: Final = 5_000
 READ_BLOCK_MS: Final = 2_000
+EPOCH: Final = "mk:epoch"  # set once; gone only if Redis restarted empty (see ``_keep``)
 RETRY_S: Final = (0.05, 0.1, 0.2, 0.5, 1.0)  # waits between attempts while Redis is away
 
 # Renew the lease if it is ours; take it back if it is gone (Redis restarted empty: our fence is
@@ -148,11 +150,11 @@ class Cluster:
         self._release = self.redis.register_script(_RELEASE)
         self._readers: dict[str, asyncio.Task[None]] = {}
         self._held: dict[str, list[tuple[int, _Pending, Answer]]] = {}  # acks ahead of events
-        self._lapsed: set[str] = set()  # followed sessions whose lease was gone at the last tick
         self._pending: dict[str, _Pending] = {}
         self._outbox: list[tuple[str, tuple[Any, ...]]] = []  # Redis commands to send, in order
         self._outbox_ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._dropping: set[asyncio.Task[None]] = set()
 
     @property
     def channel(self) -> str:
@@ -164,7 +166,7 @@ class Cluster:
     # --- life cycle -----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        await self.redis.ping()  # fail at start-up, with the URL in the error, not later
+        await self.redis.set(EPOCH, self.name, nx=True)  # also fails now if Redis is away
         self._tasks = [
             asyncio.create_task(self._listen(), name="cluster-listen"),
             asyncio.create_task(self._send_outbox(), name="cluster-outbox"),
@@ -202,7 +204,6 @@ class Cluster:
     async def detach(self, session_id: str) -> None:
         """This worker no longer serves the session: stop following it, or give its lease up."""
         self.actors.pop(session_id, None)
-        self._lapsed.discard(session_id)
         self._held.pop(session_id, None)  # its sockets are told to come back: they re-send
         reader = self._readers.pop(session_id, None)
         if reader is not None:
@@ -251,14 +252,11 @@ class Cluster:
         holder = await self.redis.get(_lease(session_id))
         if holder is not None:
             self.owners[session_id] = _text(holder)
-            self._lapsed.discard(session_id)
             return
-        if session_id not in self._lapsed:
-            # Seen lapsed once: wait one more period. An owner that is alive renews within it,
-            # taking its lease back if Redis has restarted empty, and keeps its session.
-            self._lapsed.add(session_id)
+        if await self.redis.set(EPOCH, self.name, nx=True):
+            # No lease, and Redis has lost its epoch mark too: it restarted empty, the lease
+            # did not expire. Wait one period: a living owner takes its lease back meanwhile.
             return
-        self._lapsed.discard(session_id)
         if await self._try_take(session_id):
             log.warning("session %s: taken over (its lease had lapsed)", session_id)
             reader = self._readers.pop(session_id, None)
@@ -273,7 +271,9 @@ class Cluster:
     def _lost(self, session_id: str) -> None:
         self.owners[session_id] = None
         if self.drop is not None:
-            asyncio.get_running_loop().create_task(self.drop(session_id))
+            task = asyncio.get_running_loop().create_task(self.drop(session_id))
+            self._dropping.add(task)  # the loop keeps only a weak reference to a task
+            task.add_done_callback(self._dropping.discard)
 
     # --- commands: forwarded to the owner, answered back -----------------------------------------
 

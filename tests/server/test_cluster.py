@@ -46,7 +46,9 @@ from .scenario import ROLES, TERRITORIES, acked, eventually
 
 LEASE_MS: Final = 1_500
 COME_BACK: Final = 4008
-TAKEOVER_SLACK_S: Final = 5.0  # beyond the lease: a renewal period, a claim, a catch-up
+# A survivor claims a session at most a lease after its owner's last renewal, plus the renewal
+# period in which it notices; and the time to claim on a machine busy with 90 clients.
+TAKEOVER_S: Final = LEASE_MS / 1000 * 4 / 3 + 2.0
 
 
 # --- the cluster --------------------------------------------------------------------------------
@@ -284,9 +286,13 @@ def test_the_owner_killed_in_a_burst_is_replaced_and_nothing_acknowledged_is_los
 
         bursts = asyncio.gather(*(burst(n, c) for n, c in enumerate(clients)))
         await asyncio.wait_for(killed.wait(), 60)
+        claimed = await asyncio.to_thread(fence, postgres_schema, session_id)
         owner.kill()
         killed_at = time.monotonic()
         acked_before_kill = dict(acks)
+        while await asyncio.to_thread(fence, postgres_schema, session_id) == claimed:
+            assert time.monotonic() - killed_at < TAKEOVER_S, "no survivor took the session"
+            await asyncio.sleep(0.02)  # polling the database, bounded by the assertion above
         await bursts
         # Those of the dead worker come back through the survivors; everyone sends again what
         # went unanswered, with the same ids, until it is answered.
@@ -294,7 +300,6 @@ def test_the_owner_killed_in_a_burst_is_replaced_and_nothing_acknowledged_is_los
         for n, client in enumerate(clients):
             if not client.alive:
                 await client.resume(survivors[n % 2].url)
-        first_after: float | None = None
         for _attempt in range(10):
             missing = [cmd for cmd in commands if cmd not in acks]
             if not missing:
@@ -308,10 +313,7 @@ def test_the_owner_killed_in_a_burst_is_replaced_and_nothing_acknowledged_is_los
                         client.protocol.send("TakePosition", data, id=cmd), LEASE_MS / 1000 * 4
                     )
                     acks[cmd] = acked(answer)
-                    first_after = first_after or time.monotonic()
         assert set(acks) == set(commands)
-        assert first_after is not None
-        assert first_after - killed_at < LEASE_MS / 1000 + TAKEOVER_SLACK_S
         log = stored(postgres_schema, session_id)
         applied = positions(log)
         assert set(applied) == set(commands)  # nothing acknowledged lost…
@@ -439,7 +441,7 @@ def test_an_owner_paused_past_its_lease_cannot_append_when_it_wakes(
         # The follower takes the session over once the lease has lapsed: a newer fence.
         await eventually(
             lambda: fence(postgres_schema, session_id) > claimed,
-            timeout=LEASE_MS / 1000 + TAKEOVER_SLACK_S,
+            timeout=TAKEOVER_S,
             what="the follower claiming the session",
         )
         # A command reaches the paused owner; then it wakes up.

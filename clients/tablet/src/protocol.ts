@@ -300,8 +300,10 @@ export class Connection {
         return;
       }
       if (ev.code === 4008) {
+        // Come back soon, but not all at once: a whole room's sockets get 4008 together when
+        // another worker takes their session over (0.25–0.5 s, with jitter).
         this.attempt = 0;
-        this.connect();
+        this.scheduleReconnect();
         return;
       }
       this.scheduleReconnect();

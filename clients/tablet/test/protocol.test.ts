@@ -229,12 +229,15 @@ describe('Connection', () => {
     expect(FakeSocket.all).toHaveLength(1);
   });
 
-  it('reconnects at once on 4008', () => {
+  it('comes back within half a second on 4008, with jitter', () => {
     const conn = connection();
     conn.start();
     last().open();
     last().push(welcome(1));
     last().drop(4008);
+    vi.advanceTimersByTime(249); // not before a quarter of a second: a room does not come back at once
+    expect(FakeSocket.all).toHaveLength(1);
+    vi.advanceTimersByTime(252);
     expect(FakeSocket.all).toHaveLength(2);
     conn.stop();
   });
