@@ -24,6 +24,9 @@ its lease, cut off from Redis — can never append again (``Fenced``), whatever 
   means claiming a new fence, catching up from the store, then leading. Losing a lease (or
   being fenced) drops the worker's actor: its sockets of that session are asked to come back,
   and the clients resume and re-send what was unanswered.
+* **Round clocks.** Owners list the sessions whose round is running in ``mk:running``; a
+  worker that sees one of them without a lease and without a worker serving it loads it (and so
+  takes it over), so that its deadline fires even when nobody reconnects after its owner died.
 * **Tokens.** The hashes of the participant tokens the owner stores are also written to
   ``mk:tokens:{session}``, so that a reconnection storm onto any worker is served from memory
   and Redis, not by one database query per client.
@@ -67,6 +70,8 @@ STREAM_LENGTH: Final = 10_000  # entries kept per session stream (approximately:
 STREAM_TTL_MS: Final = 6 * 3600 * 1000  # a stream nobody adds to for that long is deleted
 PRESENCE_TTL_MS: Final = 5_000
 READ_BLOCK_MS: Final = 2_000
+OUTBOX_LIMIT: Final = 100_000  # Redis writes kept while Redis is away
+RUNNING: Final = "mk:running"  # sessions whose round is running, said by their owners
 EPOCH: Final = "mk:epoch"  # set once; gone only if Redis restarted empty (see ``_keep``)
 RETRY_S: Final = (0.05, 0.1, 0.2, 0.5, 1.0)  # waits between attempts while Redis is away
 
@@ -144,8 +149,9 @@ class Cluster:
         self.name = name or worker_name()
         self.actors: dict[str, SessionActor] = {}  # every session this worker serves
         self.owners: dict[str, str | None] = {}  # session → its owner, as last seen
-        # The hub's: stop serving a session here.
+        # The hub's: stop serving a session here; serve one (False: not in the store).
         self.drop: Callable[[str], Coroutine[Any, Any, None]] | None = None
+        self.adopt: Callable[[str], Coroutine[Any, Any, bool]] | None = None
         self._renew = self.redis.register_script(_RENEW)
         self._release = self.redis.register_script(_RELEASE)
         self._readers: dict[str, asyncio.Task[None]] = {}
@@ -239,12 +245,17 @@ class Cluster:
             self._resend_unanswered()
             with contextlib.suppress(RedisError):
                 await self._exchange_presence()
+                await self._adopt_orphans()
 
     async def _keep(self, session_id: str) -> None:
         if self.owns(session_id):
             if not await self._renew(keys=[_lease(session_id)], args=[self.name, self.lease_ms]):
                 log.warning("session %s: lease lost; this worker stops serving it", session_id)
                 self._lost(session_id)
+                return
+            actor = self.actors.get(session_id)
+            if actor is not None:  # a round whose clock must go on if this worker dies
+                self._queue("SADD" if actor.has_open_round else "SREM", RUNNING, session_id)
             return
         actor = self.actors.get(session_id)
         if actor is None:
@@ -267,6 +278,19 @@ class Cluster:
             for _seq, pending, answer in self._held.pop(session_id, []):
                 _resolve(pending.future, answer)  # the store had them: they are published
             self._resend_unanswered(session_id)
+
+    async def _adopt_orphans(self) -> None:
+        """A session with a running round whose owner died while no other worker served it
+        (nobody connected) has nobody to end its round: the first worker to see its lease
+        lapsed loads it, and so takes it over."""
+        if self.adopt is None or not await self.redis.exists(EPOCH):
+            return  # Redis has just restarted: the owners have not said what runs yet
+        for member in await self.redis.smembers(RUNNING):
+            session_id = _text(member)
+            if session_id in self.actors or await self.redis.exists(_lease(session_id)):
+                continue
+            if not await self.adopt(session_id):
+                self._queue("SREM", RUNNING, session_id)  # no such session in the store
 
     def _lost(self, session_id: str) -> None:
         self.owners[session_id] = None
@@ -491,6 +515,11 @@ class Cluster:
                             error,
                             len(self._outbox),
                         )
+                    if len(self._outbox) > OUTBOX_LIMIT:
+                        # A long outage: forget the oldest half. Nothing is lost for good: the
+                        # followers read missed events from the store, and unanswered commands
+                        # are sent again.
+                        del self._outbox[: len(self._outbox) // 2]
                     await asyncio.sleep(RETRY_S[min(attempt, len(RETRY_S) - 1)])
                     attempt += 1
                     continue

@@ -46,7 +46,7 @@ class Hub:
         self.store = store
         self.cluster = cluster
         if cluster is not None:
-            cluster.drop = self.drop
+            cluster.drop, cluster.adopt = self.drop, self.adopt
         self.clock = clock
         self.backlog_limit = backlog_limit
         self.actors: dict[str, SessionActor] = {}
@@ -137,6 +137,13 @@ class Hub:
             if not actor.has_open_round:
                 await self.drop(session_id)
         return len(self.actors)
+
+    async def adopt(self, session_id: str) -> bool:
+        """Serve a session no worker serves (several workers: its round clock must go on)."""
+        if await self.session(session_id) is None:
+            return False
+        await self.actor(session_id)
+        return True
 
     async def drop(self, session_id: str) -> None:
         """Stop serving a session here (several workers: another one owns it now)."""

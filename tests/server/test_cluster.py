@@ -11,7 +11,8 @@ schema and one Redis, real WebSocket clients spread across them.
 * a stale owner (SIGSTOP past its lease, then SIGCONT) cannot append: the session has been
   claimed with a newer fence meanwhile, and its clients are asked to come back;
 * ``serve --workers 3`` runs three processes on one port that serve one session together;
-* the facilitator's presence counts whoever is connected, through whichever worker.
+* the facilitator's presence counts whoever is connected, through whichever worker;
+* a round whose owner dies while nobody is connected still ends at its deadline.
 
 The Redis of the CI machine serves the first two and the last; the restart test runs its own
 ``redis-server`` on a free port, so that restarting it disturbs nobody else.
@@ -39,6 +40,7 @@ from sqlalchemy import create_engine, text
 from server.client import ProtocolClient
 from server.store import database_url
 from session_engine import Envelope, decode_envelope
+from session_engine.events import RoundEnded, RoundStarted
 
 from . import services
 from .live import LiveServer, free_port
@@ -535,3 +537,44 @@ def test_the_facilitator_sees_who_is_connected_through_every_worker(
             await client.protocol.close()
 
     asyncio.run(scenario())
+
+
+# --- a round clock with nobody left to hear it --------------------------------------------------
+
+
+def test_a_round_ends_at_its_deadline_after_its_owner_dies_with_nobody_connected(
+    workers: list[LiveServer], postgres_schema: str
+) -> None:
+    """The other workers never served this session (nobody connected through them), yet one of
+    them takes it over from ``mk:running`` and ends its round at the deadline. (A round lasts
+    a minute at least: this test waits for it.)"""
+    owner = workers[0]
+    created = owner.create_session(rounds=1, minutes=1, table_size=6)
+    session_id = created["id"]
+
+    async def scenario() -> None:
+        facilitator = await facilitator_on(owner.url, created)
+        people = [Client(owner.url, session_id) for _ in range(2)]
+        await asyncio.gather(*(p.join(created["code"], n) for n, p in enumerate(people)))
+        await open_round(facilitator.protocol, people[0].protocol, 0)
+        for client in [facilitator, *people]:
+            await client.protocol.close()
+
+    asyncio.run(scenario())
+    time.sleep(LEASE_MS / 1000 / 3 + 0.2)  # one renewal: the owner has said its round runs
+    owner.kill()
+    log = stored(postgres_schema, session_id)
+    (started,) = [e.event for e in log if isinstance(e.event, RoundStarted)]
+    limit = time.monotonic() + (started.deadline - time.time() * 1000) / 1000 + TAKEOVER_S
+    while not (ended := [e for e in stored(postgres_schema, session_id) if _ended(e)]):
+        assert time.monotonic() < limit, "no worker ended the round"
+        time.sleep(0.1)  # polling the database, bounded by the assertion above
+    (envelope,) = ended
+    assert envelope.actor == "system"
+    assert isinstance(envelope.event, RoundEnded)
+    assert envelope.event.reason == "deadline"
+    assert envelope.at >= started.deadline
+
+
+def _ended(envelope: Envelope) -> bool:
+    return isinstance(envelope.event, RoundEnded)
