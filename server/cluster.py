@@ -210,7 +210,10 @@ class Cluster:
     async def detach(self, session_id: str) -> None:
         """This worker no longer serves the session: stop following it, or give its lease up."""
         self.actors.pop(session_id, None)
-        self._held.pop(session_id, None)  # its sockets are told to come back: they re-send
+        # Its sockets are told to come back: they will send again what is unanswered here.
+        self._held.pop(session_id, None)
+        for pending in [p for p in self._pending.values() if p.message.session == session_id]:
+            pending.future.cancel()
         reader = self._readers.pop(session_id, None)
         if reader is not None:
             reader.cancel()
