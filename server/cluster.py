@@ -18,12 +18,13 @@ its lease, cut off from Redis — can never append again (``Fenced``), whatever 
   after a third of the lease is sent again, with the same id, to whoever owns the session then
   (itself included, after a takeover): the outcomes table makes it apply once.
 * **Takeover.** Every third of the lease each worker renews what it owns and takes what it
-  follows once the lease has lapsed. A lease can also vanish because Redis restarted empty: then
-  the ``mk:epoch`` mark is gone too, and the followers wait one more period, within which the
-  living owner takes its lease back at its renewal and keeps its sessions. Winning
-  means claiming a new fence, catching up from the store, then leading. Losing a lease (or
-  being fenced) drops the worker's actor: its sockets of that session are asked to come back,
-  and the clients resume and re-send what was unanswered.
+  follows once the lease has lapsed (a follower that sees a lease about to lapse before its next
+  tick looks again right then: a dead owner is replaced within the lease). A lease can also
+  vanish because Redis restarted empty: then the ``mk:epoch`` mark is gone too, and the
+  followers wait one more period, within which the living owner takes its lease back at its
+  renewal and keeps its sessions. Winning means claiming a new fence, catching up from the
+  store, then leading. Losing a lease (or being fenced) drops the worker's actor: its sockets of
+  that session are asked to come back, and the clients resume and re-send what was unanswered.
 * **Round clocks.** Owners list the sessions whose round is running in ``mk:running``; a
   worker that sees one of them without a lease and without a worker serving it loads it (and so
   takes it over), so that its deadline fires even when nobody reconnects after its owner died.
@@ -161,6 +162,7 @@ class Cluster:
         self._outbox_ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._dropping: set[asyncio.Task[None]] = set()
+        self._wait = lease_ms / 3000  # until the next tick
 
     @property
     def channel(self) -> str:
@@ -236,10 +238,11 @@ class Cluster:
         return bool(taken)
 
     async def _tick(self) -> None:
-        """Every third of the lease: renew what we own, take over what has lapsed, re-send
-        what is unanswered, publish our presence."""
+        """Every third of the lease (or right when a followed lease lapses): renew what we own,
+        take over what has lapsed, re-send what is unanswered, publish our presence."""
         while True:
-            await asyncio.sleep(self.lease_ms / 3000)
+            await asyncio.sleep(self._wait)
+            self._wait = self.lease_ms / 3000
             for session_id in list(self.actors):
                 try:
                     await self._keep(session_id)
@@ -263,9 +266,16 @@ class Cluster:
         actor = self.actors.get(session_id)
         if actor is None:
             return
-        holder = await self.redis.get(_lease(session_id))
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.get(_lease(session_id))
+            pipe.pttl(_lease(session_id))
+            holder, left_ms = await pipe.execute()
         if holder is not None:
             self.owners[session_id] = _text(holder)
+            if 0 < left_ms < self.lease_ms / 3:
+                # A living owner renews before this; a dead one's lease lapses before our next
+                # tick: look again right then, so that the takeover comes within the lease.
+                self._wait = min(self._wait, left_ms / 1000 + 0.005)
             return
         if await self.redis.set(EPOCH, self.name, nx=True):
             # No lease, and Redis has lost its epoch mark too: it restarted empty, the lease
