@@ -451,7 +451,7 @@ class Cluster:
                     behind = False
                 reply = await self.redis.xread({key: last}, count=1024, block=READ_BLOCK_MS)
                 attempt = 0
-            except RedisError as error:
+            except Exception as error:  # Redis, or the store while catching up: try again
                 if attempt == 0:
                     log.warning("session %s: stream lost (%s); retrying", actor.session_id, error)
                 await asyncio.sleep(RETRY_S[min(attempt, len(RETRY_S) - 1)])
@@ -461,8 +461,8 @@ class Cluster:
             entries = _entries(reply)
             if entries:
                 last = _text(entries[-1][0])
-                if not actor.follow([fields[b"e"] for _id, fields in entries]):
-                    await actor.catch_up()
+                # At a gap, the store on the next turn (and again after a failure there).
+                behind = not actor.follow([fields[b"e"] for _id, fields in entries])
 
     # --- participant tokens: in Redis too, so that any worker serves a resume from memory ---
 
