@@ -68,7 +68,6 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
@@ -83,9 +82,11 @@ from bench_vote_burst import (
     _counts,
     _ms,
     _percentile,
+    cpu_model,
     raise_open_files_limit,
     steady_phase,
     steady_rate,
+    versions,
 )
 from loadgen import STATEMENTS, MetrokawaDriver, WsClient, _MkConn, _MkFrame, _Phase, connect
 from sqlalchemy import create_engine, text
@@ -666,21 +667,8 @@ def table(runs: Sequence[RunResult], args: argparse.Namespace) -> str:
 
 
 def header(args: argparse.Namespace, files: int, loop: str) -> str:
-    def version(name: str) -> str:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return "?"
-
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "?",
-    )
-    libs = ", ".join(f"{n} {version(n)}" for n in ("uvicorn", "websockets", "redis", "psycopg"))
+    model = cpu_model()
+    libs = versions(("uvicorn", "websockets", "redis", "psycopg"))
     lease = f"lease {args.lease_ms} ms" if args.lease_ms else "default lease"
     return (
         f"cluster bench — {model}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "

@@ -608,14 +608,8 @@ def goals(clients: int, results: list[PhaseResult]) -> list[str]:
     return out
 
 
-def header(server_cpu: int | None, loadgen_cpu: int | None, files: int, loop: str) -> str:
-    def version(name: str) -> str:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return "?"
-
-    model = next(
+def cpu_model() -> str:
+    return next(
         (
             line.split(":", 1)[1].strip()
             for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -623,10 +617,23 @@ def header(server_cpu: int | None, loadgen_cpu: int | None, files: int, loop: st
         ),
         platform.processor() or "?",
     )
-    libs = ", ".join(
-        f"{n} {version(n)}"
-        for n in ("uvicorn", "starlette", "websockets", "python-socketio", "python-engineio")
-    )
+
+
+def versions(names: Sequence[str]) -> str:
+    """``name version`` of each installed distribution, ``?`` for one that is not."""
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "?"
+
+    return ", ".join(f"{n} {version(n)}" for n in names)
+
+
+def header(server_cpu: int | None, loadgen_cpu: int | None, files: int, loop: str) -> str:
+    model = cpu_model()
+    libs = versions(("uvicorn", "starlette", "websockets", "python-socketio", "python-engineio"))
     return (
         f"vote-burst bench — {model}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"{libs}\n"
