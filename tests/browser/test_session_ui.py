@@ -167,7 +167,7 @@ def test_a_whole_short_session_through_the_ui(server: LiveServer, open_context: 
         for proposal, grade in zip((first, second), grades, strict=True):
             ballot.locator("fieldset", has_text=proposal).get_by_text(grade, exact=True).click()
         ballot.get_by_role("button", name="Envoyer mon vote").click()
-        expect(ballot).to_contain_text("Vous avez voté. Merci !")
+        expect(ballot).to_contain_text("Vous avez voté. Merci\u202f!")
     keep(bruno.page, "participant-ballot")
     expect(console.locator("[data-testid^='ballots-']")).to_contain_text("3")
     console_button(console, "Fermer le vote").click()

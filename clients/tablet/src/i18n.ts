@@ -71,6 +71,12 @@ export function t(key: string, params?: Record<string, string | number>): string
   return s;
 }
 
+/** A quotation in the current language's marks: «\u00a0text\u00a0» in French (no-break spaces, so that
+ *  a mark never starts a line), “text” in English. */
+export function quoted(text: string): string {
+  return current === 'fr' ? `«\u00a0${text}\u00a0»` : `“${text}”`;
+}
+
 /** The French sentence (or English) for an error code; falls back to the server's message. */
 export function errorText(code: string, serverMessage?: string): string {
   const key = `error.${code}`;
@@ -94,8 +100,8 @@ export function LangSwitch(props: { class?: string }) {
     {
       type: 'button',
       class: `mk-btn mk-btn-ghost mk-lang ${props.class ?? ''}`,
+      // Named by its visible word alone (WCAG 2.5.3); `lang` lets a screen reader say it right.
       lang: other,
-      'aria-label': other === 'en' ? 'English version' : 'Version française',
       onClick: () => setLang(other),
     },
     other === 'en' ? 'English' : 'Français',

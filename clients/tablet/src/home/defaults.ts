@@ -17,7 +17,7 @@ export interface SessionDraft {
 
 export function demoDraft(): SessionDraft {
   return {
-    title: 'Métrokawa du Grand Paris : du quartier à la métropole',
+    title: 'Métrokawa du Grand Paris : du quartier à la métropole',
     territories: [
       { name: "La Goutte d'Or", commune: 'Paris 18e', qpv: true },
       { name: 'Vincennes centre', commune: 'Vincennes', qpv: false },
@@ -27,10 +27,10 @@ export function demoDraft(): SessionDraft {
       { name: 'Les Courtillières', commune: 'Pantin', qpv: true },
     ],
     agenda: [
-      { kind: 'table', prompt: 'Quels problèmes vivez-vous dans votre quartier ?', minutes: 25 },
-      { kind: 'table', prompt: 'Ces problèmes existent-ils ailleurs dans la métropole ?', minutes: 25 },
-      { kind: 'table', prompt: 'Quelles solutions proposer ?', minutes: 25 },
-      { kind: 'vote', prompt: 'Vote : quelles préconisations pour le conseil municipal ?', minutes: 20 },
+      { kind: 'table', prompt: 'Quels problèmes vivez-vous dans votre quartier ?', minutes: 25 },
+      { kind: 'table', prompt: 'Ces problèmes existent-ils ailleurs dans la métropole ?', minutes: 25 },
+      { kind: 'table', prompt: 'Quelles solutions proposer ?', minutes: 25 },
+      { kind: 'vote', prompt: 'Vote : quelles préconisations pour le conseil municipal ?', minutes: 20 },
     ],
     tableSize: 6,
     hostPolicy: 'rotate',

@@ -8,7 +8,7 @@
 import { useEffect } from 'preact/hooks';
 import type { Connection } from '../protocol';
 import { useStore } from '../hooks';
-import { LangSwitch, t, useLang } from '../i18n';
+import { LangSwitch, quoted, t, useLang } from '../i18n';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator';
 import { Countdown } from '../ui/Countdown';
 import { MeritProfile } from '../ui/MeritProfile';
@@ -105,7 +105,7 @@ function Results({ view }: { view: SessionView }) {
     return (
       <section class="mk-proj-results" aria-labelledby="proj-results-title" data-testid="results" data-statement-id={results.statement}>
         <h2 id="proj-results-title">{t('projector.results.statement')}</h2>
-        <p class="mk-proj-statement">« {statement?.text ?? results.statement} »</p>
+        <p class="mk-proj-statement">{quoted(statement?.text ?? results.statement)}</p>
         <PositionBars counts={positionCounts(view, results.statement)} territories={view.territories} />
       </section>
     );
@@ -137,7 +137,7 @@ function Consent({ view, consent }: { view: SessionView; consent: ConsentView })
     <section class="mk-proj-results mk-proj-consent" aria-labelledby="proj-consent-title" data-testid="projector-consent" data-consent-id={consent.id}>
       <h2 id="proj-consent-title">{t('projector.consent.title')}</h2>
       <p class="mk-proj-label">{t('projector.consent.wording')}</p>
-      <p class="mk-proj-statement" data-testid="consent-wording" aria-live="polite">« {consent.text} »</p>
+      <p class="mk-proj-statement" data-testid="consent-wording" aria-live="polite">{quoted(consent.text)}</p>
       <ul class="mk-proj-counts" aria-live="polite" data-testid="objection-counts">
         <li data-count={pending} data-kind="pending">{t('projector.consent.pending', { n: pending })}</li>
         <li data-count={objections.length - pending} data-kind="resolved">{t('projector.consent.resolved', { n: objections.length - pending })}</li>
@@ -151,7 +151,7 @@ function Voeu({ voeu }: { voeu: VoeuView }) {
   return (
     <section class="mk-proj-results mk-proj-voeu" aria-labelledby="proj-voeu-title" data-testid="projector-voeu" data-voeu-id={voeu.id} aria-live="polite">
       <h2 id="proj-voeu-title">{t('projector.voeu.title')}</h2>
-      <p class="mk-proj-statement">« {voeu.text} »</p>
+      <p class="mk-proj-statement">{quoted(voeu.text)}</p>
       <p class="mk-proj-label">{t('voeu.outcome')}</p>
       <p class="mk-proj-outcome">{voeu.outcome}</p>
     </section>

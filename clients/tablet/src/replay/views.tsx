@@ -1,5 +1,5 @@
 /** What the replay shows of the session at the current point. */
-import { t } from '../i18n';
+import { quoted, t } from '../i18n';
 import { MeritProfile } from '../ui/MeritProfile';
 import { Pictogram } from '../ui/Pictogram';
 import { PositionBars } from '../ui/PositionBars';
@@ -21,7 +21,7 @@ export function NowCard({ state, seq }: { state: SessionView; seq: number }) {
         {round && <span class={`mk-chip mk-replay-status-${round.status}`}>{t(`round.status.${round.status}`)}</span>}
         {state.closed && <span class="mk-chip">{t('replay.now.closed')}</span>}
       </h2>
-      {round && <p class="mk-replay-prompt" data-testid="replay-prompt">« {round.spec.prompt} »</p>}
+      {round && <p class="mk-replay-prompt" data-testid="replay-prompt">{quoted(round.spec.prompt)}</p>}
       <ul class="mk-replay-stats">
         <li data-testid="stat-participants" data-count={Object.keys(state.participants).length}>
           <strong>{number(Object.keys(state.participants).length)}</strong> {t('replay.now.participants')}
@@ -145,7 +145,7 @@ export function Statements({ state, counts, extras }: { state: SessionView; coun
           {focus && (
             <div class="mk-replay-focus" data-testid="replay-focus" data-statement-id={focus.id}>
               <h3>{t('replay.statements.focus')}</h3>
-              <p class="mk-replay-text">« {focus.text ?? focus.id} »</p>
+              <p class="mk-replay-text">{quoted(focus.text ?? focus.id)}</p>
               <PositionBars counts={counts.get(focus.id) ?? {}} territories={state.territories} />
             </div>
           )}
@@ -268,7 +268,7 @@ function Consents({ state }: { state: SessionView }) {
           const voeu = c.status === 'adopted' ? voeuOf(state, c.proposal) : null;
           return (
             <li key={c.id} data-consent-id={c.id} data-status={c.status}>
-              <p class="mk-replay-text">« {c.text} »</p>
+              <p class="mk-replay-text">{quoted(c.text)}</p>
               <p class="mk-replay-meta">
                 <span class={`mk-chip mk-replay-consent-${c.status}`}>{t(`replay.consents.${c.status}`)}</span>{' '}
                 <span class="mk-muted">

@@ -1,6 +1,6 @@
 /** The moderation section: statements waiting for the facilitator, to publish, hide or merge. */
 import { useState } from 'preact/hooks';
-import { t } from '../../i18n';
+import { quoted, t } from '../../i18n';
 import { publishedStatements, type SessionView, type StatementView } from '../../state';
 import { moderationQueue } from '../lib';
 import { Pictogram } from '../../ui/Pictogram';
@@ -30,7 +30,7 @@ function QueueItem({ view, statement, published, run }: { view: SessionView; sta
     closed ?? (targets.length === 0 ? t('console.reason.no_merge_target') : !into ? t('console.reason.choose_merge') : null);
   return (
     <li class="mk-card" data-statement-id={statement.id}>
-      <p class="mk-statement">« {statementText(statement)} »</p>
+      <p class="mk-statement">{quoted(statementText(statement))}</p>
       <p class="mk-muted">{statementMeta(view, statement, true)}</p>
       <div class="mk-actions">
         <Action variant="primary" onClick={() => run('PublishStatement', { statement: statement.id }, 'console.done.published')} reason={closed}>

@@ -1,7 +1,7 @@
 /** The published statements section: their position counts, promotion to a proposal, and what the
  *  projector shows. */
 import { useState } from 'preact/hooks';
-import { t } from '../../i18n';
+import { quoted, t } from '../../i18n';
 import { POSITION_KEYS, publishedStatements, type SessionView, type StatementView } from '../../state';
 import { positionTotals, proposalOf } from '../lib';
 import { Pictogram } from '../../ui/Pictogram';
@@ -49,7 +49,7 @@ function PublishedItem({ view, statement, run }: { view: SessionView; statement:
   const onScreen = view.results?.statement === statement.id;
   return (
     <li class="mk-card" data-statement-id={statement.id}>
-      <p class="mk-statement">« {statementText(statement)} »</p>
+      <p class="mk-statement">{quoted(statementText(statement))}</p>
       <p class="mk-muted">{statementMeta(view, statement, true)}</p>
       <PositionCounts view={view} statement={statement.id} />
       {proposal ? (

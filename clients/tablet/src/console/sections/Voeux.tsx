@@ -1,7 +1,7 @@
 /** The vœux section: the open consent round (its objections, amending the wording, adopting the vœu
  *  or abandoning), and the vœux adopted so far. */
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../../i18n';
+import { quoted, t } from '../../i18n';
 import {
   objectionsOf,
   openConsent,
@@ -31,7 +31,7 @@ export function Voeux({ view, run }: { view: SessionView; run: Run }) {
           {voeux.map((v) => (
             <li key={v.id} class="mk-card" data-voeu-id={v.id}>
               <p class="mk-muted">{t('console.voeux.item', { id: v.id, proposal: v.proposal })}</p>
-              <p class="mk-statement">« {v.text} »</p>
+              <p class="mk-statement">{quoted(v.text)}</p>
               <p class="mk-muted">{t('voeu.outcome')}</p>
               <p class="mk-synthesis">{v.outcome}</p>
             </li>
@@ -58,7 +58,7 @@ function ConsentCard({ view, consent, run }: { view: SessionView; consent: Conse
       <h3>{t('console.consent.title')}</h3>
       <p class="mk-muted">{t('console.consent.proposal', { id: consent.proposal, vote: consent.vote, grade: t(`grade.${consent.grade}`) })}</p>
       <p class="mk-muted">{t('console.consent.wording')}</p>
-      <p class="mk-statement" data-testid="consent-wording">« {consent.text} »</p>
+      <p class="mk-statement" data-testid="consent-wording">{quoted(consent.text)}</p>
       <h4>{t('console.consent.objections', { n: objections.length })}</h4>
       <p data-testid="consent-pending">{t('console.consent.pending_count', { n: pending })}</p>
       {objections.length === 0 ? (
@@ -114,7 +114,7 @@ function ObjectionItem({ view, consent, objection, run }: { view: SessionView; c
   }, [editing]);
   return (
     <li class="mk-card mk-objection" data-objection-id={objection.id} data-status={status}>
-      <p class="mk-statement">« {objection.text} »</p>
+      <p class="mk-statement">{quoted(objection.text)}</p>
       <p class="mk-muted">
         <span class={`mk-chip mk-objection-${status}`}>
           <Pictogram name={status === 'pending' ? 'hourglass' : 'check'} size={16} /> {t(`objection.${status}`)}
