@@ -71,6 +71,17 @@ export function t(key: string, params?: Record<string, string | number>): string
   return s;
 }
 
+const pluralRules: Record<Lang, Intl.PluralRules> = { fr: new Intl.PluralRules('fr'), en: new Intl.PluralRules('en') };
+
+/** A count in words, by the language's plural rules: the string of `${key}.${category}`
+ *  (`one`, `other`, and `many` where a language has it; `other` when a category is missing),
+ *  `{n}` replaced by the count. In French 0 and 1 are singular (« 0 personne », « 1 personne »,
+ *  « 2 personnes »); in English only 1 is. Never « personne(s) ». */
+export function plural(key: string, n: number, params?: Record<string, string | number>): string {
+  const exact = `${key}.${pluralRules[current].select(n)}`;
+  return t(has(exact) ? exact : `${key}.other`, { n, ...params });
+}
+
 /** A quotation in the current language's marks: «\u00a0text\u00a0» in French (no-break spaces, so that
  *  a mark never starts a line), “text” in English. */
 export function quoted(text: string): string {
