@@ -57,6 +57,7 @@ bench: setup $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_replay.py
 	$(BIN)/python bench/bench_seating.py
 	$(BIN)/python bench/bench_vote_burst.py
+	cd $(UI) && npm run --silent bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info $(UI)/node_modules $(UI)/dist

@@ -45,6 +45,20 @@ describe('rankProfiles (as session_engine/majority.py rank)', () => {
     expect(compareProfiles([0, 0, 1, 2, 0, 0, 2], [1, 1, 0, 2, 0, 0, 1])).toBeGreaterThan(0);
   });
 
+  it('lets contestation decide when the groups above and below the median are equal', () => {
+    // a: 3 judgments, at grades 0, 2 and 4. The lower median is the 2nd from the worst: α = 2.
+    //    Below α: q = 1 (grade 0); above: p = 1 (grade 4). p = q, so contestation decides:
+    //    a is "2−", its gauge −q = −1/3 of its judgments.
+    // b: 1 judgment at grade 2: α = 2, nobody above nor below, gauge 0.
+    // Same α; −1/3 < 0, so b ranks first. (session_engine.majority.rank gives b, a; were
+    // adhesion to decide a tie, a would be "2+" with +1/3 and rank first.)
+    const ranked = rankProfiles({ a: [1, 0, 1, 0, 1], b: [0, 0, 1, 0, 0] });
+    expect(ranked.map((r) => [r.proposal, r.rank, r.majorityGrade])).toEqual([
+      ['b', 1, 2],
+      ['a', 2, 2],
+    ]);
+  });
+
   it('compares shares, not counts, when totals differ (as the engine\'s Fraction)', () => {
     // Same median (Bien); adhesion 2/4 = 50 % beats 3/7 ≈ 43 %, though 2 < 3 ballots.
     expect(compareProfiles([0, 0, 0, 1, 1, 2, 0], [0, 0, 0, 2, 2, 3, 0])).toBeGreaterThan(0);
