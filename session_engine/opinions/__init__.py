@@ -1,8 +1,9 @@
 """Final collective opinions: what the room thinks, per territory, per role, per opinion group.
 
 A pure projection of a ``SessionState`` (and, for opinion shift, of the log's events): no I/O,
-no clock, and the only randomness (k-means++ seeding) is drawn from a ``seed`` argument, so the
-same input always gives the same output, live and in replay. Results are frozen ``msgspec``
+no clock, and no randomness but from fixed seeds (the ``kmeans`` helper's ``seed`` argument,
+the clustering's own constants), so the same input always gives the same output, live and in
+replay. Results are frozen ``msgspec``
 Structs: ``msgspec.to_builtins(opinions(state))`` is ready for JSON.
 
 What counts
@@ -44,10 +45,10 @@ clustering in substance.
 4. Pol.is's two-level k-means (``clustering``): up to 100 base clusters started on the first
    distinct points, then groups of base clusters for 2 to ``min(5, 2 + ⌊base / 12⌋)`` groups,
    the number chosen by the silhouette of the base clusters. Pol.is's deterministic start is
-   joined by a farthest-first one and by seeded k-means++ restarts, the lowest inertia kept:
-   the groups do not depend on ``seed``. **No group has fewer than k members**: a smaller one
-   joins the nearest group; one group left is no opinion group. Groups are named A, B, C… by
-   decreasing size.
+   joined by 32 more (16 farthest-first, 16 k-means++ from fixed generators), the lowest
+   inertia kept: the groups never depend on a caller's seed. **No group has fewer than k
+   members**: a smaller one joins the nearest group; one group left is no opinion group.
+   Groups are named A, B, C… by decreasing size.
 5. Pol.is's statistics on those groups (``polis.group_statistics``): group votes A, D, S,
    group-informed consensus ``Π_g (A_g + 1)/(S_g + 2)``, representative statements (repness,
    with Pol.is's best-agree entry and its fallback when nothing is significant, 5 at most) and

@@ -5,11 +5,12 @@
    empty clusters are dropped; it stops when no centre moves by ``TOLERANCE`` (0.01) or more.
 2. **Groups**: weighted k-means of the base-cluster centres (weights: their sizes) for every
    number of groups from 2 to ``min(5, 2 + ⌊base clusters / 12⌋)``. Pol.is starts it on the
-   first distinct centres; that start alone can fall into a poor partition, so the one of
-   lowest weighted inertia is kept among that start, a farthest-first start (from the heaviest
-   base cluster, each next centre the farthest from those chosen) and ``GROUP_RESTARTS``
-   k-means++ starts drawn from the seed. A seeded start only wins when it is strictly better,
-   which on real data it never is: the groups do not depend on the seed (tested on seeds 0–9).
+   first distinct centres; that start alone can fall into a poor partition, so the partition of
+   lowest weighted inertia is kept among that start, ``GROUP_STARTS`` (16) farthest-first
+   starts, one from each of the heaviest base clusters (each next centre the base cluster of
+   largest size × squared distance), and ``GROUP_DRAWS`` (16) k-means++ starts drawn from
+   generators seeded 0 to 15, constants of this module. The groups depend on the positions
+   only, never on a caller's seed.
 3. **No group under k**: while a group holds fewer than ``k`` participants, the smallest one
    joins the group whose centre is nearest (a group too small to show would be too small to
    publish anything about). Partitions left with one group are dropped.
@@ -37,7 +38,8 @@ BASE_ITERATIONS: Final = 100
 GROUP_ITERATIONS: Final = 100
 TOLERANCE: Final = 0.01
 MAX_GROUPS: Final = 5
-GROUP_RESTARTS: Final = 8
+GROUP_STARTS: Final = 16
+GROUP_DRAWS: Final = 16
 
 
 def max_groups(base: int) -> int:
@@ -100,38 +102,49 @@ def base_clusters(points: Floats) -> Base:
 # --- groups of base clusters ----------------------------------------------------------------------
 
 
-def _farthest_first(centres: Floats, sizes: Floats, k: int) -> Floats:
-    chosen = [int(np.argmax(sizes))]
+def _farthest_first(centres: Floats, sizes: Floats, first: int, k: int) -> Floats:
+    """Deterministic k-means++: from ``first``, each next centre the base cluster of largest
+    size × squared distance to the centres chosen (the lowest index on a tie)."""
+    chosen = [first]
     while len(chosen) < k:
-        nearest = _squared_distances(centres, centres[chosen]).min(axis=1)
+        nearest = _squared_distances(centres, centres[chosen]).min(axis=1) * sizes
+        if not nearest.any():
+            break
         chosen.append(int(np.argmax(nearest)))
     return np.asarray(centres[chosen], dtype=np.float64)
 
 
-def _kmeans_plus_plus(centres: Floats, sizes: Floats, k: int, rng: np.random.Generator) -> Floats:
+def _drawn(centres: Floats, sizes: Floats, k: int, draw: int) -> Floats:
+    """k-means++ (weighted by size) from the generator seeded ``draw``: the same every time."""
+    rng = np.random.default_rng(draw)
     chosen = [int(rng.choice(len(centres), p=sizes / sizes.sum()))]
     while len(chosen) < k:
         nearest = _squared_distances(centres, centres[chosen]).min(axis=1) * sizes
-        total = nearest.sum()
-        if total <= 0:
+        if not nearest.any():
             break
-        chosen.append(int(rng.choice(len(centres), p=nearest / total)))
+        chosen.append(int(rng.choice(len(centres), p=nearest / nearest.sum())))
     return np.asarray(centres[chosen], dtype=np.float64)
+
+
+def _starts(base: Base, k: int) -> list[Floats]:
+    """Pol.is's start, a farthest-first start from each of the heaviest base clusters, and
+    k-means++ starts from fixed generators."""
+    heaviest = sorted(range(len(base.sizes)), key=lambda i: (-base.sizes[i], i))
+    return [
+        first_distinct(base.centres, k),
+        *(_farthest_first(base.centres, base.sizes, i, k) for i in heaviest[:GROUP_STARTS]),
+        *(_drawn(base.centres, base.sizes, k, draw) for draw in range(GROUP_DRAWS)),
+    ]
 
 
 def _inertia(points: Floats, weights: Floats, labels: Ints, centres: Floats) -> float:
     return float((weights * ((points - centres[labels]) ** 2).sum(axis=1)).sum())
 
 
-def _group(base: Base, k: int, rng: np.random.Generator) -> Ints:
+def _group(base: Base, k: int) -> Ints:
     """Base cluster -> group: the lowest weighted inertia over the starts, earliest on a tie."""
-    starts = [
-        first_distinct(base.centres, k),
-        _farthest_first(base.centres, base.sizes, k),
-        *(_kmeans_plus_plus(base.centres, base.sizes, k, rng) for _ in range(GROUP_RESTARTS)),
-    ]
     best: tuple[Ints, float] | None = None
-    for start in starts:
+    for start in _starts(base, k):
         labels, centres = lloyd(base.centres, base.sizes, start, GROUP_ITERATIONS)
         inertia = _inertia(base.centres, base.sizes, labels, centres)
         if best is None or inertia < best[1] - 1e-9 * (1 + best[1]):
@@ -160,16 +173,13 @@ def _merge_small(labels: Ints, base: Base, k: int) -> Ints:
         labels[labels == small] = names[int(np.argmin(distance))]
 
 
-def opinion_partition(
-    points: Floats, k: int, seed: int
-) -> tuple[Ints | None, tuple[SilhouetteScore, ...]]:
+def opinion_partition(points: Floats, k: int) -> tuple[Ints | None, tuple[SilhouetteScore, ...]]:
     """Each point's group (0 the largest), or None when no partition of 2 groups of at least
     ``k`` people exists; and the silhouette of every distinct partition tried."""
     base = base_clusters(points)
-    rng = np.random.default_rng(seed)
     candidates: list[Ints] = []
     for count in range(2, min(max_groups(len(base.sizes)), len(base.sizes)) + 1):
-        labels = _merge_small(_group(base, count, rng), base, k)
+        labels = _merge_small(_group(base, count), base, k)
         if labels.max() >= 1 and not any(np.array_equal(labels, c) for c in candidates):
             candidates.append(labels)
     if not candidates:

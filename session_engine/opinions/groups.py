@@ -58,8 +58,8 @@ def opinion_groups(
 ) -> OpinionGroups:
     """Pol.is opinion groups (none under ``k`` members), their statistics and our views.
 
-    ``seed`` only draws the extra k-means++ starts of ``clustering``; the groups do not
-    depend on it."""
+    ``seed`` is kept for the callers of earlier versions, whose k-means drew its starts from
+    it: the clustering is deterministic now, and the groups never depend on it."""
     matrix = matrix or position_matrix(state)
     threshold, keep = clustered(matrix, min_positions)
     published = matrix.published()
@@ -70,7 +70,7 @@ def opinion_groups(
         return _no_groups(matrix, threshold, left_out, k)
     projection = project(_centred(published.codes), published.taken)
     points = np.array(projection.coordinates, dtype=np.float64)[keep]
-    labels, scores = opinion_partition(points, k, seed)
+    labels, scores = opinion_partition(points, k)
     if labels is None:
         return _no_groups(matrix, threshold, left_out, k, scores)
     membership = {p: GROUP_NAMES[int(g)] for p, g in zip(chosen, labels, strict=True)}
