@@ -4,7 +4,9 @@ The synthetic session has 1,000 participants × 300 published statements, about 
 cells filled (4 planted opinion groups, 20 % noise, 6 territories, 4 roles), one
 majority-judgment vote on 10 proposals with every participant's ballot, and a log in which
 about one position in ten was taken twice (so opinion shift has work to do). Everything is drawn
-from a fixed seed. Goal of issue 5: ≤ 1 s. Figures are printed; nothing is asserted.
+from a fixed seed. Goal of issue 5: ≤ 1 s. Also timed: writing each log as Pol.is's openData
+files and reading them back (``metrokawa export`` / ``import --format polis``). Figures are
+printed; nothing is asserted.
 
     .venv/bin/python bench/bench_opinions.py [--repeat 3] [--participants 1000] [--statements 300]
 """
@@ -23,6 +25,7 @@ import numpy as np
 from bench_replay import best_of  # bench/ is on the path when run as a script
 
 from session_engine import read_log, replay
+from session_engine.codec import Envelope
 from session_engine.events import (
     BallotCast,
     Event,
@@ -36,6 +39,7 @@ from session_engine.events import (
     VoteOpened,
 )
 from session_engine.evolve import evolve
+from session_engine.logfile import LogHeader
 from session_engine.model import (
     Grade,
     HostPolicy,
@@ -45,6 +49,7 @@ from session_engine.model import (
     StatementKind,
     Territory,
 )
+from session_engine.opendata import export_polis, load_polis
 from session_engine.opinions import opinions
 from session_engine.state import SessionState
 
@@ -165,6 +170,15 @@ def main() -> None:
     )
     line("opinions(state)", best_of(args.repeat, lambda: opinions(state)))
     line("opinions(state, events)", best_of(args.repeat, lambda: opinions(state, log)))
+    header = LogHeader(session="banc", title="Banc d'essai", created_at=0)
+    polis(
+        args.repeat,
+        header,
+        [
+            Envelope(seq=n, at=n, actor="system", cmd=None, event=e)
+            for n, e in enumerate(log, start=1)
+        ],
+    )
     if not DEMO.exists():
         print(f"(demo archive {DEMO.name} missing: run `metrokawa simulate --offline` first)")
         return
@@ -174,6 +188,14 @@ def main() -> None:
     print(f"demo archive {DEMO.name}: {len(demo.participants)} p, {len(envelopes):,} events")
     line("read + replay", best_of(args.repeat, lambda: replay(read_log(data)[1])))
     line("opinions(state, events)", best_of(args.repeat, lambda: opinions(demo, envelopes)))
+    polis(args.repeat, read_log(data)[0], envelopes)
+
+
+def polis(repeat: int, header: LogHeader, envelopes: list[Envelope]) -> None:
+    """Out to Pol.is's files and back in: the time of each way."""
+    files = export_polis(header, envelopes)
+    line("export --format polis", best_of(repeat, lambda: export_polis(header, envelopes)))
+    line("import --format polis", best_of(repeat, lambda: load_polis(files)))
 
 
 def line(name: str, seconds: float) -> None:

@@ -6,13 +6,16 @@
                        [--speed 150 | --real-time] [--timeout 300] [--json] [-o FICHIER.mkawa]
     metrokawa replay FICHIER.mkawa [--until SEQ] [--json]
     metrokawa report FICHIER.mkawa [--format md|html|json] [--territory T] [-o SORTIE]
+    metrokawa export [--format polis] FICHIER.mkawa DOSSIER
+    metrokawa import [--format polis] DOSSIER [-o FICHIER.mkawa]
     metrokawa serve [--host 127.0.0.1] [--port 8000] [--db metrokawa.sqlite]
 
 ``simulate --offline`` writes the replay of a whole synthetic session (``server.simulate``);
 ``replay`` folds a ``.mkawa`` file through the engine and prints what the room did, as text or
 as the JSON of ``session_engine.summarize``; ``report`` writes the cahier de préconisations of a
-log (``session_engine.report``) in Markdown, HTML or JSON; ``serve`` announces the live server
-to come.
+log (``session_engine.report``) in Markdown, HTML or JSON; ``export`` and ``import`` write a log
+as Pol.is's openData CSV files and build a log from them (``session_engine.opendata``);
+``serve`` announces the live server to come.
 ``main(argv)`` returns the exit code: 0 when all went well, 2 for anything the user can fix
 (bad arguments, an unreadable log, a command not available yet), always with a French sentence
 on stderr and never a traceback.
@@ -329,6 +332,69 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- export, import: Pol.is's openData files ----------------------------------------------------
+
+EXCHANGE_FORMATS = ("polis",)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from session_engine.opendata import export_polis
+
+    path, directory = Path(args.file), Path(args.directory)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return _refuse(f"Impossible de lire « {path} » : {_os_reason(error)}.")
+    try:
+        header, envelopes = iter_log(data)
+        files = export_polis(header, list(envelopes))
+    except LogFormatError as error:
+        return _refuse(f"« {path} » n'est pas un journal Métrokawa lisible ({error}).")
+    except (KeyError, IndexError, AttributeError, TypeError, ValueError) as error:
+        return _refuse(f"« {path} » est un journal incohérent : il ne se rejoue pas ({error!r}).")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (directory / name).write_text(text, encoding="utf-8")
+    except OSError as error:
+        return _refuse(f"Impossible d'écrire dans « {directory} » : {_os_reason(error)}.")
+    print(f"Export Pol.is (openData) : {', '.join(files)} écrits dans {directory}", file=sys.stderr)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from session_engine import write_log
+    from session_engine.opendata import FILES, OpenDataError, load_polis
+
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        return _refuse(f"« {directory} » n'est pas un dossier d'export Pol.is.")
+    try:
+        files = {
+            name: (directory / name).read_text(encoding="utf-8")
+            for name in FILES
+            if (directory / name).is_file()
+        }
+    except (OSError, UnicodeDecodeError) as error:
+        reason = _os_reason(error) if isinstance(error, OSError) else "pas en UTF-8"
+        return _refuse(f"Impossible de lire les fichiers de « {directory} » : {reason}.")
+    try:
+        header, envelopes = load_polis(files)
+    except OpenDataError as error:
+        return _refuse(f"Export Pol.is illisible dans « {directory} » : {error}")
+    output = Path(args.output or f"{header.session}.mkawa")
+    try:
+        output.write_bytes(write_log(header, envelopes))
+    except OSError as error:
+        return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
+    print(
+        f"Conversation Pol.is « {header.title} » : {_n(len(envelopes))} événements écrits dans "
+        f"{output}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 # --- serve --------------------------------------------------------------------------------------
 
 
@@ -452,6 +518,8 @@ def _parser() -> _Parser:
     _add_simulate(commands)
     _add_replay(commands)
     _add_report(commands)
+    _add_export(commands)
+    _add_import(commands)
     _add_serve(commands)
     return parser
 
@@ -605,6 +673,63 @@ def _add_report(commands: Any) -> None:
         help="fichier à écrire (par défaut : la sortie standard)",
     )
     sub.set_defaults(run=_report)
+
+
+def _add_export(commands: Any) -> None:
+    sub = _subparser(
+        commands,
+        "export",
+        "écrire un journal .mkawa dans les fichiers CSV de Pol.is (openData)",
+        "Rejoue un journal .mkawa et écrit, dans DOSSIER, les fichiers des exports openData de "
+        "Pol.is : comments.csv (les énoncés), votes.csv (chaque position prise : 1 pour, -1 "
+        "contre, 0 neutre ou je passe), participants-votes.csv (la dernière position de chaque "
+        "personne et son groupe d'opinion) et summary.csv. Les pseudonymes n'y figurent pas : "
+        "chaque personne est un numéro. Ces fichiers contiennent toutes les positions, comme le "
+        "journal : ne les publiez que là où le journal peut l'être.",
+    )
+    sub.add_argument(
+        "--format",
+        choices=EXCHANGE_FORMATS,
+        default="polis",
+        help="polis (les fichiers CSV openData de Pol.is, par défaut)",
+    )
+    arguments = sub.add_argument_group("arguments")
+    arguments.add_argument("file", metavar="FICHIER", help="le journal à exporter")
+    arguments.add_argument(
+        "directory", metavar="DOSSIER", help="le dossier où écrire les fichiers (créé au besoin)"
+    )
+    sub.set_defaults(run=_export)
+
+
+def _add_import(commands: Any) -> None:
+    sub = _subparser(
+        commands,
+        "import",
+        "construire un journal .mkawa à partir d'un export Pol.is (openData)",
+        "Lit, dans DOSSIER, les fichiers CSV d'un export openData de Pol.is (comments.csv, et "
+        "votes.csv ou participants-votes.csv ; summary.csv s'il est là) et écrit un journal "
+        ".mkawa qui se rejoue : une session d'un seul territoire, chaque participant·e "
+        "inscrit·e, chaque commentaire publié comme énoncé (masqué s'il a été rejeté par la "
+        "modération), chaque vote pris comme position. replay, report et la page de relecture "
+        "s'en servent comme d'une session Métrokawa.",
+    )
+    sub.add_argument(
+        "--format",
+        choices=EXCHANGE_FORMATS,
+        default="polis",
+        help="polis (les fichiers CSV openData de Pol.is, par défaut)",
+    )
+    sub.add_argument_group("arguments").add_argument(
+        "directory", metavar="DOSSIER", help="le dossier de l'export Pol.is"
+    )
+    sub.add_argument(
+        "-o",
+        "--output",
+        metavar="FICHIER",
+        help="journal à écrire (par défaut : polis-CODE.mkawa, CODE venant de l'URL de la "
+        "conversation)",
+    )
+    sub.set_defaults(run=_import)
 
 
 def _add_serve(commands: Any) -> None:

@@ -1,14 +1,16 @@
 """Final collective opinions: what the room thinks, per territory, per role, per opinion group.
 
 A pure projection of a ``SessionState`` (and, for opinion shift, of the log's events): no I/O,
-no clock, and the only randomness (k-means++ seeding) is drawn from a ``seed`` argument, so the
-same input always gives the same output, live and in replay. Results are frozen ``msgspec``
+no clock, and no randomness but from fixed seeds (the ``kmeans`` helper's ``seed`` argument,
+the clustering's own constants), so the same input always gives the same output, live and in
+replay. Results are frozen ``msgspec``
 Structs: ``msgspec.to_builtins(opinions(state))`` is ready for JSON.
 
 What counts
 -----------
-Only **published** statements are looked at; positions on hidden or merged statements are left
-out (as ``summary`` counts them). A position is −2..+2 or a pass (``None``); a participant who
+Only **published** statements are shown; positions on hidden or merged statements are left
+out (as ``summary`` counts them), except where Pol.is counts them: who is clustered, and the
+groups' votes of ``group_statistics``. A position is −2..+2 or a pass (``None``); a participant who
 passed *took part* (counts as a voter) but neither agrees nor disagrees. **Agree** means +1 or +2,
 **disagree** −1 or −2; shares are taken over every voter, passes included (Pol.is's "seen").
 
@@ -24,31 +26,45 @@ territory and to opinion shift per territory.
 
 Opinion groups (as Pol.is computes them)
 ----------------------------------------
-1. The participant × statement matrix holds −2..+2, a pass as 0. A missing cell is filled with
-   its statement's mean over those who took a position (Pol.is's imputation), then every column
-   is centred: after centring a missing cell is exactly 0.
-2. Participants with fewer than ``min_positions`` positions are left out. Pol.is uses 7; the
-   default here is ``ceil(statements / 5)`` clamped to 3..7, so 7 for a session of ~40
-   statements (each person places on about a sixth of them at least) and 3 for a tiny one.
-3. PCA to 2 components by numpy's SVD (signs fixed so that each component's first largest
-   loading is positive). As Pol.is does, each participant's coordinates are scaled by
-   ``sqrt(statements / positions taken)`` so that someone with few positions is not pulled to
-   the centre by the zeros of the imputation.
-4. k-means (k-means++ seeding from ``seed``, ``KMEANS_RESTARTS`` restarts, the lowest inertia
-   kept) for every k in 2..5; the k with the best mean silhouette wins (a tie goes to the
-   smaller k). Groups are named A, B, C… by decreasing size.
-5. Representative statements ("repness", Pol.is's formulas): for a group and a statement, with
-   ``a`` agreeing of ``s`` voters in the group and ``a'`` of ``s'`` in the rest of the clustered
-   room, ``p = (a+1)/(s+2)``, ratio ``r = p / p'``, a one-proportion test of ``p`` against ½
-   and a two-proportion test of the group against the rest; a statement represents the group if
-   both z exceed 1.2816 (90 %, one-sided) and at least ``k`` of the group voted on it (the
-   small-sample guard). The same for disagreement; the better direction is kept, ranked by
-   ``r · z₂ · p · z₁``, at most ``REPRESENTATIVE_PER_GROUP`` per group.
-6. Group-informed consensus: ``Π_g (a_g + 1)/(s_g + 2)`` over the groups (Pol.is). A statement
-   is **consensual across groups** when every group's smoothed agree share ``(a+1)/(s+2)`` is at
-   least ``agree_threshold`` (0.6); a group under k members (hidden) has no veto.
-   **Divisive**: the standard deviation of the groups' smoothed agree shares is at least
+Pol.is's math is ``math/src/polismath`` in compdemocracy/polis; its statistics given the groups
+(group votes, consensus, representativeness, consensus lists) are reproduced exactly, its
+clustering in substance.
+
+1. The participant × statement matrix holds each position's direction as Pol.is votes: +1 for
+   +1 or +2, −1 for −1 or −2, 0 for neutral or a pass (so that an export to Pol.is's format and
+   back gives the same groups). A missing cell is filled with its statement's mean over those
+   who took a position, then every column is centred. Moderated-out statements (hidden or
+   merged after people took positions) are columns too, left out of the projection.
+2. Who is clustered is Pol.is's in-conv rule: at least ``min(7, statements)`` positions,
+   statements and positions moderated out since included, topped up to 15 people with those
+   who took the most (``clustered``); ``min_positions`` overrides the threshold.
+3. PCA to 2 components over every participant (numpy's SVD; signs fixed so that each
+   component's first largest loading is positive); each participant's coordinates are scaled
+   by ``sqrt(statements / positions taken)`` as Pol.is does, so that someone with few positions
+   is not pulled to the centre by the imputation.
+4. Pol.is's two-level k-means (``clustering``): up to 100 base clusters started on the first
+   distinct points, then groups of base clusters for 2 to ``min(5, 2 + ⌊base / 12⌋)`` groups,
+   the number chosen by the silhouette of the base clusters. Pol.is's deterministic start is
+   joined by 32 more (16 farthest-first, 16 k-means++ from fixed generators), the lowest
+   inertia kept: the groups never depend on a caller's seed. **No group has fewer than k
+   members**: a smaller one joins the nearest group; one group left is no opinion group.
+   Groups are named A, B, C… by decreasing size.
+5. Pol.is's statistics on those groups (``polis.group_statistics``): group votes A, D, S,
+   group-informed consensus ``Π_g (A_g + 1)/(S_g + 2)``, representative statements (repness,
+   with Pol.is's best-agree entry and its fallback when nothing is significant, 5 at most) and
+   Pol.is's consensus lists over every participant (``majority``: agree and disagree, p > ½ and
+   z > 1.2816, 5 each).
+6. On top, ours: a statement is **consensual across groups** when every group's smoothed agree
+   share ``(A+1)/(S+2)`` is at least ``agree_threshold`` (0.6), best group-informed consensus
+   first; **divisive** when the standard deviation of those shares is at least
    ``DIVISIVE_MIN_SPREAD`` (0.25: two groups at 75 % and 25 %).
+
+k-anonymity holds for opinion groups as for any other group: a cell (group, statement) with
+fewer than k voters, or whose figures would give away by subtraction the people no group holds
+(left out, or too few to form a group), shows nothing; a statement with such a cell is neither
+consensual nor divisive, has no consensus nor spread, and represents no group. A figure of a
+group of fewer than k people never leaves the package (``group_statistics`` hides such groups
+when it is given one).
 
 Territories
 -----------
@@ -73,13 +89,15 @@ Modules
 -------
 ``params`` the defaults; ``results`` the result types; ``matrix`` the position matrix;
 ``breakdown`` k-anonymity and the distributions; ``numerics`` PCA, k-means, silhouette;
-``groups`` opinion groups, repness and consensus; ``territories`` territory consensus; ``votes``
-majority judgment per territory; ``shift`` opinion shift; ``bundle`` ``opinions()``.
+``clustering`` Pol.is's base clusters and groups; ``polis`` Pol.is's statistics given the
+groups; ``groups`` opinion groups and our views on them; ``territories`` territory consensus;
+``votes`` majority judgment per territory; ``shift`` opinion shift; ``bundle`` ``opinions()``.
 """
 
-from .breakdown import distributions, suppressed
+from .breakdown import distributions, hidden_cells, suppressed
 from .bundle import opinions
-from .groups import group_consensus, opinion_groups
+from .clustering import max_groups, opinion_partition
+from .groups import clustered, opinion_groups
 from .matrix import PositionMatrix, position_matrix
 from .numerics import (
     adjusted_rand_index,
@@ -91,10 +109,15 @@ from .numerics import (
 )
 from .params import AGREE_THRESHOLD, DEFAULT_K, DIVISIVE_MIN_SPREAD, SHARED_MIN
 from .params import ALL as ALL
+from .polis import group_consensus, group_statistics, prop_test, two_prop_test
 from .results import (
     Direction,
     Distribution,
     GroupAgreement,
+    GroupStatistics,
+    GroupVotes,
+    Majority,
+    MajorityStatement,
     OpinionGroup,
     OpinionGroups,
     Opinions,
@@ -127,6 +150,10 @@ __all__ = [
     "Direction",
     "Distribution",
     "GroupAgreement",
+    "GroupStatistics",
+    "GroupVotes",
+    "Majority",
+    "MajorityStatement",
     "OpinionGroup",
     "OpinionGroups",
     "OpinionShift",
@@ -148,19 +175,26 @@ __all__ = [
     "VoteRanking",
     "VoteResult",
     "adjusted_rand_index",
+    "clustered",
     "default_min_positions",
     "distributions",
     "group_consensus",
+    "group_statistics",
+    "hidden_cells",
     "kmeans",
+    "max_groups",
     "opinion_groups",
+    "opinion_partition",
     "opinion_shift",
     "opinions",
     "position_history",
     "position_matrix",
     "project",
+    "prop_test",
     "silhouette",
     "silhouettes",
     "suppressed",
     "territory_consensus",
+    "two_prop_test",
     "vote_results",
 ]

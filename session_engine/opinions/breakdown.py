@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from ..model import ParticipantRole
 from ..state import SessionState
@@ -18,18 +19,36 @@ from .params import ALL, DEFAULT_K
 from .results import Distribution, OpinionGroups, Participation, StatementDistributions
 
 
-def suppressed(voters: Sequence[int], k: int) -> list[bool]:
+def suppressed(voters: Sequence[int], k: int, *, unshown: Sequence[bool] = ()) -> list[bool]:
     """Which groups of one partition are hidden: under k, then complementary suppression.
 
     The hidden groups together must hold 0 or at least k voters, else the smallest shown group
     is hidden too (so that no hidden group is found by subtracting the shown ones from the total).
+    ``unshown`` marks groups that are never shown whatever their size (the people no opinion
+    group holds): they count with the hidden ones.
     """
-    hidden = [n < k for n in voters]
+    hidden = [n < k or (i < len(unshown) and unshown[i]) for i, n in enumerate(voters)]
     while 0 < sum(n for n, h in zip(voters, hidden, strict=True) if h) < k:
         shown = [i for i, h in enumerate(hidden) if not h]
         if not shown:
             break
         hidden[min(shown, key=lambda i: voters[i])] = True
+    return hidden
+
+
+def hidden_cells(voters: Ints, total: Ints, k: int) -> npt.NDArray[np.bool_]:
+    """Which (opinion group, statement) cells show no figures, given the room's ``total`` voters.
+
+    ``voters`` is (groups, statements). Per statement, the voters no shown group holds (left
+    out, or in a group too small to show) form one more cell that is never shown: a group's
+    figures are hidden under k voters, and then as complementary suppression requires, so that
+    the room's figures minus the shown groups' never give away fewer than k people.
+    """
+    hidden = np.zeros(voters.shape, dtype=bool)
+    others = total - voters.sum(axis=0)
+    for s in range(voters.shape[1]):
+        column = [*(int(v) for v in voters[:, s]), int(others[s])]
+        hidden[:, s] = suppressed(column, k, unshown=[False] * len(voters) + [True])[:-1]
     return hidden
 
 
@@ -44,28 +63,31 @@ def _distribution(group: str, counts: Ints, hidden: bool) -> Distribution:
 
 
 def _partition(
-    names: Sequence[str], counts: Ints, k: int, complementary: bool
+    names: Sequence[str], counts: Ints, hidden: npt.NDArray[np.bool_]
 ) -> list[list[Distribution]]:
     """Per statement, the distributions of every group of a partition ``counts[g, s, code]``."""
+    return [
+        [_distribution(n, counts[g, s], bool(hidden[g, s])) for g, n in enumerate(names)]
+        for s in range(counts.shape[1])
+    ]
+
+
+def _complementary(counts: Ints, k: int) -> npt.NDArray[np.bool_]:
+    """Hidden cells of a partition of everyone (territories, roles), statement by statement."""
     voters = counts.sum(axis=2)
-    result = []
-    for s in range(counts.shape[1]):
-        column = [int(v) for v in voters[:, s]]
-        hidden = suppressed(column, k) if complementary else [n < k for n in column]
-        result.append([_distribution(n, counts[g, s], hidden[g]) for g, n in enumerate(names)])
-    return result
+    hidden = np.zeros(voters.shape, dtype=bool)
+    for s in range(voters.shape[1]):
+        hidden[:, s] = suppressed([int(v) for v in voters[:, s]], k)
+    return hidden
 
 
 def _by(
-    matrix: PositionMatrix,
-    keys: Sequence[str],
-    names: Sequence[str],
-    k: int,
-    complementary: bool = True,
+    matrix: PositionMatrix, keys: Sequence[str], names: Sequence[str], k: int
 ) -> tuple[list[list[Distribution]], Ints]:
-    """Distributions per statement of the groups ``names`` (``keys``: each row's group)."""
+    """Distributions per statement of the groups ``names`` (``keys``: each row's group), which
+    hold everyone: complementary suppression."""
     counts = _count(matrix.codes, _labels(keys, names), len(names))
-    return _partition(names, counts, k, complementary), counts
+    return _partition(names, counts, _complementary(counts, k)), counts
 
 
 # --- distributions --------------------------------------------------------------------------------
@@ -85,17 +107,15 @@ def distributions(
     matrix: PositionMatrix | None = None,
 ) -> tuple[StatementDistributions, ...]:
     """Per published statement: overall, per territory, per role, per opinion group."""
-    matrix = matrix or position_matrix(state)
+    matrix = (matrix or position_matrix(state)).published()
     people = [state.participants[p] for p in matrix.participants]
     territories = _territories(state)
     roles = [role.value for role in ParticipantRole]
-    group_names = [g.name for g in groups.groups] if groups else []
-    member_of = {m: g.name for g in groups.groups for m in g.members} if groups else {}
-    overall, _ = _by(matrix, [ALL] * len(people), [ALL], k, False)
+    room = _count(matrix.codes, np.zeros(len(people), dtype=np.intp), 1)
+    overall = _partition([ALL], room, room.sum(axis=2) < k)
     by_territory, territory_counts = _by(matrix, [p.territory for p in people], territories, k)
     by_role, _ = _by(matrix, [p.role.value for p in people], roles, k)
-    # Opinion groups leave out people with few positions: no total to subtract them from.
-    by_group, _ = _by(matrix, [member_of.get(p.id, "") for p in people], group_names, k, False)
+    by_group = _by_group(matrix, groups, room.sum(axis=2)[0], k)
     members = np.bincount(
         _labels([p.territory for p in people], territories) + 1, minlength=len(territories) + 1
     )[1:]
@@ -105,11 +125,27 @@ def distributions(
             overall=overall[s][0],
             territories=tuple(by_territory[s]),
             roles=tuple(by_role[s]),
-            groups=tuple(by_group[s]),
+            groups=tuple(by_group[s]) if by_group else (),
             participation=_participation(territories, members, territory_counts[:, s]),
         )
         for s, statement in enumerate(matrix.statements)
     )
+
+
+def _by_group(
+    matrix: PositionMatrix, groups: OpinionGroups | None, total: Ints, k: int
+) -> list[list[Distribution]]:
+    """Per opinion group: the people no group holds are one more cell, never shown."""
+    if not groups or not groups.groups:
+        return []
+    names = [g.name for g in groups.groups]
+    member_of = {m: g.name for g in groups.groups for m in g.members}
+    counts = _count(
+        matrix.codes,
+        _labels([member_of.get(p, "") for p in matrix.participants], names),
+        len(names),
+    )
+    return _partition(names, counts, hidden_cells(counts.sum(axis=2), total, k))
 
 
 def _participation(

@@ -1,7 +1,9 @@
 """The participant × statement matrix of cell codes, and counting its cells per group.
 
-Rows are the participants sorted by id, columns the published statements in log order; a
-cell is −1 (nothing), 0..4 (the position −2..+2 shifted by 2) or ``PASS_CODE``.
+Rows are the participants sorted by id; columns are the published statements and the
+moderated-out ones (hidden or merged) that received a position, in log order, as Pol.is keeps a
+column for every comment with a vote (``moderated_out`` tells them apart). A cell is −1
+(nothing), 0..4 (the position −2..+2 shifted by 2) or ``PASS_CODE``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..state import SessionState, StatementStatus
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.intp]
+Bools = npt.NDArray[np.bool_]
 
 PASS_CODE: Final = 5  # cell codes: 0..4 are the positions −2..+2, 5 a pass, −1 nothing
 CODES: Final = 6
@@ -24,23 +27,53 @@ CODES: Final = 6
 
 @dataclass(frozen=True)
 class PositionMatrix:
-    """Cell codes of participants (sorted by id) × published statements (in log order)."""
+    """Cell codes of participants (sorted by id) × statements (in log order)."""
 
     participants: tuple[str, ...]
     statements: tuple[str, ...]
     codes: npt.NDArray[np.int8]  # −1 nothing, 0..4 = position + 2, 5 pass
+    moderated_out: Bools  # per column: hidden or merged after people took positions on it
 
     @property
     def taken(self) -> Ints:
-        """Positions taken per participant, passes included."""
+        """Positions taken per participant, passes and moderated-out statements included."""
         return np.asarray((self.codes >= 0).sum(axis=1), dtype=np.intp)
+
+    def published(self) -> PositionMatrix:
+        """The same rows, the published columns only."""
+        if not self.moderated_out.any():
+            return self
+        keep = ~self.moderated_out
+        return PositionMatrix(
+            self.participants,
+            tuple(s for s, k in zip(self.statements, keep, strict=True) if k),
+            self.codes[:, keep],
+            np.zeros(int(keep.sum()), dtype=bool),
+        )
+
+    def agree(self) -> Bools:
+        """Cells at +1 or +2 (Pol.is's agree)."""
+        return np.asarray((self.codes == 3) | (self.codes == 4), dtype=bool)
+
+    def disagree(self) -> Bools:
+        """Cells at −1 or −2 (Pol.is's disagree)."""
+        return np.asarray((self.codes == 0) | (self.codes == 1), dtype=bool)
+
+    def seen(self) -> Bools:
+        """Cells with a position, neutral and passes included (Pol.is's trials)."""
+        return np.asarray(self.codes >= 0, dtype=bool)
 
 
 def position_matrix(state: SessionState) -> PositionMatrix:
+    positioned = {s for _, s in state.positions}
+    chosen = [
+        (s.id, s.status is not StatementStatus.PUBLISHED)
+        for s in state.statements.values()
+        if s.status is StatementStatus.PUBLISHED
+        or (s.status in _MODERATED_OUT and s.id in positioned)
+    ]
     participants = tuple(sorted(state.participants))
-    statements = tuple(
-        s.id for s in state.statements.values() if s.status is StatementStatus.PUBLISHED
-    )
+    statements = tuple(s for s, _ in chosen)
     row = {p: i for i, p in enumerate(participants)}
     column = {s: j for j, s in enumerate(statements)}
     codes = np.full((len(participants), len(statements)), -1, dtype=np.int8)
@@ -55,7 +88,11 @@ def position_matrix(state: SessionState) -> PositionMatrix:
     )
     known = (rows >= 0) & (columns >= 0)
     codes[rows[known], columns[known]] = values[known]
-    return PositionMatrix(participants, statements, codes)
+    out = np.array([o for _, o in chosen], dtype=bool)
+    return PositionMatrix(participants, statements, codes, out)
+
+
+_MODERATED_OUT: Final = frozenset({StatementStatus.HIDDEN, StatementStatus.MERGED})
 
 
 def _count(codes: npt.NDArray[np.int8], labels: Ints, groups: int) -> Ints:

@@ -1,11 +1,11 @@
 """The numerics behind opinion groups: imputation, PCA, k-means, silhouette, adjusted Rand.
 
-Pure numpy on arrays; the only randomness (k-means++ seeding) is drawn from a ``seed``.
+Pure numpy on arrays; the only randomness (k-means++ seeding) is drawn from a ``seed``. Pol.is's
+own two-level clustering, built on these, is ``clustering``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -21,14 +21,15 @@ KMEANS_MAX_ITERATIONS: Final = 100
 
 
 def default_min_positions(statements: int) -> int:
-    """Pol.is's 7 for sessions of ~35 statements or more, fewer for small sessions (≥ 3)."""
-    return max(3, min(7, math.ceil(statements / 5)))
+    """Pol.is's in-conv rule: 7 positions, or every statement when there are fewer than 7."""
+    return min(7, statements)
 
 
 def _centred(codes: npt.NDArray[np.int8]) -> Floats:
-    """Positions with passes as 0, missing cells imputed by the column mean, then centred."""
+    """Each position's direction as Pol.is votes (+1 for +1/+2, −1 for −1/−2, 0 for neutral or
+    a pass), missing cells imputed by the column mean, then every column centred."""
     present = codes >= 0
-    values = np.where(present & (codes != PASS_CODE), codes.astype(np.float64) - 2.0, 0.0)
+    values = np.where(present & (codes != PASS_CODE), np.sign(codes.astype(np.float64) - 2.0), 0.0)
     voters = present.sum(axis=0)
     means = values.sum(axis=0) / np.maximum(voters, 1)
     return np.asarray(np.where(present, values - means, 0.0), dtype=np.float64)

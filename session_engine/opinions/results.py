@@ -58,32 +58,85 @@ class Direction(StrEnum):
 
 
 class Representative(msgspec.Struct, frozen=True, kw_only=True):
-    """A statement on which a group differs most from the rest of the room."""
+    """A statement on which a group differs most from the rest of the room (Pol.is's repness).
+
+    Pol.is's names: ``direction`` is repful-for, ``successes`` n-success, ``voters`` n-trials,
+    ``probability`` p-success, ``z_probability`` p-test, ``ratio`` repness, ``z`` repness-test
+    (the float32 Pol.is stores). Pol.is labels every entry by rat > rdt, the best-agree one too,
+    which can then read "disagree" on a statement the group agrees with; its client shows that
+    entry as agreement (with n-agree). ``stance`` is how the entry reads (agree for the
+    best-agree entry, else ``direction``), and the two shares are in that stance.
+    """
 
     statement: str
     direction: Direction
-    group_share: float  # raw share of the group's voters in that direction
-    rest_share: float  # the same among the other clustered participants
-    ratio: float  # smoothed group share / smoothed rest share
+    best_agree: bool  # Pol.is's best-agree entry: what the group agrees on most, put first
+    stance: Direction
+    group_share: float  # raw share of the group's voters in the stance (0 with no voter)
+    rest_share: float  # the same among the other shown groups' members
+    ratio: float  # smoothed group share / smoothed rest share, in ``direction``
     z: float  # two-proportion test, group against rest
-    voters: int  # the group's voters on the statement
+    probability: float  # smoothed group share (successes + 1)/(voters + 2)
+    z_probability: float  # one-proportion test of that share against ½
+    successes: int  # the group's voters in ``direction``
+    voters: int  # the group's voters on the statement, passes included
 
 
 class OpinionGroup(msgspec.Struct, frozen=True, kw_only=True):
-    name: str  # "A", "B"… by decreasing size
+    name: str  # "A", "B"… by decreasing size; never fewer than k members
     members: tuple[str, ...]
-    hidden: bool  # fewer than k members: no representative statements shown
     centre: tuple[float, float]
     representative: tuple[Representative, ...]
 
 
+class GroupVotes(msgspec.Struct, frozen=True, kw_only=True):
+    """Pol.is's group votes on one statement: A agree, D disagree, S seen (passes included)."""
+
+    agree: int
+    disagree: int
+    seen: int
+
+
 class GroupAgreement(msgspec.Struct, frozen=True, kw_only=True):
-    """One statement across the opinion groups."""
+    """One statement across the shown opinion groups (each tuple in the groups' order).
+
+    A cell (group, statement) with fewer than k voters, or hidden by complementary suppression,
+    shows nothing, and whatever would be computed from it (consensus, spread) is None too.
+    """
 
     statement: str
-    agree: tuple[float | None, ...]  # smoothed agree share per group (None if hidden)
-    consensus: float  # Pol.is group-informed consensus: Π (a+1)/(s+2)
-    spread: float  # standard deviation of the groups' smoothed agree shares
+    votes: tuple[GroupVotes | None, ...]
+    agree: tuple[float | None, ...]  # smoothed agree share (A+1)/(S+2), ½ with no voter
+    consensus: float | None  # Pol.is group-informed consensus: Π (A+1)/(S+2)
+    spread: float | None  # standard deviation of the groups' smoothed agree shares
+
+
+class MajorityStatement(msgspec.Struct, frozen=True, kw_only=True):
+    """A statement of Pol.is's consensus list, over every participant."""
+
+    statement: str
+    successes: int  # n-success: voters who agree (or disagree, in the disagree list)
+    voters: int  # n-trials, passes included
+    probability: float  # p-success: (successes + 1)/(voters + 2)
+    z: float  # p-test: one-proportion test against ½
+
+
+class Majority(msgspec.Struct, frozen=True, kw_only=True):
+    """Pol.is's consensus lists: p > ½ and z > 1.2816, best p·z first, 5 at most each."""
+
+    agree: tuple[MajorityStatement, ...]
+    disagree: tuple[MajorityStatement, ...]
+
+
+class GroupStatistics(msgspec.Struct, frozen=True, kw_only=True):
+    """Pol.is's statistics given the groups (``group_statistics``)."""
+
+    k: int
+    groups: tuple[str, ...]  # the shown groups, in the order of every per-group tuple
+    hidden: tuple[str, ...]  # groups under k members: left out as if nobody held them
+    statements: tuple[GroupAgreement, ...]  # every column, moderated-out statements included
+    representative: tuple[tuple[Representative, ...], ...]  # per shown group
+    majority: Majority
 
 
 class SilhouetteScore(msgspec.Struct, frozen=True, kw_only=True):
@@ -97,9 +150,10 @@ class OpinionGroups(msgspec.Struct, frozen=True, kw_only=True):
     left_out: tuple[str, ...]  # too few positions
     coordinates: tuple[tuple[float, float], ...]  # aligned with ``participants``
     explained_variance_ratio: tuple[float, float]
-    silhouettes: tuple[SilhouetteScore, ...]
+    silhouettes: tuple[SilhouetteScore, ...]  # one per distinct partition tried
     groups: tuple[OpinionGroup, ...]  # empty when there is too little to cluster
-    statements: tuple[GroupAgreement, ...]
+    statements: tuple[GroupAgreement, ...]  # the published statements
+    majority: Majority  # Pol.is's consensus lists, over every participant
     consensus: tuple[str, ...]  # agreed by every group, best consensus first
     divisive: tuple[str, ...]  # most divisive first
 

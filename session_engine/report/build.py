@@ -407,12 +407,11 @@ def _groups(ctx: _Context) -> GroupsSection:
             GroupLine(
                 name=g.name,
                 size=len(g.members),
-                hidden=g.hidden,
                 here=n,
                 representative=tuple(
                     RepresentativeLine(
                         statement=ctx.ref(r.statement),
-                        direction=r.direction.value,
+                        direction=r.stance.value,
                         group_share=round(r.group_share, 4),
                         rest_share=round(r.rest_share, 4),
                     )
@@ -483,7 +482,7 @@ def _minority(ctx: _Context) -> tuple[MinorityView, ...]:
     views = []
     for g in ctx.found.groups.groups:
         for r in g.representative:
-            if r.direction is not Direction.AGREE or r.group_share < AGREE_THRESHOLD:
+            if r.stance is not Direction.AGREE or r.group_share < AGREE_THRESHOLD:
                 continue
             ref = ctx.ref(r.statement)
             if ref.agree is not None and ref.agree < AGREE_THRESHOLD:

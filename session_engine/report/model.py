@@ -132,8 +132,7 @@ class RepresentativeLine(msgspec.Struct, frozen=True, kw_only=True):
 
 class GroupLine(msgspec.Struct, frozen=True, kw_only=True):
     name: str
-    size: int
-    hidden: bool
+    size: int  # never under k: the clustering forms no smaller group
     here: int | None  # with a focus: members from that territory (None when suppressed)
     representative: tuple[RepresentativeLine, ...]
 

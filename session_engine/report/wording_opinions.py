@@ -160,9 +160,6 @@ def groups(w: Words) -> tuple[Block, ...]:
         blocks.append(
             Heading(f"Groupe {line.name} : {plural(line.size, 'personne', 'personnes')}{here}")
         )
-        if line.hidden:
-            blocks.append(Para(w.hidden_sentence(f"Le groupe {line.name}"), note=True))
-            continue
         if not line.representative:
             blocks.append(
                 Para("Aucun énoncé ne distingue nettement ce groupe du reste de la salle.")
