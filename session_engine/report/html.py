@@ -1,6 +1,9 @@
 """The cahier in HTML: one self-contained page (inline CSS, no script, no external resource) that
 prints to A4, a page break before each major section. A merit profile or a share is an inline SVG
-whose ``<title>`` says its figures, so a screen reader reads what the eye sees.
+(``charts.py``) whose ``<title>`` says its figures, so a screen reader reads what the eye sees; its
+grades are told by colour, pattern and letter, and « Voir en tableau » (a ``<details>``, no script)
+opens the same figures as a table. At 320 px nothing scrolls sideways but a wide table, inside its
+own box; forced colours redraw the charts in the reader's colours.
 """
 
 from __future__ import annotations
@@ -9,20 +12,11 @@ import html
 from collections.abc import Sequence
 from typing import Final
 
-from .blocks import Bar, Block, Bullets, Cell, Heading, Legend, Para, Profile, Quote
-from .french import grade_label, percent, profile_words
+from .blocks import Bar, Block, Bullets, Cell, Heading, Legend, Para, Profile, Quote, Table
+from .charts import GRADE_LETTERS, svg_profile, svg_share, svg_swatch
+from .french import grade_label, number, percent, profile_words
 from .model import Report
 from .wording import document
-
-_GRADE_COLOURS: Final = (
-    "#a50026",
-    "#e34a33",
-    "#fc8d59",
-    "#fee08b",
-    "#a6d96a",
-    "#4daf4a",
-    "#1a7837",
-)
 
 _CSS: Final = """
 :root { color: #1b1b1b; background: #fff; }
@@ -36,6 +30,9 @@ header p { margin: .2rem 0; color: #333; }
 nav ol { columns: 2; }
 a { color: #0b4f7c; }
 table { border-collapse: collapse; width: 100%; margin: .6rem 0 1.2rem; font-size: .92rem; }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+.table-wrap:focus-visible, summary:focus-visible { outline: 3px solid #0b4f7c;
+  outline-offset: 2px; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { border: 1px solid #bbb; padding: .3rem .45rem; vertical-align: top; text-align: left; }
 th { background: #eef3f7; }
@@ -52,9 +49,30 @@ figcaption { font-size: .88rem; color: #333; }
 .legend svg, .bar svg { vertical-align: middle; }
 .bar { white-space: nowrap; }
 svg { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+svg.profile.large { width: 100%; max-width: 30rem; height: auto; }
+svg.profile.small { width: 10rem; height: auto; }
+details { margin: .3rem 0 1rem; }
+summary { cursor: pointer; display: inline-block; padding: .35rem .7rem; border: 2px solid #0b4f7c;
+  border-radius: .4rem; color: #0b4f7c; font-weight: 600; }
+details table { width: auto; }
+@media (max-width: 30rem) {
+  body { padding: .75rem; }
+  nav ol { columns: 1; }
+}
+@media (forced-colors: active) {
+  svg.profile, svg.share { forced-color-adjust: none; }
+  svg.profile .seg, svg.share .track { fill: Canvas; stroke: CanvasText; stroke-width: 1; }
+  svg.profile .hatch { stroke: CanvasText; stroke-opacity: 1; }
+  svg.profile .letter-bg { fill: Canvas; }
+  svg.profile text { fill: CanvasText; }
+  svg.profile .median { stroke: Highlight; }
+  svg.share .fill { fill: CanvasText; }
+}
 @page { size: A4; margin: 16mm 14mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
+  details { display: none; }
+  .table-wrap { overflow: visible; }
   nav { break-after: page; }
   section { break-before: page; }
   h2, h3 { break-after: avoid; }
@@ -70,14 +88,20 @@ def _e(text: str) -> str:
 
 
 class _Ids:
-    """Unique ids for the SVGs' titles (``aria-labelledby``), numbered in document order."""
+    """Unique ids for the SVGs' titles and the tables' captions (``aria-labelledby``), numbered
+    in document order."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.tables = 0
 
     def next(self) -> str:
         self.count += 1
         return f"fig{self.count}"
+
+    def table(self) -> str:
+        self.tables += 1
+        return f"tab{self.tables}"
 
 
 def _shares(profile: Sequence[int], *, skip_empty: bool = False) -> str:
@@ -87,39 +111,38 @@ def _shares(profile: Sequence[int], *, skip_empty: bool = False) -> str:
 
 
 def _svg_profile(profile: Sequence[int], label: str, ids: _Ids, *, large: bool) -> str:
-    width, height = (480, 30) if large else (160, 14)
-    total = sum(profile) or 1
-    shares = _shares(profile)
-    ident = ids.next()
-    rects = []
-    x = 0.0
-    for g, n in enumerate(profile):
-        w = width * n / total
-        if n:
-            rects.append(
-                f'<rect x="{x:.2f}" y="0" width="{w:.2f}" height="{height}" '
-                f'fill="{_GRADE_COLOURS[g]}"/>'
-            )
-        x += w
-    middle = width / 2
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{ident}" '
-        f'width="{width}" height="{height + 4}" viewBox="0 0 {width} {height + 4}">'
-        f'<title id="{ident}">{_e(label)} : {_e(shares)}</title>'
-        + "".join(rects)
-        + f'<line x1="{middle}" y1="0" x2="{middle}" y2="{height + 4}" stroke="#111" '
-        'stroke-width="1.5" stroke-dasharray="3 2"/></svg>'
-    )
+    return svg_profile(profile, f"{label} : {_shares(profile)}", ids.next(), large=large)
 
 
 def _svg_bar(share: float, label: str, ids: _Ids) -> str:
-    ident = ids.next()
+    return svg_share(share, f"{label} : {percent(share)}", ids.next())
+
+
+def _table(caption: str, head: Sequence[str], rows: Sequence[str], ids: _Ids) -> str:
+    """A table in a box of its own that scrolls sideways when the page is narrower (reachable
+    with the keyboard: a named region in the tab order)."""
+    ident = ids.table()
+    cols = "".join(f'<th scope="col">{_e(h)}</th>' for h in head)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{ident}" '
-        f'width="60" height="10" viewBox="0 0 60 10"><title id="{ident}">{_e(label)} : '
-        f'{_e(percent(share))}</title><rect x="0" y="0" width="60" height="10" fill="#e4e4e4"/>'
-        f'<rect x="0" y="0" width="{60 * share:.2f}" height="10" fill="#1a5e8a"/></svg>'
+        f'<div class="table-wrap" role="region" aria-labelledby="{ident}" tabindex="0">'
+        f'<table><caption id="{ident}">{_e(caption)}</caption><thead><tr>{cols}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _figures(caption: str, profiles: Sequence[tuple[str, Sequence[int]]], ids: _Ids) -> str:
+    """« Voir en tableau »: the judgments of each profile at each grade, best grade first."""
+    head = ["Profil", *(f"{grade_label(g)} ({GRADE_LETTERS[g]})" for g in range(6, -1, -1))]
+    rows = []
+    for label, profile in profiles:
+        total = sum(profile) or 1
+        cells = "".join(
+            f'<td class="num">{_e(number(profile[g]))} ({_e(percent(profile[g] / total))})</td>'
+            for g in range(6, -1, -1)
+        )
+        rows.append(f'<tr><th scope="row">{_e(label)}</th>{cells}</tr>')
+    table = _table(caption, head, rows, ids)
+    return f"<details><summary>Voir en tableau</summary>{table}</details>"
 
 
 def _html_cell(cell: Cell, ids: _Ids) -> str:
@@ -136,12 +159,7 @@ def _html_cell(cell: Cell, ids: _Ids) -> str:
 
 
 def _html_legend() -> str:
-    items = "".join(
-        f'<li><svg aria-hidden="true" width="12" height="12" viewBox="0 0 12 12">'
-        f'<rect width="12" height="12" fill="{_GRADE_COLOURS[g]}"/></svg> '
-        f"{_e(grade_label(g))}</li>"
-        for g in range(6, -1, -1)
-    )
+    items = "".join(f"<li>{svg_swatch(g)} {_e(grade_label(g))}</li>" for g in range(6, -1, -1))
     return (
         '<ul class="legend" aria-label="Légende des profils de mérite">'
         f"{items}<li>pointillés : la médiane</li></ul>"
@@ -160,17 +178,20 @@ def _html_block(block: Block, ids: _Ids) -> str:
     if isinstance(block, Profile):
         svg = _svg_profile(block.profile, block.label, ids, large=True)
         shares = _shares(block.profile, skip_empty=True)
-        return f"<figure>{svg}<figcaption>{_e(shares)}</figcaption></figure>"
+        figures = _figures(block.label, [(block.label, block.profile)], ids)
+        return f"<figure>{svg}<figcaption>{_e(shares)}</figcaption></figure>{figures}"
     if isinstance(block, Legend):
         return _html_legend()
-    head = "".join(f'<th scope="col">{_e(h)}</th>' for h in block.head)
-    rows = "".join(
-        "<tr>" + "".join(_html_cell(c, ids) for c in row) + "</tr>" for row in block.rows
-    )
-    return (
-        f"<table><caption>{_e(block.caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
-    )
+    return _html_table(block, ids)
+
+
+def _html_table(block: Table, ids: _Ids) -> str:
+    rows = ["<tr>" + "".join(_html_cell(c, ids) for c in row) + "</tr>" for row in block.rows]
+    table = _table(block.caption, block.head, rows, ids)
+    profiles = [(c.label, c.profile) for row in block.rows for c in row if isinstance(c, Profile)]
+    if not profiles:
+        return table
+    return table + _figures(f"{block.caption} : les profils en chiffres", profiles, ids)
 
 
 def render_html(report: Report) -> str:

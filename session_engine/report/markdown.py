@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from typing import Final
 
 from .blocks import Bar, Block, Bullets, Cell, Heading, Legend, Para, Profile, Quote
+from .charts import GRADE_LETTERS
 from .french import grade_label, percent, profile_words
 from .model import Report
 from .wording import document
 
-_GRADE_LETTERS: Final = "RIPABTE"  # À rejeter … Excellent, for the text bars
 _BREAK: Final = "\\\n"  # a hard line break: the line ends, the paragraph goes on
 
 
@@ -25,7 +25,7 @@ def _text_bar(profile: Sequence[int], width: int = 30) -> str:
     order = sorted(range(len(profile)), key=lambda g: (-(exact[g] - sizes[g]), g))
     for g in order[: width - sum(sizes)]:
         sizes[g] += 1
-    return "".join(_GRADE_LETTERS[g] * n for g, n in enumerate(sizes))
+    return "".join(GRADE_LETTERS[g] * n for g, n in enumerate(sizes))
 
 
 # Every character that opens Markdown or HTML inline syntax anywhere in a line: code, emphasis,
@@ -62,7 +62,7 @@ def _md_cell(cell: Cell) -> str:
 def _md_legend() -> str:
     return (
         "Légende des barres : "
-        + ", ".join(f"`{_GRADE_LETTERS[g]}` {grade_label(g)}" for g in range(7))
+        + ", ".join(f"`{GRADE_LETTERS[g]}` {grade_label(g)}" for g in range(7))
         + "."
     )
 

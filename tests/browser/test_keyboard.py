@@ -44,7 +44,7 @@ def test_the_facilitator_seats_and_starts_a_round_with_the_keyboard_only(
     run_beside(closing_every_socket(two_people()))
     page = open_context(DESKTOP).new_page()
     page.goto(f"{server.url}/f/{room.id}#token={room.token}")
-    expect(page.get_by_text("2 personne(s) inscrite(s).")).to_be_visible()
+    expect(page.get_by_text("2 personnes inscrites.")).to_be_visible()
 
     tab_to(page, "Placer les tables")
     page.keyboard.press("Enter")

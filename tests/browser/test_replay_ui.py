@@ -64,7 +64,10 @@ def test_the_demo_archive_replays_in_the_browser(server: LiveServer, open_contex
     expect(page.get_by_test_id("replay-prompt")).to_contain_text("existent-ils ailleurs")
     statements = page.get_by_test_id("replay-statements")
     expect(statements).to_contain_text("Le RER est saturé")
-    expect(page.get_by_test_id("replay-focus").locator("table")).to_be_visible()
+    focus = page.get_by_test_id("replay-focus")
+    expect(focus.locator("[role='img'].mk-posbar").first).to_be_visible()
+    focus.get_by_text("Voir en tableau").click()  # the figures, as a real table
+    expect(focus.locator("table")).to_be_visible()
     published = int(page.get_by_test_id("stat-statements").get_attribute("data-count") or 0)
     assert published > 10
     screenshot(page, "replay-middle")

@@ -107,7 +107,7 @@ def test_a_whole_short_session_through_the_ui(server: LiveServer, open_context: 
         join(open_context(viewport).new_page(), server.url, code, name, role, territory=i)
         for i, (name, role, viewport) in enumerate(PEOPLE)
     ]
-    expect(console.get_by_text("3 personne(s) inscrite(s).")).to_be_visible()
+    expect(console.get_by_text("3 personnes inscrites.")).to_be_visible()
 
     # --- seating, round 1 --------------------------------------------------------------------
     console_button(console, "Placer les tables").click()

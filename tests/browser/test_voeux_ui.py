@@ -97,7 +97,7 @@ def test_a_consent_round_from_the_console_to_a_voeu(server: LiveServer, open_con
     card.get_by_label("Relevé de conclusions du vœu").fill(OUTCOME)
     adopt = card.get_by_role("button", name="Adopter le vœu", exact=True)
     expect(adopt).to_be_disabled()
-    expect(card).to_contain_text("1 objection(s) attendent une réponse")
+    expect(card).to_contain_text("1 objection attend une réponse")
     console.locator("#voeux").scroll_into_view_if_needed()
     screenshot(console, "voeux-console-round-open")
     screenshot(tablet, "voeux-participant-round-open")

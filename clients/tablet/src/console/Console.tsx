@@ -1,19 +1,27 @@
 /**
  * The facilitator console: one page, sections reachable from a landmark nav, every action a real
- * <button>. Commands go through the shared Connection; refusals are shown as the server's sentence
- * in the page's polite live region; a button that makes no sense now is disabled with its reason.
+ * <button>. Commands go through the shared Connection; each outcome (done, or the server's refusal)
+ * is shown in a notice and announced in the page's one polite live region; a button that makes no
+ * sense now is marked disabled with its reason, and focus never falls to <body> (./focus.ts).
+ * The nav bar stays at the top of the screen with the round's clock, so the countdown is in view
+ * while moderating.
  *
- * This module owns the page shell: the header, the nav, the live region and the `run` callback; each
- * section lives in ./sections/, the shared plumbing (`Action`, `Section`, `Notice`) in ./kit.
+ * This module owns the page shell: the header, the nav bar and its clock, the notice, the live
+ * region and the `run` callback; each section lives in ./sections/, the shared plumbing (`Action`,
+ * `Section`, `Notice`) in ./kit.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Connection, Presence } from '../protocol';
 import { useStore } from '../hooks';
 import { LangSwitch, lang, t, useLang } from '../i18n';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator';
-import type { SessionView } from '../state';
+import { currentRound, type SessionView } from '../state';
+import { Countdown } from '../ui/Countdown';
+import { LiveRegion, announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
+import { useFocusKeeper } from './focus';
 import { refusalText, type Notice } from './kit';
+import { isRoundLive } from './lib';
 import { Participants } from './sections/Participants';
 import { Seating } from './sections/Seating';
 import { Rounds } from './sections/Rounds';
@@ -42,13 +50,24 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
   useEffect(() => conn.onPresence(setPresence), [conn]);
   useEffect(() => conn.onClose(setClosedCode), [conn]);
   useEffect(() => {
+    if (closedCode === 4401 || closedCode === 4404) announce(t(`console.closed.${closedCode}`));
+  }, [closedCode]);
+  useEffect(() => {
     document.title = view.title ? t('console.doc_title', { title: view.title }) : t('console.doc_title_plain');
   }, [view.title, lang()]); // eslint-disable-line
 
+  const main = useRef<HTMLElement>(null);
+  useFocusKeeper(() => main.current);
+
+  // Every outcome is seen (the notice) and heard (the live region), in the page's language.
+  const notify = (n: Notice) => {
+    setNotice(n);
+    announce(n.kind === 'error' ? t('console.refused', { message: n.text }) : n.text);
+  };
   const run = (type: string, data: Record<string, unknown> | undefined, doneKey: string, params?: Record<string, string | number>) => {
     conn.send(type, data).then(
-      () => setNotice({ kind: 'ok', text: t(doneKey, params), at: Date.now() }),
-      (refusal: unknown) => setNotice({ kind: 'error', text: refusalText(refusal), at: Date.now() }),
+      () => notify({ kind: 'ok', text: t(doneKey, params), at: Date.now() }),
+      (refusal: unknown) => notify({ kind: 'error', text: refusalText(refusal), at: Date.now() }),
     );
   };
 
@@ -56,14 +75,17 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
     <div class="mk-console">
       <a class="mk-skip" href="#main">{t('console.skip')}</a>
       <Header view={view} sessionId={sessionId} conn={conn} />
-      <nav class="mk-console-nav" aria-label={t('console.nav.label')}>
-        <ul>
-          {SECTIONS.map((id) => (
-            <li key={id}><a href={`#${id}`}>{t(`console.nav.${id}`)}</a></li>
-          ))}
-        </ul>
-      </nav>
-      <div class="mk-live" role="status" aria-live="polite" data-testid="console-status">
+      <div class="mk-console-bar">
+        <nav class="mk-console-nav" aria-label={t('console.nav.label')}>
+          <ul>
+            {SECTIONS.map((id) => (
+              <li key={id}><a href={`#${id}`}>{t(`console.nav.${id}`)}</a></li>
+            ))}
+          </ul>
+        </nav>
+        <Clock view={view} conn={conn} />
+      </div>
+      <div class="mk-console-notice" data-testid="console-status">
         {closedCode === 4401 && <p class="mk-notice mk-error"><Pictogram name="warning" size={20} /> {t('console.closed.4401')}</p>}
         {closedCode === 4404 && <p class="mk-notice mk-error"><Pictogram name="warning" size={20} /> {t('console.closed.4404')}</p>}
         {notice && (
@@ -73,7 +95,7 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
           </p>
         )}
       </div>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         {view.closed && <p class="mk-banner"><Pictogram name="stop" size={20} /> {t('console.session_closed')}</p>}
         <Participants view={view} presence={presence} />
         <Seating view={view} run={run} />
@@ -83,9 +105,22 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
         <Syntheses view={view} />
         <Votes view={view} run={run} />
         <Voeux view={view} run={run} />
-        <SessionSection view={view} run={run} sessionId={sessionId} token={token} onNotice={setNotice} />
+        <SessionSection view={view} run={run} sessionId={sessionId} token={token} onNotice={notify} />
       </main>
+      <LiveRegion />
     </div>
+  );
+}
+
+/** The round's clock in the nav bar, in view wherever the facilitator is in the page. */
+function Clock({ view, conn }: { view: SessionView; conn: Connection }) {
+  const round = currentRound(view);
+  if (!round || !isRoundLive(round) || view.closed) return null;
+  return (
+    <aside class="mk-console-clock" aria-label={t('console.clock.label')} data-testid="console-clock">
+      <a href="#rounds">{t('console.clock.round', { n: round.number })}</a>
+      <Countdown round={round} conn={conn} testId="console-clock-time" />
+    </aside>
   );
 }
 

@@ -29,7 +29,10 @@ export type Run = (type: string, data: Record<string, unknown> | undefined, done
 
 let reasonCounter = 0;
 
-/** A real <button>; when `reason` is set it is disabled and the reason is shown beside it. */
+/** A real <button>; when `reason` is set it is marked disabled and the reason is shown beside it.
+ *  It stays focusable (aria-disabled, not `disabled`): a button that becomes unavailable through
+ *  its own action keeps the focus instead of dropping it to <body> (RGAA 12.8), and the reason is
+ *  read with it. A press while disabled does nothing. */
 export function Action(props: {
   onClick: () => void;
   reason?: string | null;
@@ -38,6 +41,7 @@ export function Action(props: {
   children: ComponentChildren;
   variant?: 'primary' | 'danger' | 'secondary';
   testid?: string;
+  id?: string;
 }) {
   const id = useMemo(() => `mk-reason-${++reasonCounter}`, []);
   const disabled = Boolean(props.reason);
@@ -46,9 +50,12 @@ export function Action(props: {
     <span class="mk-action">
       <button
         type="button"
+        id={props.id}
         class={`mk-btn mk-btn-${props.variant ?? 'secondary'}`}
-        onClick={props.onClick}
-        disabled={disabled}
+        onClick={() => {
+          if (!disabled) props.onClick();
+        }}
+        aria-disabled={disabled ? 'true' : undefined}
         aria-describedby={disabled ? (shared ?? id) : undefined}
         data-testid={props.testid}
       >

@@ -5,6 +5,7 @@ import type { VoteView } from '../state';
 import { Button } from '../ui/Button';
 import { announce } from '../ui/Live';
 import { GRADES } from '../ui/MeritProfile';
+import { gradeClass } from '../ui/chartStyle';
 import { Pictogram } from '../ui/Pictogram';
 import type { Ctx } from './Tablet';
 import { useStoredState } from './storage';
@@ -66,6 +67,9 @@ export function Ballot({ ctx, vote }: { ctx: Ctx; vote: VoteView }) {
                       disabled={locked}
                       onChange={() => setGrades((prev) => ({ ...prev, [pid]: g }))}
                     />
+                    <span class={`mk-swatch ${gradeClass(g)}`} aria-hidden="true">
+                      <b>{t(`grade.letter.${g}`)}</b>
+                    </span>
                     <span>{t(`grade.${g}`)}</span>
                   </label>
                 ))}

@@ -3,28 +3,30 @@
  * join code in big letters, the current round's prompt; the results the facilitator puts on
  * screen (a statement's positions per territory, or a closed vote's merit profiles, ranked);
  * the consent round open now (its wording, objections pending and dealt with), then the vœu the
- * room has just adopted.
+ * room has just adopted. Of these three, the newest takes the big space (./moment.ts). What changes
+ * on the wall is also said in the page's one polite live region.
  */
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Connection } from '../protocol';
 import { useStore } from '../hooks';
-import { LangSwitch, quoted, t, useLang } from '../i18n';
+import { LangSwitch, plural, quoted, t, useLang } from '../i18n';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator';
 import { Countdown } from '../ui/Countdown';
+import { LiveRegion, announce } from '../ui/Live';
 import { MeritProfile } from '../ui/MeritProfile';
 import { PositionBars } from '../ui/PositionBars';
 import {
   currentRound,
-  idNumber,
   nextRound,
   objectionsOf,
   openConsent,
   positionCounts,
-  voeuxInOrder,
   type ConsentView,
+  type RoundView,
   type SessionView,
   type VoeuView,
 } from '../state';
+import { justAdopted, newestMoment, nextMoments, type MomentKind, type Moments } from './moment';
 
 export interface SessionInfo {
   id: string;
@@ -44,12 +46,15 @@ export function Projector({ conn, info }: { conn: Connection; info: SessionInfo 
   // Before the first round, and between rounds, show what comes next; once all is done, the last.
   const upcoming = nextRound(view);
   const shownRound = started && started.status !== 'ended' ? started : (upcoming ?? started);
-  const consent = openConsent(view);
-  const results = consent ? null : (view.results ?? null);
-  const voeu = consent || results ? null : justAdopted(view);
+  const moment = useNewestMoment(conn);
+  const consent = moment === 'consent' ? openConsent(view) : null;
+  const results = moment === 'results' ? view.results : null;
+  const voeu = moment === 'voeu' ? justAdopted(view) : null;
   const wide = Boolean(consent || results || voeu);
+  useAnnouncements(view, shownRound, started, moment);
   return (
     <div class={`mk-projector${wide ? ' mk-projector-results' : ''}`}>
+      <a class="mk-skip" href="#main">{t('projector.skip')}</a>
       <header class="mk-proj-header">
         <h1>{title}</h1>
         <div class="mk-proj-tools">
@@ -57,17 +62,10 @@ export function Projector({ conn, info }: { conn: Connection; info: SessionInfo 
           <LangSwitch />
         </div>
       </header>
-      <main class="mk-proj-main">
+      <main id="main" class="mk-proj-main" tabIndex={-1}>
         <section class="mk-proj-round" aria-labelledby="proj-round-title">
           <h2 id="proj-round-title" class="mk-proj-round-title">
-            {view.closed
-              ? t('projector.closed')
-              : shownRound
-                ? t(shownRound === started ? 'projector.round' : 'projector.next_round', {
-                    n: shownRound.number,
-                    kind: t(`round.kind.${shownRound.spec.kind}`),
-                  })
-                : t('projector.waiting')}
+            {roundTitle(view, shownRound, started)}
           </h2>
           {shownRound && !view.closed && (
             <p class="mk-proj-prompt" data-testid="round-prompt">{shownRound.spec.prompt}</p>
@@ -89,8 +87,66 @@ export function Projector({ conn, info }: { conn: Connection; info: SessionInfo 
           <p class="mk-proj-url">{info.links.join.replace(/^https?:\/\//, '')}</p>
         </aside>
       </main>
+      <LiveRegion />
     </div>
   );
+}
+
+/** The moment on the big space, folded from every state the store reaches (not once per frame,
+ *  so that two moments a frame apart keep their order). */
+function useNewestMoment(conn: Connection): MomentKind | null {
+  const moments = useRef<Moments | null>(null);
+  const [moment, setMoment] = useState<MomentKind | null>(null);
+  useEffect(() => {
+    const fold = () => {
+      moments.current = nextMoments(moments.current, conn.store.state);
+      setMoment(newestMoment(moments.current));
+    };
+    fold();
+    return conn.store.subscribe(fold);
+  }, [conn]);
+  return moment;
+}
+
+function roundTitle(view: SessionView, shown: RoundView | null, started: RoundView | null): string {
+  if (view.closed) return t('projector.closed');
+  if (!shown) return t('projector.waiting');
+  return t(shown === started ? 'projector.round' : 'projector.next_round', { n: shown.number, kind: t(`round.kind.${shown.spec.kind}`) });
+}
+
+/** What the wall says, sentence by sentence; the ones that change are announced (not the first
+ *  render: a screen reader reads the page when it opens). */
+function useAnnouncements(view: SessionView, shown: RoundView | null, started: RoundView | null, moment: MomentKind | null): void {
+  const said = useRef<string[] | null>(null);
+  const facts = [roundTitle(view, shown, started), ...momentFacts(view, moment)];
+  useEffect(() => {
+    const before = said.current;
+    said.current = facts;
+    if (!before) return;
+    const fresh = facts.filter((fact) => !before.includes(fact));
+    if (fresh.length) announce(fresh.join(' '));
+  }, [facts.join('\n')]);
+}
+
+function momentFacts(view: SessionView, moment: MomentKind | null): string[] {
+  if (moment === 'results' && view.results) {
+    const statement = view.results.statement ? view.statements[view.results.statement] : null;
+    return view.results.statement
+      ? [`${t('projector.results.statement')}${t('projector.said')}${quoted(statement?.text ?? '')}`]
+      : [t('projector.results.vote')];
+  }
+  const consent = moment === 'consent' ? openConsent(view) : null;
+  if (consent) {
+    const objections = objectionsOf(view, consent.id);
+    const pending = objections.filter((o) => o.resolution == null).length;
+    return [
+      t('projector.consent.title'),
+      `${t('projector.consent.wording')}${t('projector.said')}${quoted(consent.text)}`,
+      `${plural('projector.consent.pending', pending)}, ${plural('projector.consent.resolved', objections.length - pending)}.`,
+    ];
+  }
+  const voeu = moment === 'voeu' ? justAdopted(view) : null;
+  return voeu ? [`${t('projector.voeu.title')}${t('projector.said')}${quoted(voeu.text)}`] : [];
 }
 
 /** "A9AYH4" read letter by letter by a screen reader. */
@@ -105,7 +161,7 @@ function Results({ view }: { view: SessionView }) {
     return (
       <section class="mk-proj-results" aria-labelledby="proj-results-title" data-testid="results" data-statement-id={results.statement}>
         <h2 id="proj-results-title">{t('projector.results.statement')}</h2>
-        <p class="mk-proj-statement">{quoted(statement?.text ?? results.statement)}</p>
+        <p class="mk-proj-statement">{quoted(statement?.text ?? '')}</p>
         <PositionBars counts={positionCounts(view, results.statement)} territories={view.territories} />
       </section>
     );
@@ -121,15 +177,6 @@ function Results({ view }: { view: SessionView }) {
   return null;
 }
 
-/** The vœu of the last consent round, when that round ended with one (until another round
- *  opens or results are put on screen). */
-function justAdopted(view: SessionView): VoeuView | null {
-  const rounds = Object.values(view.consents).sort((a, b) => idNumber(a.id) - idNumber(b.id));
-  const last = rounds[rounds.length - 1];
-  if (!last || last.status !== 'adopted') return null;
-  return voeuxInOrder(view).find((v) => v.consent === last.id) ?? null;
-}
-
 function Consent({ view, consent }: { view: SessionView; consent: ConsentView }) {
   const objections = objectionsOf(view, consent.id);
   const pending = objections.filter((o) => o.resolution == null).length;
@@ -137,10 +184,10 @@ function Consent({ view, consent }: { view: SessionView; consent: ConsentView })
     <section class="mk-proj-results mk-proj-consent" aria-labelledby="proj-consent-title" data-testid="projector-consent" data-consent-id={consent.id}>
       <h2 id="proj-consent-title">{t('projector.consent.title')}</h2>
       <p class="mk-proj-label">{t('projector.consent.wording')}</p>
-      <p class="mk-proj-statement" data-testid="consent-wording" aria-live="polite">{quoted(consent.text)}</p>
-      <ul class="mk-proj-counts" aria-live="polite" data-testid="objection-counts">
-        <li data-count={pending} data-kind="pending">{t('projector.consent.pending', { n: pending })}</li>
-        <li data-count={objections.length - pending} data-kind="resolved">{t('projector.consent.resolved', { n: objections.length - pending })}</li>
+      <p class="mk-proj-statement" data-testid="consent-wording">{quoted(consent.text)}</p>
+      <ul class="mk-proj-counts" data-testid="objection-counts">
+        <li data-count={pending} data-kind="pending">{plural('projector.consent.pending', pending)}</li>
+        <li data-count={objections.length - pending} data-kind="resolved">{plural('projector.consent.resolved', objections.length - pending)}</li>
       </ul>
       <p class="mk-proj-how">{t('projector.consent.how')}</p>
     </section>
@@ -149,7 +196,7 @@ function Consent({ view, consent }: { view: SessionView; consent: ConsentView })
 
 function Voeu({ voeu }: { voeu: VoeuView }) {
   return (
-    <section class="mk-proj-results mk-proj-voeu" aria-labelledby="proj-voeu-title" data-testid="projector-voeu" data-voeu-id={voeu.id} aria-live="polite">
+    <section class="mk-proj-results mk-proj-voeu" aria-labelledby="proj-voeu-title" data-testid="projector-voeu" data-voeu-id={voeu.id}>
       <h2 id="proj-voeu-title">{t('projector.voeu.title')}</h2>
       <p class="mk-proj-statement">{quoted(voeu.text)}</p>
       <p class="mk-proj-label">{t('voeu.outcome')}</p>

@@ -70,11 +70,12 @@ function App({ sessionId }: { sessionId: string | null }) {
   }
   return (
     <div class="mk-projector">
+      <a class="mk-skip" href="#main">{t('projector.skip')}</a>
       <header class="mk-proj-header">
         <h1>{t('projector.title')}</h1>
         <div class="mk-proj-tools"><LangSwitch /></div>
       </header>
-      <main class="mk-proj-main">
+      <main id="main" class="mk-proj-main" tabIndex={-1}>
         <p class="mk-proj-message" role={loaded.kind === 'error' ? 'alert' : 'status'}>
           {loaded.kind === 'error' ? loaded.message : t('projector.loading')}
         </p>

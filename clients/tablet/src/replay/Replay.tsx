@@ -99,6 +99,7 @@ export function Replay(props: { log: ParsedLog; timeline: Timeline; source: stri
   const event = timeline.event(seq);
   const counts = useMemo(() => positionCountsByStatement(state), [seq, timeline]);
   const moments = useMemo(() => timeline.events.filter((e) => MOMENTS.has(e.type)), [timeline]);
+  const masked = useMemo(() => hiddenStatements(timeline.events), [timeline]);
   const atEnd = seq >= last;
   const round = currentRound(state);
 
@@ -175,11 +176,11 @@ export function Replay(props: { log: ParsedLog; timeline: Timeline; source: stri
 
       <NowCard state={state} seq={seq} />
       <Tables state={state} />
-      <Statements state={state} counts={counts} extras={cursor.extras} />
+      <Statements state={state} counts={counts} extras={cursor.extras} masked={masked} />
       <Syntheses state={state} />
       <Votes state={state} ranked={atEnd} />
       {atEnd ? (
-        <FinalOpinions state={state} counts={counts} />
+        <FinalOpinions state={state} counts={counts} masked={masked} />
       ) : (
         <section class="mk-card" aria-labelledby="final-title" data-testid="final-pending">
           <h2 id="final-title">{t('replay.final.title')}</h2>
@@ -222,8 +223,14 @@ function momentLabel(e: Envelope): string {
       return t('replay.moment.round_ended', { n: d.round });
     case 'VoteOpened':
     case 'VoteClosed':
-      return t(`replay.type.${e.type}`) + ` ${idNumber(d.vote) > 1 ? d.vote : ''}`.trimEnd();
+      return t(`replay.type.${e.type}`) + ` ${idNumber(d.vote) > 1 ? idNumber(d.vote) : ''}`.trimEnd();
     default:
       return has(`replay.type.${e.type}`) ? t(`replay.type.${e.type}`) : e.type;
   }
+}
+
+/** The statements the facilitator hid somewhere in the log: their text is never shown, even at a
+ *  point before they were hidden (the room never saw them). */
+export function hiddenStatements(events: readonly Envelope[]): ReadonlySet<string> {
+  return new Set(events.filter((e) => e.type === 'StatementHidden').map((e) => String(e.data?.statement)));
 }

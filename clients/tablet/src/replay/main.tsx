@@ -3,8 +3,9 @@
  *
  * /r/{id}#token=… fetches the session's log (GET /api/sessions/{id}/log, facilitator only) with
  * the token of the fragment, which leaves the address bar at once (as the console does). /r opens
- * a `.mkawa` file from the device (file input, or dropped on the page). Either way the file is
- * read here, in the browser: nothing is sent anywhere.
+ * a `.mkawa` file from the device (file input, or dropped on the page). Either way the log is
+ * read here, in the browser, and nothing is uploaded; the footer says which of the two it was
+ * (a file of this device, or a download from this server).
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -22,7 +23,10 @@ type Loaded =
   | { kind: 'pick' }
   | { kind: 'loading'; what: string }
   | { kind: 'error'; message: string }
-  | { kind: 'ready'; log: ParsedLog; timeline: Timeline; source: string };
+  | { kind: 'ready'; log: ParsedLog; timeline: Timeline; source: string; from: Origin };
+
+/** Where a log came from: a file of this device, or this server (facilitator link). */
+type Origin = 'file' | 'server';
 
 /** The session id of /r/{id} (or ?session= in development). */
 export function replaySessionId(loc: { pathname: string; search: string }): string | null {
@@ -36,10 +40,10 @@ function messageOf(e: unknown): string {
   return t('replay.error.not_mkawa');
 }
 
-function load(bytes: Uint8Array, source: string): Loaded {
+function load(bytes: Uint8Array, source: string, from: Origin): Loaded {
   try {
     const log = parseLog(bytes);
-    return { kind: 'ready', log, timeline: new Timeline(log.events), source };
+    return { kind: 'ready', log, timeline: new Timeline(log.events), source, from };
   } catch (e) {
     return { kind: 'error', message: messageOf(e) };
   }
@@ -58,7 +62,7 @@ function App() {
     setLoaded({ kind: 'loading', what: file.name });
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      setLoaded(load(bytes, t('replay.source.file', { name: file.name })));
+      setLoaded(load(bytes, t('replay.source.file', { name: file.name }), 'file'));
     } catch {
       setLoaded({ kind: 'error', message: t('replay.error.read') });
     }
@@ -85,7 +89,7 @@ function App() {
           return;
         }
         const bytes = new Uint8Array(await response.arrayBuffer());
-        if (!cancelled) setLoaded(load(bytes, t('replay.source.server', { id: sessionId })));
+        if (!cancelled) setLoaded(load(bytes, t('replay.source.server', { id: sessionId }), 'server'));
       } catch {
         if (!cancelled) setLoaded({ kind: 'error', message: t('error.network') });
       }
@@ -163,7 +167,7 @@ function App() {
         )}
       </main>
       <footer class="mk-footer">
-        <p>{t('replay.footer')}</p>
+        <p data-testid="replay-footer">{t(`replay.footer.${loaded.kind === 'ready' ? loaded.from : 'none'}`)}</p>
       </footer>
       <LiveRegion />
     </div>

@@ -1,5 +1,5 @@
 /** What the replay shows of the session at the current point. */
-import { quoted, t } from '../i18n';
+import { plural, quoted, t } from '../i18n';
 import { MeritProfile } from '../ui/MeritProfile';
 import { Pictogram } from '../ui/Pictogram';
 import { PositionBars } from '../ui/PositionBars';
@@ -9,6 +9,23 @@ import { AGREE_THRESHOLD, K, SHARED_MIN, agreeShare, statementScopes, total, typ
 import { number, percent } from './format';
 
 type ByStatement = Map<string, Record<string, Counts>>;
+
+/** A count in words, its figure written the page's way (« 1 234 personnes »). */
+function count(key: string, n: number): string {
+  return plural(key, n, { n: number(n) });
+}
+
+/** What the replay writes for a statement: its text, but « énoncé masqué » for one the
+ *  facilitator hid (at any point of the log: the room never saw it), never its id. */
+export function statementWords(st: StatementView | undefined, masked: ReadonlySet<string>): string {
+  if (!st) return t('replay.statement.no_text');
+  if (st.status === 'hidden' || masked.has(st.id)) return t('replay.statement.masked');
+  return st.text ?? t('replay.statement.no_text');
+}
+
+function who(state: SessionView, participant: string): string {
+  return state.participants[participant]?.pseudonym ?? t('replay.someone');
+}
 
 export function NowCard({ state, seq }: { state: SessionView; seq: number }) {
   const round = currentRound(state);
@@ -24,16 +41,17 @@ export function NowCard({ state, seq }: { state: SessionView; seq: number }) {
       {round && <p class="mk-replay-prompt" data-testid="replay-prompt">{quoted(round.spec.prompt)}</p>}
       <ul class="mk-replay-stats">
         <li data-testid="stat-participants" data-count={Object.keys(state.participants).length}>
-          <strong>{number(Object.keys(state.participants).length)}</strong> {t('replay.now.participants')}
+          <strong>{number(Object.keys(state.participants).length)}</strong> {plural('replay.now.participants', Object.keys(state.participants).length)}
         </li>
         <li data-testid="stat-tables" data-count={Object.keys(state.tables).length}>
-          <strong>{number(Object.keys(state.tables).length)}</strong> {t('replay.now.tables', { seated: number(seated) })}
+          <strong>{number(Object.keys(state.tables).length)}</strong>{' '}
+          {plural('replay.now.tables', Object.keys(state.tables).length, { seated: count('replay.now.seated', seated) })}
         </li>
         <li data-testid="stat-statements" data-count={published}>
-          <strong>{number(published)}</strong> {t('replay.now.statements')}
+          <strong>{number(published)}</strong> {plural('replay.now.statements', published)}
         </li>
         <li data-testid="stat-positions" data-count={Object.keys(state.positions).length}>
-          <strong>{number(Object.keys(state.positions).length)}</strong> {t('replay.now.positions')}
+          <strong>{number(Object.keys(state.positions).length)}</strong> {plural('replay.now.positions', Object.keys(state.positions).length)}
         </li>
       </ul>
       {seq === 0 && <p class="mk-muted">{t('replay.now.start')}</p>}
@@ -51,7 +69,7 @@ export function Tables({ state }: { state: SessionView }) {
         <Pictogram name="table" /> {t('replay.tables.title')}
       </h2>
       {!tables.length ? (
-        <p class="mk-muted">{t('replay.tables.none', { n: number(waiting.length) })}</p>
+        <p class="mk-muted">{count('replay.tables.none', waiting.length)}</p>
       ) : (
         <>
           <p class="mk-hint">{t('replay.tables.hint')}</p>
@@ -67,7 +85,7 @@ export function Tables({ state }: { state: SessionView }) {
                       const territory = p ? state.territories[p.territory] : undefined;
                       return (
                         <li key={m} data-participant={m} data-host={m === host ? 'true' : undefined}>
-                          <span class="mk-replay-who">{p?.pseudonym ?? m}</span>
+                          <span class="mk-replay-who">{who(state, m)}</span>
                           {m === host && (
                             <span class="mk-chip mk-chip-host">
                               <Pictogram name="star" size={14} /> {t('host.badge')}
@@ -87,7 +105,7 @@ export function Tables({ state }: { state: SessionView }) {
               );
             })}
           </ul>
-          {waiting.length > 0 && <p class="mk-muted">{t('replay.tables.waiting', { n: number(waiting.length) })}</p>}
+          {waiting.length > 0 && <p class="mk-muted">{count('replay.tables.waiting', waiting.length)}</p>}
         </>
       )}
     </section>
@@ -100,7 +118,7 @@ function sumCounts(per: Record<string, Counts> | undefined): Counts {
   return all;
 }
 
-function StatementMeta({ st, state }: { st: StatementView; state: SessionView }) {
+function StatementMeta({ st, state, masked }: { st: StatementView; state: SessionView; masked: ReadonlySet<string> }) {
   return (
     <p class="mk-replay-meta">
       {st.kind && (
@@ -115,7 +133,7 @@ function StatementMeta({ st, state }: { st: StatementView; state: SessionView })
       </span>{' '}
       <span class={`mk-chip mk-replay-st-${st.status}`}>
         {st.status === 'merged' && st.merged_into
-          ? t('replay.statement.merged_into', { id: st.merged_into, text: short(state.statements[st.merged_into]?.text ?? '') })
+          ? t('replay.statement.merged_into', { text: short(statementWords(state.statements[st.merged_into], masked)) })
           : t(`replay.statement.${st.status}`)}
       </span>
     </p>
@@ -126,7 +144,8 @@ function short(text: string): string {
   return text.length > 48 ? `${text.slice(0, 46)}…` : text;
 }
 
-export function Statements({ state, counts, extras }: { state: SessionView; counts: ByStatement; extras: Extras }) {
+export function Statements(props: { state: SessionView; counts: ByStatement; extras: Extras; masked: ReadonlySet<string> }) {
+  const { state, counts, extras, masked } = props;
   const list = Object.values(state.statements).sort((a, b) => idNumber(b.id) - idNumber(a.id));
   const focus = extras.lastStatement ? state.statements[extras.lastStatement] : undefined;
   const by = (status: string) => list.filter((s) => s.status === status).length;
@@ -140,12 +159,17 @@ export function Statements({ state, counts, extras }: { state: SessionView; coun
       ) : (
         <>
           <p class="mk-hint">
-            {t('replay.statements.summary', { published: by('published'), hidden: by('hidden'), merged: by('merged'), proposed: by('proposed') })}
+            {t('replay.statements.summary', {
+              published: count('replay.statements.published', by('published')),
+              hidden: count('replay.statements.hidden', by('hidden')),
+              merged: count('replay.statements.merged', by('merged')),
+              proposed: count('replay.statements.proposed', by('proposed')),
+            })}
           </p>
           {focus && (
             <div class="mk-replay-focus" data-testid="replay-focus" data-statement-id={focus.id}>
               <h3>{t('replay.statements.focus')}</h3>
-              <p class="mk-replay-text">{quoted(focus.text ?? focus.id)}</p>
+              <p class="mk-replay-text">{quoted(statementWords(focus, masked))}</p>
               <PositionBars counts={counts.get(focus.id) ?? {}} territories={state.territories} />
             </div>
           )}
@@ -155,11 +179,11 @@ export function Statements({ state, counts, extras }: { state: SessionView; coun
               const n = total(all);
               return (
                 <li key={st.id} data-statement-id={st.id} data-status={st.status} class={`mk-replay-statement mk-replay-statement-${st.status}`}>
-                  <p class="mk-replay-text">{st.text ?? st.id}</p>
-                  <StatementMeta st={st} state={state} />
+                  <p class="mk-replay-text" data-testid="replay-statement-text">{statementWords(st, masked)}</p>
+                  <StatementMeta st={st} state={state} masked={masked} />
                   {st.status === 'published' && (
                     <details>
-                      <summary>{n ? t('replay.statements.views', { n: number(n), agree: percent(agreeShare(all)) }) : t('results.no_positions')}</summary>
+                      <summary>{n ? plural('replay.statements.views', n, { n: number(n), agree: percent(agreeShare(all)) }) : t('results.no_positions')}</summary>
                       <PositionBars counts={counts.get(st.id) ?? {}} territories={state.territories} />
                     </details>
                   )}
@@ -187,13 +211,13 @@ export function Syntheses({ state }: { state: SessionView }) {
         const here = all.filter((s) => s.round === r);
         return (
           <details key={r} open={r === current}>
-            <summary>{t('replay.syntheses.round', { n: r, count: here.length })}</summary>
+            <summary>{t('replay.syntheses.round', { n: r, count: count('replay.syntheses.count', here.length) })}</summary>
             <ul class="mk-list">
               {here.map((s) => (
                 <li key={`${s.round}|${s.table}`}>
                   <p class="mk-replay-meta">
                     <strong>{t('table.number', { n: s.table })}</strong>
-                    <span class="mk-muted"> · {t('replay.syntheses.by', { host: state.participants[s.host]?.pseudonym ?? s.host })}</span>
+                    <span class="mk-muted"> · {t('replay.syntheses.by', { host: who(state, s.host) })}</span>
                   </p>
                   <p class="mk-replay-synthesis">{s.text}</p>
                 </li>
@@ -220,7 +244,7 @@ export function Votes({ state, ranked = false }: { state: SessionView; ranked?: 
       </h2>
       {!votes.length && (
         <>
-          <p>{t('replay.votes.proposals', { n: proposals.length })}</p>
+          <p>{count('replay.votes.proposals', proposals.length)}</p>
           <ul>
             {proposals.map((p) => (
               <li key={p.id}>{p.text}</li>
@@ -231,9 +255,12 @@ export function Votes({ state, ranked = false }: { state: SessionView; ranked?: 
       {votes.map((v) => (
         <div key={v.id} class="mk-replay-vote" data-vote-id={v.id} data-open={String(v.open)}>
           <h3>
-            {t('replay.votes.vote', { id: v.id })} · {v.open ? t('replay.votes.open') : t('replay.votes.closed')}
+            {t('replay.votes.vote', { n: idNumber(v.id) })} · {v.open ? t('replay.votes.open') : t('replay.votes.closed')}
           </h3>
-          <p class="mk-muted">{t('replay.votes.ballots', { n: number(Object.keys(v.ballots).length), proposals: v.proposals.length })}</p>
+          <p class="mk-muted">{t('replay.votes.ballots', {
+              ballots: count('replay.votes.ballot_count', Object.keys(v.ballots).length),
+              proposals: count('replay.votes.proposal_count', v.proposals.length),
+            })}</p>
           {v.open ? (
             <ul>
               {v.proposals.map((p) => (
@@ -272,7 +299,7 @@ function Consents({ state }: { state: SessionView }) {
               <p class="mk-replay-meta">
                 <span class={`mk-chip mk-replay-consent-${c.status}`}>{t(`replay.consents.${c.status}`)}</span>{' '}
                 <span class="mk-muted">
-                  {t('replay.consents.objections', { n: objections.length, pending })}
+                  {t('replay.consents.objections', { objections: count('replay.consents.objection_count', objections.length), pending: count('replay.consents.pending', pending) })}
                   {voeu && <> · {voeu.outcome}</>}
                 </span>
               </p>
@@ -293,7 +320,7 @@ function Consents({ state }: { state: SessionView }) {
   );
 }
 
-export function FinalOpinions({ state, counts }: { state: SessionView; counts: ByStatement }) {
+export function FinalOpinions({ state, counts, masked }: { state: SessionView; counts: ByStatement; masked: ReadonlySet<string> }) {
   const scopes = statementScopes(state, counts);
   const closed = Object.values(state.votes).filter((v) => !v.open).sort((a, b) => idNumber(a.id) - idNumber(b.id));
   const voeux = voeuxInOrder(state);
@@ -310,7 +337,7 @@ export function FinalOpinions({ state, counts }: { state: SessionView; counts: B
       {closed.length ? (
         closed.map((v) => (
           <div key={v.id} data-testid="final-ranking" data-vote-id={v.id}>
-            {closed.length > 1 && <p class="mk-muted">{t('replay.votes.vote', { id: v.id })}</p>}
+            {closed.length > 1 && <p class="mk-muted">{t('replay.votes.vote', { n: idNumber(v.id) })}</p>}
             <MeritProfile profiles={voteTally(state, v)} proposals={state.proposals} order={v.proposals} />
           </div>
         ))
@@ -335,10 +362,10 @@ export function FinalOpinions({ state, counts }: { state: SessionView; counts: B
       <h3>{t('replay.final.scopes')}</h3>
       <p class="mk-hint">{t('replay.final.rule', { pct: Math.round(AGREE_THRESHOLD * 100), min: SHARED_MIN, k: K })}</p>
       <div class="mk-replay-scopes">
-        <ScopeList title={t('replay.final.shared', { n: shared.length })} list={shared} state={state} testId="final-shared" />
-        <ScopeList title={t('replay.final.local', { n: local.length })} list={local} state={state} testId="final-local" />
+        <ScopeList title={t('replay.final.shared', { n: shared.length })} list={shared} state={state} masked={masked} testId="final-shared" />
+        <ScopeList title={t('replay.final.local', { n: local.length })} list={local} state={state} masked={masked} testId="final-local" />
       </div>
-      {notAgreed > 0 && <p class="mk-muted">{t('replay.final.not_agreed', { n: notAgreed })}</p>}
+      {notAgreed > 0 && <p class="mk-muted">{count('replay.final.not_agreed', notAgreed)}</p>}
 
       <h3>{t('replay.final.statements')}</h3>
       <ol class="mk-list">
@@ -346,10 +373,10 @@ export function FinalOpinions({ state, counts }: { state: SessionView; counts: B
           const st = state.statements[s.statement]!;
           return (
             <li key={s.statement} data-statement-id={s.statement} data-scope={s.scope}>
-              <p class="mk-replay-text">{st.text ?? st.id}</p>
+              <p class="mk-replay-text">{statementWords(st, masked)}</p>
               <p class="mk-replay-meta">
                 <span class={`mk-chip mk-replay-scope-${s.scope}`}>{t(`replay.scope.${s.scope}`)}</span>{' '}
-                <span class="mk-muted">{t('replay.statements.views', { n: number(s.voters), agree: percent(s.agree) })}</span>
+                <span class="mk-muted">{plural('replay.statements.views', s.voters, { n: number(s.voters), agree: percent(s.agree) })}</span>
               </p>
               <details>
                 <summary>{t('replay.final.by_territory')}</summary>
@@ -363,7 +390,8 @@ export function FinalOpinions({ state, counts }: { state: SessionView; counts: B
   );
 }
 
-function ScopeList({ title, list, state, testId }: { title: string; list: StatementScope[]; state: SessionView; testId: string }) {
+function ScopeList(props: { title: string; list: StatementScope[]; state: SessionView; masked: ReadonlySet<string>; testId: string }) {
+  const { title, list, state, masked, testId } = props;
   return (
     <div data-testid={testId} data-count={list.length}>
       <h4>{title}</h4>
@@ -371,7 +399,7 @@ function ScopeList({ title, list, state, testId }: { title: string; list: Statem
         <ul class="mk-replay-scope-list">
           {list.map((s) => (
             <li key={s.statement}>
-              {state.statements[s.statement]?.text ?? s.statement}{' '}
+              {statementWords(state.statements[s.statement], masked)}{' '}
               <span class="mk-muted">
                 ({s.agreedIn.map((id) => state.territories[id]?.name ?? id).join(', ')})
               </span>

@@ -42,6 +42,7 @@ const PATHS: Record<string, string> = {
   arrow: 'M5 12h14M13 6l6 6-6 6',
   shuffle: 'M3 7h4l10 10h4M3 17h4l3-3M14 10l3-3h4M18 4l3 3-3 3M18 14l3 3-3 3',
   home: 'M3 11l9-8 9 8M5 9.5V21h14V9.5',
+  'table-grid': 'M3 5h18v14H3zM3 10h18M3 15h18M9 5v14',
 };
 
 export type PictogramName = keyof typeof PATHS | string;

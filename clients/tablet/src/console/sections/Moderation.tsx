@@ -1,6 +1,6 @@
 /** The moderation section: statements waiting for the facilitator, to publish, hide or merge. */
 import { useState } from 'preact/hooks';
-import { quoted, t } from '../../i18n';
+import { plural, quoted, t } from '../../i18n';
 import { publishedStatements, type SessionView, type StatementView } from '../../state';
 import { moderationQueue } from '../lib';
 import { Pictogram } from '../../ui/Pictogram';
@@ -11,7 +11,7 @@ export function Moderation({ view, run }: { view: SessionView; run: Run }) {
   const published = publishedStatements(view);
   return (
     <Section id="moderation" title={t('console.nav.moderation')}>
-      <p>{t('console.moderation.count', { n: queue.length })}</p>
+      <p>{plural('console.moderation.count', queue.length)}</p>
       <ul class="mk-list" data-testid="moderation-queue">
         {queue.map((s) => (
           <QueueItem key={s.id} view={view} statement={s} published={published} run={run} />
@@ -46,7 +46,7 @@ function QueueItem({ view, statement, published, run }: { view: SessionView; sta
           <select id={selectId} value={into} onChange={(e) => setInto((e.currentTarget as HTMLSelectElement).value)}>
             <option value="">{t('console.moderation.choose')}</option>
             {targets.map((p) => (
-              <option key={p.id} value={p.id}>{`${p.id} — ${(p.text ?? '').slice(0, 80)}`}</option>
+              <option key={p.id} value={p.id}>{excerpt(p.text ?? '')}</option>
             ))}
           </select>
         </div>
@@ -59,4 +59,10 @@ function QueueItem({ view, statement, published, run }: { view: SessionView; sta
       </Action>
     </li>
   );
+}
+
+/** A published statement as a merge target: its text (people know statements by their words,
+ *  not by an id), cut at 80 characters. */
+function excerpt(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }

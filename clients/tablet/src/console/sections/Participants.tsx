@@ -1,6 +1,6 @@
 /** The participants section: how many joined and how many are connected now, by territory. */
 import type { Presence } from '../../protocol';
-import { t } from '../../i18n';
+import { plural, t } from '../../i18n';
 import type { SessionView } from '../../state';
 import { territoryCounts } from '../lib';
 import { Section } from '../kit';
@@ -12,8 +12,8 @@ export function Participants({ view, presence }: { view: SessionView; presence: 
   return (
     <Section id="participants" title={t('console.nav.participants')}>
       <p>
-        {t('console.participants.summary', { joined })}{' '}
-        {connected === null ? t('console.participants.connected_unknown') : t('console.participants.connected', { n: connected })}
+        {plural('console.participants.joined', joined)}{' '}
+        {connected === null ? t('console.participants.connected_unknown') : plural('console.participants.connected', connected)}
       </p>
       <table class="mk-table" data-testid="participants-by-territory">
         <caption class="mk-sr-only">{t('console.participants.caption')}</caption>

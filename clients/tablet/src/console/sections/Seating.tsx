@@ -1,5 +1,5 @@
 /** The seating section: seat and rotate the tables, the plan's quality figures, and the plan itself. */
-import { t } from '../../i18n';
+import { plural, t } from '../../i18n';
 import { currentRound, type SessionView } from '../../state';
 import { isQpvResident, isRoundLive, seatingQuality, tablesInOrder } from '../lib';
 import { Pictogram } from '../../ui/Pictogram';
@@ -39,7 +39,7 @@ export function Seating({ view, run }: { view: SessionView; run: Run }) {
           <div><dt>{t('console.seating.repeated')}</dt><dd>{quality.repeatedPairs}</dd></div>
         </dl>
       )}
-      {unseated > 0 && tables.length > 0 && <p>{t('console.seating.unseated', { n: unseated })}</p>}
+      {unseated > 0 && tables.length > 0 && <p>{plural('console.seating.unseated', unseated)}</p>}
       {tables.length === 0 ? (
         <p data-testid="seating-plan">{t('console.seating.none')}</p>
       ) : (

@@ -1,5 +1,5 @@
 /** The session section: download the log and the report (with the token), and close the session. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../i18n';
 import type { SessionView } from '../../state';
 import { Pictogram } from '../../ui/Pictogram';
@@ -36,8 +36,13 @@ export function SessionSection(props: { view: SessionView; run: Run; sessionId: 
       setBusy(false);
     }
   };
+  // Focus goes to « Oui, terminer » when the question opens, and back to « Terminer la session… »
+  // when it closes (confirmed or cancelled), never to <body>.
+  const asked = useRef(false);
   useEffect(() => {
     if (confirming) document.getElementById('confirm-close')?.focus();
+    else if (asked.current) document.getElementById('close-session')?.focus();
+    asked.current = confirming;
   }, [confirming]);
   return (
     <Section id="session" title={t('console.nav.session')}>
@@ -57,7 +62,7 @@ export function SessionSection(props: { view: SessionView; run: Run; sessionId: 
       </div>
       {!confirming ? (
         <div class="mk-actions">
-          <Action variant="danger" onClick={() => setConfirming(true)} reason={view.closed ? t('console.reason.closed') : null}>
+          <Action id="close-session" variant="danger" onClick={() => setConfirming(true)} reason={view.closed ? t('console.reason.closed') : null}>
             <Pictogram name="stop" size={20} /> {t('console.session.close')}
           </Action>
         </div>

@@ -1,8 +1,8 @@
 /** The published statements section: their position counts, promotion to a proposal, and what the
  *  projector shows. */
 import { useState } from 'preact/hooks';
-import { quoted, t } from '../../i18n';
-import { POSITION_KEYS, publishedStatements, type SessionView, type StatementView } from '../../state';
+import { plural, quoted, t } from '../../i18n';
+import { POSITION_KEYS, idNumber, publishedStatements, type SessionView, type StatementView } from '../../state';
 import { positionTotals, proposalOf } from '../lib';
 import { Pictogram } from '../../ui/Pictogram';
 import { positionIcon } from '../../ui/PositionScale';
@@ -28,12 +28,12 @@ function PositionCounts({ view, statement }: { view: SessionView; statement: str
   const sum = Object.values(totals).reduce((a, b) => a + b, 0);
   return (
     <div class="mk-counts">
-      <p>{t('console.statements.positions', { n: sum })}</p>
+      <p>{plural('console.statements.positions', sum)}</p>
       <ul class="mk-count-list">
         {POSITION_KEYS.map((value) => (
           <li key={value} class="mk-count-item" data-value={value}>
             <Pictogram name={positionIcon(value)} size={20} />{' '}
-            <span>{t(`position.${value}`)}</span> : <strong>{totals[value] ?? 0}</strong>
+            <span>{t('console.statements.count_label', { label: t(`position.${value}`) })}</span> <strong>{totals[value] ?? 0}</strong>
           </li>
         ))}
       </ul>
@@ -86,9 +86,9 @@ function OnScreen({ view, run }: { view: SessionView; run: Run }) {
   let what = t('console.screen.nothing');
   if (results?.statement) {
     const s = view.statements[results.statement];
-    what = t('console.screen.statement', { text: s?.text ?? results.statement });
+    what = t('console.screen.statement', { text: s?.text ?? t('console.statement.no_text') });
   } else if (results?.vote) {
-    what = t('console.screen.vote', { vote: results.vote });
+    what = t('console.screen.vote', { n: idNumber(results.vote) });
   }
   return (
     <div class="mk-onscreen">

@@ -1,8 +1,9 @@
 /** The vœux section: the open consent round (its objections, amending the wording, adopting the vœu
  *  or abandoning), and the vœux adopted so far. */
 import { useEffect, useState } from 'preact/hooks';
-import { quoted, t } from '../../i18n';
+import { plural, quoted, t } from '../../i18n';
 import {
+  idNumber,
   objectionsOf,
   openConsent,
   pendingObjections,
@@ -30,7 +31,7 @@ export function Voeux({ view, run }: { view: SessionView; run: Run }) {
         <ol class="mk-list" data-testid="voeux-list">
           {voeux.map((v) => (
             <li key={v.id} class="mk-card" data-voeu-id={v.id}>
-              <p class="mk-muted">{t('console.voeux.item', { id: v.id, proposal: v.proposal })}</p>
+              <p class="mk-muted">{t('console.voeux.item', { n: idNumber(v.id) })}</p>
               <p class="mk-statement">{quoted(v.text)}</p>
               <p class="mk-muted">{t('voeu.outcome')}</p>
               <p class="mk-synthesis">{v.outcome}</p>
@@ -50,17 +51,17 @@ function ConsentCard({ view, consent, run }: { view: SessionView; consent: Conse
   const clean = outcome.trim();
   const adoptReason =
     closed ??
-    (pending ? t('console.reason.objections_pending', { n: pending }) : null) ??
+    (pending ? plural('console.reason.objections_pending', pending) : null) ??
     (!clean ? t('console.reason.outcome_empty') : null) ??
     (clean.length > MAX_OUTCOME ? t('console.reason.too_long') : null);
   return (
     <div class="mk-card mk-consent" data-testid="consent-card" data-consent-id={consent.id}>
       <h3>{t('console.consent.title')}</h3>
-      <p class="mk-muted">{t('console.consent.proposal', { id: consent.proposal, vote: consent.vote, grade: t(`grade.${consent.grade}`) })}</p>
+      <p class="mk-muted">{t('console.consent.proposal', { vote: idNumber(consent.vote), grade: t(`grade.${consent.grade}`) })}</p>
       <p class="mk-muted">{t('console.consent.wording')}</p>
       <p class="mk-statement" data-testid="consent-wording">{quoted(consent.text)}</p>
       <h4>{t('console.consent.objections', { n: objections.length })}</h4>
-      <p data-testid="consent-pending">{t('console.consent.pending_count', { n: pending })}</p>
+      <p data-testid="consent-pending">{plural('console.consent.pending_count', pending)}</p>
       {objections.length === 0 ? (
         <p>{t('console.consent.no_objection')}</p>
       ) : (
@@ -71,13 +72,16 @@ function ConsentCard({ view, consent, run }: { view: SessionView; consent: Conse
         </ol>
       )}
       <div class="mk-field">
-        <label for={`outcome-${consent.id}`}>{t('console.consent.outcome')}</label>
+        <label for={`outcome-${consent.id}`}>
+          {t('console.consent.outcome')} <span class="mk-required">{t('console.required')}</span>
+        </label>
         <p id={`outcome-${consent.id}-hint`} class="mk-hint">{t('console.consent.outcome_hint')}</p>
         <textarea
           id={`outcome-${consent.id}`}
           class="mk-textarea"
           rows={4}
           value={outcome}
+          aria-required="true"
           aria-describedby={`outcome-${consent.id}-hint outcome-${consent.id}-count`}
           onInput={(e) => setOutcome((e.currentTarget as HTMLTextAreaElement).value)}
         />
@@ -144,13 +148,16 @@ function ObjectionItem({ view, consent, objection, run }: { view: SessionView; c
       {status === 'pending' && editing && (
         <div class="mk-amend">
           <div class="mk-field">
-            <label for={inputId}>{t('console.consent.new_wording')}</label>
+            <label for={inputId}>
+              {t('console.consent.new_wording')} <span class="mk-required">{t('console.required')}</span>
+            </label>
             <p id={`${inputId}-hint`} class="mk-hint">{t('console.consent.new_wording_hint')}</p>
             <textarea
               id={inputId}
               class="mk-textarea"
               rows={3}
               value={wording}
+              aria-required="true"
               aria-describedby={`${inputId}-hint ${inputId}-count`}
               onInput={(e) => setWording((e.currentTarget as HTMLTextAreaElement).value)}
             />

@@ -1,9 +1,10 @@
 /** The votes section: open a vote on chosen proposals, each vote's ballots and merit profile, close it,
  *  show its results, and open a consent round on what it adopted. */
 import { useState } from 'preact/hooks';
-import { t } from '../../i18n';
+import { plural, t } from '../../i18n';
 import {
   adoptionOf,
+  idNumber,
   lastVoteOf,
   openConsent,
   openVote,
@@ -77,13 +78,13 @@ function VoteItem({ view, vote, run }: { view: SessionView; vote: VoteView; run:
   return (
     <li class="mk-card" data-vote-id={vote.id}>
       <h3>
-        {t('console.votes.vote', { id: vote.id })} —{' '}
+        {t('console.votes.vote', { n: idNumber(vote.id) })} —{' '}
         {vote.open ? <span><Pictogram name="play" size={20} /> {t('console.votes.is_open')}</span> : <span><Pictogram name="stop" size={20} /> {t('console.votes.is_closed')}</span>}
       </h3>
-      <p data-testid={`ballots-${vote.id}`}>{t('console.votes.ballots', { n: ballots })}</p>
+      <p data-testid={`ballots-${vote.id}`}>{plural('console.votes.ballots', ballots)}</p>
       {vote.open && (
         <ul>
-          {vote.proposals.map((id) => <li key={id}>{view.proposals[id]?.text ?? id}</li>)}
+          {vote.proposals.map((id) => <li key={id}>{proposalText(view, id)}</li>)}
         </ul>
       )}
       {!vote.open && <MeritProfile profiles={profiles} proposals={view.proposals} order={vote.proposals} />}
@@ -120,7 +121,7 @@ function AdoptedProposals({ view, vote, run }: { view: SessionView; vote: VoteVi
         return (
           <li key={id} class="mk-adopted-item" data-proposal-id={id}>
             <p>
-              <Pictogram name="check" size={20} /> <strong>{view.proposals[id]?.text ?? id}</strong>{' '}
+              <Pictogram name="check" size={20} /> <strong>{proposalText(view, id)}</strong>{' '}
               <span class="mk-muted">{t('console.consent.adopted', { grade: t(`grade.${grade}`) })}</span>
             </p>
             <Action variant="primary" onClick={() => run('OpenConsent', { proposal: id }, 'console.done.consent_opened')} reason={reason}>
@@ -131,4 +132,8 @@ function AdoptedProposals({ view, vote, run }: { view: SessionView; vote: VoteVi
       })}
     </ul>
   );
+}
+
+function proposalText(view: SessionView, id: string): string {
+  return view.proposals[id]?.text ?? t('proposal.number', { n: idNumber(id) });
 }
