@@ -20,11 +20,13 @@ its lease, cut off from Redis — can never append again (``Fenced``), whatever 
 * **Takeover.** Every third of the lease each worker renews what it owns and takes what it
   follows once the lease has lapsed (a follower that sees a lease about to lapse before its next
   tick looks again right then: a dead owner is replaced within the lease). A lease can also
-  vanish because Redis restarted empty: then the ``mk:epoch`` mark is gone too, and the
-  followers wait one more period, within which the living owner takes its lease back at its
-  renewal and keeps its sessions. Winning means claiming a new fence, catching up from the
-  store, then leading. Losing a lease (or being fenced) drops the worker's actor: its sockets of
-  that session are asked to come back, and the clients resume and re-send what was unanswered.
+  vanish because Redis restarted empty: then the ``mk:epoch`` mark (when Redis started, by its
+  own clock) is younger than a lease, and every follower counts the lease as renewed at the
+  restart; the living owner takes it back at its next renewal (retried at once when it fails
+  on a connection to the old Redis) and keeps its sessions. Winning means claiming a new fence,
+  catching up from the store, then leading. Losing a lease (or being fenced) drops the
+  worker's actor: its sockets of that session are asked to come back, and the clients resume
+  and re-send what was unanswered.
 * **Round clocks.** Owners list the sessions whose round is running in ``mk:running``; a
   worker that sees one of them without a lease and without a worker serving it loads it (and so
   takes it over), so that its deadline fires even when nobody reconnects after its owner died.
@@ -73,7 +75,7 @@ PRESENCE_TTL_MS: Final = 5_000
 READ_BLOCK_MS: Final = 2_000
 OUTBOX_LIMIT: Final = 100_000  # Redis writes kept while Redis is away
 RUNNING: Final = "mk:running"  # sessions whose round is running, said by their owners
-EPOCH: Final = "mk:epoch"  # set once; gone only if Redis restarted empty (see ``_keep``)
+EPOCH: Final = "mk:epoch"  # when Redis (re)started empty, by its own clock (see ``_keep``)
 RETRY_S: Final = (0.05, 0.1, 0.2, 0.5, 1.0)  # waits between attempts while Redis is away
 
 # Renew the lease if it is ours; take it back if it is gone (Redis restarted empty: our fence is
@@ -88,6 +90,18 @@ elseif not holder then
   return 1
 end
 return 0
+"""
+# How long ago (ms, by Redis's own clock) the epoch mark was set; set it now if it is missing:
+# Redis has restarted empty (or this is the first worker ever, or its clock went back).
+_EPOCH: Final = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local since = tonumber(redis.call('GET', KEYS[1]))
+if not since or since > now then
+  redis.call('SET', KEYS[1], now)
+  return 0
+end
+return now - since
 """
 _RELEASE: Final = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -155,6 +169,7 @@ class Cluster:
         self.adopt: Callable[[str], Coroutine[Any, Any, bool]] | None = None
         self._renew = self.redis.register_script(_RENEW)
         self._release = self.redis.register_script(_RELEASE)
+        self._epoch = self.redis.register_script(_EPOCH)
         self._readers: dict[str, asyncio.Task[None]] = {}
         self._held: dict[str, list[tuple[int, _Pending, Answer]]] = {}  # acks ahead of events
         self._pending: dict[str, _Pending] = {}
@@ -163,6 +178,7 @@ class Cluster:
         self._tasks: list[asyncio.Task[None]] = []
         self._dropping: set[asyncio.Task[None]] = set()
         self._wait = lease_ms / 3000  # until the next tick
+        self._failures = 0  # ticks in a row that could not reach Redis
 
     @property
     def channel(self) -> str:
@@ -174,7 +190,7 @@ class Cluster:
     # --- life cycle -----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        await self.redis.set(EPOCH, self.name, nx=True)  # also fails now if Redis is away
+        await self._epoch_age()  # sets the epoch mark if need be; fails now if Redis is away
         self._tasks = [
             asyncio.create_task(self._listen(), name="cluster-listen"),
             asyncio.create_task(self._send_outbox(), name="cluster-outbox"),
@@ -238,16 +254,23 @@ class Cluster:
         return bool(taken)
 
     async def _tick(self) -> None:
-        """Every third of the lease (or right when a followed lease lapses): renew what we own,
-        take over what has lapsed, re-send what is unanswered, publish our presence."""
+        """Every third of the lease (or right when a followed lease lapses, or soon again when
+        Redis could not be reached): renew what we own, take over what has lapsed, re-send what
+        is unanswered, publish our presence."""
         while True:
             await asyncio.sleep(self._wait)
             self._wait = self.lease_ms / 3000
+            failed = False
             for session_id in list(self.actors):
                 try:
                     await self._keep(session_id)
                 except RedisError as error:
-                    log.warning("session %s: Redis: %s", session_id, error)
+                    if not failed and self._failures == 0:  # once per outage
+                        log.warning("cluster: Redis unreachable (%s); leases retried", error)
+                    failed = True
+            self._failures = self._failures + 1 if failed else 0
+            if failed:  # an owner must renew as soon as Redis is back
+                self._wait = min(self._wait, RETRY_S[min(self._failures, len(RETRY_S)) - 1])
             self._resend_unanswered()
             with contextlib.suppress(RedisError):
                 await self._exchange_presence()
@@ -255,7 +278,7 @@ class Cluster:
 
     async def _keep(self, session_id: str) -> None:
         if self.owns(session_id):
-            if not await self._renew(keys=[_lease(session_id)], args=[self.name, self.lease_ms]):
+            if not await self._renew_lease(session_id):
                 log.warning("session %s: lease lost; this worker stops serving it", session_id)
                 self._lost(session_id)
                 return
@@ -277,9 +300,13 @@ class Cluster:
                 # tick: look again right then, so that the takeover comes within the lease.
                 self._wait = min(self._wait, left_ms / 1000 + 0.005)
             return
-        if await self.redis.set(EPOCH, self.name, nx=True):
-            # No lease, and Redis has lost its epoch mark too: it restarted empty, the lease
-            # did not expire. Wait one period: a living owner takes its lease back meanwhile.
+        age = await self._epoch_age()
+        if age < self.lease_ms:
+            # No lease, and Redis (re)started empty less than a lease ago: the lease did not
+            # expire, it was forgotten. Every follower counts it as renewed at the restart, so
+            # that a living owner takes it back meanwhile (at its next renewal); a dead one's is
+            # taken when that grace is over.
+            self._wait = min(self._wait, (self.lease_ms - age) / 1000 + 0.005)
             return
         if await self._try_take(session_id):
             log.warning("session %s: taken over (its lease had lapsed)", session_id)
@@ -292,11 +319,27 @@ class Cluster:
                 _resolve(pending.future, answer)  # the store had them: they are published
             self._resend_unanswered(session_id)
 
+    async def _renew_lease(self, session_id: str) -> bool:
+        """Renew our lease (or take it back after a Redis restart). A restart leaves every
+        pooled connection closed, and each fails once: a failure is retried at once, on fresh
+        connections, rather than a tick later, when the followers' grace may be over."""
+        keys, args = [_lease(session_id)], [self.name, str(self.lease_ms)]
+        try:
+            return bool(await self._renew(keys=keys, args=args))
+        except RedisError:
+            await self.redis.connection_pool.disconnect(inuse_connections=False)
+            return bool(await self._renew(keys=keys, args=args))
+
+    async def _epoch_age(self) -> int:
+        """Since when (ms) Redis holds the epoch mark: under a lease, Redis has just restarted
+        empty (and forgotten every lease)."""
+        return int(await self._epoch(keys=[EPOCH]))
+
     async def _adopt_orphans(self) -> None:
         """A session with a running round whose owner died while no other worker served it
         (nobody connected) has nobody to end its round: the first worker to see its lease
         lapsed loads it, and so takes it over."""
-        if self.adopt is None or not await self.redis.exists(EPOCH):
+        if self.adopt is None or await self._epoch_age() < self.lease_ms:
             return  # Redis has just restarted: the owners have not said what runs yet
         for member in await self.redis.smembers(RUNNING):
             session_id = _text(member)

@@ -6,8 +6,9 @@ schema and one Redis, real WebSocket clients spread across them.
 * the owner gets SIGKILL in the middle of a burst of positions: another worker takes the session
   over within the lease, every acknowledged command is in the log exactly once, and the clients,
   resuming on the survivors and sending again what went unanswered, see no gap;
-* Redis restarts (empty) mid-session: the workers flush what they kept, the followers catch up
-  from the store, and every client ends on the same gapless sequence;
+* Redis restarts empty, five times, under three workers: the owner keeps the session (the same
+  lease holder, no new fence, no socket asked to come back), the workers flush what they kept,
+  the followers catch up from the store, and every client ends on the same gapless sequence;
 * a stale owner (SIGSTOP past its lease, then SIGCONT) cannot append: the session has been
   claimed with a newer fence meanwhile, and its clients are asked to come back;
 * ``serve --workers 3`` runs three processes on one port that serve one session together;
@@ -35,6 +36,7 @@ from typing import Any, Final
 
 import psutil  # type: ignore[import-untyped,unused-ignore]
 import pytest
+from redis import asyncio as aioredis
 from sqlalchemy import create_engine, text
 
 from server.client import ProtocolClient
@@ -375,18 +377,31 @@ class RedisServer:
             self.process.wait(10)
 
 
-def test_a_redis_restart_mid_session_leaves_no_gap(tmp_path: Path, postgres_schema: str) -> None:
+RESTARTS: Final = 5
+
+
+def test_redis_restarts_leave_the_owner_in_place_and_no_gap(
+    tmp_path: Path, postgres_schema: str
+) -> None:
+    """Redis restarts empty, five times, under three workers. While it is away the owner's
+    clients go on and the followers' wait; once it is back, the followers' commands are answered,
+    the owner takes its lease back before any follower may take the session (the same holder,
+    no new fence), no socket is asked to come back (4008), and every client ends on the same
+    gapless sequence."""
     redis = RedisServer(tmp_path).start()
-    workers = start_workers(tmp_path, postgres_schema, redis.url, 2)
+    workers = start_workers(tmp_path, postgres_schema, redis.url, 3)
     try:
         created = workers[0].create_session(rounds=2, table_size=6)
         session_id, code = created["id"], created["code"]
 
         async def scenario() -> None:
             facilitator = await facilitator_on(workers[1].url, created)
-            clients = [Client(workers[n % 2].url, session_id) for n in range(20)]
+            clients = [Client(workers[n % 3].url, session_id) for n in range(21)]
             await asyncio.gather(*(c.join(code, n) for n, c in enumerate(clients)))
             (statement,) = await open_round(facilitator.protocol, clients[0].protocol, 1)
+            everybody = [facilitator, *clients]
+            owner = await _lease_back(redis.url, session_id)
+            claimed = await asyncio.to_thread(fence, postgres_schema, session_id)
 
             def take(client: Client, value: int) -> asyncio.Future[dict[str, Any]]:
                 data = {"statement": statement, "value": value}
@@ -394,21 +409,29 @@ def test_a_redis_restart_mid_session_leaves_no_gap(tmp_path: Path, postgres_sche
 
             for answer in await asyncio.gather(*(take(c, 1) for c in clients)):
                 acked(answer)
-            redis.stop()
-            # Redis is gone: the owner's own clients go on, the follower's wait for it.
-            on_owner = [take(c, -1) for c in clients[0::2]]
-            on_follower = [take(c, 2) for c in clients[1::2]]
-            for answer in await asyncio.gather(*on_owner):
-                acked(answer)
-            redis.start()
-            for answer in await asyncio.wait_for(asyncio.gather(*on_follower), 30):
-                acked(answer)
+            for restart in range(RESTARTS):
+                value = -1 if restart % 2 == 0 else 1
+                redis.stop()
+                # Redis is gone: the owner's own clients go on, the followers' wait for it.
+                on_owner = [take(c, value) for c in clients[0::3]]
+                on_followers = [take(c, 2 * value) for n, c in enumerate(clients) if n % 3]
+                for answer in await asyncio.gather(*on_owner):
+                    acked(answer)
+                redis.start()
+                for answer in await asyncio.wait_for(asyncio.gather(*on_followers), 30):
+                    acked(answer)
+                # The lease is back in the new Redis: its owner's, and nobody claimed the
+                # session meanwhile (a follower that took it would have claimed a new fence).
+                holder = await _lease_back(redis.url, session_id)
+                assert (restart, holder) == (restart, owner)
+                assert await asyncio.to_thread(fence, postgres_schema, session_id) == claimed
+                assert (restart, asked_back(everybody)) == (restart, 0)
             log = stored(postgres_schema, session_id)
-            everybody = [facilitator, *clients]
+            assert asked_back(everybody) == 0
             await everyone_at(everybody, len(log), workers)
             for client in everybody:
                 assert gapless(client) == list(range(1, len(log) + 1))
-            assert sum(positions(log).values()) == 2 * len(clients)  # two positions each
+            assert sum(positions(log).values()) == (1 + RESTARTS) * len(clients)
             for client in everybody:
                 await client.protocol.close()
 
@@ -417,6 +440,23 @@ def test_a_redis_restart_mid_session_leaves_no_gap(tmp_path: Path, postgres_sche
         for worker in workers:
             worker.stop()
         redis.stop()
+
+
+async def _lease_back(redis_url: str, session_id: str) -> bytes:
+    """The session's lease holder, once some worker has written it into a restarted Redis."""
+    deadline = time.monotonic() + TAKEOVER_S * 2
+    async with aioredis.from_url(redis_url) as redis:
+        while (holder := await redis.get(f"mk:lease:{session_id}")) is None:
+            assert time.monotonic() < deadline, "nobody took the lease back"
+            await asyncio.sleep(0.02)  # polling Redis, bounded by the assertion above
+    assert isinstance(holder, bytes)
+    return holder
+
+
+def asked_back(clients: list[Client]) -> int:
+    """How many of these clients' sockets were closed with 4008 (come back)."""
+    closed = [c.protocol.closed for c in clients if c.protocol.closed is not None]
+    return sum(1 for f in closed if f.done() and f.result() == COME_BACK)
 
 
 # --- a stale owner ------------------------------------------------------------------------------
