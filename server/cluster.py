@@ -35,6 +35,10 @@ its lease, cut off from Redis — can never append again (``Fenced``), whatever 
   and Redis, not by one database query per client.
 * **Presence** is expiring Redis state: each worker writes who is connected through it
   (``mk:presence:{session}:{worker}``, a few seconds to live) and reads the others'.
+* **Trust.** A worker takes from Redis only what a worker of its cluster signed (``trust``):
+  forwarded commands (dated when sent; older than ``FRESH_MS``, refused) and their answers (a
+  join's token sealed), stream entries, token entries, presence entries. Leases, the epoch mark
+  and ``mk:running`` are not signed: whoever forges those can only deny service.
 
 A Redis outage stops the fan-out and the forwarding, not the owner (its fence keeps the log
 safe); when Redis is back, the outboxes are flushed in order and the readers catch up from the
@@ -63,6 +67,7 @@ from session_engine.commands import Command
 
 from .actor import Answer, EncodedEvent, SessionActor
 from .store import EventStore
+from .trust import MAC_SIZE, SECRET_VARIABLE, Kind, Refusals, Signer
 
 __all__ = ["LEASE_MS", "Cluster"]
 
@@ -76,6 +81,7 @@ READ_BLOCK_MS: Final = 2_000
 OUTBOX_LIMIT: Final = 100_000  # Redis writes kept while Redis is away
 RUNNING: Final = "mk:running"  # sessions whose round is running, said by their owners
 EPOCH: Final = "mk:epoch"  # when Redis (re)started empty, by its own clock (see ``_keep``)
+FRESH_MS: Final = 60_000  # a forwarded command signed longer ago is refused (a replay)
 RETRY_S: Final = (0.05, 0.1, 0.2, 0.5, 1.0)  # waits between attempts while Redis is away
 
 # Renew the lease if it is ours; take it back if it is gone (Redis restarted empty: our fence is
@@ -114,7 +120,8 @@ class _Message(msgspec.Struct, tag_field="k", forbid_unknown_fields=True):
 
 
 class _Forwarded(_Message, tag="cmd"):
-    """A command for the owner, from ``reply_to`` (a worker); ``id`` names this request."""
+    """A command for the owner, from ``reply_to`` (a worker); ``id`` names this request.
+    ``sent_at`` (ms, the sender's wall clock) is set each time it is sent, and signed."""
 
     session: str
     reply_to: str
@@ -124,14 +131,20 @@ class _Forwarded(_Message, tag="cmd"):
     role: str
     actor: str
     cmd: str
+    sent_at: int = 0
 
 
 class _Reply(_Message, tag="answer"):
+    """The owner's answer to request ``id``; a join's token travels sealed (``trust``)."""
+
     id: str
+    session: str
     answer: Answer
+    token: bytes | None = None
 
 
 _messages = msgspec.msgpack.Decoder(_Forwarded | _Reply)
+_names = msgspec.msgpack.Decoder(list[str])
 
 
 class _Pending:
@@ -155,11 +168,14 @@ class Cluster:
         url: str,
         store: EventStore,
         *,
+        signer: Signer,
         lease_ms: int = LEASE_MS,
         name: str | None = None,
     ) -> None:
         self.redis = aioredis.from_url(url, health_check_interval=0)
         self.store = store
+        self.signer = signer  # what we leave in Redis is signed; what we take, checked
+        self.refusals = Refusals()
         self.lease_ms = lease_ms
         self.name = name or worker_name()
         self.actors: dict[str, SessionActor] = {}  # every session this worker serves
@@ -384,8 +400,9 @@ class Cluster:
             self._run_here(actor, pending.message, functools.partial(_resolve, pending.future))
             return
         owner = self.owners.get(session_id)
-        if owner is not None:
-            self._queue("PUBLISH", f"mk:worker:{owner}", msgspec.msgpack.encode(pending.message))
+        if owner is not None:  # signed with the time of this sending, so a replay is dated
+            message = msgspec.structs.replace(pending.message, sent_at=_now_ms())
+            self._queue("PUBLISH", f"mk:worker:{owner}", self._sealed(message))
 
     def _resend_unanswered(self, session_id: str | None = None) -> None:
         limit = time.monotonic() - self.lease_ms / 3000
@@ -416,24 +433,58 @@ class Cluster:
         future.add_done_callback(answered)
 
     def _on_message(self, data: bytes) -> None:
-        try:
-            message = _messages.decode(data)
-        except msgspec.DecodeError:
-            log.warning("cluster: an unreadable message on %s", self.channel)
-            return
+        message = self._opened(data)
         if isinstance(message, _Reply):
             pending = self._pending.get(message.id)
-            if pending is not None:
-                self._answer(pending, message.answer)
+            if pending is not None and pending.message.session == message.session:
+                token = None if message.token is None else self.signer.open_token(message.token)
+                self._answer(pending, msgspec.structs.replace(message.answer, token=token))
+            return
+        if message is None or not self._fresh(message):
             return
         actor = self.actors.get(message.session)
         if actor is None or not self.owns(message.session) or not actor.leading:
             return  # not ours (any more): the sender re-sends to the owner it sees next
 
-        def reply(answer: Answer, to: str = message.reply_to, rid: str = message.id) -> None:
-            self._queue("PUBLISH", to, msgspec.msgpack.encode(_Reply(id=rid, answer=answer)))
+        def reply(answer: Answer, request: _Forwarded = message) -> None:
+            sealed = None if answer.token is None else self.signer.seal_token(answer.token)
+            plain = msgspec.structs.replace(answer, token=None)
+            back = _Reply(id=request.id, session=request.session, answer=plain, token=sealed)
+            self._queue("PUBLISH", request.reply_to, self._sealed(back))
 
         self._run_here(actor, message, reply)
+
+    def _sealed(self, message: _Forwarded | _Reply) -> bytes:
+        """A message for another worker's channel: its MAC, then its msgpack."""
+        body = msgspec.msgpack.encode(message)
+        return self.signer.sign(_kind(message), message.session, body) + body
+
+    def _opened(self, data: bytes) -> _Forwarded | _Reply | None:
+        """A message from our channel, if a worker of this cluster signed it (else refused)."""
+        mac, body = data[:MAC_SIZE], data[MAC_SIZE:]
+        try:
+            message = _messages.decode(body)
+        except msgspec.DecodeError:
+            self.refusals.refuse("an unreadable message", _UNREADABLE)
+            return None
+        if not self.signer.valid(mac, _kind(message), message.session, body):
+            what = "a forwarded command" if isinstance(message, _Forwarded) else "an answer"
+            self.refusals.refuse(what, _FORGED, session=message.session)
+            return None
+        return message
+
+    def _fresh(self, message: _Forwarded) -> bool:
+        """A genuine command sent again by an eavesdropper is answered from the outcomes table
+        (same id, same answer); refusing old ones also bounds when one never applied can be."""
+        age_ms = _now_ms() - message.sent_at
+        if abs(age_ms) <= FRESH_MS:
+            return True
+        why = (
+            f"signed {age_ms / 1000:.0f} s ago, beyond {FRESH_MS // 1000} s: replayed, or kept "
+            "through a Redis outage (its sender then sends it again)"
+        )
+        self.refusals.refuse("an old forwarded command", why, session=message.session)
+        return False
 
     async def _listen(self) -> None:
         """Our channel: commands for the sessions we own, answers to those we forwarded."""
@@ -474,9 +525,10 @@ class Cluster:
                 else:
                     self._held.setdefault(actor.session_id, []).append((seq, pending, answer))
             return
-        key = _stream(actor.session_id)
+        key, session_id = _stream(actor.session_id), actor.session_id
         for event in events:
-            self._queue("XADD", key, "MAXLEN", "~", STREAM_LENGTH, "*", "e", event.full)
+            mac = self.signer.sign("event", session_id, event.full)
+            self._queue("XADD", key, "MAXLEN", "~", STREAM_LENGTH, "*", "e", event.full, "m", mac)
         self._queue("PEXPIRE", key, STREAM_TTL_MS)  # a finished session's stream goes away
 
     async def _read(self, actor: SessionActor) -> None:
@@ -505,32 +557,62 @@ class Cluster:
             if entries:
                 last = _text(entries[-1][0])
                 # At a gap, the store on the next turn (and again after a failure there).
-                behind = not actor.follow([fields[b"e"] for _id, fields in entries])
+                behind = not actor.follow(self._signed_events(actor.session_id, entries))
+
+    def _signed_events(
+        self, session_id: str, entries: list[tuple[bytes, dict[bytes, bytes]]]
+    ) -> list[bytes]:
+        """The stream's records that the session's owner signed; the others are refused (a
+        replayed genuine one is harmless: its seq is already held, and skipped)."""
+        records = []
+        for _id, fields in entries:
+            record, mac = fields.get(b"e"), fields.get(b"m")
+            if (
+                record is None
+                or mac is None
+                or not self.signer.valid(mac, "event", session_id, record)
+            ):
+                self.refusals.refuse("a stream entry", _FORGED, session=session_id)
+                continue
+            records.append(record)
+        return records
 
     # --- participant tokens: in Redis too, so that any worker serves a resume from memory ---
 
     def _tokens_stored(self, actor: SessionActor, tokens: list[tuple[str, str]]) -> None:
-        key = _tokens(actor.session_id)
-        self._queue("HSET", key, *(item for pair in tokens for item in pair))
+        """Each entry: a token's hash → the MAC of (hash, participant), then the participant."""
+        key, session_id = _tokens(actor.session_id), actor.session_id
+        entries: list[str | bytes] = []
+        for token_hash, participant in tokens:
+            mac = self.signer.sign("token", session_id, token_hash.encode(), participant.encode())
+            entries += [token_hash, mac + participant.encode()]
+        self._queue("HSET", key, *entries)
         self._queue("PEXPIRE", key, STREAM_TTL_MS)
 
     async def participant_for(self, session_id: str, token_hash: str) -> str | None:
-        """A token's participant as the owner wrote it in Redis; None if unknown or Redis
-        is away (the caller asks the store)."""
+        """A token's participant as the owner wrote (and signed) it in Redis; None if unknown,
+        not signed by the owner, or Redis is away (the caller then asks the store)."""
         try:
-            participant = await self.redis.hget(_tokens(session_id), token_hash)
+            entry = await self.redis.hget(_tokens(session_id), token_hash)
         except RedisError:
             return None
-        return None if participant is None else _text(participant)
+        if entry is None:
+            return None
+        mac, participant = _bytes(entry)[:MAC_SIZE], _bytes(entry)[MAC_SIZE:]
+        if not self.signer.valid(mac, "token", session_id, token_hash.encode(), participant):
+            self.refusals.refuse("a token entry", _FORGED, session=session_id)
+            return None
+        return _text(participant)
 
     # --- presence -------------------------------------------------------------------------------
 
     async def _exchange_presence(self) -> None:
         for session_id, actor in list(self.actors.items()):
             here = msgspec.msgpack.encode(sorted(actor.connected))
+            mac = self.signer.sign("presence", session_id, self.name.encode(), here)
             key = f"mk:presence:{session_id}"
             async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.set(f"{key}:{self.name}", here, px=PRESENCE_TTL_MS)
+                pipe.set(f"{key}:{self.name}", mac + here, px=PRESENCE_TTL_MS)
                 pipe.sadd(f"{key}:workers", self.name)
                 pipe.pexpire(f"{key}:workers", PRESENCE_TTL_MS * 4)
                 pipe.smembers(f"{key}:workers")
@@ -541,10 +623,18 @@ class Cluster:
                 continue
             lists = await self.redis.mget([f"{key}:{w}" for w in others])
             elsewhere: set[str] = set()
-            for item in lists:
+            for worker, item in zip(others, lists, strict=True):
                 if item is not None:
-                    elsewhere.update(msgspec.msgpack.decode(item))  # type: ignore[arg-type]
+                    elsewhere.update(self._presence_of(session_id, worker, _bytes(item)))
             actor.connected_elsewhere(elsewhere)
+
+    def _presence_of(self, session_id: str, worker: str, item: bytes) -> list[str]:
+        """Who is connected through ``worker``, as that worker signed it (else nobody)."""
+        mac, body = item[:MAC_SIZE], item[MAC_SIZE:]
+        if not self.signer.valid(mac, "presence", session_id, worker.encode(), body):
+            self.refusals.refuse("a presence entry", _FORGED, session=session_id)
+            return []
+        return _names.decode(body)
 
     # --- the outbox: Redis writes in order, kept across an outage ---------------------------------
 
@@ -583,6 +673,26 @@ class Cluster:
                 del self._outbox[: len(batch)]
 
 
+_FORGED: Final = (
+    "its signature is not this cluster's: someone else writes to Redis, or a worker runs with "
+    f"another {SECRET_VARIABLE}"
+)
+
+
+_UNREADABLE: Final = (
+    "not a message that a worker of this cluster writes: someone else writes to Redis, or a "
+    "worker runs another version"
+)
+
+
+def _kind(message: _Forwarded | _Reply) -> Kind:
+    return "cmd" if isinstance(message, _Forwarded) else "answer"
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
 def _resolve(future: asyncio.Future[Answer], answer: Answer) -> None:
     if not future.done():  # a command sent twice may be answered twice
         future.set_result(answer)
@@ -602,6 +712,11 @@ def _stream(session_id: str) -> str:
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _bytes(value: bytes | str) -> bytes:
+    """What Redis returns (bytes: the client does not decode) as mypy knows it."""
+    return value if isinstance(value, bytes) else value.encode()
 
 
 def _entries(reply: Any) -> list[tuple[bytes, dict[bytes, bytes]]]:
