@@ -869,7 +869,7 @@ def test_serve_with_a_local_redis_and_no_secret_starts_in_development(
 
 
 def test_a_round_ends_at_its_deadline_after_its_owner_dies_with_nobody_connected(
-    workers: list[LiveServer], postgres_schema: str
+    workers: list[LiveServer], postgres_schema: str, redis_url: str
 ) -> None:
     """The other workers never served this session (nobody connected through them), yet one of
     them takes it over from ``mk:running`` and ends its round at the deadline. (A round lasts
@@ -885,9 +885,14 @@ def test_a_round_ends_at_its_deadline_after_its_owner_dies_with_nobody_connected
         await open_round(facilitator.protocol, people[0].protocol, 0)
         for client in [facilitator, *people]:
             await client.protocol.close()
+        # The owner says that its round runs at its next renewal (a third of the lease).
+        deadline = time.monotonic() + TAKEOVER_S
+        async with aioredis.from_url(redis_url) as redis:
+            while not await redis.sismember("mk:running", session_id):
+                assert time.monotonic() < deadline, "the owner never listed its running round"
+                await asyncio.sleep(0.02)  # polling Redis, bounded by the assertion above
 
     asyncio.run(scenario())
-    time.sleep(LEASE_MS / 1000 / 3 + 0.2)  # one renewal: the owner has said its round runs
     owner.kill()
     log = stored(postgres_schema, session_id)
     (started,) = [e.event for e in log if isinstance(e.event, RoundStarted)]
