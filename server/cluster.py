@@ -67,7 +67,7 @@ from session_engine.commands import Command
 
 from .actor import Answer, EncodedEvent, SessionActor
 from .store import EventStore
-from .trust import MAC_SIZE, SECRET_VARIABLE, Kind, Refusals, Signer
+from .trust import FORGED, MAC_SIZE, UNREADABLE, Kind, Refusals, Signer
 
 __all__ = ["LEASE_MS", "Cluster"]
 
@@ -455,21 +455,19 @@ class Cluster:
         self._run_here(actor, message, reply)
 
     def _sealed(self, message: _Forwarded | _Reply) -> bytes:
-        """A message for another worker's channel: its MAC, then its msgpack."""
-        body = msgspec.msgpack.encode(message)
-        return self.signer.sign(_kind(message), message.session, body) + body
+        """A message for another worker's channel."""
+        return self.signer.seal(_kind(message), message.session, msgspec.msgpack.encode(message))
 
     def _opened(self, data: bytes) -> _Forwarded | _Reply | None:
-        """A message from our channel, if a worker of this cluster signed it (else refused)."""
-        mac, body = data[:MAC_SIZE], data[MAC_SIZE:]
+        """A message from our channel, if a worker of this cluster sealed it (else refused)."""
         try:
-            message = _messages.decode(body)
+            message = _messages.decode(data[MAC_SIZE:])  # its kind and session are inside
         except msgspec.DecodeError:
-            self.refusals.refuse("an unreadable message", _UNREADABLE)
+            self.refusals.refuse("an unreadable message", UNREADABLE)
             return None
-        if not self.signer.valid(mac, _kind(message), message.session, body):
+        if self.signer.open(_kind(message), message.session, data) is None:
             what = "a forwarded command" if isinstance(message, _Forwarded) else "an answer"
-            self.refusals.refuse(what, _FORGED, session=message.session)
+            self.refusals.refuse(what, FORGED, session=message.session)
             return None
         return message
 
@@ -527,8 +525,8 @@ class Cluster:
             return
         key, session_id = _stream(actor.session_id), actor.session_id
         for event in events:
-            mac = self.signer.sign("event", session_id, event.full)
-            self._queue("XADD", key, "MAXLEN", "~", STREAM_LENGTH, "*", "e", event.full, "m", mac)
+            sealed = self.signer.seal("event", session_id, event.full)
+            self._queue("XADD", key, "MAXLEN", "~", STREAM_LENGTH, "*", "e", sealed)
         self._queue("PEXPIRE", key, STREAM_TTL_MS)  # a finished session's stream goes away
 
     async def _read(self, actor: SessionActor) -> None:
@@ -562,17 +560,13 @@ class Cluster:
     def _signed_events(
         self, session_id: str, entries: list[tuple[bytes, dict[bytes, bytes]]]
     ) -> list[bytes]:
-        """The stream's records that the session's owner signed; the others are refused (a
+        """The stream's records that the session's owner sealed; the others are refused (a
         replayed genuine one is harmless: its seq is already held, and skipped)."""
         records = []
         for _id, fields in entries:
-            record, mac = fields.get(b"e"), fields.get(b"m")
-            if (
-                record is None
-                or mac is None
-                or not self.signer.valid(mac, "event", session_id, record)
-            ):
-                self.refusals.refuse("a stream entry", _FORGED, session=session_id)
+            record = self.signer.open("event", session_id, fields.get(b"e", b""))
+            if record is None:
+                self.refusals.refuse("a stream entry", FORGED, session=session_id)
                 continue
             records.append(record)
         return records
@@ -580,12 +574,14 @@ class Cluster:
     # --- participant tokens: in Redis too, so that any worker serves a resume from memory ---
 
     def _tokens_stored(self, actor: SessionActor, tokens: list[tuple[str, str]]) -> None:
-        """Each entry: a token's hash → the MAC of (hash, participant), then the participant."""
+        """Each entry: a token's hash → its participant, sealed with the hash as context."""
         key, session_id = _tokens(actor.session_id), actor.session_id
         entries: list[str | bytes] = []
         for token_hash, participant in tokens:
-            mac = self.signer.sign("token", session_id, token_hash.encode(), participant.encode())
-            entries += [token_hash, mac + participant.encode()]
+            sealed = self.signer.seal(
+                "token", session_id, participant.encode(), token_hash.encode()
+            )
+            entries += [token_hash, sealed]
         self._queue("HSET", key, *entries)
         self._queue("PEXPIRE", key, STREAM_TTL_MS)
 
@@ -598,21 +594,20 @@ class Cluster:
             return None
         if entry is None:
             return None
-        mac, participant = _bytes(entry)[:MAC_SIZE], _bytes(entry)[MAC_SIZE:]
-        if not self.signer.valid(mac, "token", session_id, token_hash.encode(), participant):
-            self.refusals.refuse("a token entry", _FORGED, session=session_id)
-            return None
-        return _text(participant)
+        participant = self.signer.open("token", session_id, _bytes(entry), token_hash.encode())
+        if participant is None:
+            self.refusals.refuse("a token entry", FORGED, session=session_id)
+        return None if participant is None else _text(participant)
 
     # --- presence -------------------------------------------------------------------------------
 
     async def _exchange_presence(self) -> None:
         for session_id, actor in list(self.actors.items()):
             here = msgspec.msgpack.encode(sorted(actor.connected))
-            mac = self.signer.sign("presence", session_id, self.name.encode(), here)
+            sealed = self.signer.seal("presence", session_id, here, self.name.encode())
             key = f"mk:presence:{session_id}"
             async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.set(f"{key}:{self.name}", mac + here, px=PRESENCE_TTL_MS)
+                pipe.set(f"{key}:{self.name}", sealed, px=PRESENCE_TTL_MS)
                 pipe.sadd(f"{key}:workers", self.name)
                 pipe.pexpire(f"{key}:workers", PRESENCE_TTL_MS * 4)
                 pipe.smembers(f"{key}:workers")
@@ -629,12 +624,12 @@ class Cluster:
             actor.connected_elsewhere(elsewhere)
 
     def _presence_of(self, session_id: str, worker: str, item: bytes) -> list[str]:
-        """Who is connected through ``worker``, as that worker signed it (else nobody)."""
-        mac, body = item[:MAC_SIZE], item[MAC_SIZE:]
-        if not self.signer.valid(mac, "presence", session_id, worker.encode(), body):
-            self.refusals.refuse("a presence entry", _FORGED, session=session_id)
+        """Who is connected through ``worker``, as that worker sealed it (else nobody)."""
+        names = self.signer.open("presence", session_id, item, worker.encode())
+        if names is None:
+            self.refusals.refuse("a presence entry", FORGED, session=session_id)
             return []
-        return _names.decode(body)
+        return _names.decode(names)
 
     # --- the outbox: Redis writes in order, kept across an outage ---------------------------------
 
@@ -671,18 +666,6 @@ class Cluster:
                     continue
                 attempt = 0
                 del self._outbox[: len(batch)]
-
-
-_FORGED: Final = (
-    "its signature is not this cluster's: someone else writes to Redis, or a worker runs with "
-    f"another {SECRET_VARIABLE}"
-)
-
-
-_UNREADABLE: Final = (
-    "not a message that a worker of this cluster writes: someone else writes to Redis, or a "
-    "worker runs another version"
-)
 
 
 def _kind(message: _Forwarded | _Reply) -> Kind:

@@ -34,9 +34,11 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "DEVELOPMENT_SECRET",
+    "FORGED",
     "MAC_SIZE",
     "SECRET_MIN_LENGTH",
     "SECRET_VARIABLE",
+    "UNREADABLE",
     "Kind",
     "Refusals",
     "Signer",
@@ -51,6 +53,16 @@ DEVELOPMENT_SECRET: Final = "metrokawa: development only, this secret is public"
 MAC_SIZE: Final = 32  # bytes of an HMAC-SHA256
 NONCE_SIZE: Final = 16
 REPORT_EVERY_S: Final = 600.0
+
+# Why an entry is refused, as the log says it.
+FORGED: Final = (
+    "its signature is not this cluster's: someone else writes to Redis, or a worker runs with "
+    f"another {SECRET_VARIABLE}"
+)
+UNREADABLE: Final = (
+    "not a message that a worker of this cluster writes: someone else writes to Redis, or a "
+    "worker runs another version"
+)
 
 # What an entry is: each kind is signed apart, so that no entry passes for another kind.
 Kind = Literal["cmd", "answer", "event", "token", "presence"]
@@ -76,6 +88,16 @@ class Signer:
 
     def valid(self, mac: bytes, kind: Kind, session: str, *parts: bytes) -> bool:
         return hmac.compare_digest(mac, self.sign(kind, session, *parts))
+
+    def seal(self, kind: Kind, session: str, content: bytes, *context: bytes) -> bytes:
+        """An entry as it goes into Redis: its MAC, then ``content``. The MAC also covers
+        ``context``: what the entry's key names (a token's hash, a worker), not repeated."""
+        return self.sign(kind, session, *context, content) + content
+
+    def open(self, kind: Kind, session: str, entry: bytes, *context: bytes) -> bytes | None:
+        """The content of a sealed entry; None if no worker of this cluster sealed it so."""
+        mac, content = entry[:MAC_SIZE], entry[MAC_SIZE:]
+        return content if self.valid(mac, kind, session, *context, content) else None
 
     def seal_token(self, token: str) -> bytes:
         """The token encrypted under a fresh nonce: ``nonce + ciphertext``."""

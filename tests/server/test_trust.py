@@ -48,6 +48,17 @@ def test_another_secret_signs_otherwise_and_a_short_secret_is_refused() -> None:
     assert Signer("x" * 32).valid(Signer("x" * 32).sign("cmd", "s", b""), "cmd", "s", b"")
 
 
+def test_a_sealed_entry_opens_under_its_own_context_only() -> None:
+    signer = Signer(SECRET)
+    entry = signer.seal("token", "s1", b"p1", b"hash-of-the-token")
+    assert entry.endswith(b"p1")  # the MAC, then the content
+    assert signer.open("token", "s1", entry, b"hash-of-the-token") == b"p1"
+    assert signer.open("token", "s1", entry, b"hash-of-another-token") is None
+    assert signer.open("token", "s2", entry, b"hash-of-the-token") is None
+    assert signer.open("presence", "s1", entry, b"hash-of-the-token") is None
+    assert signer.open("token", "s1", b"p1", b"hash-of-the-token") is None  # not sealed
+
+
 def test_a_sealed_token_is_unreadable_without_the_secret_and_never_sealed_twice_alike() -> None:
     signer = Signer(SECRET)
     token = "Vq1nX3J0c2VjcmV0LXRva2VuLWZvci1hLXBhcnRpY2lwYW50"
