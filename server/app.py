@@ -34,6 +34,7 @@ from .pages import DEFAULT_UI_DIR, page_routes
 from .settle import Settler
 from .simulate import demo_session_command
 from .store import open_store
+from .trust import Signer
 from .ws import session_socket
 
 __all__ = ["SETTINGS_VARIABLE", "Settings", "app_from_environment", "create_app"]
@@ -47,6 +48,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ui_dir: str = str(DEFAULT_UI_DIR)  # the built tablet client (``clients/tablet/dist``)
     redis: str | None = None  # several workers: their Redis (``cluster``); the store is shared
     lease_ms: int = LEASE_MS  # several workers: how long a dead owner keeps its sessions
+    cluster_secret: str = ""  # several workers: what they sign their Redis entries with (``trust``)
 
 
 # ``serve --workers N``: uvicorn's worker processes build the app from the settings found here.
@@ -66,7 +68,8 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         metrics = Metrics()
         cluster = None
         if settings.redis is not None:
-            cluster = Cluster(settings.redis, store, lease_ms=settings.lease_ms)
+            signer = Signer(settings.cluster_secret)
+            cluster = Cluster(settings.redis, store, signer=signer, lease_ms=settings.lease_ms)
             await cluster.start()
         hub = Hub(store, backlog_limit=settings.limits.backlog_limit, cluster=cluster)
         hub.on_published.append(_count_commits(metrics))

@@ -41,6 +41,7 @@ from session_engine import LogFormatError, LogHeader, SessionState, iter_log, re
 
 from .population import MAX_ROUNDS, TERRITORIES
 from .simulate import MAX_PARTICIPANTS, SimulationError, run_offline
+from .trust import DEVELOPMENT_SECRET, SECRET_MIN_LENGTH, SECRET_VARIABLE, development
 
 __all__ = ["main"]
 
@@ -415,12 +416,16 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return USAGE_ERROR
+    secret = "" if redis is None else _cluster_secret(args.host, redis)
+    if secret is None:
+        return USAGE_ERROR
     settings = Settings(
         db=db,
         # N workers would each create one: a session is then created from the home page.
         announce=not args.no_new_session and args.workers == 1,
         public_url=public_url,
         redis=redis,
+        cluster_secret=secret,
         **({"lease_ms": args.lease_ms} if args.lease_ms else {}),
         **({"ui_dir": args.ui} if args.ui else {}),
     )
@@ -433,6 +438,35 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ[SETTINGS_VARIABLE] = msgspec.json.encode(settings).decode()
     uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers, **options)
     return 0
+
+
+def _cluster_secret(host: str, redis: str) -> str | None:
+    """The secret the workers sign their Redis entries with (``trust``): from the environment,
+    or the public one in development; None, said why, when they may not start."""
+    secret = os.environ.get(SECRET_VARIABLE, "")
+    if len(secret) >= SECRET_MIN_LENGTH:
+        return secret
+    if secret:
+        _refuse(
+            f"{SECRET_VARIABLE} est trop court ({len(secret)} caractères) : il en faut au "
+            f"moins {SECRET_MIN_LENGTH}."
+        )
+        return None
+    if development(host, redis):
+        print(
+            f"metrokawa serve : pas de {SECRET_VARIABLE}, mais le serveur et Redis sont sur "
+            f"cette machine : mode développement, les processus signent avec un secret public.",
+            file=sys.stderr,
+        )
+        return DEVELOPMENT_SECRET
+    _refuse(
+        f"--redis demande un secret commun aux processus dans {SECRET_VARIABLE} : au moins "
+        f"{SECRET_MIN_LENGTH} caractères, le même pour tous (par exemple : python3 -c "
+        f'"import secrets; print(secrets.token_hex(32))"). Sans lui, quiconque peut écrire '
+        f"dans ce Redis agirait au nom de n'importe quel participant, animation comprise. Seul un "
+        f"essai sur cette machine (--host et Redis en 127.0.0.1) s'en passe."
+    )
+    return None
 
 
 def _db_url(db: str) -> str:
@@ -760,7 +794,9 @@ def _add_serve(commands: Any) -> None:
     sub.add_argument(
         "--redis",
         metavar="URL",
-        help="plusieurs processus : leur Redis commun, redis://hôte:6379 (ou METROKAWA_REDIS)",
+        help="plusieurs processus : leur Redis commun, redis://hôte:6379 (ou METROKAWA_REDIS), "
+        "et leur secret commun dans METROKAWA_CLUSTER_SECRET (32 caractères au moins ; "
+        "facultatif seulement si --host et Redis sont en boucle locale, 127.0.0.1)",
     )
     sub.add_argument(
         "--workers",

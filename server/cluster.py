@@ -20,11 +20,13 @@ its lease, cut off from Redis — can never append again (``Fenced``), whatever 
 * **Takeover.** Every third of the lease each worker renews what it owns and takes what it
   follows once the lease has lapsed (a follower that sees a lease about to lapse before its next
   tick looks again right then: a dead owner is replaced within the lease). A lease can also
-  vanish because Redis restarted empty: then the ``mk:epoch`` mark is gone too, and the
-  followers wait one more period, within which the living owner takes its lease back at its
-  renewal and keeps its sessions. Winning means claiming a new fence, catching up from the
-  store, then leading. Losing a lease (or being fenced) drops the worker's actor: its sockets of
-  that session are asked to come back, and the clients resume and re-send what was unanswered.
+  vanish because Redis restarted empty: then the ``mk:epoch`` mark (when Redis started, by its
+  own clock) is younger than a lease, and every follower counts the lease as renewed at the
+  restart; the living owner takes it back at its next renewal (retried at once when it fails
+  on a connection to the old Redis) and keeps its sessions. Winning means claiming a new fence,
+  catching up from the store, then leading. Losing a lease (or being fenced) drops the
+  worker's actor: its sockets of that session are asked to come back, and the clients resume
+  and re-send what was unanswered.
 * **Round clocks.** Owners list the sessions whose round is running in ``mk:running``; a
   worker that sees one of them without a lease and without a worker serving it loads it (and so
   takes it over), so that its deadline fires even when nobody reconnects after its owner died.
@@ -33,6 +35,10 @@ its lease, cut off from Redis — can never append again (``Fenced``), whatever 
   and Redis, not by one database query per client.
 * **Presence** is expiring Redis state: each worker writes who is connected through it
   (``mk:presence:{session}:{worker}``, a few seconds to live) and reads the others'.
+* **Trust.** A worker takes from Redis only what a worker of its cluster signed (``trust``):
+  forwarded commands (dated when sent; older than ``FRESH_MS``, refused) and their answers (a
+  join's token sealed), stream entries, token entries, presence entries. Leases, the epoch mark
+  and ``mk:running`` are not signed: whoever forges those can only deny service.
 
 A Redis outage stops the fan-out and the forwarding, not the owner (its fence keeps the log
 safe); when Redis is back, the outboxes are flushed in order and the readers catch up from the
@@ -61,6 +67,7 @@ from session_engine.commands import Command
 
 from .actor import Answer, EncodedEvent, SessionActor
 from .store import EventStore
+from .trust import FORGED, MAC_SIZE, UNREADABLE, Kind, Refusals, Signer
 
 __all__ = ["LEASE_MS", "Cluster"]
 
@@ -73,7 +80,8 @@ PRESENCE_TTL_MS: Final = 5_000
 READ_BLOCK_MS: Final = 2_000
 OUTBOX_LIMIT: Final = 100_000  # Redis writes kept while Redis is away
 RUNNING: Final = "mk:running"  # sessions whose round is running, said by their owners
-EPOCH: Final = "mk:epoch"  # set once; gone only if Redis restarted empty (see ``_keep``)
+EPOCH: Final = "mk:epoch"  # when Redis (re)started empty, by its own clock (see ``_keep``)
+FRESH_MS: Final = 60_000  # a forwarded command signed longer ago is refused (a replay)
 RETRY_S: Final = (0.05, 0.1, 0.2, 0.5, 1.0)  # waits between attempts while Redis is away
 
 # Renew the lease if it is ours; take it back if it is gone (Redis restarted empty: our fence is
@@ -89,6 +97,18 @@ elseif not holder then
 end
 return 0
 """
+# How long ago (ms, by Redis's own clock) the epoch mark was set; set it now if it is missing:
+# Redis has restarted empty (or this is the first worker ever, or its clock went back).
+_EPOCH: Final = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local since = tonumber(redis.call('GET', KEYS[1]))
+if not since or since > now then
+  redis.call('SET', KEYS[1], now)
+  return 0
+end
+return now - since
+"""
 _RELEASE: Final = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -100,7 +120,8 @@ class _Message(msgspec.Struct, tag_field="k", forbid_unknown_fields=True):
 
 
 class _Forwarded(_Message, tag="cmd"):
-    """A command for the owner, from ``reply_to`` (a worker); ``id`` names this request."""
+    """A command for the owner, from ``reply_to`` (a worker); ``id`` names this request.
+    ``sent_at`` (ms, the sender's wall clock) is set each time it is sent, and signed."""
 
     session: str
     reply_to: str
@@ -110,14 +131,20 @@ class _Forwarded(_Message, tag="cmd"):
     role: str
     actor: str
     cmd: str
+    sent_at: int = 0
 
 
 class _Reply(_Message, tag="answer"):
+    """The owner's answer to request ``id``; a join's token travels sealed (``trust``)."""
+
     id: str
+    session: str
     answer: Answer
+    token: bytes | None = None
 
 
 _messages = msgspec.msgpack.Decoder(_Forwarded | _Reply)
+_names = msgspec.msgpack.Decoder(list[str])
 
 
 class _Pending:
@@ -141,11 +168,14 @@ class Cluster:
         url: str,
         store: EventStore,
         *,
+        signer: Signer,
         lease_ms: int = LEASE_MS,
         name: str | None = None,
     ) -> None:
         self.redis = aioredis.from_url(url, health_check_interval=0)
         self.store = store
+        self.signer = signer  # what we leave in Redis is signed; what we take, checked
+        self.refusals = Refusals()
         self.lease_ms = lease_ms
         self.name = name or worker_name()
         self.actors: dict[str, SessionActor] = {}  # every session this worker serves
@@ -155,6 +185,7 @@ class Cluster:
         self.adopt: Callable[[str], Coroutine[Any, Any, bool]] | None = None
         self._renew = self.redis.register_script(_RENEW)
         self._release = self.redis.register_script(_RELEASE)
+        self._epoch = self.redis.register_script(_EPOCH)
         self._readers: dict[str, asyncio.Task[None]] = {}
         self._held: dict[str, list[tuple[int, _Pending, Answer]]] = {}  # acks ahead of events
         self._pending: dict[str, _Pending] = {}
@@ -163,6 +194,7 @@ class Cluster:
         self._tasks: list[asyncio.Task[None]] = []
         self._dropping: set[asyncio.Task[None]] = set()
         self._wait = lease_ms / 3000  # until the next tick
+        self._failures = 0  # ticks in a row that could not reach Redis
 
     @property
     def channel(self) -> str:
@@ -174,7 +206,7 @@ class Cluster:
     # --- life cycle -----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        await self.redis.set(EPOCH, self.name, nx=True)  # also fails now if Redis is away
+        await self._epoch_age()  # sets the epoch mark if need be; fails now if Redis is away
         self._tasks = [
             asyncio.create_task(self._listen(), name="cluster-listen"),
             asyncio.create_task(self._send_outbox(), name="cluster-outbox"),
@@ -238,16 +270,23 @@ class Cluster:
         return bool(taken)
 
     async def _tick(self) -> None:
-        """Every third of the lease (or right when a followed lease lapses): renew what we own,
-        take over what has lapsed, re-send what is unanswered, publish our presence."""
+        """Every third of the lease (or right when a followed lease lapses, or soon again when
+        Redis could not be reached): renew what we own, take over what has lapsed, re-send what
+        is unanswered, publish our presence."""
         while True:
             await asyncio.sleep(self._wait)
             self._wait = self.lease_ms / 3000
+            failed = False
             for session_id in list(self.actors):
                 try:
                     await self._keep(session_id)
                 except RedisError as error:
-                    log.warning("session %s: Redis: %s", session_id, error)
+                    if not failed and self._failures == 0:  # once per outage
+                        log.warning("cluster: Redis unreachable (%s); leases retried", error)
+                    failed = True
+            self._failures = self._failures + 1 if failed else 0
+            if failed:  # an owner must renew as soon as Redis is back
+                self._wait = min(self._wait, RETRY_S[min(self._failures, len(RETRY_S)) - 1])
             self._resend_unanswered()
             with contextlib.suppress(RedisError):
                 await self._exchange_presence()
@@ -255,7 +294,7 @@ class Cluster:
 
     async def _keep(self, session_id: str) -> None:
         if self.owns(session_id):
-            if not await self._renew(keys=[_lease(session_id)], args=[self.name, self.lease_ms]):
+            if not await self._renew_lease(session_id):
                 log.warning("session %s: lease lost; this worker stops serving it", session_id)
                 self._lost(session_id)
                 return
@@ -277,9 +316,13 @@ class Cluster:
                 # tick: look again right then, so that the takeover comes within the lease.
                 self._wait = min(self._wait, left_ms / 1000 + 0.005)
             return
-        if await self.redis.set(EPOCH, self.name, nx=True):
-            # No lease, and Redis has lost its epoch mark too: it restarted empty, the lease
-            # did not expire. Wait one period: a living owner takes its lease back meanwhile.
+        age = await self._epoch_age()
+        if age < self.lease_ms:
+            # No lease, and Redis (re)started empty less than a lease ago: the lease did not
+            # expire, it was forgotten. Every follower counts it as renewed at the restart, so
+            # that a living owner takes it back meanwhile (at its next renewal); a dead one's is
+            # taken when that grace is over.
+            self._wait = min(self._wait, (self.lease_ms - age) / 1000 + 0.005)
             return
         if await self._try_take(session_id):
             log.warning("session %s: taken over (its lease had lapsed)", session_id)
@@ -292,11 +335,27 @@ class Cluster:
                 _resolve(pending.future, answer)  # the store had them: they are published
             self._resend_unanswered(session_id)
 
+    async def _renew_lease(self, session_id: str) -> bool:
+        """Renew our lease (or take it back after a Redis restart). A restart leaves every
+        pooled connection closed, and each fails once: a failure is retried at once, on fresh
+        connections, rather than a tick later, when the followers' grace may be over."""
+        keys, args = [_lease(session_id)], [self.name, str(self.lease_ms)]
+        try:
+            return bool(await self._renew(keys=keys, args=args))
+        except RedisError:
+            await self.redis.connection_pool.disconnect(inuse_connections=False)
+            return bool(await self._renew(keys=keys, args=args))
+
+    async def _epoch_age(self) -> int:
+        """Since when (ms) Redis holds the epoch mark: under a lease, Redis has just restarted
+        empty (and forgotten every lease)."""
+        return int(await self._epoch(keys=[EPOCH]))
+
     async def _adopt_orphans(self) -> None:
         """A session with a running round whose owner died while no other worker served it
         (nobody connected) has nobody to end its round: the first worker to see its lease
         lapsed loads it, and so takes it over."""
-        if self.adopt is None or not await self.redis.exists(EPOCH):
+        if self.adopt is None or await self._epoch_age() < self.lease_ms:
             return  # Redis has just restarted: the owners have not said what runs yet
         for member in await self.redis.smembers(RUNNING):
             session_id = _text(member)
@@ -341,8 +400,9 @@ class Cluster:
             self._run_here(actor, pending.message, functools.partial(_resolve, pending.future))
             return
         owner = self.owners.get(session_id)
-        if owner is not None:
-            self._queue("PUBLISH", f"mk:worker:{owner}", msgspec.msgpack.encode(pending.message))
+        if owner is not None:  # signed with the time of this sending, so a replay is dated
+            message = msgspec.structs.replace(pending.message, sent_at=_now_ms())
+            self._queue("PUBLISH", f"mk:worker:{owner}", self._sealed(message))
 
     def _resend_unanswered(self, session_id: str | None = None) -> None:
         limit = time.monotonic() - self.lease_ms / 3000
@@ -373,24 +433,56 @@ class Cluster:
         future.add_done_callback(answered)
 
     def _on_message(self, data: bytes) -> None:
-        try:
-            message = _messages.decode(data)
-        except msgspec.DecodeError:
-            log.warning("cluster: an unreadable message on %s", self.channel)
-            return
+        message = self._opened(data)
         if isinstance(message, _Reply):
             pending = self._pending.get(message.id)
-            if pending is not None:
-                self._answer(pending, message.answer)
+            if pending is not None and pending.message.session == message.session:
+                token = None if message.token is None else self.signer.open_token(message.token)
+                self._answer(pending, msgspec.structs.replace(message.answer, token=token))
+            return
+        if message is None or not self._fresh(message):
             return
         actor = self.actors.get(message.session)
         if actor is None or not self.owns(message.session) or not actor.leading:
             return  # not ours (any more): the sender re-sends to the owner it sees next
 
-        def reply(answer: Answer, to: str = message.reply_to, rid: str = message.id) -> None:
-            self._queue("PUBLISH", to, msgspec.msgpack.encode(_Reply(id=rid, answer=answer)))
+        def reply(answer: Answer, request: _Forwarded = message) -> None:
+            sealed = None if answer.token is None else self.signer.seal_token(answer.token)
+            plain = msgspec.structs.replace(answer, token=None)
+            back = _Reply(id=request.id, session=request.session, answer=plain, token=sealed)
+            self._queue("PUBLISH", request.reply_to, self._sealed(back))
 
         self._run_here(actor, message, reply)
+
+    def _sealed(self, message: _Forwarded | _Reply) -> bytes:
+        """A message for another worker's channel."""
+        return self.signer.seal(_kind(message), message.session, msgspec.msgpack.encode(message))
+
+    def _opened(self, data: bytes) -> _Forwarded | _Reply | None:
+        """A message from our channel, if a worker of this cluster sealed it (else refused)."""
+        try:
+            message = _messages.decode(data[MAC_SIZE:])  # its kind and session are inside
+        except msgspec.DecodeError:
+            self.refusals.refuse("an unreadable message", UNREADABLE)
+            return None
+        if self.signer.open(_kind(message), message.session, data) is None:
+            what = "a forwarded command" if isinstance(message, _Forwarded) else "an answer"
+            self.refusals.refuse(what, FORGED, session=message.session)
+            return None
+        return message
+
+    def _fresh(self, message: _Forwarded) -> bool:
+        """A genuine command sent again by an eavesdropper is answered from the outcomes table
+        (same id, same answer); refusing old ones also bounds when one never applied can be."""
+        age_ms = _now_ms() - message.sent_at
+        if abs(age_ms) <= FRESH_MS:
+            return True
+        why = (
+            f"signed {age_ms / 1000:.0f} s ago, beyond {FRESH_MS // 1000} s: replayed, or kept "
+            "through a Redis outage (its sender then sends it again)"
+        )
+        self.refusals.refuse("an old forwarded command", why, session=message.session)
+        return False
 
     async def _listen(self) -> None:
         """Our channel: commands for the sessions we own, answers to those we forwarded."""
@@ -431,9 +523,10 @@ class Cluster:
                 else:
                     self._held.setdefault(actor.session_id, []).append((seq, pending, answer))
             return
-        key = _stream(actor.session_id)
+        key, session_id = _stream(actor.session_id), actor.session_id
         for event in events:
-            self._queue("XADD", key, "MAXLEN", "~", STREAM_LENGTH, "*", "e", event.full)
+            sealed = self.signer.seal("event", session_id, event.full)
+            self._queue("XADD", key, "MAXLEN", "~", STREAM_LENGTH, "*", "e", sealed)
         self._queue("PEXPIRE", key, STREAM_TTL_MS)  # a finished session's stream goes away
 
     async def _read(self, actor: SessionActor) -> None:
@@ -462,22 +555,48 @@ class Cluster:
             if entries:
                 last = _text(entries[-1][0])
                 # At a gap, the store on the next turn (and again after a failure there).
-                behind = not actor.follow([fields[b"e"] for _id, fields in entries])
+                behind = not actor.follow(self._signed_events(actor.session_id, entries))
+
+    def _signed_events(
+        self, session_id: str, entries: list[tuple[bytes, dict[bytes, bytes]]]
+    ) -> list[bytes]:
+        """The stream's records that the session's owner sealed; the others are refused (a
+        replayed genuine one is harmless: its seq is already held, and skipped)."""
+        records = []
+        for _id, fields in entries:
+            record = self.signer.open("event", session_id, fields.get(b"e", b""))
+            if record is None:
+                self.refusals.refuse("a stream entry", FORGED, session=session_id)
+                continue
+            records.append(record)
+        return records
 
     # --- participant tokens: in Redis too, so that any worker serves a resume from memory ---
 
     def _tokens_stored(self, actor: SessionActor, tokens: list[tuple[str, str]]) -> None:
-        key = _tokens(actor.session_id)
-        self._queue("HSET", key, *(item for pair in tokens for item in pair))
+        """Each entry: a token's hash → its participant, sealed with the hash as context."""
+        key, session_id = _tokens(actor.session_id), actor.session_id
+        entries: list[str | bytes] = []
+        for token_hash, participant in tokens:
+            sealed = self.signer.seal(
+                "token", session_id, participant.encode(), token_hash.encode()
+            )
+            entries += [token_hash, sealed]
+        self._queue("HSET", key, *entries)
         self._queue("PEXPIRE", key, STREAM_TTL_MS)
 
     async def participant_for(self, session_id: str, token_hash: str) -> str | None:
-        """A token's participant as the owner wrote it in Redis; None if unknown or Redis
-        is away (the caller asks the store)."""
+        """A token's participant as the owner wrote (and signed) it in Redis; None if unknown,
+        not signed by the owner, or Redis is away (the caller then asks the store)."""
         try:
-            participant = await self.redis.hget(_tokens(session_id), token_hash)
+            entry = await self.redis.hget(_tokens(session_id), token_hash)
         except RedisError:
             return None
+        if entry is None:
+            return None
+        participant = self.signer.open("token", session_id, _bytes(entry), token_hash.encode())
+        if participant is None:
+            self.refusals.refuse("a token entry", FORGED, session=session_id)
         return None if participant is None else _text(participant)
 
     # --- presence -------------------------------------------------------------------------------
@@ -485,9 +604,10 @@ class Cluster:
     async def _exchange_presence(self) -> None:
         for session_id, actor in list(self.actors.items()):
             here = msgspec.msgpack.encode(sorted(actor.connected))
+            sealed = self.signer.seal("presence", session_id, here, self.name.encode())
             key = f"mk:presence:{session_id}"
             async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.set(f"{key}:{self.name}", here, px=PRESENCE_TTL_MS)
+                pipe.set(f"{key}:{self.name}", sealed, px=PRESENCE_TTL_MS)
                 pipe.sadd(f"{key}:workers", self.name)
                 pipe.pexpire(f"{key}:workers", PRESENCE_TTL_MS * 4)
                 pipe.smembers(f"{key}:workers")
@@ -498,10 +618,18 @@ class Cluster:
                 continue
             lists = await self.redis.mget([f"{key}:{w}" for w in others])
             elsewhere: set[str] = set()
-            for item in lists:
+            for worker, item in zip(others, lists, strict=True):
                 if item is not None:
-                    elsewhere.update(msgspec.msgpack.decode(item))  # type: ignore[arg-type]
+                    elsewhere.update(self._presence_of(session_id, worker, _bytes(item)))
             actor.connected_elsewhere(elsewhere)
+
+    def _presence_of(self, session_id: str, worker: str, item: bytes) -> list[str]:
+        """Who is connected through ``worker``, as that worker sealed it (else nobody)."""
+        names = self.signer.open("presence", session_id, item, worker.encode())
+        if names is None:
+            self.refusals.refuse("a presence entry", FORGED, session=session_id)
+            return []
+        return _names.decode(names)
 
     # --- the outbox: Redis writes in order, kept across an outage ---------------------------------
 
@@ -540,6 +668,14 @@ class Cluster:
                 del self._outbox[: len(batch)]
 
 
+def _kind(message: _Forwarded | _Reply) -> Kind:
+    return "cmd" if isinstance(message, _Forwarded) else "answer"
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
 def _resolve(future: asyncio.Future[Answer], answer: Answer) -> None:
     if not future.done():  # a command sent twice may be answered twice
         future.set_result(answer)
@@ -559,6 +695,11 @@ def _stream(session_id: str) -> str:
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _bytes(value: bytes | str) -> bytes:
+    """What Redis returns (bytes: the client does not decode) as mypy knows it."""
+    return value if isinstance(value, bytes) else value.encode()
 
 
 def _entries(reply: Any) -> list[tuple[bytes, dict[bytes, bytes]]]:
