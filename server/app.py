@@ -32,7 +32,7 @@ from .limits import Guesses, Limits
 from .metrics import Metrics
 from .pages import DEFAULT_UI_DIR, page_routes
 from .settle import Settler
-from .simulate import demo_session_command
+from .simulation.offline import demo_session_command
 from .store import open_store
 from .ws import session_socket
 

@@ -8,7 +8,7 @@
     metrokawa report FICHIER.mkawa [--format md|html|json] [--territory T] [-o SORTIE]
     metrokawa serve [--host 127.0.0.1] [--port 8000] [--db metrokawa.sqlite]
 
-``simulate --offline`` writes the replay of a whole synthetic session (``server.simulate``);
+``simulate --offline`` writes the replay of a whole synthetic session (``simulation.offline``);
 ``replay`` folds a ``.mkawa`` file through the engine and prints what the room did, as text or
 as the JSON of ``session_engine.summarize``; ``report`` writes the cahier de préconisations of a
 log (``session_engine.report``) in Markdown, HTML or JSON; ``serve`` announces the live server
@@ -36,8 +36,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from session_engine import LogFormatError, LogHeader, SessionState, iter_log, replay, summarize
 
-from .population import MAX_ROUNDS, TERRITORIES
-from .simulate import MAX_PARTICIPANTS, SimulationError, run_offline
+from .simulation.offline import MAX_PARTICIPANTS, SimulationError, run_offline
+from .simulation.population import MAX_ROUNDS, TERRITORIES
 
 __all__ = ["main"]
 
@@ -99,7 +99,7 @@ def _simulate(args: argparse.Namespace) -> int:
 
 def _simulate_over_the_wire(args: argparse.Namespace) -> int:
     """Drive a whole session on a live server with real WebSocket clients; print what happened."""
-    from .simulate_wire import (
+    from .simulation.wire import (
         DEFAULT_SPEED,
         WireOptions,
         WireSimulationError,

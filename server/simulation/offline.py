@@ -9,7 +9,7 @@ last round is the majority-judgment vote. The result is the log as a replay file
 
 Everything comes from ``random.Random(seed)`` and a fixed synthetic start time: the same arguments
 give the same bytes, whatever the machine, the day or ``PYTHONHASHSEED``. The people, what they
-write and what they think come from ``server.population``; this module only sequences commands.
+write and what they think come from ``population``; this module only sequences commands.
 A rejected command means the simulator and the engine disagree: ``run_offline`` then raises.
 """
 

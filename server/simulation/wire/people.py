@@ -1,5 +1,5 @@
 """The participants: what each one writes, reacts, annotates, synthesises and votes, paced by
-the session's clock, from the population of ``server.population``.
+the session's clock, from the population of ``simulation.population``.
 """
 
 from __future__ import annotations

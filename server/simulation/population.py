@@ -1,7 +1,7 @@
 """The synthetic room of a Métrokawa: territories, people, what they write and what they think.
 
 Pure data and small functions of a ``random.Random`` passed in (never a clock, never the global
-RNG), shared by the offline simulator (``server.simulate``) and the over-the-wire one to come.
+RNG), shared by the offline simulator (``offline``) and the over-the-wire one (``wire``).
 Nothing here knows how commands are sequenced; it only answers "who is this person?", "what would
 they write?", "what do they think of this statement?" and "how do they grade this proposal?".
 

@@ -33,8 +33,8 @@ from session_engine.model import RoundKind, StatementKind
 from session_engine.state import RoundStatus, StatementStatus
 
 from .. import population
+from ..offline import PROPOSALS
 from ..population import AgendaItem, BankStatement, Person
-from ..simulate import PROPOSALS
 from .link import _acked, _Console, _Link
 from .pacing import _MINUTE, _SECOND, _Clock, _clock, _Gate, _Tally
 from .people import _Action, _bank, _Participant
