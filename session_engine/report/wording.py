@@ -4,20 +4,18 @@ All wording lives in this module and its two siblings, once, for every format: `
 writes what the room decided (adopted proposals, the full ranking, the vœux),
 ``wording_opinions`` what it thinks (shared and local problems, consensus and division, opinion
 groups, opinion shift, minority views). Here: the title, the lead, participation, the tables'
-syntheses, the method, and the ``Words`` every section shares (territory names, the k-anonymity
-sentence). Provenance is kept everywhere: a statement says its round and table, a synthesis its
-round, table and host, a vœu its vote and objections.
+syntheses and the method; ``words.Words`` is what every section shares (territory names, the
+k-anonymity sentence). Provenance is kept everywhere: a statement says its round and table, a
+synthesis its round, table and host, a vœu its vote and objections.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ..opinions import ALL
 from . import wording_opinions, wording_votes
 from .blocks import Block, Bullets, Document, Heading, Para, Quote, Section, Table
 from .french import ROLES, ROUND_KINDS, number, plural
 from .model import Report
+from .words import Words
 
 
 def document(report: Report) -> Document:
@@ -48,28 +46,6 @@ def document(report: Report) -> Document:
             Section("methode", "Méthode, protection des personnes et provenance", method(w)),
         ),
     )
-
-
-@dataclass(frozen=True)
-class Words:
-    """What every section's wording needs: the report and its territories' names."""
-
-    report: Report
-    names: dict[str, str]  # territory id -> name
-
-    @property
-    def k(self) -> int:
-        return self.report.method.k
-
-    def hidden_sentence(self, what: str) -> str:
-        return (
-            f"{what} : moins de {self.k} personnes, ou masqué pour qu'on ne retrouve pas par "
-            f"soustraction les chiffres d'un groupe de moins de {self.k} personnes. Ses chiffres "
-            "ne sont pas publiés."
-        )
-
-    def territory(self, tid: str) -> str:
-        return "Ensemble de la session" if tid == ALL else self.names.get(tid, tid)
 
 
 def title(w: Words) -> str:

@@ -7,14 +7,10 @@ Figures of a group under ``k`` voters are never shown; a sentence says so.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .blocks import Bar, Block, Cell, Heading, Para, Table
 from .french import end_reason, number, percent, plural, provenance, signed
 from .model import ScopeLine
-
-if TYPE_CHECKING:  # ``wording`` imports this module to build the document
-    from .wording import Words
+from .words import Words
 
 
 def scopes_title(w: Words) -> str:

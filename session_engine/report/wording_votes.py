@@ -5,14 +5,10 @@ their consent rounds and objections.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .blocks import Block, Cell, Heading, Legend, Para, Profile, Quote, Table
 from .french import RESOLUTIONS, end_reason, grade_label, number, ordinal, plural, provenance
 from .model import ConsentLine, RankedProposal, TerritorySupport, VoteSection
-
-if TYPE_CHECKING:  # ``wording`` imports this module to build the document
-    from .wording import Words
+from .words import Words
 
 
 def adopted(w: Words) -> tuple[Block, ...]:
