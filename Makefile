@@ -30,8 +30,15 @@ $(UI_DEPS): $(UI)/package-lock.json
 $(UI_BUILT): $(UI_DEPS) $(UI_SOURCES)
 	cd $(UI) && npm run build
 
+# `make run HOST=0.0.0.0 PORT=8001`, on the command line only: a HOST or PORT in the environment
+# (some shells and platforms set them) is not taken. METROKAWA_PUBLIC_URL, from the environment
+# or the command line, is the address the printed links use (a laptop's on the room's Wi-Fi).
+HOST = 127.0.0.1
+PORT = 8000
+PUBLIC_URL = $(if $(METROKAWA_PUBLIC_URL),METROKAWA_PUBLIC_URL='$(METROKAWA_PUBLIC_URL)')
+
 run: setup
-	$(BIN)/metrokawa serve
+	@$(PUBLIC_URL) $(BIN)/metrokawa serve --host '$(HOST)' --port '$(PORT)'
 
 lint: setup
 	$(BIN)/ruff check .

@@ -11,8 +11,9 @@
 ``simulate --offline`` writes the replay of a whole synthetic session (``simulation.offline``);
 ``replay`` folds a ``.mkawa`` file through the engine and prints what the room did, as text or
 as the JSON of ``session_engine.summarize``; ``report`` writes the cahier de préconisations of a
-log (``session_engine.report``) in Markdown, HTML or JSON; ``serve`` announces the live server
-to come.
+log (``session_engine.report``) in Markdown, HTML or JSON; ``serve`` binds its port first
+(``listen``: a taken port is one French sentence, before anything is created), then runs the live
+server and announces a new session.
 ``main(argv)`` returns the exit code: 0 when all went well, 2 for anything the user can fix
 (bad arguments, an unreadable log, a command not available yet), always with a French sentence
 on stderr and never a traceback.
@@ -334,8 +335,8 @@ def _report(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     import msgspec
-    import uvicorn  # only the server needs it; simulate and replay start faster without
 
+    from . import listen  # only the server needs uvicorn; simulate and replay start faster
     from .app import SETTINGS_VARIABLE, Settings, create_app
 
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
@@ -358,14 +359,18 @@ def _serve(args: argparse.Namespace) -> int:
         **({"lease_ms": args.lease_ms} if args.lease_ms else {}),
         **({"ui_dir": args.ui} if args.ui else {}),
     )
-    options: dict[str, Any] = {"host": args.host, "port": args.port, "proxy_headers": True}
+    try:  # before anything is created: a taken port must not leave a session behind
+        sock = listen.bind(args.host, args.port)
+    except listen.Unavailable as unavailable:
+        return _refuse(str(unavailable))
+    options: dict[str, Any] = {"proxy_headers": True, "log_level": "info"}
     if args.workers == 1:
-        uvicorn.run(create_app(settings), log_level="info", **options)
+        listen.serve(create_app(settings), sock, **options)
         return 0
     # uvicorn's own supervisor: N processes sharing the listening socket, each one building the
     # app from the settings passed down in the environment.
     os.environ[SETTINGS_VARIABLE] = msgspec.json.encode(settings).decode()
-    uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers, **options)
+    listen.serve_workers("server.app:app_from_environment", sock, args.workers, **options)
     return 0
 
 
@@ -613,7 +618,8 @@ def _add_serve(commands: Any) -> None:
         "serve",
         "lancer le serveur temps réel",
         "Lance le serveur temps réel et crée une nouvelle session dont il affiche le lien "
-        "d'animation et le code pour rejoindre.",
+        "d'animation et le code pour rejoindre. Le port est réservé d'abord : s'il est déjà "
+        "pris, le serveur le dit et s'arrête sans rien créer.",
     )
     sub.add_argument(
         "--no-new-session",
