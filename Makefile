@@ -21,21 +21,21 @@ say = @printf '\n▶ %s\n' $(1)
 
 # Idempotent: the virtualenv is rebuilt only when pyproject.toml changes.
 $(STAMP): pyproject.toml
-	$(call say,"Python : environnement virtuel $(VENV) et pip à jour")
+	$(call say,"Python : environnement virtuel $(VENV) et pip à jour")
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	$(call say,"Python : dépendances (pip ; la première fois, quelques minutes)")
+	$(call say,"Python : dépendances (pip ; la première fois, quelques minutes)")
 	@$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
 	@touch $(STAMP)
 
 $(UI_DEPS): $(UI)/package-lock.json
-	$(call say,"Client : dépendances (npm ci)")
+	$(call say,"Client : dépendances (npm ci)")
 	@cd $(UI) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # The build prints the participant bundle's size and fails above 120 KB gzipped.
 $(UI_BUILT): $(UI_DEPS) $(UI_SOURCES)
-	$(call say,"Client : construction (vite build)")
+	$(call say,"Client : construction (vite build)")
 	@cd $(UI) && npm run --silent build
 
 # `make run HOST=0.0.0.0 PORT=8001`, on the command line only: a HOST or PORT in the environment
