@@ -36,6 +36,8 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from session_engine import LogFormatError, LogHeader, SessionState, iter_log, replay, summarize
+from session_engine.events import PositionTaken
+from session_engine.summary import POSITIONS_IN_FORCE, POSITIONS_TAKEN
 
 from .simulation.offline import MAX_PARTICIPANTS, SimulationError, run_offline
 from .simulation.population import MAX_ROUNDS, TERRITORIES
@@ -92,7 +94,8 @@ def _simulate(args: argparse.Namespace) -> int:
     print(
         f"Simulation hors ligne (graine {args.seed}) : {_n(s.events)} événements, "
         f"{_n(s.participants)} participant·e·s, {s.territories} territoires, {s.rounds} manches, "
-        f"{_n(s.statements)} énoncés, {_n(s.positions)} positions, {_n(s.ballots)} bulletins ; "
+        f"{_n(s.statements)} énoncés, {_n(s.positions)} {POSITIONS_TAKEN} "
+        f"({_n(s.positions_in_force)} {POSITIONS_IN_FORCE}), {_n(s.ballots)} bulletins ; "
         f"{_kb(s.size_bytes)} Ko écrits dans {output}"
     )
     return 0
@@ -182,7 +185,8 @@ def _replay(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        print(_as_text(header, len(read), state, summary))
+        taken = sum(isinstance(e.event, PositionTaken) for e in read)
+        print(_as_text(header, len(read), taken, state, summary))
     return 0
 
 
@@ -220,8 +224,11 @@ _STATEMENT_STATUS = {
 }
 
 
-def _as_text(header: LogHeader, events: int, state: SessionState, summary: dict[str, Any]) -> str:
-    """The summary as a person reads it; pseudonyms and prompts come from the state."""
+def _as_text(
+    header: LogHeader, events: int, taken: int, state: SessionState, summary: dict[str, Any]
+) -> str:
+    """The summary as a person reads it; pseudonyms and prompts come from the state. ``taken``
+    is every ``PositionTaken`` replayed (changes of mind included)."""
     lines = [
         summary["title"] or "(session sans titre)",
         f"Journal « {header.session} » créé le {_date(header.created_at)}, "
@@ -238,7 +245,9 @@ def _as_text(header: LogHeader, events: int, state: SessionState, summary: dict[
         *(_round_line(state, r) for r in summary["rounds"]),
         "",
         "Énoncés : " + _statement_counts(summary["statements"]),
-        f"Positions : {_n(summary['positions'])}",
+        f"{POSITIONS_IN_FORCE.capitalize()}\u00a0: {_n(summary['positions'])} (sur les énoncés "
+        "publiés)",
+        f"{POSITIONS_TAKEN.capitalize()}\u00a0: {_n(taken)}",
         f"Annotations : {_n(summary['annotations'])}",
         f"Synthèses : {_n(summary['syntheses'])}",
         f"Propositions : {_n(summary['proposals'])}",
@@ -550,7 +559,12 @@ def _add_simulate(commands: Any) -> None:
         help="arrêter la simulation au bout de SECONDES quoi qu'il arrive (par défaut 300, ou "
         "une fois et demie la durée attendue de la session si elle est plus longue)",
     )
-    wire.add_argument("--json", action="store_true", help="afficher le bilan en JSON")
+    wire.add_argument(
+        "--json",
+        action="store_true",
+        help="afficher le bilan en JSON (positions\u00a0: prises, changements compris\u202f; "
+        "positions_in_force\u00a0: en cours à la fin, sur les énoncés publiés)",
+    )
     sub.set_defaults(run=_simulate)
 
 
@@ -568,7 +582,12 @@ def _add_replay(commands: Any) -> None:
     sub.add_argument(
         "--until", type=_count(0), metavar="SEQ", help="s'arrêter après l'événement numéro SEQ"
     )
-    sub.add_argument("--json", action="store_true", help="afficher le résumé en JSON")
+    sub.add_argument(
+        "--json",
+        action="store_true",
+        help="afficher le résumé en JSON (positions\u00a0: les positions en cours, sur les "
+        "énoncés publiés)",
+    )
     sub.add_argument(
         "--progress",
         action="store_true",

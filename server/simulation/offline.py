@@ -23,7 +23,16 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Final
 
-from session_engine import Context, LogHeader, Rejected, Role, Session, pseudonymise, write_log
+from session_engine import (
+    Context,
+    LogHeader,
+    Rejected,
+    Role,
+    Session,
+    pseudonymise,
+    summarize,
+    write_log,
+)
 from session_engine.codec import Envelope
 from session_engine.commands import (
     Annotate,
@@ -112,7 +121,8 @@ class SimulationStats:
     published: int
     hidden: int
     merged: int
-    positions: int  # PositionTaken events, changes of mind included
+    positions: int  # PositionTaken events, changes of mind included (POSITIONS_TAKEN)
+    positions_in_force: int  # at the end, on published statements (POSITIONS_IN_FORCE)
     annotations: int
     syntheses: int
     proposals: int
@@ -586,6 +596,7 @@ def _stats(room: _Room, size: int) -> SimulationStats:
         hidden=status.count(StatementStatus.HIDDEN),
         merged=status.count(StatementStatus.MERGED),
         positions=sum(isinstance(e.event, PositionTaken) for e in log),
+        positions_in_force=summarize(state)["positions"],
         annotations=len(state.annotations),
         syntheses=len(state.syntheses),
         proposals=len(state.proposals),

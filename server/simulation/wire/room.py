@@ -31,6 +31,7 @@ from session_engine.commands import (
 )
 from session_engine.model import RoundKind, StatementKind
 from session_engine.state import RoundStatus, StatementStatus
+from session_engine.summary import summarize
 
 from .. import population
 from ..offline import PROPOSALS
@@ -345,6 +346,7 @@ class _Room:
             merged=status[StatementStatus.MERGED],
             hidden=status[StatementStatus.HIDDEN],
             positions=self.console.positions,
+            positions_in_force=summarize(self.console.state)["positions"],
             annotations=len(state.annotations),
             syntheses=len(state.syntheses),
             proposals=len(state.proposals),
