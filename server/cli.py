@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from session_engine import LogFormatError, LogHeader, SessionState, iter_log, replay, summarize
 from session_engine.events import PositionTaken
 from session_engine.summary import POSITIONS_IN_FORCE, POSITIONS_TAKEN
+from session_engine.typography import typeset
 
 from .simulation.offline import MAX_PARTICIPANTS, SimulationError, run_offline
 from .simulation.population import MAX_ROUNDS, TERRITORIES
@@ -91,7 +92,7 @@ def _simulate(args: argparse.Namespace) -> int:
     except OSError as error:
         return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
     s = run.stats
-    print(
+    _say(
         f"Simulation hors ligne (graine {args.seed}) : {_n(s.events)} événements, "
         f"{_n(s.participants)} participant·e·s, {s.territories} territoires, {s.rounds} manches, "
         f"{_n(s.statements)} énoncés, {_n(s.positions)} {POSITIONS_TAKEN} "
@@ -123,7 +124,7 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
     )
     stream = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the summary
     try:
-        summary = simulate_wire(options, progress=lambda line: print(line, file=stream, flush=True))
+        summary = simulate_wire(options, progress=lambda line: _say(line, stream))
     except WireSimulationError as error:
         return _refuse(str(error))
     except KeyboardInterrupt:
@@ -131,7 +132,7 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print("\n".join(summary.lines()))
+        _say("\n".join(summary.lines()))
     if args.output:
         output = Path(args.output)
         try:
@@ -140,7 +141,7 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
             return _refuse(str(error))
         except OSError as error:
             return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
-        print(f"Journal de la session écrit dans {output}", file=stream)
+        _say(f"Journal de la session écrit dans {output}", stream)
     if summary.failure is not None:
         return _refuse(summary.failure)
     return 0
@@ -186,7 +187,7 @@ def _replay(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         taken = sum(isinstance(e.event, PositionTaken) for e in read)
-        print(_as_text(header, len(read), taken, state, summary))
+        _say(_as_text(header, len(read), taken, state, summary))
     return 0
 
 
@@ -335,7 +336,7 @@ def _report(args: argparse.Namespace) -> int:
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
-    print(f"Cahier de préconisations ({args.format}) écrit dans {output}", file=sys.stderr)
+    _say(f"Cahier de préconisations ({args.format}) écrit dans {output}", sys.stderr)
     return 0
 
 
@@ -353,10 +354,10 @@ def _serve(args: argparse.Namespace) -> int:
     redis = args.redis or os.environ.get("METROKAWA_REDIS")
     db = _db_url(args.db)
     if args.workers > 1 and (redis is None or db.startswith("sqlite")):
-        print(
+        _say(
             "metrokawa serve : --workers demande une base PostgreSQL (--db postgresql://…) et "
             "un Redis (--redis redis://…) partagés par les processus.",
-            file=sys.stderr,
+            sys.stderr,
         )
         return USAGE_ERROR
     settings = Settings(
@@ -392,6 +393,9 @@ def _db_url(db: str) -> str:
 
 
 class _Formatter(argparse.HelpFormatter):
+    """French help: « Utilisation », and every description and option help typeset before it is
+    wrapped (a no-break space never starts a line with its « : »)."""
+
     def add_usage(
         self,
         usage: str | None,
@@ -399,7 +403,14 @@ class _Formatter(argparse.HelpFormatter):
         groups: Any,
         prefix: str | None = None,
     ) -> None:
-        super().add_usage(usage, actions, groups, "Utilisation : " if prefix is None else prefix)
+        french = "Utilisation\u00a0: " if prefix is None else prefix
+        super().add_usage(usage, actions, groups, french)
+
+    def _format_text(self, text: str) -> str:
+        return super()._format_text(typeset(text))
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        return typeset(super()._expand_help(action))
 
 
 # argparse's own messages, put into French (the part it fills in is kept as is).
@@ -420,7 +431,7 @@ class _Parser(argparse.ArgumentParser):
                 message = re.sub(pattern, french, message)
                 break
         self.print_usage(sys.stderr)
-        self.exit(USAGE_ERROR, f"{self.prog} : erreur : {message}\n")
+        self.exit(USAGE_ERROR, typeset(f"{self.prog} : erreur : {message}\n"))
 
 
 def _count(low: int, high: int | None = None) -> Callable[[str], int]:
@@ -680,8 +691,13 @@ def _add_serve(commands: Any) -> None:
 # --- small helpers ------------------------------------------------------------------------------
 
 
+def _say(text: str, stream: Any = None) -> None:
+    """A message for people, in French typography (``typeset``), on stdout unless told."""
+    print(typeset(text), file=stream or sys.stdout, flush=True)
+
+
 def _refuse(sentence: str) -> int:
-    print(f"metrokawa : {sentence}", file=sys.stderr)
+    _say(f"metrokawa : {sentence}", sys.stderr)
     return USAGE_ERROR
 
 

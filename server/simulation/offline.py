@@ -87,7 +87,7 @@ __all__ = [
 CREATED_AT_MS: Final = int(
     datetime(2026, 11, 28, 9, 30, tzinfo=timezone(timedelta(hours=1))).timestamp() * 1000
 )
-TITLE: Final = "Métrokawa du Grand Paris : du quartier à la métropole"
+TITLE: Final = "Métrokawa du Grand Paris\u00a0: du quartier à la métropole"
 TABLE_SIZE: Final = 6
 MAX_PARTICIPANTS: Final = 1000
 PROPOSALS: Final = 8  # statements promoted to the final vote

@@ -105,7 +105,7 @@ def _svg_profile(profile: Sequence[int], label: str, ids: _Ids, *, large: bool) 
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{ident}" '
         f'width="{width}" height="{height + 4}" viewBox="0 0 {width} {height + 4}">'
-        f'<title id="{ident}">{_e(label)} : {_e(shares)}</title>'
+        f'<title id="{ident}">{_e(label)}\u00a0: {_e(shares)}</title>'
         + "".join(rects)
         + f'<line x1="{middle}" y1="0" x2="{middle}" y2="{height + 4}" stroke="#111" '
         'stroke-width="1.5" stroke-dasharray="3 2"/></svg>'
@@ -116,7 +116,7 @@ def _svg_bar(share: float, label: str, ids: _Ids) -> str:
     ident = ids.next()
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{ident}" '
-        f'width="60" height="10" viewBox="0 0 60 10"><title id="{ident}">{_e(label)} : '
+        f'width="60" height="10" viewBox="0 0 60 10"><title id="{ident}">{_e(label)}\u00a0: '
         f'{_e(percent(share))}</title><rect x="0" y="0" width="60" height="10" fill="#e4e4e4"/>'
         f'<rect x="0" y="0" width="{60 * share:.2f}" height="10" fill="#1a5e8a"/></svg>'
     )
@@ -144,7 +144,7 @@ def _html_legend() -> str:
     )
     return (
         '<ul class="legend" aria-label="Légende des profils de mérite">'
-        f"{items}<li>pointillés : la médiane</li></ul>"
+        f"{items}<li>pointillés\u00a0: la médiane</li></ul>"
     )
 
 

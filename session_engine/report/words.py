@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..opinions import ALL
+from .french import plural
 from .model import Report
 
 
@@ -23,10 +24,10 @@ class Words:
         return self.report.method.k
 
     def hidden_sentence(self, what: str) -> str:
+        fewer = f"moins de {plural(self.k, 'personne', 'personnes')}"
         return (
-            f"{what} : moins de {self.k} personnes, ou masqué pour qu'on ne retrouve pas par "
-            f"soustraction les chiffres d'un groupe de moins de {self.k} personnes. Ses chiffres "
-            "ne sont pas publiés."
+            f"{what} : {fewer}, ou masqué pour qu'on ne retrouve pas par soustraction les "
+            f"chiffres d'un groupe de {fewer}. Ses chiffres ne sont pas publiés."
         )
 
     def territory(self, tid: str) -> str:

@@ -42,7 +42,7 @@ def test_a_taken_port_is_one_french_sentence_and_nothing_is_created(
     assert done.returncode != 0
     assert done.stdout == ""  # no links printed, no uvicorn line
     assert done.stderr == (
-        f"metrokawa : Le port {taken_port} est déjà pris sur 127.0.0.1 (un autre serveur "
+        f"metrokawa\u00a0: Le port {taken_port} est déjà pris sur 127.0.0.1 (un autre serveur "
         "Métrokawa tourne-t-il déjà\u202f?)\u00a0: choisissez-en un autre, par exemple make run "
         f"PORT={taken_port + 1} ou metrokawa serve --port {taken_port + 1}.\n"
     )
