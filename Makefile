@@ -15,23 +15,38 @@ UI_SOURCES := $(shell find $(UI)/src $(UI)/scripts -type f 2>/dev/null) \
 
 setup: $(STAMP) $(UI_BUILT)
 
+# Each step says what it does, then shows its own progress: the first time, pip downloads the
+# Python dependencies (about 150 MB, minutes on a slow line) and npm the client's.
+say = @printf '\n▶ %s\n' $(1)
+
 # Idempotent: the virtualenv is rebuilt only when pyproject.toml changes.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	$(call say,"Python : environnement virtuel $(VENV) et pip à jour")
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	$(call say,"Python : dépendances (pip ; la première fois, quelques minutes)")
+	@$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
+	@touch $(STAMP)
 
 $(UI_DEPS): $(UI)/package-lock.json
-	cd $(UI) && npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	$(call say,"Client : dépendances (npm ci)")
+	@cd $(UI) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # The build prints the participant bundle's size and fails above 120 KB gzipped.
 $(UI_BUILT): $(UI_DEPS) $(UI_SOURCES)
-	cd $(UI) && npm run build
+	$(call say,"Client : construction (vite build)")
+	@cd $(UI) && npm run --silent build
+
+# `make run HOST=0.0.0.0 PORT=8001`, on the command line only: a HOST or PORT in the environment
+# (some shells and platforms set them) is not taken. METROKAWA_PUBLIC_URL, from the environment
+# or the command line, is the address the printed links use (a laptop's on the room's Wi-Fi).
+HOST = 127.0.0.1
+PORT = 8000
+PUBLIC_URL = $(if $(METROKAWA_PUBLIC_URL),METROKAWA_PUBLIC_URL='$(METROKAWA_PUBLIC_URL)')
 
 run: setup
-	$(BIN)/metrokawa serve
+	@$(PUBLIC_URL) $(BIN)/metrokawa serve --host '$(HOST)' --port '$(PORT)'
 
 lint: setup
 	$(BIN)/ruff check .

@@ -23,6 +23,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from session_engine import Rejected
+from session_engine.typography import typeset
 
 from . import http
 from .actor import EncodedEvent, SessionActor
@@ -32,7 +33,7 @@ from .limits import Guesses, Limits
 from .metrics import Metrics
 from .pages import DEFAULT_UI_DIR, page_routes
 from .settle import Settler
-from .simulate import demo_session_command
+from .simulation.offline import demo_session_command
 from .store import open_store
 from .trust import Signer
 from .ws import session_socket
@@ -153,11 +154,11 @@ async def _announce_new_session(hub: Hub, public_url: str) -> None:
     assert not isinstance(created, Rejected)  # the demo description is valid by construction
     record = created.record
     base = public_url.rstrip("/")
-    print(
+    announcement = (
         f"\nMétrokawa — nouvelle session « {record.title} »\n"
         f"  Console d'animation : {base}/f/{record.id}#token={created.token}\n"
         f"  Code pour rejoindre : {record.code}   ({base}/j/{record.code})\n"
         f"  Vue projecteur      : {base}/p/{record.id}\n"
-        "  Gardez le lien d'animation pour vous : il contient votre jeton.\n",
-        flush=True,
+        "  Gardez le lien d'animation pour vous : il contient votre jeton.\n"
     )
+    print(typeset(announcement), flush=True)

@@ -10,12 +10,13 @@
     metrokawa import [--format polis] DOSSIER [-o FICHIER.mkawa]
     metrokawa serve [--host 127.0.0.1] [--port 8000] [--db metrokawa.sqlite]
 
-``simulate --offline`` writes the replay of a whole synthetic session (``server.simulate``);
+``simulate --offline`` writes the replay of a whole synthetic session (``simulation.offline``);
 ``replay`` folds a ``.mkawa`` file through the engine and prints what the room did, as text or
 as the JSON of ``session_engine.summarize``; ``report`` writes the cahier de préconisations of a
 log (``session_engine.report``) in Markdown, HTML or JSON; ``export`` and ``import`` write a log
 as Pol.is's openData CSV files and build a log from them (``session_engine.opendata``);
-``serve`` announces the live server to come.
+``serve`` binds its port first (``listen``: a taken port is one French sentence, before anything
+is created), then runs the live server and announces a new session.
 ``main(argv)`` returns the exit code: 0 when all went well, 2 for anything the user can fix
 (bad arguments, an unreadable log, a command not available yet), always with a French sentence
 on stderr and never a traceback.
@@ -38,9 +39,12 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from session_engine import LogFormatError, LogHeader, SessionState, iter_log, replay, summarize
+from session_engine.events import PositionTaken
+from session_engine.summary import POSITIONS_IN_FORCE, POSITIONS_TAKEN
+from session_engine.typography import typeset
 
-from .population import MAX_ROUNDS, TERRITORIES
-from .simulate import MAX_PARTICIPANTS, SimulationError, run_offline
+from .simulation.offline import MAX_PARTICIPANTS, SimulationError, run_offline
+from .simulation.population import MAX_ROUNDS, TERRITORIES
 from .trust import DEVELOPMENT_SECRET, SECRET_MIN_LENGTH, SECRET_VARIABLE, development
 
 __all__ = ["main"]
@@ -92,10 +96,11 @@ def _simulate(args: argparse.Namespace) -> int:
     except OSError as error:
         return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
     s = run.stats
-    print(
+    _say(
         f"Simulation hors ligne (graine {args.seed}) : {_n(s.events)} événements, "
         f"{_n(s.participants)} participant·e·s, {s.territories} territoires, {s.rounds} manches, "
-        f"{_n(s.statements)} énoncés, {_n(s.positions)} positions, {_n(s.ballots)} bulletins ; "
+        f"{_n(s.statements)} énoncés, {_n(s.positions)} {POSITIONS_TAKEN} "
+        f"({_n(s.positions_in_force)} {POSITIONS_IN_FORCE}), {_n(s.ballots)} bulletins ; "
         f"{_kb(s.size_bytes)} Ko écrits dans {output}"
     )
     return 0
@@ -103,7 +108,7 @@ def _simulate(args: argparse.Namespace) -> int:
 
 def _simulate_over_the_wire(args: argparse.Namespace) -> int:
     """Drive a whole session on a live server with real WebSocket clients; print what happened."""
-    from .simulate_wire import (
+    from .simulation.wire import (
         DEFAULT_SPEED,
         WireOptions,
         WireSimulationError,
@@ -123,7 +128,7 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
     )
     stream = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the summary
     try:
-        summary = simulate_wire(options, progress=lambda line: print(line, file=stream, flush=True))
+        summary = simulate_wire(options, progress=lambda line: _say(line, stream))
     except WireSimulationError as error:
         return _refuse(str(error))
     except KeyboardInterrupt:
@@ -131,7 +136,7 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print("\n".join(summary.lines()))
+        _say("\n".join(summary.lines()))
     if args.output:
         output = Path(args.output)
         try:
@@ -140,7 +145,7 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
             return _refuse(str(error))
         except OSError as error:
             return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
-        print(f"Journal de la session écrit dans {output}", file=stream)
+        _say(f"Journal de la session écrit dans {output}", stream)
     if summary.failure is not None:
         return _refuse(summary.failure)
     return 0
@@ -185,7 +190,8 @@ def _replay(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        print(_as_text(header, len(read), state, summary))
+        taken = sum(isinstance(e.event, PositionTaken) for e in read)
+        _say(_as_text(header, len(read), taken, state, summary))
     return 0
 
 
@@ -223,8 +229,11 @@ _STATEMENT_STATUS = {
 }
 
 
-def _as_text(header: LogHeader, events: int, state: SessionState, summary: dict[str, Any]) -> str:
-    """The summary as a person reads it; pseudonyms and prompts come from the state."""
+def _as_text(
+    header: LogHeader, events: int, taken: int, state: SessionState, summary: dict[str, Any]
+) -> str:
+    """The summary as a person reads it; pseudonyms and prompts come from the state. ``taken``
+    is every ``PositionTaken`` replayed (changes of mind included)."""
     lines = [
         summary["title"] or "(session sans titre)",
         f"Journal « {header.session} » créé le {_date(header.created_at)}, "
@@ -241,7 +250,9 @@ def _as_text(header: LogHeader, events: int, state: SessionState, summary: dict[
         *(_round_line(state, r) for r in summary["rounds"]),
         "",
         "Énoncés : " + _statement_counts(summary["statements"]),
-        f"Positions : {_n(summary['positions'])}",
+        f"{POSITIONS_IN_FORCE.capitalize()}\u00a0: {_n(summary['positions'])} (sur les énoncés "
+        "publiés)",
+        f"{POSITIONS_TAKEN.capitalize()}\u00a0: {_n(taken)}",
         f"Annotations : {_n(summary['annotations'])}",
         f"Synthèses : {_n(summary['syntheses'])}",
         f"Propositions : {_n(summary['proposals'])}",
@@ -329,7 +340,7 @@ def _report(args: argparse.Namespace) -> int:
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
-    print(f"Cahier de préconisations ({args.format}) écrit dans {output}", file=sys.stderr)
+    _say(f"Cahier de préconisations ({args.format}) écrit dans {output}", sys.stderr)
     return 0
 
 
@@ -401,8 +412,8 @@ def _import(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     import msgspec
-    import uvicorn  # only the server needs it; simulate and replay start faster without
 
+    from . import listen  # only the server needs uvicorn; simulate and replay start faster
     from .app import SETTINGS_VARIABLE, Settings, create_app
 
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
@@ -410,10 +421,10 @@ def _serve(args: argparse.Namespace) -> int:
     redis = args.redis or os.environ.get("METROKAWA_REDIS")
     db = _db_url(args.db)
     if args.workers > 1 and (redis is None or db.startswith("sqlite")):
-        print(
+        _say(
             "metrokawa serve : --workers demande une base PostgreSQL (--db postgresql://…) et "
             "un Redis (--redis redis://…) partagés par les processus.",
-            file=sys.stderr,
+            sys.stderr,
         )
         return USAGE_ERROR
     secret = "" if redis is None else _cluster_secret(args.host, redis)
@@ -429,14 +440,18 @@ def _serve(args: argparse.Namespace) -> int:
         **({"lease_ms": args.lease_ms} if args.lease_ms else {}),
         **({"ui_dir": args.ui} if args.ui else {}),
     )
-    options: dict[str, Any] = {"host": args.host, "port": args.port, "proxy_headers": True}
+    try:  # before anything is created: a taken port must not leave a session behind
+        sock = listen.bind(args.host, args.port)
+    except listen.Unavailable as unavailable:
+        return _refuse(str(unavailable))
+    options: dict[str, Any] = {"proxy_headers": True, "log_level": "info"}
     if args.workers == 1:
-        uvicorn.run(create_app(settings), log_level="info", **options)
+        listen.serve(create_app(settings), sock, **options)
         return 0
     # uvicorn's own supervisor: N processes sharing the listening socket, each one building the
     # app from the settings passed down in the environment.
     os.environ[SETTINGS_VARIABLE] = msgspec.json.encode(settings).decode()
-    uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers, **options)
+    listen.serve_workers("server.app:app_from_environment", sock, args.workers, **options)
     return 0
 
 
@@ -478,6 +493,9 @@ def _db_url(db: str) -> str:
 
 
 class _Formatter(argparse.HelpFormatter):
+    """French help: « Utilisation », and every description and option help typeset before it is
+    wrapped (a no-break space never starts a line with its « : »)."""
+
     def add_usage(
         self,
         usage: str | None,
@@ -485,7 +503,14 @@ class _Formatter(argparse.HelpFormatter):
         groups: Any,
         prefix: str | None = None,
     ) -> None:
-        super().add_usage(usage, actions, groups, "Utilisation : " if prefix is None else prefix)
+        french = "Utilisation\u00a0: " if prefix is None else prefix
+        super().add_usage(usage, actions, groups, french)
+
+    def _format_text(self, text: str) -> str:
+        return super()._format_text(typeset(text))
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        return typeset(super()._expand_help(action))
 
 
 # argparse's own messages, put into French (the part it fills in is kept as is).
@@ -506,7 +531,7 @@ class _Parser(argparse.ArgumentParser):
                 message = re.sub(pattern, french, message)
                 break
         self.print_usage(sys.stderr)
-        self.exit(USAGE_ERROR, f"{self.prog} : erreur : {message}\n")
+        self.exit(USAGE_ERROR, typeset(f"{self.prog} : erreur : {message}\n"))
 
 
 def _count(low: int, high: int | None = None) -> Callable[[str], int]:
@@ -647,7 +672,12 @@ def _add_simulate(commands: Any) -> None:
         help="arrêter la simulation au bout de SECONDES quoi qu'il arrive (par défaut 300, ou "
         "une fois et demie la durée attendue de la session si elle est plus longue)",
     )
-    wire.add_argument("--json", action="store_true", help="afficher le bilan en JSON")
+    wire.add_argument(
+        "--json",
+        action="store_true",
+        help="afficher le bilan en JSON (positions\u00a0: prises, changements compris\u202f; "
+        "positions_in_force\u00a0: en cours à la fin, sur les énoncés publiés)",
+    )
     sub.set_defaults(run=_simulate)
 
 
@@ -665,7 +695,12 @@ def _add_replay(commands: Any) -> None:
     sub.add_argument(
         "--until", type=_count(0), metavar="SEQ", help="s'arrêter après l'événement numéro SEQ"
     )
-    sub.add_argument("--json", action="store_true", help="afficher le résumé en JSON")
+    sub.add_argument(
+        "--json",
+        action="store_true",
+        help="afficher le résumé en JSON (positions\u00a0: les positions en cours, sur les "
+        "énoncés publiés)",
+    )
     sub.add_argument(
         "--progress",
         action="store_true",
@@ -772,7 +807,8 @@ def _add_serve(commands: Any) -> None:
         "serve",
         "lancer le serveur temps réel",
         "Lance le serveur temps réel et crée une nouvelle session dont il affiche le lien "
-        "d'animation et le code pour rejoindre.",
+        "d'animation et le code pour rejoindre. Le port est réservé d'abord : s'il est déjà "
+        "pris, le serveur le dit et s'arrête sans rien créer.",
     )
     sub.add_argument(
         "--no-new-session",
@@ -816,8 +852,13 @@ def _add_serve(commands: Any) -> None:
 # --- small helpers ------------------------------------------------------------------------------
 
 
+def _say(text: str, stream: Any = None) -> None:
+    """A message for people, in French typography (``typeset``), on stdout unless told."""
+    print(typeset(text), file=stream or sys.stdout, flush=True)
+
+
 def _refuse(sentence: str) -> int:
-    print(f"metrokawa : {sentence}", file=sys.stderr)
+    _say(f"metrokawa : {sentence}", sys.stderr)
     return USAGE_ERROR
 
 

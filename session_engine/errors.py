@@ -10,7 +10,8 @@ import msgspec
 
 __all__ = ["MESSAGES", "CommandRejected", "Rejected"]
 
-# code -> (French, English). Every code ``decide`` can return is here, and nothing else.
+# code -> (French, English). Every code ``decide`` can return is here, and nothing else. The
+# French is typeset (U+202F before ? ! ;, U+00A0 before : and inside « »): clients show it as is.
 MESSAGES: dict[str, tuple[str, str]] = {
     "not_allowed": (
         "Vous n’avez pas le droit de faire cela.",
@@ -59,7 +60,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_vote": ("Ce vote n’existe pas.", "Unknown vote."),
     "vote_closed": ("Le vote est fermé.", "The vote is closed."),
     "vote_still_open": (
-        "Le vote est encore ouvert : fermez-le pour montrer son résultat.",
+        "Le vote est encore ouvert\u00a0: fermez-le pour montrer son résultat.",
         "The vote is still open: close it to show its result.",
     ),
     "nothing_shown": ("Aucun résultat n’est affiché.", "No result is on show."),
@@ -68,8 +69,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "You have already graded this proposal.",
     ),
     "not_adopted": (
-        "Cette proposition n’est pas adoptée : il faut un vote fermé "
-        "et au moins la mention « Assez bien ».",
+        "Cette proposition n’est pas adoptée\u00a0: il faut un vote fermé "
+        "et au moins la mention «\u00a0Assez bien\u00a0».",
         "This proposal is not adopted: it needs a closed vote and at least the grade Assez bien.",
     ),
     "already_voeu": ("Cette proposition est déjà un vœu.", "This proposal is already a vœu."),

@@ -4,29 +4,21 @@ This module owns the seating planner of a Métrokawa. It is pure: people, the pl
 seed go in, a ``SeatingPlan`` comes out, byte for byte the same for the same inputs whatever the
 process's hash seed (people are put in natural id order, "p2" before "p10", before any draw).
 
-Strategy. A plan is built on a working board of T tables, in four passes:
+Strategy. A plan is built on a working board of T tables (``seating_search.Board``), in three
+passes:
 
 1. *Pinned* people go back to their table first: in ``rotate``, everyone who ``stays_seated``, and
    under ``HostPolicy.STAY`` every Host, who also keeps the role.
-2. *Hosts* are chosen for the tables still without one: lowest ``times_hosted`` first, ties drawn
-   by the seeded RNG, so nobody hosts twice before everyone has hosted once. A pinned person may
-   only host their own table; the others are placed, one per host-free table, by cost. One bend:
-   a table already holding its share of pinned people takes its Host from among them.
-3. *Travellers* (everyone else) are dealt QPV residents first, each group round robin over
-   territories, each person to the open table where they add the least cost. A table is open while
-   taking one more person keeps every table's size within one of the others.
-4. A bounded local search draws pairs of movable people (two travellers, or two newly placed
-   Hosts) at different tables and swaps them when that lowers the total cost.
+2. Everyone else is dealt QPV residents first, each group round robin over territories, each
+   person to the open table where they add the least cost. A table is open while taking one more
+   person keeps every table's size within one of the others.
+3. A local search swaps people at different tables while that lowers the cost of the plan
+   (``seating_search``: repeated pairs first, at every size; then a QPV resident a table, Hosts
+   who hosted least, travellers who change tables, then the mix of territories).
 
-The cost of a plan (lower is better) is a sum over tables of:
-
-* ``_W_NO_QPV`` (1000) if the table has no QPV resident: minimising it spreads them one a table;
-* ``_W_SAME_TABLE`` (1000) per traveller sent back to the table they have just left;
-* ``_W_REPEAT`` (100) per earlier round shared by two people now sitting together;
-* ``_W_TERRITORY`` (10) per two people of one territory at the table. A table of 3 + 1 + 1 + 1
-  costs 3 such pairs and one of 2 + 2 + 1 + 1 only 2, so dominance costs more than linearly.
-
-While dealing, ``_W_SIZE`` (1) per person already seated breaks ties toward smaller tables.
+Then each table without a kept Host is hosted by its member who has hosted least (``times_hosted``,
+ties drawn by the seeded RNG): the cost has already put someone who hosted least at every table
+where that seats no pair again, so nobody hosts twice before everyone has hosted once.
 """
 
 from __future__ import annotations
@@ -35,13 +27,13 @@ import random
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from itertools import zip_longest
 from typing import TypeAlias
 
 import msgspec
 
 from .model import HostPolicy, TableSeating
+from .seating_search import Board, improve, repeat_weight
 
 __all__ = [
     "PairCounts",
@@ -60,16 +52,6 @@ __all__ = [
 
 PairCounts: TypeAlias = Mapping[tuple[str, str], int]
 SeatingPlan: TypeAlias = tuple[TableSeating, ...]
-
-_W_NO_QPV = 1000
-_W_SAME_TABLE = 1000
-_W_REPEAT = 100
-_W_TERRITORY = 10
-_W_SIZE = 1
-# Swap attempts per plan, per movable person and at most: enough to settle 120 people, few
-# enough to stay well under 50 ms.
-_STEPS_PER_MOVER = 25
-_SEARCH_STEPS = 2500
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -128,107 +110,10 @@ def pairs_of(plan: SeatingPlan) -> list[tuple[str, str]]:
 # --- the working board ------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Board:
-    """One plan being built. People are indices into ``people`` (natural id order) and tables
-    are indices 0..T-1 (table number minus one), so the inner loops compare ints, not strings."""
-
-    people: list[Seatable]
-    territory: list[int]  # territory index of each person
-    met: list[dict[int, int]]  # met[i][j]: rounds i and j have already sat together
-    previous: list[int]  # table each person has just left, -1 for none
-    table_of: list[int]  # table each person sits at now, -1 while unseated
-    seats: list[list[int]]
-    host: list[int | None]
-    qpv_count: list[int]  # per table, QPV residents
-    base: int  # every table ends with base or base + 1 people...
-    extra: int  # ...and exactly `extra` of them with base + 1
-    over: int = 0  # tables that have reached base + 1
-
-    @property
-    def tables(self) -> range:
-        return range(len(self.seats))
-
-    def seat(self, p: int, t: int) -> None:
-        self.seats[t].append(p)
-        self.table_of[p] = t
-        self.qpv_count[t] += self.people[p].qpv_resident
-        if len(self.seats[t]) == self.base + 1:
-            self.over += 1
-
-    def has_room(self, t: int) -> bool:
-        # Only `extra` tables may grow past `base`, which is what keeps sizes within one.
-        size = len(self.seats[t])
-        return size < self.base or (size == self.base and self.over < self.extra)
-
-    def open_tables(self, among: Sequence[int]) -> list[int]:
-        room = [t for t in among if self.has_room(t)]
-        if room:
-            return room
-        # Reached only when pinned people overfill tables: then the emptiest of `among` will do.
-        low = min(len(self.seats[t]) for t in among)
-        return [t for t in among if len(self.seats[t]) == low]
-
-    def link_cost(self, p: int, t: int, absent: int = -1) -> int:
-        """What p costs at table t, as if ``absent`` had already left it (see the module doc)."""
-        met, own = self.met[p], self.territory[p]
-        cost = _W_SAME_TABLE if self.previous[p] == t else 0
-        for m in self.seats[t]:
-            if m != p and m != absent:
-                cost += _W_REPEAT * met.get(m, 0)
-                cost += _W_TERRITORY if self.territory[m] == own else 0
-        return cost
-
-    def placement_cost(self, p: int, t: int) -> int:
-        fills_gap = self.people[p].qpv_resident and self.qpv_count[t] == 0
-        return self.link_cost(p, t) - _W_NO_QPV * fills_gap + _W_SIZE * len(self.seats[t])
-
-    def best_table(self, p: int, among: Sequence[int]) -> int:
-        return min(self.open_tables(among), key=lambda t: (self.placement_cost(p, t), t))
-
-    def swap_gain(self, a: int, b: int) -> int:
-        """How much the total cost drops if a and b trade tables (negative: it rises)."""
-        ta, tb = self.table_of[a], self.table_of[b]
-        shift = self.people[a].qpv_resident - self.people[b].qpv_resident
-        before = self.link_cost(a, ta) + self.link_cost(b, tb)
-        if before == 0 and shift == 0:
-            return 0  # link costs are never negative, so nothing can improve
-        after = self.link_cost(a, tb, absent=b) + self.link_cost(b, ta, absent=a)
-        return before - after + _W_NO_QPV * self.qpv_gaps_closed(ta, tb, shift)
-
-    def qpv_gaps_closed(self, ta: int, tb: int, shift: int) -> int:
-        """Tables without a QPV resident that disappear when ``shift`` of them go from ta to tb."""
-        qa, qb = self.qpv_count[ta], self.qpv_count[tb]
-        return ((qa == 0) + (qb == 0)) - ((qa - shift == 0) + (qb + shift == 0))
-
-    def swap(self, a: int, b: int) -> None:
-        """a and b trade seats; if they are Hosts (they only ever swap with each other then),
-        each takes on the table they arrive at."""
-        ta, tb = self.table_of[a], self.table_of[b]
-        if self.host[ta] == a:
-            self.host[ta], self.host[tb] = b, a
-        for p, old, new in ((a, ta, tb), (b, tb, ta)):
-            self.seats[old].remove(p)
-            self.seats[new].append(p)
-            self.table_of[p] = new
-            self.qpv_count[old] -= self.people[p].qpv_resident
-            self.qpv_count[new] += self.people[p].qpv_resident
-
-    def plan(self) -> SeatingPlan:
-        return tuple(self.seating(t) for t in self.tables)
-
-    def seating(self, t: int) -> TableSeating:
-        host = self.host[t]
-        return TableSeating(
-            table=t + 1,
-            host=None if host is None else self.people[host].participant,
-            members=tuple(self.people[m].participant for m in sorted(self.seats[t])),
-        )
-
-
 def _new_board(
     people: Sequence[Seatable], tables: int, pair_counts: PairCounts, current: SeatingPlan
-) -> _Board:
+) -> tuple[Board, list[Seatable]]:
+    """The empty board, and the people in natural id order (the board's indices)."""
     ordered = sorted(people, key=lambda s: _natural_key(s.participant))
     index = {s.participant: i for i, s in enumerate(ordered)}
     if len(index) != len(ordered):
@@ -236,18 +121,26 @@ def _new_board(
     territories = sorted({s.territory for s in ordered}, key=_natural_key)
     territory_index = {name: i for i, name in enumerate(territories)}
     n = len(ordered)
-    return _Board(
-        people=ordered,
+    met = _met_lists(index, pair_counts)
+    hosted = [s.times_hosted for s in ordered]
+    most_met = max((c for m in met for c in m.values()), default=0)
+    board = Board(
         territory=[territory_index[s.territory] for s in ordered],
-        met=_met_lists(index, pair_counts),
+        qpv=[s.qpv_resident for s in ordered],
+        hosted=hosted,
+        rank=list(range(n)),
+        met=met,
         previous=_previous_tables(index, current),
         table_of=[-1] * n,
         seats=[[] for _ in range(tables)],
-        host=[None] * tables,
+        kept_host=[None] * tables,
         qpv_count=[0] * tables,
         base=n // tables,
         extra=n % tables,
+        w_repeat=repeat_weight(n, tables, most_met, max(hosted, default=0)),
+        least_hosted=min(hosted, default=0),
     )
+    return board, ordered
 
 
 def _met_lists(index: Mapping[str, int], pair_counts: PairCounts) -> list[dict[int, int]]:
@@ -271,9 +164,11 @@ def _previous_tables(index: Mapping[str, int], current: SeatingPlan) -> list[int
 # --- the passes -------------------------------------------------------------------------------
 
 
-def _pin(board: _Board, current: SeatingPlan, host_policy: HostPolicy) -> None:
+def _pin(
+    board: Board, people: Sequence[Seatable], current: SeatingPlan, host_policy: HostPolicy
+) -> None:
     """Pass 1: put back those who keep their table (and, under STAY, the Hosts' role)."""
-    index = {s.participant: i for i, s in enumerate(board.people)}
+    index = {s.participant: i for i, s in enumerate(people)}
     for seating in current:
         t = seating.table - 1
         keeps_host = host_policy is HostPolicy.STAY and seating.host in index
@@ -281,69 +176,22 @@ def _pin(board: _Board, current: SeatingPlan, host_policy: HostPolicy) -> None:
         for member in seating.members:
             p = index.get(member)
             if p is not None and (
-                board.people[p].stays_seated or (keeps_host and member == seating.host)
+                people[p].stays_seated or (keeps_host and member == seating.host)
             ):
                 board.seat(p, t)
         if keeps_host and seating.host is not None:
-            board.host[t] = index[seating.host]
+            board.kept_host[t] = index[seating.host]
 
 
-def _host_candidates(board: _Board, rng: random.Random) -> list[int]:
-    """Everyone not hosting yet, fewest ``times_hosted`` first, ties in a seeded random order."""
-    hosting = {h for h in board.host if h is not None}  # only tested for membership
-    candidates = [p for p in range(len(board.people)) if p not in hosting]
-    rng.shuffle(candidates)
-    candidates.sort(key=lambda p: board.people[p].times_hosted)  # stable: the shuffle breaks ties
-    return candidates
-
-
-def _host_from_within(board: _Board, candidates: Sequence[int]) -> None:
-    """A host-free table already holding ``base`` pinned people would grow too big with a Host
-    from elsewhere, so the first candidate pinned there hosts it (the one bend to the rule)."""
-    for p in candidates:
-        t = board.table_of[p]
-        if t >= 0 and board.host[t] is None and len(board.seats[t]) >= board.base:
-            board.host[t] = p
-
-
-def _choose_hosts(board: _Board, rng: random.Random) -> list[int]:
-    """Pass 2a: Hosts for the host-free tables, in candidate order. A pinned person may only
-    host their own table, at once; the others are returned to be seated by ``_seat_hosts``."""
-    candidates = _host_candidates(board, rng)
-    _host_from_within(board, candidates)
-    free = board.host.count(None)
-    floating: list[int] = []
-    for p in candidates:
-        if free == 0:
-            break
-        t = board.table_of[p]
-        if t < 0:
-            floating.append(p)
-        elif board.host[t] is None:
-            board.host[t] = p
-        else:
-            continue  # their table has its Host already
-        free -= 1
-    return floating
-
-
-def _seat_hosts(board: _Board, hosts: Sequence[int]) -> None:
-    """Pass 2b: each chosen Host to the cheapest table that still has no Host."""
-    for h in hosts:
-        t = board.best_table(h, [t for t in board.tables if board.host[t] is None])
-        board.seat(h, t)
-        board.host[t] = h
-
-
-def _dealing_order(board: _Board, travellers: Sequence[int], rng: random.Random) -> list[int]:
-    """Pass 3 order: QPV residents first, since every table needs one and they are the scarce
+def _dealing_order(board: Board, travellers: Sequence[int], rng: random.Random) -> list[int]:
+    """Pass 2 order: QPV residents first, since every table needs one and they are the scarce
     kind; within each kind, territories take turns so that early tables are already mixed."""
-    qpv = [p for p in travellers if board.people[p].qpv_resident]
-    others = [p for p in travellers if not board.people[p].qpv_resident]
+    qpv = [p for p in travellers if board.qpv[p]]
+    others = [p for p in travellers if not board.qpv[p]]
     return _round_robin(board, qpv, rng) + _round_robin(board, others, rng)
 
 
-def _round_robin(board: _Board, group: Sequence[int], rng: random.Random) -> list[int]:
+def _round_robin(board: Board, group: Sequence[int], rng: random.Random) -> list[int]:
     lanes: dict[int, list[int]] = {}
     for p in group:
         lanes.setdefault(board.territory[p], []).append(p)
@@ -353,30 +201,24 @@ def _round_robin(board: _Board, group: Sequence[int], rng: random.Random) -> lis
     return [p for turn in zip_longest(*ordered) for p in turn if p is not None]
 
 
-def _improve(board: _Board, rng: random.Random, groups: Sequence[Sequence[int]]) -> None:
-    """Pass 4: bounded hill climbing by swaps within a group (a Host only trades with a Host,
-    so every table keeps exactly one)."""
-    group_of = {p: group for group in groups if len(group) > 1 for p in group}
-    movers = [p for group in groups if len(group) > 1 for p in group]
-    if not movers:
-        return
-    for _ in range(min(_SEARCH_STEPS, _STEPS_PER_MOVER * len(movers))):
-        a = rng.choice(movers)
-        b = rng.choice(group_of[a])
-        if board.table_of[a] != board.table_of[b] and board.swap_gain(a, b) > 0:
-            board.swap(a, b)
-
-
-def _fill(board: _Board, rng: random.Random) -> SeatingPlan:
-    """Passes 2 to 4 on a board whose pinned people are already seated."""
-    hosts = _choose_hosts(board, rng)
-    _seat_hosts(board, hosts)
-    travellers = [p for p in range(len(board.people)) if board.table_of[p] < 0]
+def _fill(board: Board, people: Sequence[Seatable], rng: random.Random) -> SeatingPlan:
+    """Passes 2 and 3 on a board whose pinned people are already seated; then the Hosts."""
+    rng.shuffle(board.rank)  # who hosts among members who hosted as often
+    travellers = [p for p in range(len(people)) if board.table_of[p] < 0]
     everywhere = list(board.tables)
     for p in _dealing_order(board, travellers, rng):
         board.seat(p, board.best_table(p, everywhere))
-    _improve(board, rng, [travellers, hosts])
-    return board.plan()
+    improve(board, rng, travellers)
+    return tuple(_seating(board, people, t) for t in board.tables)
+
+
+def _seating(board: Board, people: Sequence[Seatable], t: int) -> TableSeating:
+    host = board.host(t)
+    return TableSeating(
+        table=t + 1,
+        host=None if host is None else people[host].participant,
+        members=tuple(people[m].participant for m in sorted(board.seats[t])),
+    )
 
 
 # --- planning -----------------------------------------------------------------------------------
@@ -387,7 +229,8 @@ def initial_plan(people: Sequence[Seatable], *, table_size: int, seed: int) -> S
     tables = table_count(len(people), table_size)
     if not people:
         return ()
-    return _fill(_new_board(people, tables, {}, ()), random.Random(seed))
+    board, ordered = _new_board(people, tables, {}, ())
+    return _fill(board, ordered, random.Random(seed))
 
 
 def rotate(
@@ -407,9 +250,9 @@ def rotate(
     if not people:
         return ()
     highest = max((s.table for s in current), default=0)
-    board = _new_board(people, max(needed, len(current), highest), pair_counts, current)
-    _pin(board, current, host_policy)
-    return _fill(board, random.Random(seed))
+    board, ordered = _new_board(people, max(needed, len(current), highest), pair_counts, current)
+    _pin(board, ordered, current, host_policy)
+    return _fill(board, ordered, random.Random(seed))
 
 
 def random_plan(people: Sequence[Seatable], *, table_size: int, seed: int) -> SeatingPlan:

@@ -7,7 +7,13 @@ from typing import Any
 
 from .state import SessionState, StatementStatus
 
-__all__ = ["presence_counts", "summarize"]
+__all__ = ["POSITIONS_IN_FORCE", "POSITIONS_TAKEN", "presence_counts", "summarize"]
+
+# The two position counts people meet, named the same wherever they are printed (``simulate``,
+# ``replay``): every ``PositionTaken`` of the log, where a change of mind counts once more; and the
+# positions in force at the end, on statements still published (``summarize``'s ``positions``).
+POSITIONS_TAKEN = "positions prises, changements compris"
+POSITIONS_IN_FORCE = "positions en cours"
 
 
 def summarize(state: SessionState) -> dict[str, Any]:
@@ -29,7 +35,7 @@ def summarize(state: SessionState) -> dict[str, Any]:
             sorted(Counter(s.status.value for s in state.statements.values()).items())
         ),
         "annotations": len(state.annotations),
-        "positions": _counted_positions(state),
+        "positions": _counted_positions(state),  # POSITIONS_IN_FORCE
         "syntheses": len(state.syntheses),
         "proposals": len(state.proposals),
         "votes": {

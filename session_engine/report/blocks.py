@@ -1,10 +1,12 @@
 """The shape of the cahier as a document: sections of headings, paragraphs, quotes, lists, tables
 and charts. The wording builds one ``Document``; each renderer draws it, and nothing else.
+``map_text`` passes every text of a document through one function (the wording's typesetting).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -76,3 +78,38 @@ class Document:
     title: str
     lead: tuple[str, ...]
     sections: tuple[Section, ...]
+
+
+def map_text(doc: Document, f: Callable[[str], str]) -> Document:
+    """``doc`` with ``f`` applied to every text it holds: titles, paragraphs, cells, labels."""
+    return Document(
+        title=f(doc.title),
+        lead=tuple(f(line) for line in doc.lead),
+        sections=tuple(
+            Section(s.anchor, f(s.title), tuple(_block(b, f) for b in s.blocks))
+            for s in doc.sections
+        ),
+    )
+
+
+def _block(block: Block, f: Callable[[str], str]) -> Block:
+    match block:
+        case Heading(text=text) | Para(text=text):
+            return replace(block, text=f(text))
+        case Quote(text=text, cite=cite):
+            return Quote(f(text), f(cite))
+        case Bullets(items=items):
+            return Bullets(tuple(f(item) for item in items))
+        case Table(caption=caption, head=head, rows=rows):
+            cells = tuple(tuple(_cell(c, f) for c in row) for row in rows)
+            return Table(f(caption), tuple(f(h) for h in head), cells)
+        case Profile(label=label):
+            return replace(block, label=f(label))
+        case Legend():
+            return block
+
+
+def _cell(cell: Cell, f: Callable[[str], str]) -> Cell:
+    if isinstance(cell, str):
+        return f(cell)
+    return replace(cell, label=f(cell.label))

@@ -1,7 +1,9 @@
 """French for the cahier: dates in Paris time, numbers, percentages, and the labels of codes.
 
 Every figure and code the wording prints goes through here, so the cahier writes ``1 234`` (with a
-narrow no-break space), ``60 %``, ``1er``, ``Assez bien`` and ``table 3`` the same way everywhere.
+narrow no-break space), ``60 %``, ``1er``, ``Assez bien``, ``table 3`` and ``2 habitant·e·s`` the
+same way everywhere. Counts with their noun go through ``plural`` (``typography``: 0 and 1 take
+the singular); an id is said as its number (``spoken``: « vote 1 », never « v1 »).
 """
 
 from __future__ import annotations
@@ -11,7 +13,28 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from ..model import GRADE_LABELS, Grade
+from ..typography import count as number
+from ..typography import plural
 from .model import StatementRef
+
+__all__ = [
+    "END_REASONS",
+    "KINDS",
+    "RESOLUTIONS",
+    "ROLES",
+    "ROUND_KINDS",
+    "end_reason",
+    "french_date",
+    "grade_label",
+    "number",
+    "ordinal",
+    "percent",
+    "plural",
+    "profile_words",
+    "provenance",
+    "signed",
+    "spoken",
+]
 
 _MONTHS: Final = (
     *("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"),
@@ -38,10 +61,6 @@ def french_date(ms: int) -> str:
     )
 
 
-def number(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
-
-
 def percent(share: float | None) -> str:
     return "—" if share is None else f"{round(100 * share)}\u202f%"
 
@@ -53,17 +72,13 @@ def signed(value: float | None) -> str:
     return ("+" if value > 0 else "\u2212" if value < 0 else "") + text
 
 
-def plural(count: int, one: str, many: str) -> str:
-    return f"{number(count)} {one if count == 1 else many}"
-
-
 KINDS: Final = {"problem": "problème", "idea": "idée"}
 ROUND_KINDS: Final = {"table": "tables", "plenary": "plénière", "vote": "vote"}
-ROLES: Final = {
-    "habitant": "habitant·e·s",
-    "elu": "élu·e·s",
-    "technicien": "technicien·ne·s",
-    "autre": "autres",
+ROLES: Final = {  # role -> (one, many)
+    "habitant": ("habitant·e", "habitant·e·s"),
+    "elu": ("élu·e", "élu·e·s"),
+    "technicien": ("technicien·ne", "technicien·ne·s"),
+    "autre": ("autre", "autres"),
 }
 RESOLUTIONS: Final = {
     "amended": "levée par un amendement",
@@ -83,9 +98,16 @@ def grade_label(value: int | None) -> str:
     return "—" if value is None else GRADE_LABELS[Grade(value)]
 
 
+def spoken(ident: str) -> str:
+    """An id as people say it: its number (``v1`` → ``1``, ``vx12`` → ``12``). Ids are the
+    state's counters, a prefix and a number; anything else is shown as it is."""
+    digits = ident.lstrip("abcdefghijklmnopqrstuvwxyz")
+    return digits if digits.isdigit() else ident
+
+
 def provenance(s: StatementRef) -> str:
     table = "en plénière" if s.table is None else f"table {s.table}"
-    return f"{s.id}, {KINDS.get(s.kind, s.kind)}, manche {s.round}, {table}"
+    return f"énoncé {spoken(s.id)}, {KINDS.get(s.kind, s.kind)}, manche {s.round}, {table}"
 
 
 def end_reason(reason: str | None) -> str:

@@ -111,11 +111,11 @@ def _shares(profile: Sequence[int], *, skip_empty: bool = False) -> str:
 
 
 def _svg_profile(profile: Sequence[int], label: str, ids: _Ids, *, large: bool) -> str:
-    return svg_profile(profile, f"{label} : {_shares(profile)}", ids.next(), large=large)
+    return svg_profile(profile, f"{label}\u00a0: {_shares(profile)}", ids.next(), large=large)
 
 
 def _svg_bar(share: float, label: str, ids: _Ids) -> str:
-    return svg_share(share, f"{label} : {percent(share)}", ids.next())
+    return svg_share(share, f"{label}\u00a0: {percent(share)}", ids.next())
 
 
 def _table(caption: str, head: Sequence[str], rows: Sequence[str], ids: _Ids) -> str:
@@ -162,7 +162,7 @@ def _html_legend() -> str:
     items = "".join(f"<li>{svg_swatch(g)} {_e(grade_label(g))}</li>" for g in range(6, -1, -1))
     return (
         '<ul class="legend" aria-label="Légende des profils de mérite">'
-        f"{items}<li>pointillés : la médiane</li></ul>"
+        f"{items}<li>pointillés\u00a0: la médiane</li></ul>"
     )
 
 
@@ -191,7 +191,7 @@ def _html_table(block: Table, ids: _Ids) -> str:
     profiles = [(c.label, c.profile) for row in block.rows for c in row if isinstance(c, Profile)]
     if not profiles:
         return table
-    return table + _figures(f"{block.caption} : les profils en chiffres", profiles, ids)
+    return table + _figures(f"{block.caption}\u00a0: les profils en chiffres", profiles, ids)
 
 
 def render_html(report: Report) -> str:

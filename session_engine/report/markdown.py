@@ -61,7 +61,7 @@ def _md_cell(cell: Cell) -> str:
 
 def _md_legend() -> str:
     return (
-        "Légende des barres : "
+        "Légende des barres\u00a0: "
         + ", ".join(f"`{GRADE_LETTERS[g]}` {grade_label(g)}" for g in range(7))
         + "."
     )

@@ -4,24 +4,28 @@ All wording lives in this module and its two siblings, once, for every format: `
 writes what the room decided (adopted proposals, the full ranking, the vœux),
 ``wording_opinions`` what it thinks (shared and local problems, consensus and division, opinion
 groups, opinion shift, minority views). Here: the title, the lead, participation, the tables'
-syntheses, the method, and the ``Words`` every section shares (territory names, the k-anonymity
-sentence). Provenance is kept everywhere: a statement says its round and table, a synthesis its
-round, table and host, a vœu its vote and objections.
+syntheses and the method; ``words.Words`` is what every section shares (territory names, the
+k-anonymity sentence). Provenance is kept everywhere: a statement says its round and table, a
+synthesis its round, table and host, a vœu its vote and objections.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ..opinions import ALL
+from ..typography import typeset
 from . import wording_opinions, wording_votes
-from .blocks import Block, Bullets, Document, Heading, Para, Quote, Section, Table
+from .blocks import Block, Bullets, Document, Heading, Para, Quote, Section, Table, map_text
 from .french import ROLES, ROUND_KINDS, number, plural
 from .model import Report
+from .words import Words
 
 
 def document(report: Report) -> Document:
-    """The cahier in French, as sections of blocks; the renderers only draw it."""
+    """The cahier in French, as sections of blocks, typeset (``typography``); the renderers
+    only draw it."""
+    return map_text(_document(report), typeset)
+
+
+def _document(report: Report) -> Document:
     w = Words(report, {t.id: t.name for t in report.territories})
     return Document(
         title=title(w),
@@ -48,28 +52,6 @@ def document(report: Report) -> Document:
             Section("methode", "Méthode, protection des personnes et provenance", method(w)),
         ),
     )
-
-
-@dataclass(frozen=True)
-class Words:
-    """What every section's wording needs: the report and its territories' names."""
-
-    report: Report
-    names: dict[str, str]  # territory id -> name
-
-    @property
-    def k(self) -> int:
-        return self.report.method.k
-
-    def hidden_sentence(self, what: str) -> str:
-        return (
-            f"{what} : moins de {self.k} personnes, ou masqué pour qu'on ne retrouve pas par "
-            f"soustraction les chiffres d'un groupe de moins de {self.k} personnes. Ses chiffres "
-            "ne sont pas publiés."
-        )
-
-    def territory(self, tid: str) -> str:
-        return "Ensemble de la session" if tid == ALL else self.names.get(tid, tid)
 
 
 def title(w: Words) -> str:
@@ -109,7 +91,7 @@ def participation(w: Words) -> tuple[Block, ...]:
                 "" if t is None else t.commune,
                 "" if t is None else ("oui" if t.qpv else "non"),
                 number(p.participants),
-                ", ".join(f"{number(n)} {ROLES[role]}" for role, n in p.roles.items() if n),
+                ", ".join(plural(n, *ROLES[role]) for role, n in p.roles.items() if n),
                 number(p.active),
                 number(p.positions),
                 number(p.statements),
@@ -194,11 +176,17 @@ def method(w: Words) -> tuple[Block, ...]:
     return (
         Bullets(
             (
-                f"Pseudonymes : {number(m.consented)} participant·e·s sur {number(m.participants)} "
-                "ont accepté que leur pseudonyme apparaisse ; les autres sont nommé·e·s "
-                "« Participant·e N ».",
-                f"Seuil de {m.k} personnes (k-anonymat) : un groupe (territoire, rôle, groupe "
-                f"d'opinion) de moins de {m.k} personnes ne montre que son effectif, jamais ses "
+                f"Pseudonymes : {plural(m.consented, 'participant·e', 'participant·e·s')} sur "
+                f"{number(m.participants)} "
+                + (
+                    "a accepté que son pseudonyme apparaisse"
+                    if m.consented < 2
+                    else "ont accepté que leur pseudonyme apparaisse"
+                )
+                + " ; les autres sont nommé·e·s « Participant·e N ».",
+                f"Seuil de {plural(m.k, 'personne', 'personnes')} (k-anonymat) : un groupe "
+                "(territoire, rôle, groupe d'opinion) de moins de "
+                f"{plural(m.k, 'personne', 'personnes')} ne montre que son effectif, jamais ses "
                 "positions ni ses votes ; d'autres groupes sont alors masqués avec lui pour "
                 "qu'on ne retrouve pas ses chiffres par soustraction (suppression "
                 "complémentaire). C'est la seule protection appliquée aux chiffres : elle ne "

@@ -7,14 +7,10 @@ Figures of a group under ``k`` voters are never shown; a sentence says so.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .blocks import Bar, Block, Cell, Heading, Para, Table
-from .french import end_reason, number, percent, plural, provenance, signed
+from .french import end_reason, number, percent, plural, provenance, signed, spoken
 from .model import ScopeLine
-
-if TYPE_CHECKING:  # ``wording`` imports this module to build the document
-    from .wording import Words
+from .words import Words
 
 
 def scopes_title(w: Words) -> str:
@@ -141,9 +137,9 @@ def groups(w: Words) -> tuple[Block, ...]:
     intro = (
         "Les participant·e·s sont regroupé·e·s selon leurs positions, comme le fait Pol.is : "
         "analyse en composantes principales, puis k-moyennes, le nombre de groupes (2 à 5) "
-        f"étant choisi par la silhouette. Seules les personnes ayant pris au moins "
-        f"{g.min_positions} positions sont regroupées ({number(g.clustered)} ; "
-        f"{number(g.left_out)} laissées de côté)."
+        "étant choisi par la silhouette. Seules les personnes ayant pris au moins "
+        f"{plural(g.min_positions, 'position', 'positions')} sont regroupées "
+        f"({number(g.clustered)} ; {plural(g.left_out, 'laissée', 'laissées')} de côté)."
     )
     if not g.groups:
         return (Para(intro), Para("Trop peu de positions pour former des groupes d'opinion."))
@@ -279,7 +275,7 @@ def minority(w: Words) -> tuple[Block, ...]:
                     (
                         u.proposal_text,
                         u.objection.text,
-                        f"{u.consent}, {end_reason(u.end_reason)}",
+                        f"tour {spoken(u.consent)}, {end_reason(u.end_reason)}",
                     )
                     for u in r.unresolved
                 ),

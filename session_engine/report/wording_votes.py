@@ -5,14 +5,19 @@ their consent rounds and objections.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .blocks import Block, Cell, Heading, Legend, Para, Profile, Quote, Table
-from .french import RESOLUTIONS, end_reason, grade_label, number, ordinal, plural, provenance
+from .french import (
+    RESOLUTIONS,
+    end_reason,
+    grade_label,
+    number,
+    ordinal,
+    plural,
+    provenance,
+    spoken,
+)
 from .model import ConsentLine, RankedProposal, TerritorySupport, VoteSection
-
-if TYPE_CHECKING:  # ``wording`` imports this module to build the document
-    from .wording import Words
+from .words import Words
 
 
 def adopted(w: Words) -> tuple[Block, ...]:
@@ -39,8 +44,8 @@ def adopted(w: Words) -> tuple[Block, ...]:
         blocks.append(
             Para(
                 f"Mention majoritaire : {grade_label(p.grade)} "
-                f"({plural(judged, 'jugement', 'jugements')}). Proposition {p.proposal}"
-                + (f", issue de l'énoncé {provenance(p.source)}" if p.source else "")
+                f"({plural(judged, 'jugement', 'jugements')}). Proposition {spoken(p.proposal)}"
+                + (f", issue de l'{provenance(p.source)}" if p.source else "")
                 + "."
             )
         )
@@ -86,10 +91,10 @@ def ranking(w: Words) -> tuple[Block, ...]:
     ]
     for v in r.votes:
         if v.open:
-            blocks.append(Para(f"Le vote {v.vote} est encore ouvert : pas de résultat."))
+            blocks.append(Para(f"Le vote {spoken(v.vote)} est encore ouvert : pas de résultat."))
             continue
         if v.hidden:
-            blocks.append(Para(w.hidden_sentence(f"Le vote {v.vote}"), note=True))
+            blocks.append(Para(w.hidden_sentence(f"Le vote {spoken(v.vote)}"), note=True))
             continue
         head = ["Rang", "Proposition", "Mention majoritaire", "Profil", "Adoptée"]
         if r.focus:
@@ -98,7 +103,7 @@ def ranking(w: Words) -> tuple[Block, ...]:
         for p in v.proposals:
             row: list[Cell] = [
                 f"{p.rank}",
-                f"{p.text} ({p.proposal})",
+                p.text,
                 grade_label(p.grade),
                 Profile(p.profile, f"Profil de mérite de « {p.text} »"),
                 "oui" if p.adopted else "non",
@@ -109,7 +114,7 @@ def ranking(w: Words) -> tuple[Block, ...]:
             rows.append(tuple(row))
         blocks.append(
             Table(
-                f"Vote {v.vote} : {plural(v.voters, 'votant·e', 'votant·e·s')}",
+                f"Vote {spoken(v.vote)} : {plural(v.voters, 'votant·e', 'votant·e·s')}",
                 tuple(head),
                 tuple(rows),
             )
@@ -132,7 +137,7 @@ def _territory_ranking(w: Words, v: VoteSection) -> Table:
         )
         for p in v.proposals
     )
-    return Table(f"Vote {v.vote} : mention et rang dans chaque territoire", head, rows)
+    return Table(f"Vote {spoken(v.vote)} : mention et rang dans chaque territoire", head, rows)
 
 
 def voeux(w: Words) -> tuple[Block, ...]:
@@ -162,7 +167,7 @@ def voeux(w: Words) -> tuple[Block, ...]:
 
 
 def _consent(w: Words, c: ConsentLine) -> list[Block]:
-    title = f"Vœu {c.voeu}" if c.voeu else f"Tour de consentement {c.id}"
+    title = f"Vœu {spoken(c.voeu)}" if c.voeu else f"Tour de consentement {spoken(c.id)}"
     status = {
         "adopted": "adopté",
         "open": "encore ouvert",
@@ -171,8 +176,9 @@ def _consent(w: Words, c: ConsentLine) -> list[Block]:
     blocks: list[Block] = [
         Heading(f"{title} : {c.wording}"),
         Para(
-            f"Proposition {c.proposal} « {c.proposal_text} », adoptée au vote {c.vote} avec "
-            f"la mention {grade_label(c.grade)} ; tour de consentement {c.id} : {status}."
+            f"Proposition {spoken(c.proposal)} « {c.proposal_text} », adoptée au vote "
+            f"{spoken(c.vote)} avec la mention {grade_label(c.grade)} ; tour de consentement "
+            f"{spoken(c.id)} : {status}."
         ),
     ]
     if c.voeu and c.outcome:
@@ -182,7 +188,7 @@ def _consent(w: Words, c: ConsentLine) -> list[Block]:
         return blocks
     rows = tuple(
         (
-            o.id,
+            spoken(o.id),
             o.text,
             RESOLUTIONS.get(o.resolution or "", "non résolue"),
             o.wording or "—",
@@ -191,7 +197,7 @@ def _consent(w: Words, c: ConsentLine) -> list[Block]:
     )
     blocks.append(
         Table(
-            f"Objections du tour {c.id}",
+            f"Objections du tour {spoken(c.id)}",
             ("Objection", "Motif", "Issue", "Nouvelle rédaction"),
             rows,
         )

@@ -5,8 +5,9 @@ file, the Vite build of ``clients/tablet`` (``make setup``), Chromium from Debia
 (``/usr/bin/chromium``; Playwright's own browser download is never used). Each person gets their
 own browser context (own storage, own connection), as on separate tablets.
 
-Under ``CI=true`` a missing Chromium, Playwright or build fails the run; elsewhere these tests
-skip, saying what to install. Screenshots go to ``test-artifacts/browser/``.
+Under CI (``CI=true`` or ``CI=1``, see ``tests.ci``) a missing Chromium, Playwright or build
+fails the run; elsewhere these tests skip, saying what to install. Screenshots go to
+``test-artifacts/browser/``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, NoReturn, TypeVar
 
 import pytest
 
+from ..ci import cannot_run
 from ..server.live import LiveServer
 
 T = TypeVar("T")
@@ -46,9 +48,7 @@ TIMEOUT_MS = 10_000
 
 def missing(reason: str) -> NoReturn:
     """Fail under CI (a test that cannot run there is a broken CI), skip elsewhere."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: the browser tests must run)", pytrace=False)
-    pytest.skip(reason)
+    cannot_run(reason, because="the browser tests must run")
 
 
 @pytest.fixture(scope="module")

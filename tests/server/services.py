@@ -1,9 +1,9 @@
 """The real services some tests talk to: PostgreSQL and Redis, as the CI machine runs them.
 
-When one cannot be reached, the test that needs it fails under ``CI=true`` (``.ci/run`` starts
-both, so an unreachable service there is a broken CI) and is skipped elsewhere, each time with a
-sentence naming the service and the command that starts it. ``METROKAWA_TEST_POSTGRES`` and
-``METROKAWA_TEST_REDIS`` point the tests at other servers.
+When one cannot be reached, the test that needs it fails under CI (``CI=true`` or ``CI=1``, see
+``tests.ci``; ``.ci/run`` starts both, so an unreachable service there is a broken CI) and is
+skipped elsewhere, each time with a sentence naming the service and the command that starts it.
+``METROKAWA_TEST_POSTGRES`` and ``METROKAWA_TEST_REDIS`` point the tests at other servers.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
-import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from server.store import database_url
+
+from ..ci import cannot_run
 
 POSTGRES_URL = os.environ.get("METROKAWA_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("METROKAWA_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -35,9 +36,7 @@ TIMEOUT_S = 3
 
 def unavailable(reason: str) -> NoReturn:
     """Fail under CI (a service CI should have started is missing), skip elsewhere."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: these tests must run; .ci/run starts it)", pytrace=False)
-    pytest.skip(reason)
+    cannot_run(reason, because="these tests must run; .ci/run starts it")
 
 
 def _where(url: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 import server.actor as actor_module
 from server.actor import Answer, SessionActor
-from server.simulate import demo_session_command
+from server.simulation.offline import demo_session_command
 from server.store import MemoryStore, Outcome, SessionRecord
 from session_engine import Role, decide
 from session_engine.commands import JoinSession

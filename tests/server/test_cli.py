@@ -63,7 +63,8 @@ def test_simulate_refuses_more_territories_than_the_programme_has(
 ) -> None:
     assert main(["simulate", "--offline", "--territories", "7"]) == 2
     assert (
-        "erreur : --territories : 7 : la valeur doit être entre 1 et 6" in capsys.readouterr().err
+        "erreur\u00a0: --territories\u00a0: 7\u00a0: la valeur doit être entre 1 et 6"
+        in capsys.readouterr().err
     )
 
 
@@ -113,14 +114,19 @@ def test_replay_prints_a_readable_french_summary(
     assert main(["replay", str(small_log)]) == 0
     text = capsys.readouterr().out
     assert "Session close." in text
-    assert "Participant·e·s : 24" in text
-    assert "La Goutte d'Or : 8" in text
+    assert "Participant·e·s\u00a0: 24" in text
+    assert "La Goutte d'Or\u00a0: 8" in text
     assert "hôte " in text
-    assert "1. [tables] Quels problèmes vivez-vous dans votre quartier ? : terminée" in text
-    assert "3. [vote] Vote : quelles préconisations pour le conseil municipal ? : terminée" in text
-    assert "Énoncés : " in text
-    assert "publiés : " in text
-    assert "v1 : fermé" in text
+    assert (
+        "1. [tables] Quels problèmes vivez-vous dans votre quartier\u202f?\u00a0: terminée" in text
+    )
+    assert (
+        "3. [vote] Vote\u00a0: quelles préconisations pour le conseil "
+        "municipal\u202f?\u00a0: terminée" in text
+    )
+    assert "Énoncés\u00a0: " in text
+    assert "publiés\u00a0: " in text
+    assert "v1\u00a0: fermé" in text
 
 
 def test_replay_until_gives_an_earlier_smaller_state(
@@ -222,14 +228,14 @@ def _read_until(process: subprocess.Popen[str], marker: str, *, timeout: float) 
 def test_help_is_in_french_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Utilisation : metrokawa")
+    assert out.startswith("Utilisation\u00a0: metrokawa")
     assert "afficher cette aide et quitter" in out
 
 
 def test_no_command_or_an_unknown_one_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert main(["danser"]) == 2
-    assert "erreur : COMMANDE : choix 'danser' inconnu" in capsys.readouterr().err
+    assert "erreur\u00a0: COMMANDE\u00a0: choix 'danser' inconnu" in capsys.readouterr().err
 
 
 # --- the console script, in a real process ------------------------------------------------------
@@ -299,7 +305,7 @@ def test_report_of_an_unknown_territory_exits_2_and_lists_the_known_ones(
 ) -> None:
     assert main(["report", str(small_log), "--territory", "Montreuil"]) == 2
     err = capsys.readouterr().err
-    assert "Le territoire « Montreuil » n'est pas dans cette session" in err
+    assert "Le territoire «\u00a0Montreuil\u00a0» n'est pas dans cette session" in err
     assert "t1 (La Goutte d'Or)" in err
 
 
@@ -335,7 +341,7 @@ def test_report_that_fails_to_render_exits_2_with_a_french_sentence_and_no_trace
     monkeypatch.setattr(session_engine.report, "render", broken)
     assert main(["report", str(DEMO), "--format", "html"]) == 2
     captured = capsys.readouterr()
-    assert "est un journal incohérent : il ne se rejoue pas" in captured.err
+    assert "est un journal incohérent\u00a0: il ne se rejoue pas" in captured.err
     assert "rendu impossible" in captured.err
     assert "Traceback" not in captured.err
     assert captured.out == ""

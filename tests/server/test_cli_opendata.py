@@ -42,7 +42,7 @@ def test_an_imported_pol_is_conversation_replays_and_its_cahier_renders(
     assert main(["report", str(log), "--format", "md"]) == 0
     cahier = capsys.readouterr().out
     assert "# Cahier de préconisations — Getting around at night" in cahier
-    assert "Groupe B : 10 personnes" in cahier
+    assert "Groupe B\u00a0: 10 personnes" in cahier
     _, envelopes = read_log(log.read_bytes())
     assert len(replay(envelopes).participants) == 31
 
@@ -66,7 +66,7 @@ def test_what_cannot_be_read_is_refused_in_french_with_exit_2(
     assert main(["import", str(broken), "-o", str(tmp_path / "x.mkawa")]) == 2
     err = capsys.readouterr().err
     assert "Export Pol.is illisible" in err
-    assert "commentaire 77, absent de « comments.csv »" in err
+    assert "commentaire 77, absent de «\u00a0comments.csv\u00a0»" in err
     assert "Traceback" not in err
     assert not (tmp_path / "x.mkawa").exists()
     notes = tmp_path / "notes.mkawa"
@@ -82,7 +82,7 @@ def test_help_of_export_and_import_says_what_the_files_hold(
 ) -> None:
     assert main(["export", "--help"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Utilisation : metrokawa export")
+    assert out.startswith("Utilisation\u00a0: metrokawa export")
     assert "participants-votes.csv" in out
     assert main(["import", "--help"]) == 0
-    assert "Utilisation : metrokawa import" in capsys.readouterr().out
+    assert "Utilisation\u00a0: metrokawa import" in capsys.readouterr().out

@@ -16,9 +16,9 @@ from typing import TypeVar
 
 import pytest
 
-from server import population
-from server.population import BANK, TERRITORIES, Theme
-from server.simulate import CREATED_AT_MS, SimulationError, run_offline, simulate_offline
+from server.simulation import population
+from server.simulation.offline import CREATED_AT_MS, SimulationError, run_offline, simulate_offline
+from server.simulation.population import BANK, TERRITORIES, Theme
 from session_engine import Envelope, SessionState, read_log, replay
 from session_engine.events import (
     BallotCast,
@@ -75,7 +75,7 @@ def test_different_seeds_give_different_logs() -> None:
 
 def test_log_is_the_same_whatever_the_hash_seed() -> None:
     script = (
-        "import hashlib; from server.simulate import simulate_offline; "
+        "import hashlib; from server.simulation.offline import simulate_offline; "
         "print(hashlib.sha256(simulate_offline(120, 6, 4, 11)).hexdigest())"
     )
     digests = set()

@@ -94,9 +94,9 @@ def test_the_text_summary_is_french_and_gives_the_console_link(
 
     assert code == 0
     assert "Simulation par le réseau terminée en" in out
-    assert "Participant·e·s : 6 (2 territoires, 2 manches, horloge × 5\u202f000)" in out
+    assert "Participant·e·s\u00a0: 6 (2 territoires, 2 manches, horloge × 5\u202f000)" in out
     assert ", 0 refusées, 0 sans réponse" in out
-    assert f"Console d'animation : {live_server.url}/f/" in out
+    assert f"Console d'animation\u00a0: {live_server.url}/f/" in out
     assert "#token=" in out
     assert "La session reste sur le serveur" in out
 
@@ -160,7 +160,7 @@ def test_a_bad_url_exits_2_with_a_french_sentence(
     captured = capsys.readouterr()
 
     assert code == 2
-    assert captured.err.startswith("metrokawa : ")
+    assert captured.err.startswith("metrokawa\u00a0: ")
     assert words in captured.err
     assert "Traceback" not in captured.err + captured.out
 
@@ -189,7 +189,7 @@ def test_the_run_stops_at_its_time_limit_and_says_so(
     assert summary["elapsed_s"] < 10  # stopped by itself, its sockets closed
     info = httpx.get(f"{live_server.url}/api/sessions/{summary['session']}", timeout=10).json()
     assert info["closed"] is False  # left as it was, on the server
-    assert err.rstrip().endswith(f"metrokawa : {summary['failure']}")
+    assert err.rstrip().endswith(f"metrokawa\u00a0: {summary['failure']}")
 
 
 @pytest.mark.parametrize(
@@ -197,7 +197,10 @@ def test_the_run_stops_at_its_time_limit_and_says_so(
     [
         (["--offline", "--url", "http://127.0.0.1:8000"], "pas les deux"),
         (["--url", "http://127.0.0.1:8000", "--real-time", "--speed", "10"], "--real-time"),
-        (["--url", "http://127.0.0.1:8000", "--speed", "0"], "--speed : 0 : la valeur doit"),
+        (
+            ["--url", "http://127.0.0.1:8000", "--speed", "0"],
+            "--speed\u00a0: 0\u00a0: la valeur doit",
+        ),
     ],
 )
 def test_contradictory_or_impossible_options_exit_2(

@@ -218,7 +218,7 @@ def test_an_imported_conversation_s_cahier_renders() -> None:
     assert text.startswith("# Cahier de préconisations — Getting around at night")
     assert "Ask the young people what they need, and pay them for their time." in text
     assert "Spam: buy cheap watches here" not in text  # moderated out
-    assert "Groupe A : 14 personnes" in text
+    assert "Groupe A\u00a0: 14 personnes" in text
 
 
 def test_without_votes_csv_the_latest_votes_come_from_participants_votes() -> None:

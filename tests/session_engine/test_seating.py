@@ -296,13 +296,61 @@ def test_every_round_mixes_territories(policy: HostPolicy) -> None:
 
 @pytest.mark.parametrize("policy", list(HostPolicy))
 def test_every_table_gets_a_qpv_resident_when_there_are_just_enough(policy: HostPolicy) -> None:
-    # 30 people, 5 tables, exactly 5 QPV residents: each table must get one of them.
-    people = [person(f"p{k}", f"t{k % 3}", qpv=k % 6 == 0) for k in range(1, 31)]
-    assert sum(p.qpv_resident for p in people) == 5
-    plans, _ = rounds(people, 4, policy)
+    # 60 people, 10 tables, exactly 10 QPV residents: each table must get one of them, in every
+    # round, since it costs no repeated pair here (repeated pairs come first, see below).
+    people = [person(f"p{k}", f"t{k % 3}", qpv=k % 6 == 0) for k in range(1, 61)]
+    assert sum(p.qpv_resident for p in people) == 10
+    plans, befores = rounds(people, 4, policy)
     residents = {p.participant for p in people if p.qpv_resident}
-    for plan in plans:
+    for plan, before in zip(plans, befores, strict=True):
         assert all(len(residents.intersection(s.members)) == 1 for s in plan)
+        assert plan_quality(plan, by_id(people), before).repeated_pairs == 0
+
+
+# After one round at T tables of S people, a table of the next round takes its S people from the
+# T old tables; the fewest pairs of old table-mates it can hold is when they come as evenly as
+# possible (2 + 1 + 1 from three tables: one pair). Written out by hand, T x that per table:
+FEWEST_REPEATED_PAIRS_AFTER_ONE_ROUND = [
+    # tables, table size, fewest repeated pairs  (each new table takes ...)
+    (2, 3, 2),  # 2 + 1: 1 pair a table
+    (2, 4, 4),  # 2 + 2: 2 pairs
+    (2, 5, 8),  # 3 + 2: 3 + 1 pairs
+    (2, 6, 12),  # 3 + 3: 3 + 3 pairs
+    (3, 4, 3),  # 2 + 1 + 1: 1 pair
+    (3, 5, 6),  # 2 + 2 + 1: 2 pairs
+    (3, 6, 9),  # 2 + 2 + 2: 3 pairs
+    (4, 4, 0),  # 1 + 1 + 1 + 1
+    (4, 6, 8),  # 2 + 2 + 1 + 1: 2 pairs
+    (5, 6, 5),  # 2 + 1 + 1 + 1 + 1: 1 pair
+    (6, 6, 0),
+    (10, 6, 0),
+    (20, 6, 0),
+]
+
+
+@pytest.mark.parametrize("policy", list(HostPolicy))
+@pytest.mark.parametrize(("tables", "size", "fewest"), FEWEST_REPEATED_PAIRS_AFTER_ONE_ROUND)
+def test_rotation_reaches_the_fewest_repeated_pairs_at_every_size(
+    tables: int, size: int, fewest: int, policy: HostPolicy
+) -> None:
+    people = room(tables * size, territories=3, qpv=1)
+    for seed in (1, 2, 3):
+        plans, befores = rounds(people, 2, policy, seed=seed, size=size)
+        assert len(plans[0]) == tables
+        assert plan_quality(plans[1], by_id(people), befores[1]).repeated_pairs == fewest
+
+
+def test_two_tables_of_four_mix_the_groups_instead_of_swapping_them_whole() -> None:
+    # The walkthrough's room: 8 people at 2 tables of 4; rotating used to send each group,
+    # whole, to the other table (12 repeated pairs) because going back cost more than a pair.
+    people = room(8, territories=2, qpv=1)
+    for policy in HostPolicy:
+        plans, befores = rounds(people, 2, policy, size=4)
+        first, second = plans
+        assert plan_quality(second, by_id(people), befores[1]).repeated_pairs == 4
+        for seating in second:
+            came_from = Counter(table_of(first)[m] for m in seating.members)
+            assert sorted(came_from.values()) == [2, 2]
 
 
 def test_scarce_qpv_residents_are_spread_one_a_table() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from server.simulate import simulate_offline
+from server.simulation.offline import simulate_offline
 from session_engine import Envelope, SessionState, evolve, read_log
 from session_engine.events import (
     BallotCast,

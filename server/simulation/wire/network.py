@@ -14,8 +14,8 @@ from typing import Any, Final
 import msgspec
 import websockets
 
-from ..client import GapError
-from ..simulate import demo_session_command
+from ...client import GapError
+from ..offline import demo_session_command
 from .summary import WireSimulationError
 
 _HTTP_TIMEOUT_S: Final = 15.0

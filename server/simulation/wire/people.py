@@ -1,5 +1,5 @@
 """The participants: what each one writes, reacts, annotates, synthesises and votes, paced by
-the session's clock, from the population of ``server.population``.
+the session's clock, from the population of ``simulation.population``.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 from session_engine.commands import (
     Annotate,
@@ -21,12 +21,9 @@ from session_engine.commands import (
 from session_engine.model import Grade, StatementKind
 
 from .. import population
-from ..population import AgendaItem, BankStatement, Person
-from .link import _acked, _Link
-from .pacing import _MINUTE, _SECOND, _Clock
-
-if TYPE_CHECKING:
-    from .room import _Room
+from ..population import AgendaItem, BankStatement, Person, TerritoryProfile
+from .link import _acked, _Console, _Link
+from .pacing import _MINUTE, _SECOND, _Clock, _Gate, _Tally
 
 _POSITIONS_PER_ROUND: Final = 14
 _REVISION_SHARE: Final = 0.1
@@ -44,8 +41,30 @@ def _bank(text: str) -> BankStatement | None:
 _Action = Callable[[], Awaitable[None]]
 
 
+class _RoomView(Protocol):
+    """What a participant sees of the room (``room._Room`` is one), written out here so that
+    ``room`` imports this module and this module imports nothing of ``room``."""
+
+    base: str
+    session: str
+    code: str
+    tally: _Tally
+    gate: _Gate
+    console: _Console
+    places: tuple[TerritoryProfile, ...]
+    territory_id: dict[str, str]  # territory name -> id
+    by_pid: dict[str, _Participant]
+    present: list[_Participant]
+    kept: dict[str, str]  # bank key -> the published statement saying it
+    visible: list[str]  # published, in publication order
+
+    def bank_of(self, sid: str) -> BankStatement: ...
+
+    def retained(self, number: int, table: int) -> BankStatement | None: ...
+
+
 class _Participant:
-    def __init__(self, room: _Room, person: Person, rng: random.Random) -> None:
+    def __init__(self, room: _RoomView, person: Person, rng: random.Random) -> None:
         self.room, self.person, self.rng = room, person, rng
         self.link = _Link(room.base, room.session, room.tally, code=room.code, keeps_events=False)
         self.pid: str | None = None

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
+from session_engine.summary import POSITIONS_IN_FORCE, POSITIONS_TAKEN
+
 from .. import population
 
 DEFAULT_SPEED: Final = 150.0
@@ -83,7 +85,8 @@ class WireSummary:
     published: int
     merged: int
     hidden: int
-    positions: int
+    positions: int  # PositionTaken events, changes of mind included (POSITIONS_TAKEN)
+    positions_in_force: int  # at the end, on published statements (POSITIONS_IN_FORCE)
     annotations: int
     syntheses: int
     proposals: int
@@ -118,7 +121,8 @@ class WireSummary:
             f"p99 {_decimal(latency['p99'])} ms, max {_decimal(latency['max'])} ms",
             f"  Énoncés : {_n(self.statements)} (publiés {_n(self.published)}, "
             f"fusionnés {_n(self.merged)}, masqués {_n(self.hidden)}) ; "
-            f"positions {_n(self.positions)} ; annotations {_n(self.annotations)} ; "
+            f"{_n(self.positions)} {POSITIONS_TAKEN} ({_n(self.positions_in_force)} "
+            f"{POSITIONS_IN_FORCE}) ; annotations {_n(self.annotations)} ; "
             f"synthèses {_n(self.syntheses)} ; propositions {_n(self.proposals)} ; "
             f"bulletins {_n(self.ballots)}",
             *_links_lines(self.console, self.code, self.join, self.projector),

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from .. import population
-from ..simulate import TITLE
+from ..offline import TITLE
 from .network import _base_url, _create_session, _why
 from .room import _Room
 from .summary import WireOptions, WireSimulationError, WireSummary, _decimal, _links_lines

@@ -17,7 +17,7 @@ from session_engine import SessionState, decode_envelope, evolve
 from session_engine.commands import Command
 from session_engine.events import BallotCast, PositionTaken
 
-from ..client import ProtocolClient
+from ...client import ProtocolClient
 from .network import _reason
 from .pacing import _Bucket, _Tally
 from .summary import WireSimulationError

@@ -9,7 +9,7 @@ last round is the majority-judgment vote. The result is the log as a replay file
 
 Everything comes from ``random.Random(seed)`` and a fixed synthetic start time: the same arguments
 give the same bytes, whatever the machine, the day or ``PYTHONHASHSEED``. The people, what they
-write and what they think come from ``server.population``; this module only sequences commands.
+write and what they think come from ``population``; this module only sequences commands.
 A rejected command means the simulator and the engine disagree: ``run_offline`` then raises.
 """
 
@@ -23,7 +23,16 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Final
 
-from session_engine import Context, LogHeader, Rejected, Role, Session, pseudonymise, write_log
+from session_engine import (
+    Context,
+    LogHeader,
+    Rejected,
+    Role,
+    Session,
+    pseudonymise,
+    summarize,
+    write_log,
+)
 from session_engine.codec import Envelope
 from session_engine.commands import (
     Annotate,
@@ -78,7 +87,7 @@ __all__ = [
 CREATED_AT_MS: Final = int(
     datetime(2026, 11, 28, 9, 30, tzinfo=timezone(timedelta(hours=1))).timestamp() * 1000
 )
-TITLE: Final = "Métrokawa du Grand Paris : du quartier à la métropole"
+TITLE: Final = "Métrokawa du Grand Paris\u00a0: du quartier à la métropole"
 TABLE_SIZE: Final = 6
 MAX_PARTICIPANTS: Final = 1000
 PROPOSALS: Final = 8  # statements promoted to the final vote
@@ -112,7 +121,8 @@ class SimulationStats:
     published: int
     hidden: int
     merged: int
-    positions: int  # PositionTaken events, changes of mind included
+    positions: int  # PositionTaken events, changes of mind included (POSITIONS_TAKEN)
+    positions_in_force: int  # at the end, on published statements (POSITIONS_IN_FORCE)
     annotations: int
     syntheses: int
     proposals: int
@@ -586,6 +596,7 @@ def _stats(room: _Room, size: int) -> SimulationStats:
         hidden=status.count(StatementStatus.HIDDEN),
         merged=status.count(StatementStatus.MERGED),
         positions=sum(isinstance(e.event, PositionTaken) for e in log),
+        positions_in_force=summarize(state)["positions"],
         annotations=len(state.annotations),
         syntheses=len(state.syntheses),
         proposals=len(state.proposals),

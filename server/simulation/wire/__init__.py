@@ -13,7 +13,7 @@ than the wall clock (150: a 25-minute round plays in 10 s) and the facilitator e
 itself once everyone is done, as a facilitator may. With ``real_time`` the session runs on the
 wall clock and the server's own timer ends each round at its deadline.
 
-Who knows what. The people, what they write and what they think come from ``server.population``,
+Who knows what. The people, what they write and what they think come from ``population``,
 the room of the offline simulator. The facilitator's console folds its full event stream through
 the engine's ``evolve``, as the real console does, and the simulator reads the room from it: the
 tables and their hosts, what waits for moderation, who supports what. Participants' sockets get

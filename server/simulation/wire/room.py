@@ -31,10 +31,11 @@ from session_engine.commands import (
 )
 from session_engine.model import RoundKind, StatementKind
 from session_engine.state import RoundStatus, StatementStatus
+from session_engine.summary import summarize
 
 from .. import population
+from ..offline import PROPOSALS
 from ..population import AgendaItem, BankStatement, Person
-from ..simulate import PROPOSALS
 from .link import _acked, _Console, _Link
 from .pacing import _MINUTE, _SECOND, _Clock, _clock, _Gate, _Tally
 from .people import _Action, _bank, _Participant
@@ -345,6 +346,7 @@ class _Room:
             merged=status[StatementStatus.MERGED],
             hidden=status[StatementStatus.HIDDEN],
             positions=self.console.positions,
+            positions_in_force=summarize(self.console.state)["positions"],
             annotations=len(state.annotations),
             syntheses=len(state.syntheses),
             proposals=len(state.proposals),

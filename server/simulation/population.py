@@ -1,7 +1,7 @@
 """The synthetic room of a Métrokawa: territories, people, what they write and what they think.
 
 Pure data and small functions of a ``random.Random`` passed in (never a clock, never the global
-RNG), shared by the offline simulator (``server.simulate``) and the over-the-wire one to come.
+RNG), shared by the offline simulator (``offline``) and the over-the-wire one (``wire``).
 Nothing here knows how commands are sequenced; it only answers "who is this person?", "what would
 they write?", "what do they think of this statement?" and "how do they grade this proposal?".
 
@@ -697,21 +697,23 @@ class AgendaItem:
     compares: bool
 
 
+# The default prompts, shown on every tablet: in French typography (U+202F before ?, U+00A0
+# before :), as the client's draft of the same session (clients/tablet/src/home/defaults.ts).
 _TABLE_ROUNDS: Final[tuple[AgendaItem, ...]] = (
-    AgendaItem(RoundKind.TABLE, "Quels problèmes vivez-vous dans votre quartier ?",
+    AgendaItem(RoundKind.TABLE, "Quels problèmes vivez-vous dans votre quartier\u202f?",
                25, writes=_P, write_rate=0.35, compares=False),
-    AgendaItem(RoundKind.TABLE, "Ces problèmes existent-ils ailleurs dans la métropole ?",
+    AgendaItem(RoundKind.TABLE, "Ces problèmes existent-ils ailleurs dans la métropole\u202f?",
                25, writes=_P, write_rate=0.12, compares=True),
-    AgendaItem(RoundKind.TABLE, "Quelles solutions proposer ?",
+    AgendaItem(RoundKind.TABLE, "Quelles solutions proposer\u202f?",
                25, writes=_I, write_rate=0.35, compares=True),
-    AgendaItem(RoundKind.TABLE, "Quelles ressources existent déjà près de chez vous ?",
+    AgendaItem(RoundKind.TABLE, "Quelles ressources existent déjà près de chez vous\u202f?",
                20, writes=_I, write_rate=0.2, compares=True),
-    AgendaItem(RoundKind.TABLE, "Qui peut agir, et avec quels moyens ?",
+    AgendaItem(RoundKind.TABLE, "Qui peut agir, et avec quels moyens\u202f?",
                20, writes=_I, write_rate=0.15, compares=True),
 )  # fmt: skip
 VOTE_ROUND: Final = AgendaItem(
     RoundKind.VOTE,
-    "Vote : quelles préconisations pour le conseil municipal ?",
+    "Vote\u00a0: quelles préconisations pour le conseil municipal\u202f?",
     20,
     None,
     0.0,

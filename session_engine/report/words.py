@@ -1,0 +1,34 @@
+"""What every section of the cahier's wording shares: the report, its territories' names and the
+k-anonymity sentence. Its own module so that ``wording`` and its two siblings all import it and
+none imports another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..opinions import ALL
+from .french import plural
+from .model import Report
+
+
+@dataclass(frozen=True)
+class Words:
+    """What every section's wording needs: the report and its territories' names."""
+
+    report: Report
+    names: dict[str, str]  # territory id -> name
+
+    @property
+    def k(self) -> int:
+        return self.report.method.k
+
+    def hidden_sentence(self, what: str) -> str:
+        fewer = f"moins de {plural(self.k, 'personne', 'personnes')}"
+        return (
+            f"{what} : {fewer}, ou masqué pour qu'on ne retrouve pas par soustraction les "
+            f"chiffres d'un groupe de {fewer}. Ses chiffres ne sont pas publiés."
+        )
+
+    def territory(self, tid: str) -> str:
+        return "Ensemble de la session" if tid == ALL else self.names.get(tid, tid)
