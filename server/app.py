@@ -28,7 +28,7 @@ from . import http
 from .actor import EncodedEvent, SessionActor
 from .cluster import LEASE_MS, Cluster
 from .hub import Hub
-from .limits import Guesses, Limits
+from .limits import Guesses, Limits, Sockets
 from .metrics import Metrics
 from .pages import DEFAULT_UI_DIR, page_routes
 from .settle import Settler
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits
         limits = settings.limits
         app.state.guesses = Guesses(limits.code_guesses_per_second, limits.code_guess_burst)
+        app.state.sockets = Sockets(limits.sockets_per_address, limits.unwelcomed_per_address)
         app.state.settler = settler = Settler()
         settler.start()
         await hub.resume_running_rounds()

@@ -337,6 +337,8 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn  # only the server needs it; simulate and replay start faster without
 
     from .app import SETTINGS_VARIABLE, Settings, create_app
+    from .limits import limits_from_environment
+    from .logs import LOG_CONFIG
 
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     public_url = os.environ.get("METROKAWA_PUBLIC_URL", f"http://{shown_host}:{args.port}")
@@ -349,8 +351,13 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return USAGE_ERROR
+    try:
+        limits = limits_from_environment()
+    except (msgspec.DecodeError, msgspec.ValidationError) as error:
+        return _refuse(f"METROKAWA_LIMITS n'est pas un objet JSON de limites valable ({error}).")
     settings = Settings(
         db=db,
+        limits=limits,
         # N workers would each create one: a session is then created from the home page.
         announce=not args.no_new_session and args.workers == 1,
         public_url=public_url,
@@ -358,7 +365,14 @@ def _serve(args: argparse.Namespace) -> int:
         **({"lease_ms": args.lease_ms} if args.lease_ms else {}),
         **({"ui_dir": args.ui} if args.ui else {}),
     )
-    options: dict[str, Any] = {"host": args.host, "port": args.port, "proxy_headers": True}
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "proxy_headers": True,
+        "log_config": LOG_CONFIG,
+        # The transport refuses a message over the protocol's limit before reading it (1009).
+        "ws_max_size": limits.max_frame_bytes,
+    }
     if args.workers == 1:
         uvicorn.run(create_app(settings), log_level="info", **options)
         return 0

@@ -7,7 +7,6 @@ Every handler is a thin translation: request → hub/store call → response. Er
 from __future__ import annotations
 
 import io
-import math
 import time
 from typing import Any
 
@@ -102,14 +101,20 @@ async def session_by_code(request: Request) -> Response:
     state knows, and the participant page asks for it just before it opens the socket that
     would load the actor anyway."""
     guesses: Guesses = request.app.state.guesses
-    client, now = client_address(request), time.monotonic()
-    if guesses.blocked(client, now):
-        wait = str(math.ceil(1 / guesses.rate))
-        return _error(429, "too_fast", "too many wrong join codes", {"Retry-After": wait})
+    client = client_address(request)
     code = str(request.path_params["code"]).strip().upper()
-    record = await _hub(request).store.session_by_code(code)
-    if record is None:
-        guesses.failed(client, now)
+    if not guesses.admitted(client, code):
+        # Spent before the look-up waits for the store: concurrent look-ups from one address
+        # cannot all pass its last token. A right code gives it back.
+        if not guesses.spend(client, time.monotonic()):
+            wait = {"Retry-After": str(guesses.retry_after())}
+            return _error(429, "too_fast", "too many wrong join codes", wait)
+        record = await _hub(request).store.session_by_code(code)
+        if record is None:
+            return _error(404, "not_found")
+        guesses.admit(client, code)
+    else:
+        record = await _hub(request).store.session_by_code(code)
     return await _public_face(request, record)
 
 

@@ -65,7 +65,7 @@ __all__ = [
     "open_store",
 ]
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("metrokawa.store")
 
 
 class Conflict(Exception):
