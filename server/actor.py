@@ -65,6 +65,12 @@ log = logging.getLogger("metrokawa.actor")
 
 MAX_BATCH: Final = 256
 PRESENCE_EVERY_S: Final = 0.25
+# Whose command outcomes are stored, so that a command sent again is answered the same way: the
+# senders who keep an identity across connections. A guest's outcome is stored only when its join
+# was accepted (a retried join must find its participant again); the projector's commands, a
+# guest's refused ones and the clock's are answered and forgotten: sent again, they are decided
+# again (and refused again). Nobody holding only the join code can make the table grow.
+_ANSWERED_AGAIN: Final = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
 
 
 class EncodedEvent:
@@ -427,7 +433,8 @@ class SessionActor:
             for submission in batch:
                 answers.append(self._decide(submission, fresh, tokens, records))
             new_events = self.events[start:]
-            await self.store.append(self.session_id, start, records, fresh, tokens, self.fence)
+            if records or fresh or tokens:  # refusals kept nowhere need no transaction
+                await self.store.append(self.session_id, start, records, fresh, tokens, self.fence)
         except Fenced:
             log.warning("session %s: claimed by another worker; this one stops", self.session_id)
             self.leading = False
@@ -469,9 +476,10 @@ class SessionActor:
         )
         decided = decide(self.state, submission.command, ctx)
         if isinstance(decided, Rejected):
-            outcome = Outcome(actor=submission.actor, cmd=submission.cmd, code=decided.code)
-            self.outcomes[key] = outcome
-            fresh.append(outcome)
+            if submission.role in _ANSWERED_AGAIN:
+                outcome = Outcome(actor=submission.actor, cmd=submission.cmd, code=decided.code)
+                self.outcomes[key] = outcome
+                fresh.append(outcome)
             return Answer(code=decided.code)
         participant = None
         for envelope in seal(decided, after=self.seq, ctx=ctx, cmd=submission.cmd):
@@ -483,8 +491,9 @@ class SessionActor:
         outcome = Outcome(
             actor=submission.actor, cmd=submission.cmd, seq=self.seq, participant=participant
         )
-        self.outcomes[key] = outcome
-        fresh.append(outcome)
+        if submission.role in _ANSWERED_AGAIN or participant is not None:
+            self.outcomes[key] = outcome
+            fresh.append(outcome)
         return self._answer(outcome, tokens)
 
     def _repeat(self, known: Outcome, tokens: list[tuple[str, str]]) -> Answer:
