@@ -28,8 +28,9 @@ from . import http
 from .actor import EncodedEvent, SessionActor
 from .cluster import LEASE_MS, Cluster
 from .hub import Hub
-from .limits import Guesses, Limits, Sockets
+from .limits import Buckets, Guesses, Limits, Sockets
 from .metrics import Metrics
+from .middleware import BodyLimit, NoSniff
 from .pages import DEFAULT_UI_DIR, page_routes
 from .settle import Settler
 from .simulate import demo_session_command
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         limits = settings.limits
         app.state.guesses = Guesses(limits.code_guesses_per_second, limits.code_guess_burst)
         app.state.sockets = Sockets(limits.sockets_per_address, limits.unwelcomed_per_address)
+        app.state.creations = Buckets(limits.sessions_per_second, limits.session_burst)
         app.state.settler = settler = Settler()
         settler.start()
         await hub.resume_running_rounds()
@@ -100,9 +102,13 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Route("/openapi.json", http.openapi, methods=["GET"]),
         *page_routes(Path(settings.ui_dir)),
     ]
-    # Compressed HTTP for phones on a weak network (the client bundle shrinks about 3x); the
-    # WebSocket path never reaches this middleware (``SocketsFirst``).
-    middleware = [Middleware(GZipMiddleware, minimum_size=1024)]
+    # Bodies are bounded before anything reads them; compressed HTTP for phones on a weak
+    # network (the client bundle shrinks about 3x). The WebSocket path never reaches these
+    # (``SocketsFirst``).
+    middleware = [
+        Middleware(BodyLimit, limit=settings.limits.max_body_bytes),
+        Middleware(GZipMiddleware, minimum_size=1024),
+    ]
     return SocketsFirst(Starlette(routes=routes, middleware=middleware, lifespan=lifespan))
 
 
@@ -117,11 +123,13 @@ class SocketsFirst:
     def __init__(self, app: Starlette) -> None:
         self.app = app
         self.state = app.state
+        # Outside Starlette's own error handling, so that even a 500 says nosniff.
+        self.http = NoSniff(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         session_id = _socket_session(scope)
         if session_id is None:
-            await self.app(scope, receive, send)
+            await self.http(scope, receive, send)
             return
         scope["app"] = self.app
         scope["path_params"] = {"session_id": session_id}

@@ -24,7 +24,7 @@ from session_engine.report import FORMATS, UnknownTerritory, build_report, rende
 from .auth import hash_token, same_hash
 from .frames import message_for
 from .hub import Hub
-from .limits import Guesses, client_address
+from .limits import Buckets, Guesses, client_address
 from .openapi import OPENAPI
 from .store import SessionRecord
 
@@ -70,7 +70,14 @@ def _links(request: Request, record: SessionRecord) -> dict[str, str]:
 
 
 async def create_session(request: Request) -> Response:
-    """POST /api/sessions: title, territories, agenda → id, join code, facilitator token (once)."""
+    """POST /api/sessions: title, territories, agenda → id, join code, facilitator token (once).
+
+    Sessions created per client address are limited (``Limits.session_burst``, then
+    ``sessions_per_second``): every attempt spends, before the body is even read."""
+    creations: Buckets = request.app.state.creations
+    if not creations.allow(client_address(request), time.monotonic()):
+        wait = {"Retry-After": str(creations.retry_after())}
+        return _error(429, "too_fast", "too many sessions created from this address", wait)
     try:
         command = msgspec.json.decode(await request.body(), type=CreateSession)
     except msgspec.DecodeError as error:
@@ -178,11 +185,13 @@ REPORT_TYPES = {
 }
 
 
-# The HTML cahier is a standalone page of participants' texts: no script, no fetch, no frame;
-# its styles are inline and its images (if any) data: URLs.
+# The HTML cahier is a standalone page of participants' texts: no script, no fetch, no frame,
+# and no page may frame it; its styles are inline and its images (if any) data: URLs.
+# (``nosniff`` is on every answer: ``middleware.NoSniff``.)
 REPORT_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
-    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+    ),
 }
 
 
@@ -210,7 +219,7 @@ async def session_report(request: Request) -> Response:
         text = await run_in_threadpool(cahier)
     except UnknownTerritory as unknown:
         return _error(400, "bad_request", f"unknown territory {unknown.wanted!r}")
-    headers = REPORT_HEADERS if form == "html" else {"X-Content-Type-Options": "nosniff"}
+    headers = REPORT_HEADERS if form == "html" else None
     return Response(text, media_type=REPORT_TYPES[form], headers=headers)
 
 

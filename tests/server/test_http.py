@@ -365,7 +365,10 @@ def test_the_report_comes_in_each_format_without_private_pseudonyms(
         assert response.json()["session"] == room.id
     assert response.headers["x-content-type-options"] == "nosniff"
     if form == "html":  # participants' texts in a page: nothing may run or be fetched
-        policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+        policy = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+            "frame-ancestors 'none'"
+        )
         assert response.headers["content-security-policy"] == policy
 
 
@@ -388,6 +391,37 @@ def test_the_report_is_html_by_default_and_refuses_an_unknown_format_or_territor
 
 
 # --- QR code, health, metrics, OpenAPI -----------------------------------------------------------
+
+
+def test_every_answer_says_nosniff(http: httpx.Client, exported: Exported) -> None:
+    """API JSON, the log, the report, the QR code, pages, assets, and every kind of refusal:
+    a browser never guesses a type (``X-Content-Type-Options: nosniff``)."""
+    room = exported.room
+    asset = re.search(r'src="(/assets/[^"]+)"', http.get("/").text)
+    assert asset is not None
+    requests = [
+        ("GET", f"/api/sessions/{room.id}", {}),
+        ("GET", f"/api/codes/{room.code}", {}),
+        ("GET", f"/api/sessions/{room.id}/log", bearer(room.token)),
+        ("GET", f"/api/sessions/{room.id}/report?format=md", bearer(room.token)),
+        ("GET", f"/api/sessions/{room.id}/qr.svg", {}),
+        ("GET", "/healthz", {}),
+        ("GET", "/metrics", {}),
+        ("GET", "/openapi.json", {}),
+        ("GET", "/", {}),
+        ("GET", f"/j/{room.code}", {}),
+        ("GET", asset.group(1), {}),
+        ("GET", "/no/such/page", {}),  # 404 from the router
+        ("GET", "/api/sessions/0000000000000000", {}),  # 404 from the API
+        ("GET", f"/api/sessions/{room.id}/log", {}),  # 401
+        ("DELETE", "/healthz", {}),  # 405
+    ]
+    for method, path, headers in requests:
+        response = http.request(method, path, headers=headers)
+        assert response.headers.get("x-content-type-options") == "nosniff", (path, response)
+    too_large = http.post("/api/sessions", content=b"x" * (300 * 1024))
+    assert too_large.status_code == 413
+    assert too_large.headers.get("x-content-type-options") == "nosniff"
 
 
 def test_the_qr_code_is_an_svg_image(http: httpx.Client, exported: Exported) -> None:

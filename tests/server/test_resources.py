@@ -12,14 +12,16 @@ import asyncio
 import contextlib
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
+import httpx
 import pytest
 
-from .live import LiveServer
-from .scenario import RawSocket, Room, cmd, run
+from .live import LiveServer, new_session_body
+from .scenario import RawSocket, Room, cmd, eventually, run
 
 # Refusals per socket: the command burst (60), so that no refusal is a too_fast.
 PER_SOCKET: Final = 50
@@ -107,12 +109,128 @@ def test_a_participant_s_refusals_are_kept_with_short_ids(server: LiveServer) ->
     assert kept[participant] == (PER_SOCKET, 64 * PER_SOCKET)
 
 
-def sqlite_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+# --- HTTP bodies and session creation ----------------------------------------------------------
+
+MIB: Final = 1024 * 1024
 
 
-def limits_env(**limits: Any) -> dict[str, str]:
-    return {"METROKAWA_LIMITS": json.dumps(limits)}
+def rss_mib(server: LiveServer) -> float:
+    """The server process's resident memory, from the kernel."""
+    assert server.process is not None
+    status = Path(f"/proc/{server.process.pid}/status").read_text()
+    kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+    return int(kib) / 1024
 
 
-_ = asyncio  # the scenarios run in their own loops (``run``)
+class _Collector(asyncio.Protocol):
+    """Keeps what the server sends, whatever happens to the connection afterwards (a server
+    that closes on an unread body may reset it: the bytes already received still count)."""
+
+    def __init__(self) -> None:
+        self.received = bytearray()
+        self.answered = asyncio.get_running_loop().create_future()
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.received.extend(data)
+        if b"\r\n" in self.received and not self.answered.done():
+            self.answered.set_result(None)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.answered.done():
+            self.answered.set_result(None)
+
+
+async def post_raw(server: LiveServer, head: str, body_bytes: int, chunked: bool) -> str:
+    """POST /api/sessions by hand: the head, then up to ``body_bytes`` of body (in chunks of
+    64 KiB, chunked or not) while the server has not answered; its status line."""
+    loop = asyncio.get_running_loop()
+    _, client = await loop.create_connection(_Collector, "127.0.0.1", server.port)
+    assert client.transport is not None
+    client.transport.write(head.encode())
+    chunk = b"x" * (64 * 1024)
+    for _ in range(body_bytes // len(chunk)):
+        if client.answered.done() or client.transport.is_closing():
+            break
+        client.transport.write(b"10000\r\n" + chunk + b"\r\n" if chunked else chunk)
+        await asyncio.sleep(0)  # let the answer in: this loop only writes
+    await asyncio.wait_for(client.answered, 30)
+    client.transport.abort()
+    return bytes(client.received).split(b"\r\n", 1)[0].decode()
+
+
+def head(length: int | None) -> str:
+    framing = f"Content-Length: {length}" if length is not None else "Transfer-Encoding: chunked"
+    return (
+        "POST /api/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Content-Type: application/json\r\n{framing}\r\n\r\n"
+    )
+
+
+def test_a_body_over_256_kib_gets_413_without_being_read(server: LiveServer) -> None:
+    """Before: a 64 MiB body was read whole (RSS +80 MB, never given back). Now 413 comes at
+    once, and the connection is closed on the unread rest — which resets it, so that a client
+    still sending may lose the answer: the server's access log says what it answered."""
+    refused = '"POST /api/sessions HTTP/1.1" 413'
+    seen = server.log().count(refused)
+
+    async def scenario() -> None:
+        before = rss_mib(server)
+        for _ in range(8):  # announced: refused before a byte of it is read
+            status = await post_raw(server, head(64 * MIB), 0, chunked=False)
+            assert status == "HTTP/1.1 413 Request Entity Too Large"
+        for _ in range(8):  # announced, and sent: refused all the same
+            await post_raw(server, head(64 * MIB), 64 * MIB, chunked=False)
+        for _ in range(8):  # chunked, no length: refused once 256 KiB are in
+            await post_raw(server, head(None), 64 * MIB, chunked=True)
+        await eventually(lambda: server.log().count(refused) == seen + 24, what="24 refusals")
+        grown = rss_mib(server) - before
+        assert grown < 16, f"RSS grew by {grown:.1f} MiB"
+
+    run(scenario())
+
+
+def test_a_body_within_the_limit_is_read_and_answered(server: LiveServer) -> None:
+    """256 KiB is far above any real session description: one just under it is decided on."""
+    body = json.dumps(new_session_body() | {"title": "é" * 100_000}, ensure_ascii=False)
+    assert len(body.encode()) < 256 * 1024
+    response = httpx.post(
+        f"{server.url}/api/sessions",
+        content=body,
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "text_too_long"
+
+
+@pytest.fixture(scope="module")
+def by_default(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server with the default limit on sessions created per address (20, then 1 a minute)."""
+    path = tmp_path_factory.mktemp("defaults") / "metrokawa.sqlite"
+    limits = {"session_burst": 20, "sessions_per_second": 1 / 60}
+    live = LiveServer(path, env={"METROKAWA_LIMITS": json.dumps(limits)}).start()
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+def test_sessions_created_from_one_address_are_limited(by_default: LiveServer) -> None:
+    """Before: 200 sessions were created from one address in 2.8 s."""
+    statuses: Counter[int] = Counter()
+    with httpx.Client(base_url=by_default.url, timeout=10) as http:
+        for _ in range(200):
+            response = http.post("/api/sessions", json=new_session_body())
+            statuses[response.status_code] += 1
+            if response.status_code == 429:
+                assert response.json()["code"] == "too_fast"
+                assert int(response.headers["retry-after"]) == 60
+    assert statuses[201] in (20, 21)  # the burst, and one more if a minute went by
+    assert statuses[429] == 200 - statuses[201]
+    with contextlib.closing(sqlite3.connect(by_default.db_path)) as db:
+        assert db.execute("SELECT count(*) FROM sessions").fetchone()[0] == statuses[201]
