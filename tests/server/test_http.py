@@ -366,8 +366,7 @@ def test_the_report_comes_in_each_format_without_private_pseudonyms(
     assert response.headers["x-content-type-options"] == "nosniff"
     if form == "html":  # participants' texts in a page: nothing may run or be fetched
         policy = (
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-            "frame-ancestors 'none'"
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
         )
         assert response.headers["content-security-policy"] == policy
 
