@@ -234,3 +234,71 @@ def test_sessions_created_from_one_address_are_limited(by_default: LiveServer) -
     assert statuses[429] == 200 - statuses[201]
     with contextlib.closing(sqlite3.connect(by_default.db_path)) as db:
         assert db.execute("SELECT count(*) FROM sessions").fetchone()[0] == statuses[201]
+
+
+# --- WebSocket messages and sockets ---------------------------------------------------------------
+
+
+def test_a_message_over_16_kib_is_refused_by_the_transport_unread(server: LiveServer) -> None:
+    """Before: uvicorn's limit was 16 MiB, so 20 sockets sending 15 MiB each took the RSS from
+    91 to 389 MB before each message was refused. Now each one is closed with 1009 as soon as
+    its frame header says how big it is."""
+    room = Room.create(server)
+    projector = {"k": "hello", "code": room.code, "view": "projector"}
+
+    async def scenario() -> None:
+        before = rss_mib(server)
+        sockets = [await RawSocket.open(room.ws_url) for _ in range(20)]
+        for raw in sockets:
+            await raw.send(projector)
+            welcome = await raw.receive()
+            assert welcome is not None
+            assert welcome["k"] == "welcome"
+        await asyncio.gather(*(raw.send(b"\x00" * (15 * MIB)) for raw in sockets))
+        for raw in sockets:
+            await raw.until_closed()
+            assert raw.close_code == 1009
+        grown = rss_mib(server) - before
+        assert grown < 16, f"RSS grew by {grown:.1f} MiB"
+
+    run(scenario())
+
+
+def connections(server: LiveServer) -> float:
+    text = httpx.get(f"{server.url}/metrics", timeout=10).text
+    line = next(line for line in text.splitlines() if line.startswith("metrokawa_connections "))
+    return float(line.split()[1])
+
+
+def test_one_address_holds_512_sockets_at_most(tmp_path: Path) -> None:
+    """The default limits: 64 sockets waiting for their hello, 512 in all, per address."""
+    live = LiveServer(tmp_path / "metrokawa.sqlite").start()
+    try:
+        room = Room.create(live)
+        hello = {"k": "hello", "code": room.code, "view": "projector"}
+
+        async def silent_crowd() -> None:
+            sockets = [await RawSocket.open(room.ws_url) for _ in range(64)]
+            await eventually(lambda: connections(live) == 64, what="64 sockets held")
+            frames = await (await RawSocket.open(room.ws_url)).until_closed()
+            assert [f["code"] for f in frames] == ["too_many_connections"]
+            await asyncio.gather(*(raw.close() for raw in sockets))
+
+        async def projectors() -> None:
+            sockets = []
+            for _ in range(512):
+                raw = await RawSocket.open(room.ws_url)
+                await raw.send(hello)
+                assert (await raw.receive() or {}).get("k") == "welcome"
+                sockets.append(raw)
+            refused = await RawSocket.open(room.ws_url)
+            frames = await refused.until_closed()
+            assert [f["code"] for f in frames] == ["too_many_connections"]
+            assert refused.close_code == 4429
+            await asyncio.gather(*(raw.close() for raw in sockets))
+
+        run(silent_crowd())
+        run(eventually(lambda: connections(live) == 0, what="every socket let go"))
+        run(projectors())
+    finally:
+        live.stop()
