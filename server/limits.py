@@ -51,11 +51,12 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     close_drain_s: float = 5.0  # before a policy close: time to send the answers still owed
     outbox_limit: int = 2048  # items waiting for a slow connection before it is told to come back
     backlog_limit: int = 5000  # missed events beyond which a resuming client gets a snapshot
-    # Sockets per client address: a whole room behind one router, each tablet with a second
+    # Sockets per client address: two rooms behind one router, each tablet with a second
     # socket while a dropped one is not yet noticed, and a few projectors and consoles…
-    sockets_per_address: int = 512
-    # …of which so many may still be waiting for their hello (10 s at most each).
-    unwelcomed_per_address: int = 64
+    sockets_per_address: int = 1024
+    # …of which so many may still be waiting for their hello (10 s at most each): a room of
+    # 120 reconnecting at once after a Wi-Fi cut, twice over.
+    unwelcomed_per_address: int = 256
     # Wrong join codes per client address (HTTP look-up and WebSocket hello together): a burst
     # for a room of people behind one school or town-hall router mistyping, then one every 2 s.
     code_guess_burst: int = 30

@@ -270,23 +270,23 @@ def connections(server: LiveServer) -> float:
     return float(line.split()[1])
 
 
-def test_one_address_holds_512_sockets_at_most(tmp_path: Path) -> None:
-    """The default limits: 64 sockets waiting for their hello, 512 in all, per address."""
+def test_one_address_holds_1024_sockets_at_most(tmp_path: Path) -> None:
+    """The default limits: 256 sockets waiting for their hello, 1,024 in all, per address."""
     live = LiveServer(tmp_path / "metrokawa.sqlite").start()
     try:
         room = Room.create(live)
         hello = {"k": "hello", "code": room.code, "view": "projector"}
 
         async def silent_crowd() -> None:
-            sockets = [await RawSocket.open(room.ws_url) for _ in range(64)]
-            await eventually(lambda: connections(live) == 64, what="64 sockets held")
+            sockets = [await RawSocket.open(room.ws_url) for _ in range(256)]
+            await eventually(lambda: connections(live) == 256, what="256 sockets held")
             frames = await (await RawSocket.open(room.ws_url)).until_closed()
             assert [f["code"] for f in frames] == ["too_many_connections"]
             await asyncio.gather(*(raw.close() for raw in sockets))
 
         async def projectors() -> None:
             sockets = []
-            for _ in range(512):
+            for _ in range(1024):
                 raw = await RawSocket.open(room.ws_url)
                 await raw.send(hello)
                 assert (await raw.receive() or {}).get("k") == "welcome"
