@@ -263,6 +263,7 @@ class SessionActor:
         self.fence: int | None = None  # the owner's fencing number (several workers)
         self.forward: Forward | None = None  # a follower's way to the owner
         self.on_fenced: Callable[[], None] | None = None  # another worker has claimed it
+        self.touched = time.monotonic()  # the last command, join or leave (``idle_for``)
 
     @property
     def seq(self) -> int:
@@ -329,6 +330,7 @@ class SessionActor:
         self, command: Command, *, role: Role, actor: str, cmd: str
     ) -> asyncio.Future[Answer]:
         """Queue a command; the future resolves once it is committed (or refused)."""
+        self.touched = time.monotonic()
         if self.forward is not None:
             return self.forward(command, role, actor, cmd)
         submission = _Submission(command, role, actor, cmd)
@@ -349,11 +351,13 @@ class SessionActor:
             # A client that was on a worker further ahead than this follower: catch up first,
             # or it would be sent back in time (a snapshot older than what it holds).
             await self.catch_up()
+        self.touched = time.monotonic()
         request = _Join(subscriber, after, participant)
         self._queue.put_nowait(request)
         return await request.future
 
     def leave(self, subscriber: Subscriber, participant: str | None) -> None:
+        self.touched = time.monotonic()
         if subscriber in self.subscribers and subscriber.full:
             self._watchers -= 1
         self.subscribers.discard(subscriber)
@@ -403,6 +407,13 @@ class SessionActor:
     def queue_depth(self) -> int:
         return self._queue.qsize()
 
+    def idle_for(self, now: float) -> float | None:
+        """Seconds since anything was asked of this session, if nothing can happen in it
+        meanwhile: nobody connected, no round whose clock runs, nothing queued. None while busy.
+        (A batch being committed was queued a moment ago: far less than any idle time.)"""
+        busy = self.subscribers or self.connected or self.has_open_round or not self._queue.empty()
+        return None if busy else now - self.touched
+
     # --- the loop -------------------------------------------------------------------------------
 
     async def _run(self) -> None:
@@ -425,6 +436,7 @@ class SessionActor:
 
     async def _commit(self, batch: list[_Submission]) -> None:
         start = self.seq
+        was_open = self.has_open_round
         answers: list[Answer] = []
         fresh: list[Outcome] = []
         tokens: list[tuple[str, str]] = []
@@ -433,6 +445,8 @@ class SessionActor:
             for submission in batch:
                 answers.append(self._decide(submission, fresh, tokens, records))
             new_events = self.events[start:]
+            if self.has_open_round and not was_open:  # flagged before: see store.mark_open
+                await self.store.mark_open(self.session_id, True)
             if records or fresh or tokens:  # refusals kept nowhere need no transaction
                 await self.store.append(self.session_id, start, records, fresh, tokens, self.fence)
         except Fenced:
@@ -453,9 +467,17 @@ class SessionActor:
         if tokens:
             for listener in self.on_tokens:
                 listener(self, tokens)
+        if was_open and not self.has_open_round:  # unflagged after: see store.mark_open
+            await self._mark_closed()
         for submission, answer in zip(batch, answers, strict=True):
             _resolve(submission.future, answer)
         self._watch_deadline()
+
+    async def _mark_closed(self) -> None:
+        try:
+            await self.store.mark_open(self.session_id, False)
+        except Exception as error:  # the flag stays true: one more load at the next start-up
+            log.warning("session %s: could not mark its round closed (%s)", self.session_id, error)
 
     def _decide(
         self,

@@ -27,7 +27,7 @@ from session_engine import Rejected
 from . import http
 from .actor import EncodedEvent, SessionActor
 from .cluster import LEASE_MS, Cluster
-from .hub import Hub
+from .hub import EVICT_AFTER_S, Hub
 from .limits import Buckets, Guesses, Limits, Sockets
 from .metrics import Metrics
 from .middleware import BodyLimit, NoSniff
@@ -48,6 +48,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ui_dir: str = str(DEFAULT_UI_DIR)  # the built tablet client (``clients/tablet/dist``)
     redis: str | None = None  # several workers: their Redis (``cluster``); the store is shared
     lease_ms: int = LEASE_MS  # several workers: how long a dead owner keeps its sessions
+    evict_after_s: float = EVICT_AFTER_S  # an idle session leaves memory after this long
 
 
 # ``serve --workers N``: uvicorn's worker processes build the app from the settings found here.
@@ -69,7 +70,12 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         if settings.redis is not None:
             cluster = Cluster(settings.redis, store, lease_ms=settings.lease_ms)
             await cluster.start()
-        hub = Hub(store, backlog_limit=settings.limits.backlog_limit, cluster=cluster)
+        hub = Hub(
+            store,
+            backlog_limit=settings.limits.backlog_limit,
+            cluster=cluster,
+            evict_after_s=settings.evict_after_s,
+        )
         hub.on_published.append(_count_commits(metrics))
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits
         limits = settings.limits
@@ -79,6 +85,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         app.state.settler = settler = Settler()
         settler.start()
         await hub.resume_running_rounds()
+        hub.start_evicting()
         if settings.announce:
             await _announce_new_session(hub, settings.public_url)
         try:

@@ -363,6 +363,7 @@ def _serve(args: argparse.Namespace) -> int:
         public_url=public_url,
         redis=redis,
         **({"lease_ms": args.lease_ms} if args.lease_ms else {}),
+        **({"evict_after_s": args.evict_after} if args.evict_after else {}),
         **({"ui_dir": args.ui} if args.ui else {}),
     )
     options: dict[str, Any] = {
@@ -662,6 +663,13 @@ def _add_serve(commands: Any) -> None:
         type=_count(300),
         help="plusieurs processus : durée du bail d'une session, en ms (5000) ; un processus "
         "arrêté garde ses sessions aussi longtemps",
+    )
+    sub.add_argument(
+        "--evict-after",
+        type=_factor(1, 7 * 24 * 3600),
+        metavar="SECONDES",
+        help="libérer la mémoire d'une session sans connexion ni manche en cours au bout de "
+        "SECONDES d'inactivité (600) ; elle est relue du journal à la demande",
     )
     sub.set_defaults(run=_serve)
 
