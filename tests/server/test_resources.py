@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -300,5 +301,30 @@ def test_one_address_holds_1024_sockets_at_most(tmp_path: Path) -> None:
         run(silent_crowd())
         run(eventually(lambda: connections(live) == 0, what="every socket let go"))
         run(projectors())
+    finally:
+        live.stop()
+
+
+# --- join codes --------------------------------------------------------------------------------
+
+
+def test_concurrent_wrong_codes_cannot_pass_the_bucket(tmp_path: Path) -> None:
+    """Before: the bucket was spent after the look-up's await, so 120 look-ups at once got 40
+    answers where 30 are allowed. Now each one spends first."""
+    live = LiveServer(tmp_path / "metrokawa.sqlite").start()
+    try:
+
+        async def guesses() -> tuple[Counter[int], float]:
+            async with httpx.AsyncClient(base_url=live.url, timeout=30) as http:
+                started = time.monotonic()
+                answers = await asyncio.gather(
+                    *(http.get(f"/api/codes/QQQ{n:03d}") for n in range(120))
+                )
+                return Counter(a.status_code for a in answers), time.monotonic() - started
+
+        statuses, elapsed = run(guesses())
+        refilled = int(elapsed * 0.5)  # one token every 2 s while they were being answered
+        assert 30 <= statuses[404] <= 30 + refilled
+        assert statuses[429] == 120 - statuses[404]
     finally:
         live.stop()
