@@ -11,7 +11,9 @@ a batch of queued requests and, for commands, follows these steps in this order:
 3. only then publish the encoded events to every subscriber and answer each sender (ack/error).
 
 Nothing is published or acknowledged before its commit. If the commit fails the working state is
-thrown away and rebuilt from the store, and every sender of the batch gets ``unavailable``.
+thrown away and rebuilt from the store, and every sender of the batch gets ``unavailable``. A
+command that makes ``decide`` raise (our bug) gets ``internal``, alone: ``decide`` never changes
+the state, so the rest of its batch is decided and committed as usual.
 
 With several workers (``cluster``) only the session's owner *leads* as above, appending with the
 fence it got when it claimed the session. On every other worker the same class is a *follower*:
@@ -496,7 +498,17 @@ class SessionActor:
             now=self.clock(),
             seed=secrets.randbits(62),
         )
-        decided = decide(self.state, submission.command, ctx)
+        try:
+            decided = decide(self.state, submission.command, ctx)
+        except Exception:
+            # Our own bug in a rule, hit by this command alone: ``decide`` changes nothing, so
+            # the rest of the batch goes on. Not kept: a fixed server may apply it when re-sent.
+            log.exception(
+                "session %s: decide failed on a %s command",
+                self.session_id,
+                type(submission.command).__name__,
+            )
+            return Answer(code="internal")
         if isinstance(decided, Rejected):
             if submission.role in _ANSWERED_AGAIN:
                 outcome = Outcome(actor=submission.actor, cmd=submission.cmd, code=decided.code)
