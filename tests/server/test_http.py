@@ -8,6 +8,7 @@ code; health, Prometheus metrics and the OpenAPI description.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import re
 import xml.etree.ElementTree as ET
@@ -21,12 +22,13 @@ from starlette.routing import Route
 
 from server.app import Settings, create_app
 from server.limits import Limits
+from server.logs import without_query_values
 from session_engine import read_log
 from session_engine.events import ParticipantJoined
 from session_engine.model import anonymous_pseudonym
 
 from .live import LiveServer, new_session_body
-from .scenario import Room, acked, closing_every_socket
+from .scenario import RawSocket, Room, acked, closing_every_socket
 
 LOG_TYPE: Final = "application/vnd.metrokawa.log+msgpack"
 
@@ -481,3 +483,41 @@ def test_openapi_describes_every_http_route_of_the_app(http: httpx.Client) -> No
     for route in api:
         assert route.path in paths, route.path
         assert {m.lower() for m in route.methods or ()} - {"head"} <= set(paths[route.path])
+
+
+# --- the access log ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "logged"),
+    [
+        ("/healthz", "/healthz"),
+        ("/api/x?format=md", "/api/x?format=…"),
+        ("/api/x?format=md&territory=t1", "/api/x?format=…&territory=…"),
+        ("/api/x?token", "/api/x?token=…"),
+        ("/api/x?" + "s" * 40 + "=1&b=2", "/api/x?…&b=…"),  # a name that could be a secret
+        ("/api/x?a%20b=1", "/api/x?…"),
+    ],
+)
+def test_a_query_string_s_values_are_hidden(target: str, logged: str) -> None:
+    assert without_query_values(target) == logged
+
+
+def test_the_access_log_never_shows_a_query_string_s_values(
+    server: LiveServer, http: httpx.Client, exported: Exported
+) -> None:
+    room = exported.room
+    secret = "valeur-secrete-0123456789"
+    http.get(f"/api/sessions/{room.id}/report", params={"format": "md", "territory": secret})
+    http.get("/healthz", params={"token": secret})
+
+    async def socket_with_a_query() -> None:
+        with contextlib.suppress(Exception):
+            raw = await RawSocket.open(f"{room.ws_url}?token={secret}")
+            await raw.close()
+
+    asyncio.run(closing_every_socket(socket_with_a_query()))
+    log = server.log()
+    assert f'"GET /api/sessions/{room.id}/report?format=…&territory=… HTTP/1.1"' in log
+    assert '"GET /healthz?token=… HTTP/1.1" 200' in log
+    assert secret not in log
