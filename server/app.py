@@ -18,6 +18,7 @@ import msgspec
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -44,7 +45,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     db: str = "sqlite:///metrokawa.sqlite"
     limits: Limits = Limits()
     announce: bool = False  # create a session at start-up and print its links (``make run``)
-    public_url: str = "http://127.0.0.1:8000"  # how people reach this server, for printed links
+    # How people reach this server (``METROKAWA_PUBLIC_URL``): every link and QR code the
+    # server gives is made from it. None: from the address each request was sent to (its
+    # ``Host``), as on a laptop that tablets reach by its address on the Wi-Fi.
+    public_url: str | None = None
+    listen_url: str = "http://127.0.0.1:8000"  # printed at start-up when there is no public URL
+    # The ``Host`` values served (Starlette's TrustedHostMiddleware; ``*.example.org`` allowed);
+    # any other gets 400, a WebSocket handshake included. ("*",): every one.
+    allowed_hosts: tuple[str, ...] = ("*",)
     ui_dir: str = str(DEFAULT_UI_DIR)  # the built tablet client (``clients/tablet/dist``)
     redis: str | None = None  # several workers: their Redis (``cluster``); the store is shared
     lease_ms: int = LEASE_MS  # several workers: how long a dead owner keeps its sessions
@@ -78,6 +86,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         )
         hub.on_published.append(_count_commits(metrics))
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits
+        app.state.public_url = settings.public_url
         limits = settings.limits
         app.state.guesses = Guesses(limits.code_guesses_per_second, limits.code_guess_burst)
         app.state.sockets = Sockets(limits.sockets_per_address, limits.unwelcomed_per_address)
@@ -87,7 +96,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         await hub.resume_running_rounds()
         hub.start_evicting()
         if settings.announce:
-            await _announce_new_session(hub, settings.public_url)
+            await _announce_new_session(hub, settings.public_url or settings.listen_url)
         try:
             yield
         finally:
@@ -116,7 +125,8 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Middleware(BodyLimit, limit=settings.limits.max_body_bytes),
         Middleware(GZipMiddleware, minimum_size=1024),
     ]
-    return SocketsFirst(Starlette(routes=routes, middleware=middleware, lifespan=lifespan))
+    starlette = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    return SocketsFirst(starlette, allowed_hosts=settings.allowed_hosts)
 
 
 class SocketsFirst:
@@ -127,11 +137,14 @@ class SocketsFirst:
     (``ws._direct_writer``). The endpoint handles its own errors (``ws.Connection.serve``).
     """
 
-    def __init__(self, app: Starlette) -> None:
+    def __init__(self, app: Starlette, allowed_hosts: tuple[str, ...] = ("*",)) -> None:
         self.app = app
         self.state = app.state
-        # Outside Starlette's own error handling, so that even a 500 says nosniff.
-        self.http = NoSniff(app)
+        hosts = list(allowed_hosts)
+        # Outside Starlette's own error handling, so that even a 500 says nosniff. The Host
+        # check passes ``send`` on untouched: the socket endpoint still holds uvicorn's own.
+        self.http = NoSniff(TrustedHostMiddleware(app, allowed_hosts=hosts))
+        self.sockets = TrustedHostMiddleware(self._socket, allowed_hosts=hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         session_id = _socket_session(scope)
@@ -140,6 +153,9 @@ class SocketsFirst:
             return
         scope["app"] = self.app
         scope["path_params"] = {"session_id": session_id}
+        await self.sockets(scope, receive, send)
+
+    async def _socket(self, scope: Scope, receive: Receive, send: Send) -> None:
         await session_socket(WebSocket(scope, receive, send))
 
 

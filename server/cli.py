@@ -341,7 +341,9 @@ def _serve(args: argparse.Namespace) -> int:
     from .logs import LOG_CONFIG
 
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-    public_url = os.environ.get("METROKAWA_PUBLIC_URL", f"http://{shown_host}:{args.port}")
+    public_url = args.public_url or os.environ.get("METROKAWA_PUBLIC_URL") or None
+    hosts = args.allowed_hosts or os.environ.get("METROKAWA_ALLOWED_HOSTS") or "*"
+    proxies = args.forwarded_allow_ips or os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1"
     redis = args.redis or os.environ.get("METROKAWA_REDIS")
     db = _db_url(args.db)
     if args.workers > 1 and (redis is None or db.startswith("sqlite")):
@@ -361,6 +363,8 @@ def _serve(args: argparse.Namespace) -> int:
         # N workers would each create one: a session is then created from the home page.
         announce=not args.no_new_session and args.workers == 1,
         public_url=public_url,
+        listen_url=f"http://{shown_host}:{args.port}",
+        allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
         redis=redis,
         **({"lease_ms": args.lease_ms} if args.lease_ms else {}),
         **({"evict_after_s": args.evict_after} if args.evict_after else {}),
@@ -370,6 +374,7 @@ def _serve(args: argparse.Namespace) -> int:
         "host": args.host,
         "port": args.port,
         "proxy_headers": True,
+        "forwarded_allow_ips": proxies,
         "log_config": LOG_CONFIG,
         # The transport refuses a message over the protocol's limit before reading it (1009).
         "ws_max_size": limits.max_frame_bytes,
@@ -646,6 +651,26 @@ def _add_serve(commands: Any) -> None:
         "--ui",
         metavar="DOSSIER",
         help="interface construite à servir (clients/tablet/dist)",
+    )
+    sub.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="l'adresse publique du serveur (https://metrokawa.example.org, ou "
+        "METROKAWA_PUBLIC_URL) : tous les liens et codes QR en sont faits ; sans elle, de "
+        "l'adresse que chaque requête nomme (en-tête Host)",
+    )
+    sub.add_argument(
+        "--allowed-hosts",
+        metavar="HÔTES",
+        help="noms d'hôte servis, séparés par des virgules (*.example.org permis ; ou "
+        "METROKAWA_ALLOWED_HOSTS) : toute autre requête reçoit 400 (*, tous, par défaut)",
+    )
+    sub.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="mandataires (proxys) dont on croit X-Forwarded-For et X-Forwarded-Proto, "
+        "séparés par des virgules, * pour tous (ou FORWARDED_ALLOW_IPS ; 127.0.0.1 par "
+        "défaut) ; sur une plateforme d'hébergement : *",
     )
     sub.add_argument(
         "--redis",

@@ -59,8 +59,16 @@ async def _record(request: Request) -> SessionRecord | None:
     return await _hub(request).session(request.path_params["session_id"])
 
 
+def _base(request: Request) -> str:
+    """Where people reach this server: the configured public URL, else as this request says
+    (never the raw ``Host`` when a public URL is configured: a forged one would point the
+    links and the QR code elsewhere)."""
+    public: str | None = request.app.state.public_url
+    return (public or str(request.base_url)).rstrip("/")
+
+
 def _links(request: Request, record: SessionRecord) -> dict[str, str]:
-    base = str(request.base_url).rstrip("/")
+    base = _base(request)
     return {
         "join": f"{base}/j/{record.code}",
         "projector": f"{base}/p/{record.id}",
@@ -88,7 +96,7 @@ async def create_session(request: Request) -> Response:
     record, token = created.record, created.token
     links = _links(request, record)
     # The token travels in the fragment: browsers never send it to the server in a request line.
-    links["facilitator"] = f"{str(request.base_url).rstrip('/')}/f/{record.id}#token={token}"
+    links["facilitator"] = f"{_base(request)}/f/{record.id}#token={token}"
     body = {"id": record.id, "code": record.code, "facilitator_token": token, "links": links}
     return JSONResponse(body, status_code=201, headers={"Cache-Control": "no-store"})
 
