@@ -292,9 +292,15 @@ class Heard:
     welcome: bool = False
 
 
+def decoded(message: bytes | str) -> dict[str, Any]:
+    frame: dict[str, Any] = (
+        json.loads(message) if isinstance(message, str) else msgspec.msgpack.decode(message)
+    )
+    return frame
+
+
 async def play(url: str, plan: Plan) -> Heard:
     heard = Heard()
-    decode = msgspec.msgpack.decode if plan.subprotocol == MSGPACK else json.loads
     async with websockets.connect(
         url,
         subprotocols=[Subprotocol(plan.subprotocol)],
@@ -307,7 +313,7 @@ async def play(url: str, plan: Plan) -> Heard:
         raw = first if isinstance(first, (bytes, str)) else encode(first, plan.subprotocol)
         await socket.send(raw)
         if plan.role != "hello":
-            welcome = decode(await asyncio.wait_for(socket.recv(), 20))
+            welcome = decoded(await asyncio.wait_for(socket.recv(), 20))
             heard.welcome = welcome.get("k") == "welcome"
         for frame in plan.frames:
             try:
@@ -317,7 +323,7 @@ async def play(url: str, plan: Plan) -> Heard:
         wanted = max(sum(plan.expected.values()), len(plan.frames))
         try:
             while plan.close is not None or sum(heard.codes.values()) < wanted:
-                message = decode(await asyncio.wait_for(socket.recv(), 20))
+                message = decoded(await asyncio.wait_for(socket.recv(), 20))
                 if message.get("k") == "pong":
                     heard.codes["pong"] += 1
                 elif message.get("k") == "error":
@@ -342,7 +348,8 @@ def check(plan: Plan, heard: Heard) -> None:
 
 
 def healthy(server: LiveServer) -> bool:
-    return httpx.get(f"{server.url}/healthz", timeout=5).json()["status"] == "ok"
+    answer: dict[str, Any] = httpx.get(f"{server.url}/healthz", timeout=5).json()
+    return answer["status"] == "ok"
 
 
 def test_twenty_thousand_malformed_frames_change_nothing_and_log_nothing(
