@@ -265,7 +265,7 @@ class SessionActor:
         self.fence: int | None = None  # the owner's fencing number (several workers)
         self.forward: Forward | None = None  # a follower's way to the owner
         self.on_fenced: Callable[[], None] | None = None  # another worker has claimed it
-        self.touched = time.monotonic()  # the last command, join or leave (``idle_for``)
+        self.touched = time.monotonic()  # last looked up, joined, left or sent to (``idle_for``)
 
     @property
     def seq(self) -> int:
@@ -349,11 +349,11 @@ class SessionActor:
 
         Events after ``after`` (or after the snapshot) are already in the subscriber's outbox.
         """
+        self.touched = time.monotonic()
         if not self.leading and after is not None and after > self.seq:
             # A client that was on a worker further ahead than this follower: catch up first,
             # or it would be sent back in time (a snapshot older than what it holds).
             await self.catch_up()
-        self.touched = time.monotonic()
         request = _Join(subscriber, after, participant)
         self._queue.put_nowait(request)
         return await request.future

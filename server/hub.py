@@ -131,6 +131,7 @@ class Hub:
         """The live actor of an existing session (the caller checked that it exists)."""
         live = self.actors.get(session_id)
         if live is not None:
+            live.touched = time.monotonic()  # whoever asked is about to use it: not idle
             return live
         lock = self._loading.setdefault(session_id, asyncio.Lock())
         async with lock:
