@@ -110,6 +110,48 @@ def test_a_participant_s_refusals_are_kept_with_short_ids(server: LiveServer) ->
     assert kept[participant] == (PER_SOCKET, 64 * PER_SOCKET)
 
 
+# --- the largest session there can be  -----------------------------------------------------------
+
+
+def largest_description(commune: int = 120) -> dict[str, Any]:
+    """Every text at its limit, in 4-byte characters: 12 territories, 20 rounds."""
+    wide = "😀"
+    return {
+        "title": wide * 200,
+        "territories": [
+            {"name": f"{n:02d}" + wide * 78, "commune": wide * commune, "qpv": n % 2 == 0}
+            for n in range(12)
+        ],
+        "agenda": [
+            {"kind": "table", "prompt": wide * 500, "duration_ms": 15 * 60_000} for _ in range(20)
+        ],
+    }
+
+
+def test_the_largest_session_makes_answers_of_tens_of_kib_not_megabytes(server: LiveServer) -> None:
+    """Before: commune had no limit, and 12 territories with a 5 MB commune made every
+    /api/codes answer and every welcome 60 MB. Now the largest accepted description (every
+    text at its limit, 4-byte characters) gives answers under 64 KiB."""
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        over = http.post("/api/sessions", json=largest_description(commune=121))
+        assert over.status_code == 400
+        assert over.json()["code"] == "text_too_long"
+        created = http.post("/api/sessions", json=largest_description())
+        assert created.status_code == 201
+        code = created.json()["code"]
+        face = http.get(f"/api/codes/{code}")
+        assert face.status_code == 200
+        assert len(face.content) < 64 * 1024
+
+    async def welcome_size() -> int:
+        raw = await RawSocket.open(created.json()["links"]["ws"])
+        await raw.send({"k": "hello", "code": code, "view": "projector"})
+        message = await raw.connection.recv()
+        return len(message)
+
+    assert run(welcome_size()) < 64 * 1024
+
+
 # --- HTTP bodies and session creation ----------------------------------------------------------
 
 MIB: Final = 1024 * 1024
