@@ -11,7 +11,9 @@ a batch of queued requests and, for commands, follows these steps in this order:
 3. only then publish the encoded events to every subscriber and answer each sender (ack/error).
 
 Nothing is published or acknowledged before its commit. If the commit fails the working state is
-thrown away and rebuilt from the store, and every sender of the batch gets ``unavailable``.
+thrown away and rebuilt from the store, and every sender of the batch gets ``unavailable``. A
+command that makes ``decide`` raise (our bug) gets ``internal``, alone: ``decide`` never changes
+the state, so the rest of its batch is decided and committed as usual.
 
 With several workers (``cluster``) only the session's owner *leads* as above, appending with the
 fence it got when it claimed the session. On every other worker the same class is a *follower*:
@@ -65,6 +67,12 @@ log = logging.getLogger("metrokawa.actor")
 
 MAX_BATCH: Final = 256
 PRESENCE_EVERY_S: Final = 0.25
+# Whose command outcomes are stored, so that a command sent again is answered the same way: the
+# senders who keep an identity across connections. A guest's outcome is stored only when its join
+# was accepted (a retried join must find its participant again); the projector's commands, a
+# guest's refused ones and the clock's are answered and forgotten: sent again, they are decided
+# again (and refused again). Nobody holding only the join code can make the table grow.
+_ANSWERED_AGAIN: Final = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
 
 
 class EncodedEvent:
@@ -257,6 +265,7 @@ class SessionActor:
         self.fence: int | None = None  # the owner's fencing number (several workers)
         self.forward: Forward | None = None  # a follower's way to the owner
         self.on_fenced: Callable[[], None] | None = None  # another worker has claimed it
+        self.touched = time.monotonic()  # last looked up, joined, left or sent to (``idle_for``)
 
     @property
     def seq(self) -> int:
@@ -323,6 +332,7 @@ class SessionActor:
         self, command: Command, *, role: Role, actor: str, cmd: str
     ) -> asyncio.Future[Answer]:
         """Queue a command; the future resolves once it is committed (or refused)."""
+        self.touched = time.monotonic()
         if self.forward is not None:
             return self.forward(command, role, actor, cmd)
         submission = _Submission(command, role, actor, cmd)
@@ -339,6 +349,7 @@ class SessionActor:
 
         Events after ``after`` (or after the snapshot) are already in the subscriber's outbox.
         """
+        self.touched = time.monotonic()
         if not self.leading and after is not None and after > self.seq:
             # A client that was on a worker further ahead than this follower: catch up first,
             # or it would be sent back in time (a snapshot older than what it holds).
@@ -348,6 +359,7 @@ class SessionActor:
         return await request.future
 
     def leave(self, subscriber: Subscriber, participant: str | None) -> None:
+        self.touched = time.monotonic()
         if subscriber in self.subscribers and subscriber.full:
             self._watchers -= 1
         self.subscribers.discard(subscriber)
@@ -397,6 +409,13 @@ class SessionActor:
     def queue_depth(self) -> int:
         return self._queue.qsize()
 
+    def idle_for(self, now: float) -> float | None:
+        """Seconds since anything was asked of this session, if nothing can happen in it
+        meanwhile: nobody connected, no round whose clock runs, nothing queued. None while busy.
+        (A batch being committed was queued a moment ago: far less than any idle time.)"""
+        busy = self.subscribers or self.connected or self.has_open_round or not self._queue.empty()
+        return None if busy else now - self.touched
+
     # --- the loop -------------------------------------------------------------------------------
 
     async def _run(self) -> None:
@@ -419,6 +438,7 @@ class SessionActor:
 
     async def _commit(self, batch: list[_Submission]) -> None:
         start = self.seq
+        was_open = self.has_open_round
         answers: list[Answer] = []
         fresh: list[Outcome] = []
         tokens: list[tuple[str, str]] = []
@@ -427,7 +447,10 @@ class SessionActor:
             for submission in batch:
                 answers.append(self._decide(submission, fresh, tokens, records))
             new_events = self.events[start:]
-            await self.store.append(self.session_id, start, records, fresh, tokens, self.fence)
+            if self.has_open_round and not was_open:  # flagged before: see store.mark_open
+                await self.store.mark_open(self.session_id, True)
+            if records or fresh or tokens:  # refusals kept nowhere need no transaction
+                await self.store.append(self.session_id, start, records, fresh, tokens, self.fence)
         except Fenced:
             log.warning("session %s: claimed by another worker; this one stops", self.session_id)
             self.leading = False
@@ -446,9 +469,17 @@ class SessionActor:
         if tokens:
             for listener in self.on_tokens:
                 listener(self, tokens)
+        if was_open and not self.has_open_round:  # unflagged after: see store.mark_open
+            await self._mark_closed()
         for submission, answer in zip(batch, answers, strict=True):
             _resolve(submission.future, answer)
         self._watch_deadline()
+
+    async def _mark_closed(self) -> None:
+        try:
+            await self.store.mark_open(self.session_id, False)
+        except Exception as error:  # the flag stays true: one more load at the next start-up
+            log.warning("session %s: could not mark its round closed (%s)", self.session_id, error)
 
     def _decide(
         self,
@@ -467,11 +498,22 @@ class SessionActor:
             now=self.clock(),
             seed=secrets.randbits(62),
         )
-        decided = decide(self.state, submission.command, ctx)
+        try:
+            decided = decide(self.state, submission.command, ctx)
+        except Exception:
+            # Our own bug in a rule, hit by this command alone: ``decide`` changes nothing, so
+            # the rest of the batch goes on. Not kept: a fixed server may apply it when re-sent.
+            log.exception(
+                "session %s: decide failed on a %s command",
+                self.session_id,
+                type(submission.command).__name__,
+            )
+            return Answer(code="internal")
         if isinstance(decided, Rejected):
-            outcome = Outcome(actor=submission.actor, cmd=submission.cmd, code=decided.code)
-            self.outcomes[key] = outcome
-            fresh.append(outcome)
+            if submission.role in _ANSWERED_AGAIN:
+                outcome = Outcome(actor=submission.actor, cmd=submission.cmd, code=decided.code)
+                self.outcomes[key] = outcome
+                fresh.append(outcome)
             return Answer(code=decided.code)
         participant = None
         for envelope in seal(decided, after=self.seq, ctx=ctx, cmd=submission.cmd):
@@ -483,8 +525,9 @@ class SessionActor:
         outcome = Outcome(
             actor=submission.actor, cmd=submission.cmd, seq=self.seq, participant=participant
         )
-        self.outcomes[key] = outcome
-        fresh.append(outcome)
+        if submission.role in _ANSWERED_AGAIN or participant is not None:
+            self.outcomes[key] = outcome
+            fresh.append(outcome)
         return self._answer(outcome, tokens)
 
     def _repeat(self, known: Outcome, tokens: list[tuple[str, str]]) -> Answer:

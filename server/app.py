@@ -18,6 +18,7 @@ import msgspec
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -28,9 +29,10 @@ from session_engine.typography import typeset
 from . import http
 from .actor import EncodedEvent, SessionActor
 from .cluster import LEASE_MS, Cluster
-from .hub import Hub
-from .limits import Guesses, Limits
+from .hub import EVICT_AFTER_S, Hub
+from .limits import Buckets, Guesses, Limits, Sockets
 from .metrics import Metrics
+from .middleware import BodyLimit, NoSniff
 from .pages import DEFAULT_UI_DIR, page_routes
 from .settle import Settler
 from .simulation.offline import demo_session_command
@@ -45,11 +47,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     db: str = "sqlite:///metrokawa.sqlite"
     limits: Limits = Limits()
     announce: bool = False  # create a session at start-up and print its links (``make run``)
-    public_url: str = "http://127.0.0.1:8000"  # how people reach this server, for printed links
+    # How people reach this server (``METROKAWA_PUBLIC_URL``): every link and QR code the
+    # server gives is made from it. None: from the address each request was sent to (its
+    # ``Host``), as on a laptop that tablets reach by its address on the Wi-Fi.
+    public_url: str | None = None
+    listen_url: str = "http://127.0.0.1:8000"  # printed at start-up when there is no public URL
+    # The ``Host`` values served (Starlette's TrustedHostMiddleware; ``*.example.org`` allowed);
+    # any other gets 400, a WebSocket handshake included. ("*",): every one.
+    allowed_hosts: tuple[str, ...] = ("*",)
     ui_dir: str = str(DEFAULT_UI_DIR)  # the built tablet client (``clients/tablet/dist``)
     redis: str | None = None  # several workers: their Redis (``cluster``); the store is shared
     lease_ms: int = LEASE_MS  # several workers: how long a dead owner keeps its sessions
     cluster_secret: str = ""  # several workers: what they sign their Redis entries with (``trust``)
+    evict_after_s: float = EVICT_AFTER_S  # an idle session leaves memory after this long
 
 
 # ``serve --workers N``: uvicorn's worker processes build the app from the settings found here.
@@ -72,16 +82,25 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
             signer = Signer(settings.cluster_secret)
             cluster = Cluster(settings.redis, store, signer=signer, lease_ms=settings.lease_ms)
             await cluster.start()
-        hub = Hub(store, backlog_limit=settings.limits.backlog_limit, cluster=cluster)
+        hub = Hub(
+            store,
+            backlog_limit=settings.limits.backlog_limit,
+            cluster=cluster,
+            evict_after_s=settings.evict_after_s,
+        )
         hub.on_published.append(_count_commits(metrics))
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits
+        app.state.public_url = settings.public_url
         limits = settings.limits
         app.state.guesses = Guesses(limits.code_guesses_per_second, limits.code_guess_burst)
+        app.state.sockets = Sockets(limits.sockets_per_address, limits.unwelcomed_per_address)
+        app.state.creations = Buckets(limits.sessions_per_second, limits.session_burst)
         app.state.settler = settler = Settler()
         settler.start()
         await hub.resume_running_rounds()
+        hub.start_evicting()
         if settings.announce:
-            await _announce_new_session(hub, settings.public_url)
+            await _announce_new_session(hub, settings.public_url or settings.listen_url)
         try:
             yield
         finally:
@@ -103,10 +122,15 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Route("/openapi.json", http.openapi, methods=["GET"]),
         *page_routes(Path(settings.ui_dir)),
     ]
-    # Compressed HTTP for phones on a weak network (the client bundle shrinks about 3x); the
-    # WebSocket path never reaches this middleware (``SocketsFirst``).
-    middleware = [Middleware(GZipMiddleware, minimum_size=1024)]
-    return SocketsFirst(Starlette(routes=routes, middleware=middleware, lifespan=lifespan))
+    # Bodies are bounded before anything reads them; compressed HTTP for phones on a weak
+    # network (the client bundle shrinks about 3x). The WebSocket path never reaches these
+    # (``SocketsFirst``).
+    middleware = [
+        Middleware(BodyLimit, limit=settings.limits.max_body_bytes),
+        Middleware(GZipMiddleware, minimum_size=1024),
+    ]
+    starlette = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    return SocketsFirst(starlette, allowed_hosts=settings.allowed_hosts)
 
 
 class SocketsFirst:
@@ -117,17 +141,25 @@ class SocketsFirst:
     (``ws._direct_writer``). The endpoint handles its own errors (``ws.Connection.serve``).
     """
 
-    def __init__(self, app: Starlette) -> None:
+    def __init__(self, app: Starlette, allowed_hosts: tuple[str, ...] = ("*",)) -> None:
         self.app = app
         self.state = app.state
+        hosts = list(allowed_hosts)
+        # Outside Starlette's own error handling, so that even a 500 says nosniff. The Host
+        # check passes ``send`` on untouched: the socket endpoint still holds uvicorn's own.
+        self.http = NoSniff(TrustedHostMiddleware(app, allowed_hosts=hosts))
+        self.sockets = TrustedHostMiddleware(self._socket, allowed_hosts=hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         session_id = _socket_session(scope)
         if session_id is None:
-            await self.app(scope, receive, send)
+            await self.http(scope, receive, send)
             return
         scope["app"] = self.app
         scope["path_params"] = {"session_id": session_id}
+        await self.sockets(scope, receive, send)
+
+    async def _socket(self, scope: Scope, receive: Receive, send: Send) -> None:
         await session_socket(WebSocket(scope, receive, send))
 
 

@@ -415,9 +415,13 @@ def _serve(args: argparse.Namespace) -> int:
 
     from . import listen  # only the server needs uvicorn; simulate and replay start faster
     from .app import SETTINGS_VARIABLE, Settings, create_app
+    from .limits import limits_from_environment
+    from .logs import LOG_CONFIG
 
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-    public_url = os.environ.get("METROKAWA_PUBLIC_URL", f"http://{shown_host}:{args.port}")
+    public_url = args.public_url or os.environ.get("METROKAWA_PUBLIC_URL") or None
+    hosts = args.allowed_hosts or os.environ.get("METROKAWA_ALLOWED_HOSTS") or "*"
+    proxies = args.forwarded_allow_ips or os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1"
     redis = args.redis or os.environ.get("METROKAWA_REDIS")
     db = _db_url(args.db)
     if args.workers > 1 and (redis is None or db.startswith("sqlite")):
@@ -430,21 +434,36 @@ def _serve(args: argparse.Namespace) -> int:
     secret = "" if redis is None else _cluster_secret(args.host, redis)
     if secret is None:
         return USAGE_ERROR
+    try:
+        limits = limits_from_environment()
+    except (msgspec.DecodeError, msgspec.ValidationError) as error:
+        return _refuse(f"METROKAWA_LIMITS n'est pas un objet JSON de limites valable ({error}).")
     settings = Settings(
         db=db,
+        limits=limits,
         # N workers would each create one: a session is then created from the home page.
         announce=not args.no_new_session and args.workers == 1,
         public_url=public_url,
+        listen_url=f"http://{shown_host}:{args.port}",
+        allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
         redis=redis,
         cluster_secret=secret,
         **({"lease_ms": args.lease_ms} if args.lease_ms else {}),
+        **({"evict_after_s": args.evict_after} if args.evict_after else {}),
         **({"ui_dir": args.ui} if args.ui else {}),
     )
     try:  # before anything is created: a taken port must not leave a session behind
         sock = listen.bind(args.host, args.port)
     except listen.Unavailable as unavailable:
         return _refuse(str(unavailable))
-    options: dict[str, Any] = {"proxy_headers": True, "log_level": "info"}
+    options: dict[str, Any] = {
+        "proxy_headers": True,
+        "forwarded_allow_ips": proxies,
+        "log_config": LOG_CONFIG,
+        "log_level": "info",
+        # The transport refuses a message over the protocol's limit before reading it (1009).
+        "ws_max_size": limits.max_frame_bytes,
+    }
     if args.workers == 1:
         listen.serve(create_app(settings), sock, **options)
         return 0
@@ -828,6 +847,26 @@ def _add_serve(commands: Any) -> None:
         help="interface construite à servir (clients/tablet/dist)",
     )
     sub.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="l'adresse publique du serveur (https://metrokawa.example.org, ou "
+        "METROKAWA_PUBLIC_URL) : tous les liens et codes QR en sont faits ; sans elle, de "
+        "l'adresse que chaque requête nomme (en-tête Host)",
+    )
+    sub.add_argument(
+        "--allowed-hosts",
+        metavar="HÔTES",
+        help="noms d'hôte servis, séparés par des virgules (*.example.org permis ; ou "
+        "METROKAWA_ALLOWED_HOSTS) : toute autre requête reçoit 400 (*, tous, par défaut)",
+    )
+    sub.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="mandataires (proxys) dont on croit X-Forwarded-For et X-Forwarded-Proto, "
+        "séparés par des virgules, * pour tous (ou FORWARDED_ALLOW_IPS ; 127.0.0.1 par "
+        "défaut) ; sur une plateforme d'hébergement : *",
+    )
+    sub.add_argument(
         "--redis",
         metavar="URL",
         help="plusieurs processus : leur Redis commun, redis://hôte:6379 (ou METROKAWA_REDIS), "
@@ -845,6 +884,13 @@ def _add_serve(commands: Any) -> None:
         type=_count(300),
         help="plusieurs processus : durée du bail d'une session, en ms (5000) ; un processus "
         "arrêté garde ses sessions aussi longtemps",
+    )
+    sub.add_argument(
+        "--evict-after",
+        type=_factor(1, 7 * 24 * 3600),
+        metavar="SECONDES",
+        help="libérer la mémoire d'une session sans connexion ni manche en cours au bout de "
+        "SECONDES d'inactivité (600) ; elle est relue du journal à la demande",
     )
     sub.set_defaults(run=_serve)
 

@@ -73,8 +73,17 @@ class WireCodec:
         return self._encode(frame)
 
     def decode(self, message: bytes | str) -> ClientFrame:
-        """A client frame; ``msgspec.DecodeError`` (incl. validation) if it is not one."""
-        frame: ClientFrame = self._decoder.decode(message)
+        """A client frame; ``msgspec.DecodeError`` (incl. validation) if it is not one.
+
+        A text message on the msgpack subprotocol, or a binary one on the JSON subprotocol, is
+        not one either; nor is a frame nested too deep for the decoder (``RecursionError``, from
+        about a thousand levels: well under the 16 KiB a frame may weigh)."""
+        if isinstance(message, str) == self.binary:
+            raise msgspec.DecodeError("a text frame on msgpack, or a binary frame on JSON")
+        try:
+            frame: ClientFrame = self._decoder.decode(message)
+        except RecursionError:
+            raise msgspec.DecodeError("nested too deep") from None
         return frame
 
     def event_frame(self, envelope: bytes) -> bytes:
@@ -140,6 +149,10 @@ SERVER_MESSAGES: Final = {
     "bad_token": "Ce lien de connexion n’est plus valable.",
     "bad_code": "Ce code de session n’est pas le bon.",
     "unavailable": "Le serveur n’a pas pu enregistrer. Réessayez.",
+    "internal": "Le serveur n’a pas pu traiter cette demande à cause d’une erreur de sa part.",
+    "too_many_connections": (
+        "Trop de connexions depuis votre réseau. Fermez un onglet ou réessayez dans un instant."
+    ),
     "not_found": "Cette session n’existe pas.",
     "unauthorized": "Il faut le jeton de l’animation pour cela.",
 }

@@ -7,7 +7,6 @@ Every handler is a thin translation: request → hub/store call → response. Er
 from __future__ import annotations
 
 import io
-import math
 import time
 from typing import Any
 
@@ -25,7 +24,7 @@ from session_engine.report import FORMATS, UnknownTerritory, build_report, rende
 from .auth import hash_token, same_hash
 from .frames import message_for
 from .hub import Hub
-from .limits import Guesses, client_address
+from .limits import Buckets, Guesses, client_address
 from .openapi import OPENAPI
 from .store import SessionRecord
 
@@ -60,8 +59,16 @@ async def _record(request: Request) -> SessionRecord | None:
     return await _hub(request).session(request.path_params["session_id"])
 
 
+def _base(request: Request) -> str:
+    """Where people reach this server: the configured public URL, else as this request says
+    (never the raw ``Host`` when a public URL is configured: a forged one would point the
+    links and the QR code elsewhere)."""
+    public: str | None = request.app.state.public_url
+    return (public or str(request.base_url)).rstrip("/")
+
+
 def _links(request: Request, record: SessionRecord) -> dict[str, str]:
-    base = str(request.base_url).rstrip("/")
+    base = _base(request)
     return {
         "join": f"{base}/j/{record.code}",
         "projector": f"{base}/p/{record.id}",
@@ -71,7 +78,14 @@ def _links(request: Request, record: SessionRecord) -> dict[str, str]:
 
 
 async def create_session(request: Request) -> Response:
-    """POST /api/sessions: title, territories, agenda → id, join code, facilitator token (once)."""
+    """POST /api/sessions: title, territories, agenda → id, join code, facilitator token (once).
+
+    Sessions created per client address are limited (``Limits.session_burst``, then
+    ``sessions_per_second``): every attempt spends, before the body is even read."""
+    creations: Buckets = request.app.state.creations
+    if not creations.allow(client_address(request), time.monotonic()):
+        wait = {"Retry-After": str(creations.retry_after())}
+        return _error(429, "too_fast", "too many sessions created from this address", wait)
     try:
         command = msgspec.json.decode(await request.body(), type=CreateSession)
     except msgspec.DecodeError as error:
@@ -82,7 +96,7 @@ async def create_session(request: Request) -> Response:
     record, token = created.record, created.token
     links = _links(request, record)
     # The token travels in the fragment: browsers never send it to the server in a request line.
-    links["facilitator"] = f"{str(request.base_url).rstrip('/')}/f/{record.id}#token={token}"
+    links["facilitator"] = f"{_base(request)}/f/{record.id}#token={token}"
     body = {"id": record.id, "code": record.code, "facilitator_token": token, "links": links}
     return JSONResponse(body, status_code=201, headers={"Cache-Control": "no-store"})
 
@@ -102,14 +116,20 @@ async def session_by_code(request: Request) -> Response:
     state knows, and the participant page asks for it just before it opens the socket that
     would load the actor anyway."""
     guesses: Guesses = request.app.state.guesses
-    client, now = client_address(request), time.monotonic()
-    if guesses.blocked(client, now):
-        wait = str(math.ceil(1 / guesses.rate))
-        return _error(429, "too_fast", "too many wrong join codes", {"Retry-After": wait})
+    client = client_address(request)
     code = str(request.path_params["code"]).strip().upper()
-    record = await _hub(request).store.session_by_code(code)
-    if record is None:
-        guesses.failed(client, now)
+    if not guesses.admitted(client, code):
+        # Spent before the look-up waits for the store: concurrent look-ups from one address
+        # cannot all pass its last token. A right code gives it back.
+        if not guesses.spend(client, time.monotonic()):
+            wait = {"Retry-After": str(guesses.retry_after())}
+            return _error(429, "too_fast", "too many wrong join codes", wait)
+        record = await _hub(request).store.session_by_code(code)
+        if record is None:
+            return _error(404, "not_found")
+        guesses.admit(client, code)
+    else:
+        record = await _hub(request).store.session_by_code(code)
     return await _public_face(request, record)
 
 
@@ -173,11 +193,13 @@ REPORT_TYPES = {
 }
 
 
-# The HTML cahier is a standalone page of participants' texts: no script, no fetch, no frame;
-# its styles are inline and its images (if any) data: URLs.
+# The HTML cahier is a standalone page of participants' texts: no script, no fetch, no frame,
+# and no page may frame it; its styles are inline and its images (if any) data: URLs.
+# (``nosniff`` is on every answer: ``middleware.NoSniff``.)
 REPORT_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
-    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+    ),
 }
 
 
@@ -205,7 +227,7 @@ async def session_report(request: Request) -> Response:
         text = await run_in_threadpool(cahier)
     except UnknownTerritory as unknown:
         return _error(400, "bad_request", f"unknown territory {unknown.wanted!r}")
-    headers = REPORT_HEADERS if form == "html" else {"X-Content-Type-Options": "nosniff"}
+    headers = REPORT_HEADERS if form == "html" else None
     return Response(text, media_type=REPORT_TYPES[form], headers=headers)
 
 

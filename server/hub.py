@@ -1,9 +1,12 @@
 """The hub: which sessions are live in this process, and the way in to each one's actor.
 
 A session's actor is built on first use from the store (so a restarted server picks every
-session up where its log left it, deadlines included) and lives until the hub stops — or, with
-several workers (``cluster``), until this worker stops serving it: then ``drop`` asks its sockets
-to come back, and the clients resume wherever the load balancer sends them.
+session up where its log left it, deadlines included) and lives until it has been idle for
+``evict_after_s`` — nobody connected, no round open, nothing asked of it — when ``evict`` lets it
+go (the next use loads it again), or until the hub stops — or, with several workers
+(``cluster``), until this worker stops serving it: then ``drop`` asks its sockets to come back,
+and the clients resume wherever the load balancer sends them. At start-up only the sessions
+whose round may be open are loaded (``EventStore.open_session_ids``), so that their clocks run.
 Creating a session is the one thing done here directly: it writes the session's record (join
 code, facilitator token hash) and sends ``CreateSession`` through the new actor like any command.
 """
@@ -11,8 +14,10 @@ code, facilitator token hash) and sends ``CreateSession`` through the new actor 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
+from typing import Final
 
 from session_engine import Context, Rejected, Role, SessionState, decide
 from session_engine.commands import CreateSession
@@ -22,11 +27,20 @@ from .auth import hash_token, new_join_code, new_session_id, new_token
 from .cluster import Cluster
 from .store import Conflict, EventStore, SessionRecord
 
-__all__ = ["CreatedSession", "Hub", "wall_clock_ms"]
+__all__ = ["EVICT_AFTER_S", "CreatedSession", "Hub", "wall_clock_ms"]
+
+EVICT_AFTER_S: Final = 600.0  # an idle session is let go from memory after this long
+
+
+log = logging.getLogger("metrokawa.hub")
 
 
 def wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+def _locked(lock: asyncio.Lock | None) -> bool:
+    return lock is not None and lock.locked()
 
 
 class CreatedSession:
@@ -42,8 +56,11 @@ class Hub:
         clock: Callable[[], int] = wall_clock_ms,
         backlog_limit: int,
         cluster: Cluster | None = None,
+        evict_after_s: float = EVICT_AFTER_S,
     ) -> None:
         self.store = store
+        self.evict_after_s = evict_after_s
+        self._sweeper: asyncio.Task[None] | None = None
         self.cluster = cluster
         if cluster is not None:
             cluster.drop, cluster.adopt = self.drop, self.adopt
@@ -114,6 +131,7 @@ class Hub:
         """The live actor of an existing session (the caller checked that it exists)."""
         live = self.actors.get(session_id)
         if live is not None:
+            live.touched = time.monotonic()  # whoever asked is about to use it: not idle
             return live
         lock = self._loading.setdefault(session_id, asyncio.Lock())
         async with lock:
@@ -131,12 +149,47 @@ class Hub:
 
     async def resume_running_rounds(self) -> int:
         """At start-up: bring back every session whose round is running or paused, so that its
-        deadline fires on time even if nobody reconnects. The others load on first use."""
-        for session_id in await self.store.session_ids():
+        deadline fires on time even if nobody reconnects. Only those flagged so in the store
+        are read (or not known yet: a database from before the flag, marked now). The others
+        load on first use."""
+        for session_id in await self.store.open_session_ids():
             actor = await self.actor(session_id)
             if not actor.has_open_round:
+                await self.store.mark_open(session_id, False)
                 await self.drop(session_id)
         return len(self.actors)
+
+    def start_evicting(self) -> None:
+        """Let idle sessions go, looking every quarter of ``evict_after_s`` (at most 30 s)."""
+        self._sweeper = asyncio.create_task(self._sweep(), name="hub-evict")
+
+    async def _sweep(self) -> None:
+        period = min(self.evict_after_s / 4, 30.0)
+        while True:
+            await asyncio.sleep(period)
+            await self.evict(time.monotonic())
+
+    async def evict(self, now: float) -> list[str]:
+        """Let go every session idle for ``evict_after_s`` or more; the ones let go."""
+        idle = [
+            session_id
+            for session_id, actor in list(self.actors.items())
+            if (actor.idle_for(now) or 0.0) >= self.evict_after_s
+            and not _locked(self._loading.get(session_id))
+        ]
+        for session_id in idle:
+            await self.drop(session_id)
+            self._forget(session_id)
+        if idle:
+            log.info("%d idle session(s) let go from memory; %d live", len(idle), len(self.actors))
+        return idle
+
+    def _forget(self, session_id: str) -> None:
+        """What was kept in memory for a session that is not live here any more."""
+        self._records.pop(session_id, None)
+        self._loading.pop(session_id, None)
+        for key in [k for k in self._tokens if k[0] == session_id]:
+            del self._tokens[key]
 
     async def adopt(self, session_id: str) -> bool:
         """Serve a session no worker serves (several workers: its round clock must go on)."""
@@ -157,5 +210,8 @@ class Hub:
         await actor.stop()
 
     async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
         await asyncio.gather(*(actor.stop() for actor in self.actors.values()))
         self.actors.clear()

@@ -98,6 +98,12 @@ OPENAPI: Final[dict[str, Any]] = {
                         },
                     },
                     "400": _ERROR,
+                    "413": {**_ERROR, "description": "A body over 256 KiB (not read)"},
+                    "429": {
+                        **_ERROR,
+                        "description": "Too many sessions from this address (20, then 1 a "
+                        "minute), with Retry-After",
+                    },
                 },
             }
         },
@@ -113,7 +119,8 @@ OPENAPI: Final[dict[str, Any]] = {
                 "summary": "The same public information, found by the 6-character join code",
                 "description": (
                     "Wrong codes are limited per client address (30, then one every 2 s): "
-                    "past that, every look-up is 429 too_fast, with Retry-After."
+                    "past that, every look-up is 429 too_fast, with Retry-After, except for a "
+                    "code already answered to that address."
                 ),
                 "parameters": [
                     {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}

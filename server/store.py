@@ -7,6 +7,13 @@ tests): ``append`` writes a batch of events *and* the outcomes of the commands t
 ``seq``, in order, with no gap. Records are the encoded envelopes (bytes), written once by the
 session's single writer and read back verbatim for resume and export.
 
+Each session also carries one flag, ``open_round`` (a round running or paused), so that a
+restarted server loads only those sessions, not every one ever stored (``open_session_ids``).
+The writer sets it true *before* the append that opens a round and false *after* the one that
+closes it (``mark_open``): a crash in between leaves it true, which only costs loading that
+session once more at start-up, where it is put right. A database from before the flag has it
+null (unknown) for its old sessions: they are loaded at the next start-up and marked then.
+
 ``MemoryStore`` is for tests; ``SqlStore`` (SQLModel over SQLite in WAL mode, or PostgreSQL
 through psycopg 3) is the real one. SQL work runs on one worker thread per store so the event
 loop never blocks on it. That thread shares the GIL with the event loop, so ``append`` — once
@@ -41,8 +48,10 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     literal,
     literal_column,
+    text,
 )
 from sqlalchemy import select as select_core
 from sqlalchemy.engine import Dialect, Engine, make_url
@@ -65,7 +74,7 @@ __all__ = [
     "open_store",
 ]
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("metrokawa.store")
 
 
 class Conflict(Exception):
@@ -99,6 +108,8 @@ class EventStore(Protocol):
     async def session(self, session_id: str) -> SessionRecord | None: ...
     async def session_by_code(self, code: str) -> SessionRecord | None: ...
     async def session_ids(self) -> list[str]: ...
+    async def open_session_ids(self) -> list[str]: ...
+    async def mark_open(self, session_id: str, open_round: bool) -> None: ...
     async def append(
         self,
         session_id: str,
@@ -125,6 +136,7 @@ class MemoryStore:
         self._outcomes: dict[str, list[Outcome]] = {}
         self._tokens: dict[tuple[str, str], str] = {}
         self._fences: dict[str, int] = {}
+        self._open: dict[str, bool | None] = {}
 
     async def create_session(self, record: SessionRecord) -> None:
         if record.id in self._sessions or any(
@@ -132,6 +144,7 @@ class MemoryStore:
         ):
             raise Conflict(record.id)
         self._sessions[record.id] = record
+        self._open[record.id] = False
         self._logs[record.id] = []
         self._outcomes[record.id] = []
 
@@ -143,6 +156,12 @@ class MemoryStore:
 
     async def session_ids(self) -> list[str]:
         return list(self._sessions)
+
+    async def open_session_ids(self) -> list[str]:
+        return [s for s in self._sessions if self._open.get(s) is not False]
+
+    async def mark_open(self, session_id: str, open_round: bool) -> None:
+        self._open[session_id] = open_round
 
     async def append(
         self,
@@ -194,6 +213,8 @@ class SessionRow(SQLModel, table=True):
     # Milliseconds since the epoch: past 2**31, so BIGINT (PostgreSQL's INTEGER is 32 bits).
     created_at: int = Field(sa_column=Column(BigInteger, nullable=False))
     facilitator_hash: str
+    # A round running or paused (see the module's docstring); null: not known yet.
+    open_round: bool | None = Field(default=False, nullable=True, index=True)
 
 
 class EventRow(SQLModel, table=True):
@@ -283,6 +304,7 @@ class SqlStore:
             if self._postgresql:
                 connection.execute(select_core(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
             SQLModel.metadata.create_all(connection)
+            _add_open_round(connection)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         # The append path, used on the store thread only.
         self._lock: _Compiled | None = None
@@ -339,10 +361,32 @@ class SqlStore:
             query = select(SessionRow.id).order_by(SessionRow.created_at)  # type: ignore[arg-type]
             return list(db.exec(query))
 
+    async def open_session_ids(self) -> list[str]:
+        """The sessions whose round may be open: flagged so, or not known (an older database)."""
+        result: list[str] = await self._run(self._open_session_ids)
+        return result
+
+    def _open_session_ids(self) -> list[str]:
+        flag = SessionRow.open_round
+        query = select(SessionRow.id).where(flag.is_(None) | flag.is_(True))  # type: ignore[union-attr]
+        with DbSession(self._engine) as db:
+            return list(db.exec(query))
+
+    async def mark_open(self, session_id: str, open_round: bool) -> None:
+        await self._run(self._mark_open, session_id, open_round)
+
+    def _mark_open(self, session_id: str, open_round: bool) -> None:
+        with DbSession(self._engine) as db:
+            row = db.get(SessionRow, session_id)
+            if row is not None and row.open_round is not open_round:
+                row.open_round = open_round
+                db.add(row)
+                db.commit()
+
     def _session_where(self, column: str, value: str) -> SessionRecord | None:
         with DbSession(self._engine) as db:
             row = db.exec(select(SessionRow).where(getattr(SessionRow, column) == value)).first()
-            return None if row is None else SessionRecord(**row.model_dump())
+            return None if row is None else SessionRecord(**row.model_dump(exclude={"open_round"}))
 
     async def append(
         self,
@@ -530,6 +574,18 @@ class SqlStore:
         if connection is not None:
             connection.close()  # back to the pool, which dispose() then closes
         self._engine.dispose()
+
+
+def _add_open_round(connection: Any) -> None:
+    """A database made before ``sessions.open_round`` existed gets the column, null (unknown)
+    for the sessions already there, and its index. Run under the schema lock."""
+    columns = {c["name"] for c in inspect(connection).get_columns("sessions")}
+    if "open_round" in columns:
+        return
+    connection.execute(text("ALTER TABLE sessions ADD COLUMN open_round BOOLEAN"))
+    connection.execute(
+        text("CREATE INDEX IF NOT EXISTS ix_sessions_open_round ON sessions (open_round)")
+    )
 
 
 def database_url(url: str) -> str:

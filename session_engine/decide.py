@@ -5,7 +5,8 @@ Theory of operation. A command is checked in a fixed order, each step with its o
 1. the sender: its role may send this command (``PERMISSIONS``), and a participant must exist;
 2. the session: it must exist (``unknown_session``) and still be open (``session_closed``);
 3. the round phase: commands tied to the round need it in the right status (``PHASES``);
-4. the command itself: its fields (``bad_request``, ``text_too_long``) and its targets.
+4. the command itself: every text field within its limit (``text_too_long``, one table for all:
+   ``decide_base.TEXT_FIELDS``), then its fields (``bad_request``) and its targets.
 
 The first failing check decides the code and nothing is emitted. ``decide`` never changes the
 state; it reads the clock and the seed from ``ctx`` only, so the same state, command and context
@@ -72,7 +73,16 @@ from .commands import (
     SubmitSynthesis,
     TakePosition,
 )
-from .decide_base import LIMITS, Context, Role, clean_text, published_of, require, statement_of
+from .decide_base import (
+    LIMITS,
+    Context,
+    Role,
+    check_texts,
+    clean_text,
+    published_of,
+    require,
+    statement_of,
+)
 from .decide_votes import (
     ADOPTION_GRADE,
     abandon_consent,
@@ -184,6 +194,7 @@ def decide(state: SessionState, command: Command, ctx: Context) -> list[Event] |
         _check_sender(state, command, ctx)
         _check_session(state, command)
         _check_phase(state, command, ctx.now)
+        check_texts(command)
         return _HANDLERS[type(command)](state, command, ctx)
     except CommandRejected as rejection:
         return Rejected.of(rejection.code)

@@ -1,12 +1,14 @@
 """What every command handler of ``decide`` shares: who sends (``Role``), what is known besides the
-state (``Context``), the longest accepted texts (``LIMITS``), and the checks that refuse a command
-(``require``, ``clean_text``) or find its target statement (``statement_of``, ``published_of``).
+state (``Context``), the longest accepted texts (``LIMITS``, and which field is held to which:
+``TEXT_FIELDS``), and the checks that refuse a command (``require``, ``check_texts``,
+``clean_text``) or find its target statement (``statement_of``, ``published_of``).
 
 ``session_engine.decide`` re-exports ``Role``, ``Context`` and ``LIMITS``; import them from there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import StrEnum
 from typing import Final
 
@@ -17,8 +19,10 @@ from .state import SessionState, Statement, StatementStatus
 
 __all__ = [
     "LIMITS",
+    "TEXT_FIELDS",
     "Context",
     "Role",
+    "check_texts",
     "clean_text",
     "published_of",
     "require",
@@ -50,6 +54,7 @@ class Context(msgspec.Struct, frozen=True, kw_only=True):
 LIMITS: Final[dict[str, int]] = {
     "title": 200,
     "territory": 80,
+    "commune": 120,
     "prompt": 500,
     "pseudonym": 40,
     "statement": 280,
@@ -61,12 +66,64 @@ LIMITS: Final[dict[str, int]] = {
     "proposal": 400,  # also an amended wording under consent
     "objection": 1000,
     "outcome": 4000,  # the facilitator's outcome statement of a vœu
+    "id": 32,  # a reference to something the session named: t3, s12, pr2, v1, c1, o4
+}
+
+# Every text field of every command, and its limit (a key of ``LIMITS``): ``check_texts`` holds
+# each command to it before its handler runs, so nothing longer is ever decided on, stored or
+# sent to anyone. A dotted path goes into each item of a tuple (``territories.name``); a path
+# ending on a tuple of texts checks each one (``tags``), on a mapping its keys (``grades``).
+TEXT_FIELDS: Final[dict[str, dict[str, str]]] = {
+    "CreateSession": {
+        "title": "title",
+        "territories.name": "territory",
+        "territories.commune": "commune",
+        "agenda.prompt": "prompt",
+    },
+    "JoinSession": {"pseudonym": "pseudonym", "territory": "id"},
+    "ProposeStatement": {"text": "statement"},
+    "PublishStatement": {"statement": "id"},
+    "HideStatement": {"statement": "id"},
+    "MergeStatements": {"statement": "id", "into": "id"},
+    "Annotate": {"text": "annotation", "statement": "id", "tags": "tag", "place": "place"},
+    "TakePosition": {"statement": "id"},
+    "SubmitSynthesis": {"text": "synthesis"},
+    "PromoteProposal": {"statement": "id", "text": "proposal"},
+    "OpenVote": {"proposals": "id"},
+    "CastBallot": {"vote": "id", "grades": "id"},
+    "CloseVote": {"vote": "id"},
+    "ShowResults": {"statement": "id", "vote": "id"},
+    "OpenConsent": {"proposal": "id"},
+    "RaiseObjection": {"consent": "id", "text": "objection"},
+    "ResolveObjection": {"objection": "id", "wording": "proposal"},
+    "AdoptVoeu": {"consent": "id", "outcome": "outcome"},
+    "AbandonConsent": {"consent": "id"},
 }
 
 
 def require(condition: bool, code: str) -> None:
     if not condition:
         raise CommandRejected(code)
+
+
+def check_texts(command: msgspec.Struct) -> None:
+    """``text_too_long`` if any text field of ``command`` is over its limit (``TEXT_FIELDS``),
+    counted as ``clean_text`` counts: without the blanks around it."""
+    for path, limit in TEXT_FIELDS.get(type(command).__name__, {}).items():
+        for text in _texts(command, path.split(".")):
+            require(len(text.strip()) <= LIMITS[limit], "text_too_long")
+
+
+def _texts(value: object, path: list[str]) -> Iterator[str]:
+    if isinstance(value, tuple):
+        for item in value:
+            yield from _texts(item, path)
+    elif path:
+        yield from _texts(getattr(value, path[0]), path[1:])
+    elif isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        yield from (key for key in value if isinstance(key, str))
 
 
 def clean_text(value: str, limit: str) -> str:

@@ -81,10 +81,11 @@ def test_a_failed_commit_answers_unavailable_changes_nothing_and_the_retry_appli
     asyncio.run(scenario())
 
 
-def test_our_own_bug_in_a_rule_answers_unavailable_and_the_session_goes_on(
+def test_our_own_bug_in_a_rule_answers_internal_and_the_session_goes_on(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A crash inside decide must not stop the session's writer nor leave half a batch applied."""
+    """A crash inside decide must not stop the session's writer nor leave half a batch applied;
+    the command is not kept, so once the bug is gone (here: after one call) it applies."""
 
     async def scenario() -> None:
         store = MemoryStore()
@@ -107,10 +108,55 @@ def test_our_own_bug_in_a_rule_answers_unavailable_and_the_session_goes_on(
 
         monkeypatch.setattr(actor_module, "decide", broken)
         refused = await _answered(actor.submit(join, role=Role.GUEST, actor="guest", cmd=JOIN_ID))
-        assert refused.code == "unavailable"
+        assert refused.code == "internal"
         assert actor.seq == 1
         joined = await _answered(actor.submit(join, role=Role.GUEST, actor="guest", cmd=JOIN_ID))
         assert (joined.seq, joined.participant) == (2, "p1")
         await actor.stop()
 
     asyncio.run(scenario())
+
+
+def test_a_command_that_makes_decide_raise_gets_internal_alone_and_the_batch_goes_on(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before: the exception failed the whole batch (« reload and answer unavailable to all »),
+    and every retry of the batch failed again with it."""
+    real_decide = decide
+
+    def buggy(state: Any, command: Any, ctx: Any) -> Any:
+        if isinstance(command, JoinSession) and command.pseudonym == "Bug":
+            raise ZeroDivisionError("a bug in a rule")
+        return real_decide(state, command, ctx)
+
+    monkeypatch.setattr(actor_module, "decide", buggy)
+
+    async def scenario() -> None:
+        store = MemoryStore()
+        await store.create_session(
+            SessionRecord(id="s", code="ABCDEF", title="t", created_at=0, facilitator_hash="h")
+        )
+        actor = SessionActor("s", store, clock=lambda: 1_800_000_000_000, backlog_limit=100)
+        await actor.load()
+        actor.start()
+        create = demo_session_command()
+        created = actor.submit(create, role=Role.FACILITATOR, actor="facilitator", cmd="create")
+        assert (await _answered(created)).seq == 1
+
+        def join(name: str) -> Awaitable[Answer]:
+            command = JoinSession(pseudonym=name, territory="t1", role=ParticipantRole.HABITANT)
+            return actor.submit(command, role=Role.GUEST, actor="guest", cmd=f"{name:0>16}")
+
+        # Queued together: one batch.
+        awa, bug, bilal = await asyncio.gather(
+            *(_answered(join(n)) for n in ("Awa", "Bug", "Bilal"))
+        )
+        assert (awa.participant, bug.code, bilal.participant) == ("p1", "internal", "p2")
+        assert [p.pseudonym for p in actor.state.participants.values()] == ["Awa", "Bilal"]
+        assert len(await store.read("s")) == 3
+        assert (await _answered(join("Bug"))).code == "internal"  # not kept: decided again
+        await actor.stop()
+
+    asyncio.run(scenario())
+    failures = [r for r in caplog.records if r.name == "metrokawa.actor" and r.exc_info]
+    assert len(failures) == 2  # logged with its traceback, once per attempt

@@ -8,6 +8,7 @@ code; health, Prometheus metrics and the OpenAPI description.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import re
 import xml.etree.ElementTree as ET
@@ -21,12 +22,13 @@ from starlette.routing import Route
 
 from server.app import Settings, create_app
 from server.limits import Limits
+from server.logs import without_query_values
 from session_engine import read_log
 from session_engine.events import ParticipantJoined
 from session_engine.model import anonymous_pseudonym
 
 from .live import LiveServer, new_session_body
-from .scenario import Room, acked, closing_every_socket
+from .scenario import RawSocket, Room, acked, closing_every_socket
 
 LOG_TYPE: Final = "application/vnd.metrokawa.log+msgpack"
 
@@ -365,7 +367,9 @@ def test_the_report_comes_in_each_format_without_private_pseudonyms(
         assert response.json()["session"] == room.id
     assert response.headers["x-content-type-options"] == "nosniff"
     if form == "html":  # participants' texts in a page: nothing may run or be fetched
-        policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+        policy = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+        )
         assert response.headers["content-security-policy"] == policy
 
 
@@ -388,6 +392,37 @@ def test_the_report_is_html_by_default_and_refuses_an_unknown_format_or_territor
 
 
 # --- QR code, health, metrics, OpenAPI -----------------------------------------------------------
+
+
+def test_every_answer_says_nosniff(http: httpx.Client, exported: Exported) -> None:
+    """API JSON, the log, the report, the QR code, pages, assets, and every kind of refusal:
+    a browser never guesses a type (``X-Content-Type-Options: nosniff``)."""
+    room = exported.room
+    asset = re.search(r'src="(/assets/[^"]+)"', http.get("/").text)
+    assert asset is not None
+    requests = [
+        ("GET", f"/api/sessions/{room.id}", {}),
+        ("GET", f"/api/codes/{room.code}", {}),
+        ("GET", f"/api/sessions/{room.id}/log", bearer(room.token)),
+        ("GET", f"/api/sessions/{room.id}/report?format=md", bearer(room.token)),
+        ("GET", f"/api/sessions/{room.id}/qr.svg", {}),
+        ("GET", "/healthz", {}),
+        ("GET", "/metrics", {}),
+        ("GET", "/openapi.json", {}),
+        ("GET", "/", {}),
+        ("GET", f"/j/{room.code}", {}),
+        ("GET", asset.group(1), {}),
+        ("GET", "/no/such/page", {}),  # 404 from the router
+        ("GET", "/api/sessions/0000000000000000", {}),  # 404 from the API
+        ("GET", f"/api/sessions/{room.id}/log", {}),  # 401
+        ("DELETE", "/healthz", {}),  # 405
+    ]
+    for method, path, headers in requests:
+        response = http.request(method, path, headers=headers)
+        assert response.headers.get("x-content-type-options") == "nosniff", (path, response)
+    too_large = http.post("/api/sessions", content=b"x" * (300 * 1024))
+    assert too_large.status_code == 413
+    assert too_large.headers.get("x-content-type-options") == "nosniff"
 
 
 def test_the_qr_code_is_an_svg_image(http: httpx.Client, exported: Exported) -> None:
@@ -448,3 +483,41 @@ def test_openapi_describes_every_http_route_of_the_app(http: httpx.Client) -> No
     for route in api:
         assert route.path in paths, route.path
         assert {m.lower() for m in route.methods or ()} - {"head"} <= set(paths[route.path])
+
+
+# --- the access log ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "logged"),
+    [
+        ("/healthz", "/healthz"),
+        ("/api/x?format=md", "/api/x?format=…"),
+        ("/api/x?format=md&territory=t1", "/api/x?format=…&territory=…"),
+        ("/api/x?token", "/api/x?token=…"),
+        ("/api/x?" + "s" * 40 + "=1&b=2", "/api/x?…&b=…"),  # a name that could be a secret
+        ("/api/x?a%20b=1", "/api/x?…"),
+    ],
+)
+def test_a_query_string_s_values_are_hidden(target: str, logged: str) -> None:
+    assert without_query_values(target) == logged
+
+
+def test_the_access_log_never_shows_a_query_string_s_values(
+    server: LiveServer, http: httpx.Client, exported: Exported
+) -> None:
+    room = exported.room
+    secret = "valeur-secrete-0123456789"
+    http.get(f"/api/sessions/{room.id}/report", params={"format": "md", "territory": secret})
+    http.get("/healthz", params={"token": secret})
+
+    async def socket_with_a_query() -> None:
+        with contextlib.suppress(Exception):
+            raw = await RawSocket.open(f"{room.ws_url}?token={secret}")
+            await raw.close()
+
+    asyncio.run(closing_every_socket(socket_with_a_query()))
+    log = server.log()
+    assert f'"GET /api/sessions/{room.id}/report?format=…&territory=… HTTP/1.1"' in log
+    assert '"GET /healthz?token=… HTTP/1.1" 200' in log
+    assert secret not in log

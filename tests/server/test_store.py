@@ -109,6 +109,17 @@ class StoreContract:
         sessions = [self.created(store, n, code) for n, code in ((1, "AAAAAA"), (2, "BBBBBB"))]
         assert sorted(self.run(store.session_ids())) == sorted(s.id for s in sessions)
 
+    def test_only_sessions_flagged_with_an_open_round_are_listed_as_open(
+        self, store: EventStore
+    ) -> None:
+        idle, running = self.created(store, 1, "AAAAAA"), self.created(store, 2, "BBBBBB")
+        assert self.run(store.open_session_ids()) == []  # a new session has no round open
+        self.run(store.mark_open(running.id, True))
+        assert self.run(store.open_session_ids()) == [running.id]
+        self.run(store.mark_open(running.id, False))
+        self.run(store.mark_open(idle.id, False))
+        assert self.run(store.open_session_ids()) == []
+
     def test_a_new_session_has_an_empty_log(self, store: EventStore) -> None:
         session = self.created(store)
         assert self.run(store.read(session.id)) == []

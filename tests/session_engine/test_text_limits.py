@@ -1,0 +1,155 @@
+"""Every text field of every command has a limit, and an oversized value gets ``text_too_long``.
+
+The limits are written out below, field by field (not read from ``decide_base``). The test
+finds the text fields of the commands by itself (from their types): a new text field that is
+not in the table fails it, so no field can slip past the limits again (``commune`` had none:
+twelve territories of 5 MB each made every welcome 60 MB).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import msgspec
+import pytest
+
+from session_engine.codec import decode_command
+from session_engine.commands import COMMAND_TYPES, Command
+
+from .harness import FACILITATOR, GUEST, Sender, a_running_round, given, participant
+
+# (command, field path) → the longest text accepted, in characters. A dotted path goes into
+# each item of a tuple; a tuple of texts is checked item by item; a mapping by its keys.
+LIMITS: Final[dict[tuple[str, str], int]] = {
+    ("CreateSession", "title"): 200,
+    ("CreateSession", "territories.name"): 80,
+    ("CreateSession", "territories.commune"): 120,
+    ("CreateSession", "agenda.prompt"): 500,
+    ("JoinSession", "pseudonym"): 40,
+    ("JoinSession", "territory"): 32,
+    ("ProposeStatement", "text"): 280,
+    ("PublishStatement", "statement"): 32,
+    ("HideStatement", "statement"): 32,
+    ("MergeStatements", "statement"): 32,
+    ("MergeStatements", "into"): 32,
+    ("Annotate", "text"): 1000,
+    ("Annotate", "statement"): 32,
+    ("Annotate", "tags"): 40,
+    ("Annotate", "place"): 120,
+    ("TakePosition", "statement"): 32,
+    ("SubmitSynthesis", "text"): 4000,
+    ("PromoteProposal", "statement"): 32,
+    ("PromoteProposal", "text"): 400,
+    ("OpenVote", "proposals"): 32,
+    ("CastBallot", "vote"): 32,
+    ("CastBallot", "grades"): 32,
+    ("CloseVote", "vote"): 32,
+    ("ShowResults", "statement"): 32,
+    ("ShowResults", "vote"): 32,
+    ("OpenConsent", "proposal"): 32,
+    ("RaiseObjection", "consent"): 32,
+    ("RaiseObjection", "text"): 1000,
+    ("ResolveObjection", "objection"): 32,
+    ("ResolveObjection", "wording"): 400,
+    ("AdoptVoeu", "consent"): 32,
+    ("AdoptVoeu", "outcome"): 4000,
+    ("AbandonConsent", "consent"): 32,
+}
+
+TERRITORY: Final = {"name": "Pleyel", "commune": "Saint-Denis", "qpv": False}
+ROUND: Final = {"kind": "table", "prompt": "Ce qui manque ici", "duration_ms": 900_000}
+
+# A well-formed command of each type that has a text field, and who may send it.
+COMMANDS: Final[dict[str, tuple[dict[str, Any], Sender]]] = {
+    "CreateSession": (
+        {"title": "Métrokawa", "territories": [TERRITORY], "agenda": [ROUND]},
+        FACILITATOR,
+    ),
+    "JoinSession": ({"pseudonym": "Awa", "territory": "t1", "role": "habitant"}, GUEST),
+    "ProposeStatement": ({"text": "Les bancs manquent."}, participant("p1")),
+    "PublishStatement": ({"statement": "s1"}, FACILITATOR),
+    "HideStatement": ({"statement": "s1"}, FACILITATOR),
+    "MergeStatements": ({"statement": "s1", "into": "s2"}, FACILITATOR),
+    "Annotate": (
+        {"text": "Oui.", "statement": "s1", "tags": ["bancs"], "place": "la place"},
+        participant("p1"),
+    ),
+    "TakePosition": ({"statement": "s1", "value": 1}, participant("p1")),
+    "SubmitSynthesis": ({"text": "Nous voulons des bancs."}, participant("p1")),
+    "PromoteProposal": ({"statement": "s1", "text": "Des bancs."}, FACILITATOR),
+    "OpenVote": ({"proposals": ["pr1"]}, FACILITATOR),
+    "CastBallot": ({"vote": "v1", "grades": {"pr1": 4}}, participant("p1")),
+    "CloseVote": ({"vote": "v1"}, FACILITATOR),
+    "ShowResults": ({"statement": "s1"}, FACILITATOR),
+    "OpenConsent": ({"proposal": "pr1"}, FACILITATOR),
+    "RaiseObjection": ({"consent": "c1", "text": "Pas ici."}, participant("p1")),
+    "ResolveObjection": (
+        {"objection": "o1", "resolution": "amended", "wording": "Des bancs."},
+        FACILITATOR,
+    ),
+    "AdoptVoeu": ({"consent": "c1", "outcome": "Adopté."}, FACILITATOR),
+    "AbandonConsent": ({"consent": "c1"}, FACILITATOR),
+}
+
+
+def text_paths(info: Any, prefix: str = "") -> list[str]:
+    """The paths of the free-text fields in a command's type (``str``, also optional, in a
+    tuple, as a mapping's key; not enumerations nor literals), nested structs included."""
+    paths: list[str] = []
+    for field in info.fields:
+        path = f"{prefix}{field.name}"
+        kinds = (
+            field.type.types if isinstance(field.type, msgspec.inspect.UnionType) else [field.type]
+        )
+        for kind in kinds:
+            if isinstance(kind, msgspec.inspect.VarTupleType):
+                kind = kind.item_type
+            if isinstance(kind, msgspec.inspect.DictType):
+                kind = kind.key_type
+            if isinstance(kind, msgspec.inspect.StrType):
+                paths.append(path)
+            elif isinstance(kind, msgspec.inspect.StructType):
+                paths.extend(text_paths(kind, f"{path}."))
+    return paths
+
+
+def test_the_table_names_every_text_field_of_every_command() -> None:
+    found = {
+        (name, path)
+        for name, cls in COMMAND_TYPES.items()
+        for path in text_paths(msgspec.inspect.type_info(cls))
+    }
+    assert found == set(LIMITS)
+
+
+def with_text(data: dict[str, Any], path: str, text: str) -> dict[str, Any]:
+    """``data`` with the text at ``path`` replaced by ``text`` (in each tuple item, as the key)."""
+    head, _, rest = path.partition(".")
+    value = data.get(head)
+    changed = dict(data)
+    if rest:
+        changed[head] = [with_text(item, rest, text) for item in value or [{}]]
+    elif isinstance(value, list):
+        changed[head] = [text]
+    elif isinstance(value, dict):
+        changed[head] = {text: next(iter(value.values()))}
+    else:
+        changed[head] = text
+    return changed
+
+
+def decided(name: str, path: str, text: str) -> str | None:
+    """The rejection code for that command with ``text`` at ``path``; None when accepted."""
+    data, sender = COMMANDS[name]
+    command: Command = decode_command(name, with_text(data, path, text))
+    scenario = given() if name == "CreateSession" else given(a_running_round())
+    result = scenario.when(command, as_=sender).result
+    return getattr(result, "code", None)
+
+
+@pytest.mark.parametrize(("name", "path"), list(LIMITS), ids=[f"{n}.{p}" for n, p in LIMITS])
+def test_one_character_over_the_limit_is_text_too_long(name: str, path: str) -> None:
+    limit = LIMITS[(name, path)]
+    assert decided(name, path, "é" * (limit + 1)) == "text_too_long"
+    assert decided(name, path, "é" * limit) != "text_too_long"
+    assert decided(name, path, f"  {'é' * limit}  ") != "text_too_long"  # blanks are trimmed
