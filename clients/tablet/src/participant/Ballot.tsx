@@ -6,7 +6,7 @@ import { Button } from '../ui/Button';
 import { announce } from '../ui/Live';
 import { GRADES } from '../ui/MeritProfile';
 import { Pictogram } from '../ui/Pictogram';
-import type { Ctx } from './Tablet';
+import type { Ctx } from './ctx';
 import { useStoredState } from './storage';
 
 export function Ballot({ ctx, vote }: { ctx: Ctx; vote: VoteView }) {

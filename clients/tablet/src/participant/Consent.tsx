@@ -9,7 +9,7 @@ import { objectionsOf, openConsent, voeuxInOrder, type ConsentView, type Session
 import { Button } from '../ui/Button';
 import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
-import type { Ctx } from './Tablet';
+import type { Ctx } from './ctx';
 import { TextBox } from './TextBox';
 import { useDraft } from './storage';
 

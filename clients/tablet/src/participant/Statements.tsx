@@ -7,7 +7,7 @@ import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import { PositionScale } from '../ui/PositionScale';
 import { NoteForm, NoteList } from './NoteForm';
-import type { Ctx } from './Tablet';
+import type { Ctx } from './ctx';
 
 export function StatementList({ ctx }: { ctx: Ctx }) {
   const { s } = ctx;

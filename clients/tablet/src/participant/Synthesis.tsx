@@ -6,7 +6,7 @@ import type { RoundView } from '../state';
 import { Button } from '../ui/Button';
 import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
-import type { Ctx } from './Tablet';
+import type { Ctx } from './ctx';
 import { TextBox } from './TextBox';
 import { useDraft } from './storage';
 

@@ -7,8 +7,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { usePending, useStore } from '../hooks';
 import { LangSwitch, errorText, t, useLang } from '../i18n';
-import { Connection, type Ack, type PendingCommand, type Refusal } from '../protocol';
-import { currentRound, hostOfTable, hostedTable, isWritingOpen, openVote, tableMembers, tableOf, type SessionView } from '../state';
+import { Connection, type Ack, type Refusal } from '../protocol';
+import { currentRound, hostOfTable, hostedTable, isWritingOpen, openVote, tableMembers, tableOf } from '../state';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator';
 import { Countdown } from '../ui/Countdown';
 import { LiveRegion, announce } from '../ui/Live';
@@ -16,19 +16,12 @@ import { Pictogram } from '../ui/Pictogram';
 import { Ballot } from './Ballot';
 import { Compose, MyStatements } from './Compose';
 import { ConsentRounds } from './Consent';
+import type { Ctx } from './ctx';
 import { NoteForm, NoteList } from './NoteForm';
 import { Results } from './Results';
 import { StatementList } from './Statements';
 import { Synthesis } from './Synthesis';
 import { keys, type Identity, type SessionInfo } from './storage';
-
-export interface Ctx {
-  conn: Connection;
-  s: SessionView;
-  me: string;
-  sessionId: string;
-  pending: readonly PendingCommand[];
-}
 
 export function Tablet(props: { info: SessionInfo; identity: Identity; onForget: (message: string) => void }) {
   useLang();
