@@ -115,7 +115,7 @@ describe('home draft', () => {
     expect(d.agenda.map((r) => r.kind)).toEqual(['table', 'table', 'table', 'vote']);
     expect(checkDraft(d)).toEqual([]);
     const body = createBody(d);
-    expect(body.agenda[0]).toEqual({ kind: 'table', prompt: 'Quels problèmes vivez-vous dans votre quartier ?', duration_ms: 1_500_000 });
+    expect(body.agenda[0]).toEqual({ kind: 'table', prompt: 'Quels problèmes vivez-vous dans votre quartier\u202f?', duration_ms: 1_500_000 });
     expect(body.table_size).toBe(6);
     expect(body.host_policy).toBe('rotate');
   });
