@@ -7,6 +7,7 @@ import { errorText, t } from '../i18n';
 import type { Ack, Refusal } from '../protocol';
 import { objectionsOf, openConsent, voeuxInOrder, type ConsentView, type SessionView } from '../state';
 import { Button } from '../ui/Button';
+import { Explain } from '../ui/Explain';
 import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import type { Ctx } from './ctx';
@@ -68,11 +69,16 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
   const changed = original != null && original !== consent.text;
   const queued = pending.filter((c) => c.type === 'RaiseObjection' && c.data.consent === consent.id);
 
+  function fail(message: string) {
+    setError(message);
+    announce(message);
+  }
+
   function submit(e: Event) {
     e.preventDefault();
     const clean = text.trim();
-    if (!clean) return setError(t('p.consent.empty'));
-    if (clean.length > MAX) return setError(errorText('text_too_long'));
+    if (!clean) return fail(t('p.consent.empty'));
+    if (clean.length > MAX) return fail(errorText('text_too_long'));
     setError(null);
     const online = conn.status === 'online';
     conn
@@ -92,9 +98,12 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
 
   return (
     <section class="mk-card mk-consent-card" aria-labelledby="consent-title" data-testid="consent-card" data-consent-id={consent.id}>
-      <h2 id="consent-title">
-        <Pictogram name="users" /> {t('p.consent.title')}
-      </h2>
+      <div class="mk-heading-row">
+        <h2 id="consent-title">
+          <Pictogram name="users" /> {t('p.consent.title')}
+        </h2>
+        <Explain id="explain-consent" question={t('p.explain.consent.question')} text={t('p.explain.consent.text')} />
+      </div>
       <p>{t('p.consent.intro')}</p>
       <h3 class="mk-consent-label">{t('p.consent.wording')}</h3>
       <p class="mk-statement-text mk-consent-wording" data-testid="consent-wording">
@@ -126,8 +135,11 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
           })}
         </ol>
       )}
-      <form onSubmit={submit} aria-labelledby="objection-form-title" data-testid="objection-form">
-        <h3 id="objection-form-title">{t('p.consent.form')}</h3>
+      <form onSubmit={submit} aria-labelledby="objection-form-title" data-testid="objection-form" noValidate>
+        <div class="mk-heading-row">
+          <h3 id="objection-form-title">{t('p.consent.form')}</h3>
+          <Explain id="explain-objection" question={t('p.explain.objection.question')} text={t('p.explain.objection.text')} />
+        </div>
         <TextBox
           id="objection-input"
           testId="objection-input"
@@ -148,7 +160,7 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
             {t('p.consent.submit')}
           </Button>
           {(done || queued.length > 0) && (
-            <p class={queued.length ? 'mk-pending-note' : 'mk-ok'} role="status">
+            <p class={queued.length ? 'mk-pending-note' : 'mk-ok'} data-testid="objection-status">
               {queued.length ? (
                 <>
                   <Pictogram name="hourglass" size={18} /> {t('position.pending')}
@@ -169,9 +181,12 @@ function VoeuList({ s }: { s: SessionView }) {
   if (voeux.length === 0) return null;
   return (
     <section class="mk-card mk-voeux-card" aria-labelledby="voeux-title" data-testid="voeux">
-      <h2 id="voeux-title">
-        <Pictogram name="star" /> {t('p.voeux.title')}
-      </h2>
+      <div class="mk-heading-row">
+        <h2 id="voeux-title">
+          <Pictogram name="star" /> {t('p.voeux.title')}
+        </h2>
+        <Explain id="explain-voeu" question={t('p.explain.voeu.question')} text={t('p.explain.voeu.text')} />
+      </div>
       <ol class="mk-voeux">
         {voeux.map((v) => (
           <li key={v.id} data-voeu-id={v.id}>
