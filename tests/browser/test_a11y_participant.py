@@ -102,7 +102,7 @@ def test_every_participant_view_passes_axe_at_every_width_in_both_languages(
     )
     expect(guest.get_by_test_id("consent-card")).to_be_visible()
     expect(guest.get_by_test_id("results")).to_be_visible()
-    assert open_every_explanation(guest) == 2  # « consentement », « objection »
+    assert open_every_explanation(guest) == 3  # « consentement », « vœu », « objection »
     found |= scan_every_way(guest, "consent round")
     screenshot(guest, "a11y-tablet-consent")
 

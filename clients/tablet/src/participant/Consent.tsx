@@ -32,7 +32,8 @@ export function ConsentRounds({ ctx }: { ctx: Ctx }) {
   return (
     <>
       {consent && <ConsentCard key={consent.id} ctx={ctx} consent={consent} />}
-      <VoeuList s={s} />
+      {/* « vœu » is explained once: in the open round's card, else by the list. */}
+      <VoeuList s={s} explain={!consent} />
     </>
   );
 }
@@ -104,7 +105,10 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
         </h2>
         <Explain id="explain-consent" question={t('p.explain.consent.question')} text={t('p.explain.consent.text')} />
       </div>
-      <p>{t('p.consent.intro')}</p>
+      <div class="mk-heading-row">
+        <p class="mk-consent-intro">{t('p.consent.intro')}</p>
+        <Explain id="explain-voeu" question={t('p.explain.voeu.question')} text={t('p.explain.voeu.text')} />
+      </div>
       <h3 class="mk-consent-label">{t('p.consent.wording')}</h3>
       <p class="mk-statement-text mk-consent-wording" data-testid="consent-wording">
         {consent.text}
@@ -114,7 +118,10 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
           <Pictogram name="pencil" size={16} /> {t('p.consent.changed')}
         </p>
       )}
-      <h3 class="mk-consent-label">{t('p.consent.objections', { n: objections.length })}</h3>
+      <div class="mk-heading-row">
+        <h3 class="mk-consent-label">{t('p.consent.objections', { n: objections.length })}</h3>
+        <Explain id="explain-objection" question={t('p.explain.objection.question')} text={t('p.explain.objection.text')} />
+      </div>
       {objections.length === 0 ? (
         <p class="mk-muted">{t('p.consent.no_objection')}</p>
       ) : (
@@ -136,10 +143,7 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
         </ol>
       )}
       <form onSubmit={submit} aria-labelledby="objection-form-title" data-testid="objection-form" noValidate>
-        <div class="mk-heading-row">
-          <h3 id="objection-form-title">{t('p.consent.form')}</h3>
-          <Explain id="explain-objection" question={t('p.explain.objection.question')} text={t('p.explain.objection.text')} />
-        </div>
+        <h3 id="objection-form-title">{t('p.consent.form')}</h3>
         <TextBox
           id="objection-input"
           testId="objection-input"
@@ -176,7 +180,7 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
   );
 }
 
-function VoeuList({ s }: { s: SessionView }) {
+function VoeuList({ s, explain }: { s: SessionView; explain: boolean }) {
   const voeux = voeuxInOrder(s).reverse(); // the newest first
   if (voeux.length === 0) return null;
   return (
@@ -185,7 +189,7 @@ function VoeuList({ s }: { s: SessionView }) {
         <h2 id="voeux-title">
           <Pictogram name="star" /> {t('p.voeux.title')}
         </h2>
-        <Explain id="explain-voeu" question={t('p.explain.voeu.question')} text={t('p.explain.voeu.text')} />
+        {explain && <Explain id="explain-voeu" question={t('p.explain.voeu.question')} text={t('p.explain.voeu.text')} />}
       </div>
       <ol class="mk-voeux">
         {voeux.map((v) => (
