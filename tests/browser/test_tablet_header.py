@@ -41,7 +41,8 @@ def test_the_phone_header_is_one_line_and_scrolls_away(
             (None, "PublishStatement", {"statement": "s1"}),
         ],
     )
-    page = open_tablet(open_context(PHONE), table.room, table.guest)
+    context = open_context(PHONE)
+    page = open_tablet(context, table.room, table.guest)
     expect(page.get_by_test_id("statement-list")).to_contain_text("Des bancs au square.")
 
     normal = page.evaluate(MEASURE)
@@ -49,6 +50,17 @@ def test_the_phone_header_is_one_line_and_scrolls_away(
     assert normal["oneLine"], normal  # title, link status and language side by side
     assert normal["pinned"] == 0, normal  # after scrolling, none of it covers the page
     assert normal["sideways"] <= 0, normal
+
+    # Offline, a position waiting: the status and the count still fit beside the title.
+    context.set_offline(True)
+    page.get_by_test_id("position-s1").locator("button[data-value='2']").click()
+    expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "1")
+    waiting = page.evaluate(MEASURE)
+    print(f"header at 360×740, offline, 1 waiting: {waiting}")
+    assert waiting["oneLine"], waiting
+    expect(page.get_by_test_id("pending-count")).to_contain_text("1 en attente d’envoi")
+    context.set_offline(False)
+    expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "0")
 
     page.evaluate("document.documentElement.style.fontSize = '36px'")  # 200 % of 18 px
     large = page.evaluate(MEASURE)

@@ -58,7 +58,13 @@ export function ConnectionBadge(props: { status: LinkStatus; pending?: number; c
       {pending !== undefined && (
         <span class={pending > 0 ? 'mk-pending' : 'mk-sr-only'} data-testid="pending-count" data-count={pending}>
           {pending > 0 && <Pictogram name="hourglass" size={18} />}
-          {pending === 0 ? t('connection.all_sent') : plural('connection.pending', pending)}
+          <span class="mk-pending-words">{pending === 0 ? t('connection.all_sent') : plural('connection.pending', pending)}</span>
+          {/* Where room is short (a phone's header) the count alone is seen; the words are read. */}
+          {pending > 0 && (
+            <span class="mk-pending-count" aria-hidden="true">
+              {pending}
+            </span>
+          )}
         </span>
       )}
     </div>
