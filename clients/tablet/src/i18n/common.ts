@@ -87,7 +87,6 @@ export default {
     'common.loading': 'Chargement…',
     'common.chars': '{n} / {max} caractères',
     'common.chars_left': 'Encore {n} caractères',
-    'common.too_long': 'Trop long de {n} caractères',
     'common.optional': '(facultatif)',
     'common.you': 'vous',
     'common.sent': 'Envoyé.',
@@ -159,6 +158,8 @@ export default {
     'code.empty': 'Écrivez le code de la session.',
     'explain.qpv.question': 'Que veut dire « QPV » ?',
     'explain.qpv.text': 'QPV veut dire « quartier prioritaire de la politique de la ville » : un quartier où beaucoup d’habitants ont de petits revenus. L’État et la commune y mettent plus de moyens.',
+    'common.too_long.one': 'Trop long de {n} caractère',
+    'common.too_long.other': 'Trop long de {n} caractères',
   },
   en: {
     'app.name': 'Métrokawa',
@@ -247,7 +248,6 @@ export default {
     'common.loading': 'Loading…',
     'common.chars': '{n} / {max} characters',
     'common.chars_left': '{n} characters left',
-    'common.too_long': '{n} characters too long',
     'common.optional': '(optional)',
     'common.you': 'you',
     'common.sent': 'Sent.',
@@ -319,5 +319,7 @@ export default {
     'code.empty': 'Write the session code.',
     'explain.qpv.question': 'What does “QPV” mean?',
     'explain.qpv.text': 'QPV stands for “quartier prioritaire de la politique de la ville”: a neighbourhood where many residents have low incomes. The State and the town put more means there.',
+    'common.too_long.one': '{n} character too long',
+    'common.too_long.other': '{n} characters too long',
   },
 };
