@@ -295,11 +295,15 @@ def test_the_qpv_box_on_the_home_page_is_a_large_target(
     expect(box).to_be_checked()
 
 
-# Every word of these, at 360 px, stays on one line (a word cut letter by letter would not).
+# Every word of these that could fit whole on a line of its card stays on one line (with
+# overflow-wrap: anywhere a box shrank to a letter's width and cut words letter by letter).
 WORDS = """() => {
   const cut = [];
   const seen = 'main h1, main h2, main h3, label, .mk-chip, .mk-pos-label, .mk-kind, .mk-btn';
   for (const el of document.querySelectorAll(seen)) {
+    const room = el.closest('.mk-card, main');
+    const style = getComputedStyle(room);
+    const line = room.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       for (const m of node.textContent.matchAll(/[^\\s-]+/g)) {
@@ -308,7 +312,8 @@ WORDS = """() => {
         range.setEnd(node, m.index + m[0].length);
         const boxes = [...range.getClientRects()].filter(r => r.width > 0);
         const lines = new Set(boxes.map(r => Math.round(r.top)));
-        if (lines.size > 1) cut.push(m[0]);
+        const width = boxes.reduce((sum, r) => sum + r.width, 0);
+        if (lines.size > 1 && width <= line) cut.push(m[0]);
       }
     }
   }
