@@ -301,7 +301,7 @@ WORDS = """() => {
   const cut = [];
   const seen = 'main h1, main h2, main h3, label, .mk-chip, .mk-pos-label, .mk-kind, .mk-btn';
   for (const el of document.querySelectorAll(seen)) {
-    const room = el.closest('.mk-card, main');
+    const room = el.closest('.mk-card, main, header') ?? document.body;
     const style = getComputedStyle(room);
     const line = room.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
