@@ -2,35 +2,39 @@
  * The page's one polite live region: what changes is said to screen readers through it, and
  * through nothing else (no other element of a page is a live region, so nothing is said twice).
  *
- * `announce(message)` may be called from anywhere, as often as the code likes: messages that
- * arrive together (one batch of events often brings several: three statements published, a
- * vote closed and its results shown) are gathered for GATHER_MS and said as one, each distinct
- * message once. Saying the same text again later clears the region first, so that it is heard.
+ * `announce(message)` may be called from anywhere, as often as the code likes. Messages are said
+ * one after another, each in its own change of the region, SPACING_MS apart (never two texts in
+ * one frame, where a screen reader would hear only the last); a message already waiting is not
+ * queued twice. Each is written into an emptied region, so that the same text said again later
+ * is heard again.
  */
 import { useEffect, useState } from 'preact/hooks';
 
-/** How long messages are gathered before they are said together. */
-export const GATHER_MS = 150;
-/** How long the region stays empty before a new text, so that a repeated text is said again. */
+/** Time between two messages (≥ CLEAR_MS), so that each is its own change of the region. */
+export const SPACING_MS = 100;
+/** How long the region stays empty before a text, so that a repeated text is said again. */
 const CLEAR_MS = 50;
 
 const listeners = new Set<(m: string) => void>();
-let gathered: string[] = [];
+let waiting: string[] = [];
 let timer: ReturnType<typeof setTimeout> | null = null;
 
 /** Say a message politely (after what the screen reader is saying). */
 export function announce(message: string): void {
   const text = message.trim();
-  if (!text || gathered.includes(text)) return;
-  gathered.push(text);
-  timer ??= setTimeout(flush, GATHER_MS);
+  if (!text || waiting.includes(text)) return;
+  waiting.push(text);
+  timer ??= setTimeout(next, 0);
 }
 
-function flush(): void {
-  timer = null;
-  const text = gathered.join(' ');
-  gathered = [];
+function next(): void {
+  const text = waiting.shift();
+  if (text === undefined) {
+    timer = null;
+    return;
+  }
   for (const listener of [...listeners]) listener(text);
+  timer = setTimeout(next, SPACING_MS);
 }
 
 /** The live region; render it once per page (it is visually hidden unless `visible`). */
