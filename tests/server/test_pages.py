@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.pages import PAGES
+from server.pages import PAGES, ROOT_FILES
 
 from .live import LiveServer
 
@@ -23,6 +23,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ui = tmp_path_factory.mktemp("dist")
     for name in set(PAGES.values()):
         (ui / name).write_text(f"<!doctype html><title>{name}</title>", encoding="utf-8")
+    for url in ROOT_FILES:
+        (ui / url[1:]).write_bytes(f"the file {url}".encode())
     (ui / "assets").mkdir()
     (ui / "assets" / "participant-abc123.js").write_text("export {};", encoding="utf-8")
     return ui
@@ -46,6 +48,7 @@ def http(built: Path) -> Iterator[httpx.Client]:
     ("url", "page"),
     [
         ("/", "index.html"),
+        ("/j", "participant.html"),  # no code: the page asks for one
         ("/j/A9AYH4", "participant.html"),
         ("/f/ff9abfb5dd0be6a4", "console.html"),
         ("/p/ff9abfb5dd0be6a4", "projector.html"),
@@ -98,3 +101,57 @@ def test_pages_and_assets_are_compressed_for_weak_networks(http: httpx.Client, b
     response = http.get("/assets/big.js", headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
     assert response.text == "export const x = 1;\n" * 500
+
+
+@pytest.mark.parametrize(
+    ("url", "media_type"),
+    [
+        ("/favicon.svg", "image/svg+xml"),
+        ("/favicon.ico", "image/x-icon"),
+        ("/icon-192.png", "image/png"),
+        ("/icon-512.png", "image/png"),
+        ("/manifest.webmanifest", "application/manifest+json"),
+    ],
+)
+def test_the_icons_and_the_manifest_are_served_with_their_types(
+    http: httpx.Client, url: str, media_type: str
+) -> None:
+    response = http.get(url)
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == media_type
+    assert response.text == f"the file {url}"
+
+
+@pytest.mark.parametrize("url", ["/nowhere", "/j/A9AYH4/more", "/f", "/api"])
+def test_an_unknown_page_answers_in_french_with_a_way_out(http: httpx.Client, url: str) -> None:
+    response = http.get(url)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<html lang="fr">' in response.text
+    assert "<title>Page introuvable — Métrokawa</title>" in response.text
+    assert '<a href="/j">Rejoindre une session avec son code</a>' in response.text
+    assert '<link rel="icon" href="/favicon.svg"' in response.text
+    assert "Not Found" not in response.text
+
+
+def test_an_unknown_api_address_answers_the_api_s_json_error(http: httpx.Client) -> None:
+    response = http.get("/api/nowhere")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "Cette adresse n’existe pas."}
+
+
+def test_a_known_address_asked_with_another_method_is_still_405(http: httpx.Client) -> None:
+    # The French 404 answers only when no route knows the path at all.
+    assert http.get("/api/sessions").status_code == 405
+    assert http.delete("/j/A9AYH4").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("url", "target"), [("/j/", "/j"), ("/f/ff9abfb5dd0be6a4/", "/f/ff9abfb5dd0be6a4")]
+)
+def test_a_trailing_slash_still_leads_to_the_page(
+    http: httpx.Client, url: str, target: str
+) -> None:
+    response = http.get(url)
+    assert response.status_code == 307
+    assert response.headers["location"].endswith(target)

@@ -1,7 +1,7 @@
 // Strings of the home page (create a session). French first.
 export default {
   fr: {
-    'home.doc_title': 'Métrokawa — créer une session',
+    'home.doc_title': 'Métrokawa — rejoindre ou créer une session',
     'home.app': 'Métrokawa',
     'home.title': 'Créer une session',
     'home.intro': 'Préparez la rencontre : son titre, les territoires invités, le programme des tours. Tout est déjà rempli avec le programme habituel. Changez ce que vous voulez.',
@@ -67,9 +67,13 @@ export default {
     'home.created.open': 'Ouvrir la console d’animation',
     'home.created.projector': 'Vue projecteur',
     'home.created.projector_hint': 'À ouvrir sur l’écran de la salle :',
+    'home.skip': 'Aller au contenu',
+    'home.h1': 'Rejoindre ou créer une session',
+    'home.join.title': 'Rejoindre avec un code',
+    'home.join.intro': 'Vous participez à une rencontre ? Tapez le code affiché dans la salle.',
   },
   en: {
-    'home.doc_title': 'Métrokawa — create a session',
+    'home.doc_title': 'Métrokawa — join or create a session',
     'home.app': 'Métrokawa',
     'home.title': 'Create a session',
     'home.intro': 'Prepare the meeting: its title, the invited territories, the programme of rounds. Everything is filled in with the usual programme; change what you want.',
@@ -135,5 +139,9 @@ export default {
     'home.created.open': 'Open the facilitator console',
     'home.created.projector': 'Projector view',
     'home.created.projector_hint': 'To open on the room’s screen:',
+    'home.skip': 'Skip to content',
+    'home.h1': 'Join or create a session',
+    'home.join.title': 'Join with a code',
+    'home.join.intro': 'Taking part in a meeting? Type the code shown in the room.',
   },
 };

@@ -1,22 +1,38 @@
 /**
- * /j/{code}: find the session behind the code (GET /api/codes/{code}, cached for offline
- * reloads), then either the join form or, when this device holds a participant token for the
- * session, the tablet view.
+ * /j/{code} (and /j, to type a code): find the session behind the code (GET /api/codes/{code},
+ * cached for offline reloads), then say at once when it is over, else show the join form or,
+ * when this device holds a participant token for the session, the tablet view. Each of these
+ * states has its own document title. The page's one live region is here, around all of them.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { codeFromLocation } from '../address';
-import { LangSwitch, errorText, t, useLang } from '../i18n';
+import { LangSwitch, quoted, t, useLang } from '../i18n';
 import { Button } from '../ui/Button';
-import { LiveRegion } from '../ui/Live';
+import { CodeForm } from '../ui/CodeForm';
+import { LiveRegion, announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import { JoinForm } from './JoinForm';
 import { Tablet } from './Tablet';
 import { cacheInfo, cachedInfo, loadIdentity, saveIdentity, type Identity, type SessionInfo } from './storage';
 
-type Load = { kind: 'loading' } | { kind: 'ready'; info: SessionInfo } | { kind: 'not_found' } | { kind: 'error'; message: string } | { kind: 'no_code' };
+type Load =
+  | { kind: 'loading' }
+  | { kind: 'ready'; info: SessionInfo }
+  | { kind: 'not_found' }
+  | { kind: 'error'; message: string }
+  | { kind: 'no_code' };
 
 export function App() {
-  useLang();
+  return (
+    <>
+      <Participant />
+      <LiveRegion />
+    </>
+  );
+}
+
+function Participant() {
+  const language = useLang();
   const code = codeFromLocation(location);
   const [load, setLoad] = useState<Load>(() => {
     if (!code) return { kind: 'no_code' };
@@ -26,6 +42,7 @@ export function App() {
   const [attempt, setAttempt] = useState(0);
   const [identity, setIdentity] = useState<Identity | null>(() => (load.kind === 'ready' ? loadIdentity(load.info.id) : null));
   const [notice, setNotice] = useState<string | null>(null);
+  const [justJoined, setJustJoined] = useState(false);
 
   useEffect(() => {
     if (!code) return;
@@ -58,16 +75,20 @@ export function App() {
     };
   }, [code, attempt]);
 
+  const view = load.kind !== 'ready' ? load.kind : identity ? 'tablet' : load.info.closed ? 'closed' : 'join';
+  const title = load.kind === 'ready' ? load.info.title : '';
   useEffect(() => {
-    document.title = load.kind === 'ready' ? `${load.info.title} — Métrokawa` : 'Métrokawa';
-  }, [load]);
+    document.title = t('p.doc.title', { what: t(`p.doc.${view}`, { title: quoted(title) }) });
+  }, [view, title, language]);
 
   if (load.kind === 'ready' && identity) {
     return (
       <Tablet
         info={load.info}
         identity={identity}
+        focusOnLoad={justJoined}
         onForget={(message) => {
+          announce(message);
           saveIdentity(load.info.id, null);
           setIdentity(null);
           setNotice(message);
@@ -79,7 +100,7 @@ export function App() {
   return (
     <>
       <a class="mk-skip" href="#main">{t('p.skip')}</a>
-      <header class="mk-header">
+      <header class="mk-header mk-tablet-header">
         <p class="mk-header-title">
           <Pictogram name="users" /> Métrokawa
         </p>
@@ -87,21 +108,31 @@ export function App() {
       </header>
       <main id="main" class="mk-main">
         {load.kind === 'ready' ? (
-          <>
-            {notice && (
-              <p class="mk-banner" role="alert">
-                <Pictogram name="warning" /> {notice}
+          load.info.closed ? (
+            <section class="mk-card" data-testid="session-closed">
+              <h1>{t('p.closed_join.title')}</h1>
+              <p>
+                <Pictogram name="info" /> {t('p.closed_join.text', { title: quoted(load.info.title) })}
               </p>
-            )}
-            <JoinForm
-              info={load.info}
-              onJoined={(id) => {
-                saveIdentity(load.info.id, id);
-                setNotice(null);
-                setIdentity(id);
-              }}
-            />
-          </>
+            </section>
+          ) : (
+            <>
+              {notice && (
+                <p class="mk-banner">
+                  <Pictogram name="warning" /> {notice}
+                </p>
+              )}
+              <JoinForm
+                info={load.info}
+                onJoined={(id) => {
+                  saveIdentity(load.info.id, id);
+                  setNotice(null);
+                  setJustJoined(true);
+                  setIdentity(id);
+                }}
+              />
+            </>
+          )
         ) : load.kind === 'loading' ? (
           <h1>{t('common.loading')}</h1>
         ) : load.kind === 'not_found' ? (
@@ -118,7 +149,7 @@ export function App() {
         ) : (
           <section class="mk-card">
             <h1>{t('p.offline.title')}</h1>
-            <p class="mk-error" role="alert">
+            <p class="mk-error">
               <Pictogram name="warning" /> {load.message}
             </p>
             <Button variant="primary" icon="connecting" onClick={() => setAttempt((n) => n + 1)}>
@@ -127,51 +158,6 @@ export function App() {
           </section>
         )}
       </main>
-      <LiveRegion />
     </>
-  );
-}
-
-/** Type a join code (when the link was wrong or missing). */
-function CodeForm() {
-  const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        const code = value.trim().toUpperCase();
-        if (!/^[A-Z0-9]{4,12}$/.test(code)) {
-          setError(errorText('bad_code'));
-          return;
-        }
-        location.assign(`/j/${code}`);
-      }}
-    >
-      <div class="mk-field">
-        <label for="join-code">{t('p.code.label')}</label>
-        <input
-          id="join-code"
-          class="mk-input mk-code-input"
-          data-testid="join-code"
-          autocomplete="off"
-          autocapitalize="characters"
-          spellcheck={false}
-          maxLength={12}
-          value={value}
-          aria-invalid={error ? 'true' : 'false'}
-          aria-describedby={error ? 'join-code-error' : undefined}
-          onInput={(e) => setValue((e.target as HTMLInputElement).value)}
-        />
-        {error && (
-          <p id="join-code-error" class="mk-error">
-            {error}
-          </p>
-        )}
-      </div>
-      <Button type="submit" variant="primary" icon="arrow">
-        {t('p.code.go')}
-      </Button>
-    </form>
   );
 }

@@ -1,13 +1,15 @@
-/** Majority-judgment ballot: one grade (of 7) per proposal, sent once (CastBallot). */
+/** Majority-judgment ballot: one grade (of 7) per proposal, sent once (CastBallot). Once sent
+ *  the button stays where it was, unavailable (aria-disabled): the focus stays on it, and the
+ *  page's live region says the vote is in. */
 import { useState } from 'preact/hooks';
-import { errorText, t } from '../i18n';
+import { errorText, plural, t } from '../i18n';
 import type { VoteView } from '../state';
 import { Button } from '../ui/Button';
 import { announce } from '../ui/Live';
 import { GRADES } from '../ui/MeritProfile';
 import { gradeClass } from '../ui/chartStyle';
 import { Pictogram } from '../ui/Pictogram';
-import type { Ctx } from './Tablet';
+import type { Ctx } from './ctx';
 import { useStoredState } from './storage';
 
 export function Ballot({ ctx, vote }: { ctx: Ctx; vote: VoteView }) {
@@ -22,12 +24,16 @@ export function Ballot({ ctx, vote }: { ctx: Ctx; vote: VoteView }) {
   function submit(e: Event) {
     e.preventDefault();
     const missing = vote.proposals.filter((p) => shown[p] === undefined);
+    if (locked) return;
     if (missing.length) {
-      setError(t('p.ballot.missing', { n: missing.length }));
+      const message = plural('p.ballot.missing', missing.length);
+      setError(message);
+      announce(message);
       document.getElementById(`grade-${vote.id}-${missing[0]}-0`)?.focus();
       return;
     }
     setError(null);
+    if (conn.status !== 'online') announce(t('p.ballot.queued'));
     const chosen = Object.fromEntries(vote.proposals.map((p) => [p, shown[p]]));
     conn
       .send('CastBallot', { vote: vote.id, grades: chosen })
@@ -47,7 +53,7 @@ export function Ballot({ ctx, vote }: { ctx: Ctx; vote: VoteView }) {
         <Pictogram name="ballot" /> {t('p.ballot.title')}
       </h2>
       <p>{locked ? (cast ? t('p.ballot.done') : t('p.ballot.queued')) : t('p.ballot.intro')}</p>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         {vote.proposals.map((pid, i) => {
           const proposal = s.proposals[pid];
           return (
@@ -78,19 +84,20 @@ export function Ballot({ ctx, vote }: { ctx: Ctx; vote: VoteView }) {
           );
         })}
         {error && (
-          <p class="mk-error" role="alert">
+          <p class="mk-error">
             <Pictogram name="warning" size={20} /> {error}
           </p>
         )}
-        {!locked ? (
-          <Button type="submit" variant="primary" icon="send">
+        <div class="mk-row">
+          <Button type="submit" variant="primary" icon="send" unavailable={locked}>
             {t('p.ballot.submit')}
           </Button>
-        ) : (
-          <p class={cast ? 'mk-ok' : 'mk-pending-note'} role="status">
-            <Pictogram name={cast ? 'check' : 'hourglass'} size={20} /> {cast ? t('p.ballot.done') : t('position.pending')}
-          </p>
-        )}
+          {locked && (
+            <p class={cast ? 'mk-ok' : 'mk-pending-note'} data-testid="vote-status">
+              <Pictogram name={cast ? 'check' : 'hourglass'} size={20} /> {cast ? t('p.ballot.done') : t('position.pending')}
+            </p>
+          )}
+        </div>
       </form>
     </section>
   );

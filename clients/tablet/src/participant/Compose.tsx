@@ -1,56 +1,68 @@
 /** Write a statement (problem or idea, 280 characters; the draft survives a reload) and follow
- *  my own statements: waiting to be sent, waiting for moderation, published, set aside. */
-import { useRef, useState } from 'preact/hooks';
+ *  my own statements: waiting to be sent, waiting for moderation, published, set aside, or not
+ *  sent at all (refused after waiting offline: the text is kept, marked « non envoyé »). */
+import { useState } from 'preact/hooks';
 import { errorText, t } from '../i18n';
-import { idNumber, isWritingOpen } from '../state';
+import { idNumber, type SessionView } from '../state';
 import { Button } from '../ui/Button';
+import { Explain } from '../ui/Explain';
 import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
-import type { Ctx } from './Tablet';
+import type { Ctx } from './ctx';
 import { TextBox } from './TextBox';
 import { useDraft } from './storage';
+import { unsentReason } from './unsent';
+import { WritingHint } from './writing';
 
 const MAX = 280;
 
+/** Where the last statement sent from this form is: on its way, or at the server (by the seq
+ *  of its ack, which names the statement once the state holds it). */
+type Sent = { kind: 'sending' } | { kind: 'queued' } | { kind: 'stored'; seq: number };
+
 export function Compose({ ctx }: { ctx: Ctx }) {
-  const { conn, s, sessionId } = ctx;
+  const { conn, s, sessionId, writing } = ctx;
   const [text, setText, clearText] = useDraft(sessionId, 'statement');
   const [kind, setKind] = useDraft(sessionId, 'statement-kind', 'problem');
-  const textRef = useRef(text);
-  textRef.current = text;
   const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const open = isWritingOpen(s);
+  const [sent, setSent] = useState<Sent | null>(null);
+  const open = writing === 'open';
+
+  function fail(message: string) {
+    setError(message);
+    announce(message);
+  }
 
   function submit(e: Event) {
     e.preventDefault();
+    if (!open) return;
     const clean = text.trim();
-    if (!clean) return setError(t('p.compose.empty'));
-    if (clean.length > MAX) return setError(errorText('text_too_long'));
+    if (!clean) return fail(t('p.compose.empty'));
+    if (clean.length > MAX) return fail(errorText('text_too_long'));
     setError(null);
     const online = conn.status === 'online';
     conn
       .send('ProposeStatement', { text: clean, kind: kind === 'idea' ? 'idea' : 'problem' })
-      .then(() => {
-        setDone(t('p.compose.sent'));
+      .then((ack) => {
+        setSent({ kind: 'stored', seq: ack.seq });
         announce(t('p.compose.sent'));
       })
-      .catch((r) => {
-        setDone(null);
-        setError(errorText(r.code, r.message));
-        if (!textRef.current.trim()) setText(clean); // give the text back
-      });
+      .catch(() => setSent(null)); // kept in « Mes énoncés », marked « non envoyé » (unsent.ts)
     // Queued (persisted with the command): the draft can go.
     clearText();
-    setDone(online ? t('p.compose.sending') : t('common.queued'));
+    setSent({ kind: online ? 'sending' : 'queued' });
   }
 
+  const status = sentStatus(sent, s);
   return (
     <section class="mk-card" aria-labelledby="compose-title">
-      <h2 id="compose-title">
-        <Pictogram name="pencil" /> {t('p.compose.title')}
-      </h2>
-      <form onSubmit={submit}>
+      <div class="mk-heading-row">
+        <h2 id="compose-title">
+          <Pictogram name="pencil" /> {t('p.compose.title')}
+        </h2>
+        <Explain id="explain-statement" question={t('p.explain.statement.question')} text={t('p.explain.statement.text')} />
+      </div>
+      <form onSubmit={submit} noValidate>
         <fieldset>
           <legend>{t('p.compose.kind')}</legend>
           <div class="mk-row mk-kind-choice">
@@ -75,38 +87,64 @@ export function Compose({ ctx }: { ctx: Ctx }) {
           error={error}
           onInput={(v) => {
             setText(v);
-            setDone(null);
+            setSent(null);
+            if (error) setError(null);
           }}
         />
         <div class="mk-row">
-          <Button type="submit" variant="primary" icon="send" disabled={!open}>
+          <Button type="submit" variant="primary" icon="send" unavailable={!open}>
             {t('p.compose.submit')}
           </Button>
-          {done && (
-            <p class="mk-ok" role="status">
-              <Pictogram name="check" size={20} /> {done}
+          {status && (
+            <p class={status.published ? 'mk-ok' : 'mk-hint'} data-testid="compose-status">
+              <Pictogram name={status.published ? 'check' : 'hourglass'} size={20} /> {status.text}
             </p>
           )}
         </div>
-        {!open && <p class="mk-hint">{t('p.round_closed_hint')}</p>}
+        {!open && <WritingHint writing={writing} />}
       </form>
     </section>
   );
 }
 
+/** The line under the button: sending, kept for later, waiting for review — and once the
+ *  statement is published (or set aside), that, not « waiting » any more. */
+function sentStatus(sent: Sent | null, s: SessionView): { text: string; published: boolean } | null {
+  if (!sent) return null;
+  if (sent.kind === 'sending') return { text: t('p.compose.sending'), published: false };
+  if (sent.kind === 'queued') return { text: t('common.queued'), published: false };
+  const st = Object.values(s.statements).find((x) => x.proposed_seq === sent.seq);
+  const status = st?.status ?? 'proposed';
+  if (status === 'proposed') return { text: t('p.compose.sent'), published: false };
+  if (status === 'published') return { text: t('p.compose.published'), published: true };
+  return { text: t(`p.mine.${status}`), published: false };
+}
+
 export function MyStatements({ ctx }: { ctx: Ctx }) {
-  const { s, me, pending } = ctx;
+  const { s, me, pending, unsent } = ctx;
   const queued = pending.filter((c) => c.type === 'ProposeStatement');
+  const refused = unsent.list.filter((u) => u.type === 'ProposeStatement');
   const mine = Object.values(s.statements)
     .filter((x) => x.author === me)
     .sort((a, b) => idNumber(b.id) - idNumber(a.id));
-  if (!queued.length && !mine.length) return null;
+  if (!queued.length && !mine.length && !refused.length) return null;
   return (
     <section class="mk-card" aria-labelledby="mine-title">
       <h2 id="mine-title">
         <Pictogram name="user" /> {t('p.mine.title')}
       </h2>
       <ul class="mk-list" data-testid="my-statements">
+        {refused.map((u) => (
+          <li key={u.id} class="mk-mine mk-mine-unsent" data-unsent="true">
+            <p class="mk-statement-text">{String(u.data.text ?? '')}</p>
+            <p class="mk-error">
+              <Pictogram name="warning" size={18} /> {t('p.unsent.statement', { why: unsentReason(u.code) })}
+            </p>
+            <Button small onClick={() => unsent.dismiss(u.id)}>
+              {t('p.unsent.dismiss')}
+            </Button>
+          </li>
+        ))}
         {queued.map((c) => (
           <li key={c.id} class="mk-mine mk-mine-queued" data-pending="true">
             <p class="mk-statement-text">{String(c.data.text ?? '')}</p>

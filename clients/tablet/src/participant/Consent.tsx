@@ -7,9 +7,10 @@ import { errorText, t } from '../i18n';
 import type { Ack, Refusal } from '../protocol';
 import { objectionsOf, openConsent, voeuxInOrder, type ConsentView, type SessionView } from '../state';
 import { Button } from '../ui/Button';
+import { Explain } from '../ui/Explain';
 import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
-import type { Ctx } from './Tablet';
+import type { Ctx } from './ctx';
 import { TextBox } from './TextBox';
 import { useDraft } from './storage';
 
@@ -31,7 +32,8 @@ export function ConsentRounds({ ctx }: { ctx: Ctx }) {
   return (
     <>
       {consent && <ConsentCard key={consent.id} ctx={ctx} consent={consent} />}
-      <VoeuList s={s} />
+      {/* « vœu » is explained once: in the open round's card, else by the list. */}
+      <VoeuList s={s} explain={!consent} />
     </>
   );
 }
@@ -68,11 +70,16 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
   const changed = original != null && original !== consent.text;
   const queued = pending.filter((c) => c.type === 'RaiseObjection' && c.data.consent === consent.id);
 
+  function fail(message: string) {
+    setError(message);
+    announce(message);
+  }
+
   function submit(e: Event) {
     e.preventDefault();
     const clean = text.trim();
-    if (!clean) return setError(t('p.consent.empty'));
-    if (clean.length > MAX) return setError(errorText('text_too_long'));
+    if (!clean) return fail(t('p.consent.empty'));
+    if (clean.length > MAX) return fail(errorText('text_too_long'));
     setError(null);
     const online = conn.status === 'online';
     conn
@@ -92,10 +99,16 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
 
   return (
     <section class="mk-card mk-consent-card" aria-labelledby="consent-title" data-testid="consent-card" data-consent-id={consent.id}>
-      <h2 id="consent-title">
-        <Pictogram name="users" /> {t('p.consent.title')}
-      </h2>
-      <p>{t('p.consent.intro')}</p>
+      <div class="mk-heading-row">
+        <h2 id="consent-title">
+          <Pictogram name="users" /> {t('p.consent.title')}
+        </h2>
+        <Explain id="explain-consent" question={t('p.explain.consent.question')} text={t('p.explain.consent.text')} />
+      </div>
+      <div class="mk-heading-row">
+        <p class="mk-consent-intro">{t('p.consent.intro')}</p>
+        <Explain id="explain-voeu" question={t('p.explain.voeu.question')} text={t('p.explain.voeu.text')} />
+      </div>
       <h3 class="mk-consent-label">{t('p.consent.wording')}</h3>
       <p class="mk-statement-text mk-consent-wording" data-testid="consent-wording">
         {consent.text}
@@ -105,7 +118,10 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
           <Pictogram name="pencil" size={16} /> {t('p.consent.changed')}
         </p>
       )}
-      <h3 class="mk-consent-label">{t('p.consent.objections', { n: objections.length })}</h3>
+      <div class="mk-heading-row">
+        <h3 class="mk-consent-label">{t('p.consent.objections', { n: objections.length })}</h3>
+        <Explain id="explain-objection" question={t('p.explain.objection.question')} text={t('p.explain.objection.text')} />
+      </div>
       {objections.length === 0 ? (
         <p class="mk-muted">{t('p.consent.no_objection')}</p>
       ) : (
@@ -126,7 +142,7 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
           })}
         </ol>
       )}
-      <form onSubmit={submit} aria-labelledby="objection-form-title" data-testid="objection-form">
+      <form onSubmit={submit} aria-labelledby="objection-form-title" data-testid="objection-form" noValidate>
         <h3 id="objection-form-title">{t('p.consent.form')}</h3>
         <TextBox
           id="objection-input"
@@ -148,7 +164,7 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
             {t('p.consent.submit')}
           </Button>
           {(done || queued.length > 0) && (
-            <p class={queued.length ? 'mk-pending-note' : 'mk-ok'} role="status">
+            <p class={queued.length ? 'mk-pending-note' : 'mk-ok'} data-testid="objection-status">
               {queued.length ? (
                 <>
                   <Pictogram name="hourglass" size={18} /> {t('position.pending')}
@@ -164,14 +180,17 @@ function ConsentCard({ ctx, consent }: { ctx: Ctx; consent: ConsentView }) {
   );
 }
 
-function VoeuList({ s }: { s: SessionView }) {
+function VoeuList({ s, explain }: { s: SessionView; explain: boolean }) {
   const voeux = voeuxInOrder(s).reverse(); // the newest first
   if (voeux.length === 0) return null;
   return (
     <section class="mk-card mk-voeux-card" aria-labelledby="voeux-title" data-testid="voeux">
-      <h2 id="voeux-title">
-        <Pictogram name="star" /> {t('p.voeux.title')}
-      </h2>
+      <div class="mk-heading-row">
+        <h2 id="voeux-title">
+          <Pictogram name="star" /> {t('p.voeux.title')}
+        </h2>
+        {explain && <Explain id="explain-voeu" question={t('p.explain.voeu.question')} text={t('p.explain.voeu.text')} />}
+      </div>
       <ol class="mk-voeux">
         {voeux.map((v) => (
           <li key={v.id} data-voeu-id={v.id}>

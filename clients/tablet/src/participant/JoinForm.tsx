@@ -1,14 +1,19 @@
 /**
- * Join a session: pseudonym, territory, role. A guest connection (hello {code}) sends
- * JoinSession with an unguessable id; the ack carries the participant's token, kept on this
- * device. A join sent while offline waits in the guest queue (also across a reload).
+ * Join a session: pseudonym, territory, role (the three required, said in their labels and by
+ * aria-required). A guest connection (hello {code}) sends JoinSession with an unguessable id;
+ * the ack carries the participant's token, kept on this device. A join sent while offline waits
+ * in the guest queue (also across a reload). While it waits the button stays focusable
+ * (aria-disabled), so the focus never falls to the page.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText, t, useLang } from '../i18n';
 import { Connection, type Ack, type PendingCommand, type Refusal } from '../protocol';
 import { Button } from '../ui/Button';
 import { ConnectionBadge } from '../ui/ConnectionIndicator';
+import { Explain } from '../ui/Explain';
+import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
+import { Required } from '../ui/Required';
 import { keys, useStoredState, type Identity, type SessionInfo } from './storage';
 
 const ROLES = ['habitant', 'elu', 'technicien', 'autre'] as const;
@@ -59,7 +64,7 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
     c.onClose((code, fatal) => {
       if (fatal) {
         setBusy(false);
-        setErrors({ form: t(`error.closed_${code}`) });
+        formError(t(`error.closed_${code}`));
       }
     });
     conn.current = c;
@@ -76,13 +81,20 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
     return () => c.stop();
   }, []);
 
+  function formError(message: string) {
+    setErrors({ form: message });
+    announce(message);
+  }
+
   function showRefusal(r: Refusal) {
     const message = errorText(r.code, r.message);
     if (r.code === 'pseudonym_taken' || r.code === 'text_too_long' || r.code === 'bad_request') {
       setErrors({ pseudonym: message });
-      pseudonymRef.current?.focus();
-    } else if (r.code === 'unknown_territory') setErrors({ territory: message });
-    else setErrors({ form: message });
+      setTimeout(() => pseudonymRef.current?.focus(), 0); // once its error is drawn
+    } else if (r.code === 'unknown_territory') {
+      setErrors({ territory: message });
+      announce(message);
+    } else formError(message);
   }
 
   function validate(f: Fields) {
@@ -102,8 +114,8 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
     setErrors(e);
     if (Object.keys(e).length) {
       const first = (['pseudonym', 'territory', 'role'] as const).find((k) => e[k]);
-      const el = document.getElementById(first === 'pseudonym' ? 'pseudonym' : `${first}-0`);
-      el?.focus();
+      // Once the errors are drawn: the focused field's error is read with it.
+      setTimeout(() => document.getElementById(first === 'pseudonym' ? 'pseudonym' : `${first}-0`)?.focus(), 0);
       return;
     }
     const c = guest();
@@ -130,6 +142,10 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
     setFields(fieldsRef.current);
   };
   const nameLength = fields.pseudonym.trim().length;
+  const waiting = busy && status === 'offline';
+  useEffect(() => {
+    if (waiting) announce(t('p.join.waiting_network'));
+  }, [waiting]);
 
   return (
     <section class="mk-card" aria-labelledby="join-title">
@@ -139,6 +155,7 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
         <div class="mk-field">
           <label for="pseudonym">
             <Pictogram name="user" /> {t('p.join.pseudonym')}
+            <Required />
           </label>
           <p id="pseudonym-hint" class="mk-hint">
             {t('p.join.pseudonym_hint', { max: PSEUDONYM_MAX })}
@@ -151,6 +168,7 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
             autocomplete="nickname"
             value={fields.pseudonym}
             maxLength={PSEUDONYM_MAX + 20}
+            aria-required="true"
             aria-invalid={errors.pseudonym ? 'true' : 'false'}
             aria-describedby={`pseudonym-hint${errors.pseudonym ? ' pseudonym-error' : ''}`}
             onInput={(e) => {
@@ -168,9 +186,15 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
           )}
         </div>
 
-        <fieldset aria-describedby={errors.territory ? 'territory-error' : undefined}>
-          <legend>
+        <fieldset
+          role="radiogroup"
+          aria-required="true"
+          aria-labelledby="territory-legend"
+          aria-describedby={errors.territory ? 'territory-error' : undefined}
+        >
+          <legend id="territory-legend">
             <Pictogram name="pin" /> {t('p.join.territory')}
+            <Required />
           </legend>
           {errors.territory && (
             <p id="territory-error" class="mk-error">
@@ -191,11 +215,7 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
                 <span class="mk-choice-text">
                   <span>
                     <strong>{ter.name}</strong>
-                    {ter.qpv && (
-                      <abbr class="mk-qpv" title={t('territory.qpv_long')}>
-                        {t('territory.qpv')}
-                      </abbr>
-                    )}
+                    {ter.qpv && <span class="mk-qpv">{t('territory.qpv')}</span>}
                   </span>
                   <span class="mk-choice-sub">{ter.commune}</span>
                 </span>
@@ -204,9 +224,21 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
           </div>
         </fieldset>
 
-        <fieldset aria-describedby={errors.role ? 'role-error' : undefined}>
-          <legend>
+        {info.territories.some((ter) => ter.qpv) && (
+          <div class="mk-explain-row">
+            <Explain id="explain-qpv" wide question={t('explain.qpv.question')} text={t('explain.qpv.text')} />
+          </div>
+        )}
+
+        <fieldset
+          role="radiogroup"
+          aria-required="true"
+          aria-labelledby="role-legend"
+          aria-describedby={errors.role ? 'role-error' : undefined}
+        >
+          <legend id="role-legend">
             <Pictogram name="users" /> {t('p.join.role')}
+            <Required />
           </legend>
           {errors.role && (
             <p id="role-error" class="mk-error">
@@ -242,17 +274,17 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
         </fieldset>
 
         {errors.form && (
-          <p class="mk-error" role="alert">
+          <p class="mk-error">
             <Pictogram name="warning" size={20} /> {errors.form}
           </p>
         )}
         <div class="mk-row">
-          <Button type="submit" variant="primary" icon="arrow" disabled={busy && status === 'online'}>
+          <Button type="submit" variant="primary" icon="arrow" unavailable={busy && status === 'online'}>
             {t('p.join.submit')}
           </Button>
           {busy && status && <ConnectionBadge status={status} />}
         </div>
-        {busy && status === 'offline' && <p class="mk-hint" role="status">{t('p.join.waiting_network')}</p>}
+        {waiting && <p class="mk-hint">{t('p.join.waiting_network')}</p>}
       </form>
     </section>
   );

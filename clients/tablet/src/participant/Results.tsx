@@ -5,7 +5,7 @@ import { positionCounts } from '../state';
 import { MeritProfile } from '../ui/MeritProfile';
 import { Pictogram } from '../ui/Pictogram';
 import { PositionBars } from '../ui/PositionBars';
-import type { Ctx } from './Tablet';
+import type { Ctx } from './ctx';
 
 export function Results({ ctx }: { ctx: Ctx }) {
   const { s } = ctx;

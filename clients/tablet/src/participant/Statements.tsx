@@ -1,25 +1,28 @@
 /** The published statements, each with the position scale (my value pressed; while not yet
- *  acknowledged it shows at once, marked "en attente d'envoi") and its notes. */
-import { useState } from 'preact/hooks';
-import { errorText, t } from '../i18n';
-import { isWritingOpen, positionOf, publishedStatements, type PositionValue, type StatementView } from '../state';
+ *  acknowledged it shows at once, marked "en attente d'envoi"; refused after waiting, it is said
+ *  not recorded) and its notes. */
+import { useRef, useState } from 'preact/hooks';
+import { quoted, t } from '../i18n';
+import { positionKey, positionOf, publishedStatements, type PositionValue, type StatementView } from '../state';
 import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import { PositionScale } from '../ui/PositionScale';
-import { NoteForm, NoteList } from './NoteForm';
-import type { Ctx } from './Tablet';
+import type { Ctx } from './ctx';
+import { NoteForm, NoteList, UnsentNotes } from './NoteForm';
+import { unsentReason } from './unsent';
+import { WritingHint } from './writing';
 
 export function StatementList({ ctx }: { ctx: Ctx }) {
-  const { s } = ctx;
+  const { s, writing } = ctx;
   const list = publishedStatements(s).reverse(); // newest first
-  const open = isWritingOpen(s);
+  const open = writing === 'open';
   return (
     <section class="mk-card" aria-labelledby="statements-title">
       <h2 id="statements-title">
         <Pictogram name="chart" /> {t('p.statements.title')}
         {list.length > 0 && <span class="mk-muted"> ({list.length})</span>}
       </h2>
-      {!open && list.length > 0 && <p class="mk-hint">{t('p.statements.closed_hint')}</p>}
+      {!open && list.length > 0 && (writing === 'time_up' ? <WritingHint writing={writing} /> : <p class="mk-hint">{t('p.statements.closed_hint')}</p>)}
       {list.length === 0 ? (
         <p class="mk-muted">{t('p.statements.none')}</p>
       ) : (
@@ -34,9 +37,9 @@ export function StatementList({ ctx }: { ctx: Ctx }) {
 }
 
 function StatementItem({ ctx, st, open }: { ctx: Ctx; st: StatementView; open: boolean }) {
-  const { conn, s, me, pending } = ctx;
+  const { conn, s, me, pending, unsent } = ctx;
   const [noting, setNoting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const addNote = useRef<HTMLButtonElement>(null);
   // The last queued position counts (optimistic); else the acknowledged one.
   let value: PositionValue | undefined = positionOf(s, me, st.id);
   let isPending = false;
@@ -47,6 +50,7 @@ function StatementItem({ ctx, st, open }: { ctx: Ctx; st: StatementView; open: b
     }
   }
   const notes = s.annotations.filter((a) => a.statement === st.id);
+  const refused = unsent.list.find((u) => u.type === 'TakePosition' && u.data.statement === st.id);
   const kind = st.kind ?? 'problem';
   const headingId = `st-${st.id}`;
   return (
@@ -64,14 +68,18 @@ function StatementItem({ ctx, st, open }: { ctx: Ctx; st: StatementView; open: b
         disabled={!open}
         label={t('p.statements.your_view', { text: truncate(st.text ?? '', 60) })}
         onChoose={(v) => {
-          setError(null);
-          announce(t('p.statements.chosen', { value: t(`position.${v == null ? 'pass' : v}`) }));
-          conn.send('TakePosition', { statement: st.id, value: v }).catch((r) => setError(errorText(r.code, r.message)));
+          announce(t('p.statements.chosen', { value: t(`position.${positionKey(v)}`) }));
+          // A refusal is kept and shown below (unsent.ts), also after a reload.
+          conn.send('TakePosition', { statement: st.id, value: v }).catch(() => undefined);
         }}
       />
-      {error && (
-        <p class="mk-error" role="alert">
-          <Pictogram name="warning" size={20} /> {error}
+      {refused && !isPending && (
+        <p class="mk-error" data-testid="position-unsent">
+          <Pictogram name="warning" size={20} />{' '}
+          {t('p.unsent.position', {
+            value: quoted(t(`position.${positionKey((refused.data.value as PositionValue) ?? null)}`)),
+            why: unsentReason(refused.code),
+          })}
         </p>
       )}
       {notes.length > 0 && (
@@ -80,11 +88,20 @@ function StatementItem({ ctx, st, open }: { ctx: Ctx; st: StatementView; open: b
           <NoteList s={s} notes={notes} />
         </details>
       )}
-      {noting ? (
-        <NoteForm ctx={ctx} target={{ statement: st.id }} onDone={() => setNoting(false)} idPrefix={`note-${st.id}`} />
+      <UnsentNotes ctx={ctx} target={{ statement: st.id }} />
+      {noting && open ? (
+        <NoteForm
+          ctx={ctx}
+          target={{ statement: st.id }}
+          onDone={() => {
+            setNoting(false);
+            setTimeout(() => addNote.current?.focus(), 0); // the form that had the focus is gone
+          }}
+          idPrefix={`note-${st.id}`}
+        />
       ) : (
         open && (
-          <button type="button" class="mk-btn mk-btn-ghost mk-btn-small" onClick={() => setNoting(true)}>
+          <button type="button" ref={addNote} class="mk-btn mk-btn-ghost mk-btn-small" onClick={() => setNoting(true)}>
             <Pictogram name="note" size={20} /> <span>{t('p.note.add')}</span>
           </button>
         )

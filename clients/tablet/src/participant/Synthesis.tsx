@@ -4,9 +4,10 @@ import { useState } from 'preact/hooks';
 import { errorText, t } from '../i18n';
 import type { RoundView } from '../state';
 import { Button } from '../ui/Button';
+import { Explain } from '../ui/Explain';
 import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
-import type { Ctx } from './Tablet';
+import type { Ctx } from './ctx';
 import { TextBox } from './TextBox';
 import { useDraft } from './storage';
 
@@ -20,11 +21,16 @@ export function Synthesis({ ctx, round, table }: { ctx: Ctx; round: RoundView; t
   const queued = pending.some((c) => c.type === 'SubmitSynthesis');
   const upToDate = !!saved && saved.text === text.trim();
 
+  function fail(message: string) {
+    setError(message);
+    announce(message);
+  }
+
   function submit(e: Event) {
     e.preventDefault();
     const clean = text.trim();
-    if (!clean) return setError(t('p.synthesis.empty'));
-    if (clean.length > MAX) return setError(errorText('text_too_long'));
+    if (!clean) return fail(t('p.synthesis.empty'));
+    if (clean.length > MAX) return fail(errorText('text_too_long'));
     setError(null);
     conn
       .send('SubmitSynthesis', { text: clean })
@@ -35,11 +41,14 @@ export function Synthesis({ ctx, round, table }: { ctx: Ctx; round: RoundView; t
 
   return (
     <section class="mk-card mk-host-card" aria-labelledby="synthesis-title">
-      <h2 id="synthesis-title">
-        <Pictogram name="star" /> {t('p.synthesis.title', { n: table })}
-      </h2>
+      <div class="mk-heading-row">
+        <h2 id="synthesis-title">
+          <Pictogram name="star" /> {t('p.synthesis.title', { n: table })}
+        </h2>
+        <Explain id="explain-synthesis" question={t('p.explain.synthesis.question')} text={t('p.explain.synthesis.text')} />
+      </div>
       <p>{t('p.synthesis.intro')}</p>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         <TextBox
           id="synthesis-input"
           testId="synthesis-input"
@@ -54,7 +63,7 @@ export function Synthesis({ ctx, round, table }: { ctx: Ctx; round: RoundView; t
           <Button type="submit" variant="primary" icon="send">
             {saved ? t('p.synthesis.update') : t('p.synthesis.submit')}
           </Button>
-          <p class={queued ? 'mk-pending-note' : upToDate ? 'mk-ok' : 'mk-hint'} role="status">
+          <p class={queued ? 'mk-pending-note' : upToDate ? 'mk-ok' : 'mk-hint'} data-testid="synthesis-status">
             {queued ? (
               <>
                 <Pictogram name="hourglass" size={18} /> {t('position.pending')}

@@ -2,35 +2,39 @@
  * The participant's tablet once joined: connection with the participant token, my table and
  * its host, the round (prompt, countdown), writing statements, positions on the published ones,
  * notes, the ballot of an open vote, the results on show, the consent round and the vœux, and
- * the host's synthesis form.
+ * the host's synthesis form. The header scrolls away with the page (on a phone a pinned header
+ * took a quarter of the screen, a third at 200 % text).
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { usePending, useStore } from '../hooks';
-import { LangSwitch, errorText, t, useLang } from '../i18n';
-import { Connection, type Ack, type PendingCommand, type Refusal } from '../protocol';
-import { currentRound, hostOfTable, hostedTable, isWritingOpen, openVote, tableMembers, tableOf, type SessionView } from '../state';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useNow, usePending, useStore } from '../hooks';
+import { LangSwitch, t, useLang } from '../i18n';
+import { Connection, type Ack, type Refusal } from '../protocol';
+import { currentRound, hostOfTable, hostedTable, openVote, tableMembers, tableOf } from '../state';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator';
 import { Countdown } from '../ui/Countdown';
-import { LiveRegion, announce } from '../ui/Live';
+import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import { Ballot } from './Ballot';
 import { Compose, MyStatements } from './Compose';
 import { ConsentRounds } from './Consent';
-import { NoteForm, NoteList } from './NoteForm';
+import type { Ctx } from './ctx';
+import { momentsBetween, seenOf, type Seen } from './moments';
+import { NoteForm, NoteList, UnsentNotes } from './NoteForm';
 import { Results } from './Results';
 import { StatementList } from './Statements';
 import { Synthesis } from './Synthesis';
 import { keys, type Identity, type SessionInfo } from './storage';
+import { unsentReason, useUnsent } from './unsent';
+import { WritingHint, useWriting } from './writing';
 
-export interface Ctx {
-  conn: Connection;
-  s: SessionView;
-  me: string;
-  sessionId: string;
-  pending: readonly PendingCommand[];
-}
-
-export function Tablet(props: { info: SessionInfo; identity: Identity; onForget: (message: string) => void }) {
+export function Tablet(props: {
+  info: SessionInfo;
+  identity: Identity;
+  onForget: (message: string) => void;
+  /** move the focus to the first section once the session is loaded (just joined: the form
+   *  that had it is gone) */
+  focusOnLoad?: boolean;
+}) {
   useLang();
   const { info, identity } = props;
   const conn = useMemo(
@@ -51,7 +55,7 @@ export function Tablet(props: { info: SessionInfo; identity: Identity; onForget:
       }
     });
     const offResult = conn.onResult((cmd, result: Ack | Refusal) => {
-      if ('code' in result) announce(t('p.refused', { what: t(`p.cmd.${cmd.type}`), why: errorText(result.code, result.message) }));
+      if ('code' in result) announce(t('p.refused', { what: t(`p.cmd.${cmd.type}`), why: unsentReason(result.code, result.message) }));
     });
     conn.start();
     return () => {
@@ -64,16 +68,25 @@ export function Tablet(props: { info: SessionInfo; identity: Identity; onForget:
   const s = useStore(conn);
   const pending = usePending(conn);
   const me = conn.welcome?.you ?? identity.you;
-  const ctx: Ctx = { conn, s, me, sessionId: info.id, pending };
+  const writing = useWriting(conn, s);
+  const unsent = useUnsent(conn, info.id, me);
+  const ctx: Ctx = { conn, s, me, sessionId: info.id, pending, writing, unsent };
   const loaded = conn.store.loaded;
   const self = s.participants[me];
+
+  const focusFirst = useRef(!!props.focusOnLoad);
+  useEffect(() => {
+    if (!loaded || !focusFirst.current) return;
+    focusFirst.current = false;
+    document.getElementById('table-title')?.focus();
+  }, [loaded]);
 
   return (
     <>
       <a class="mk-skip" href="#main">
         {t('p.skip')}
       </a>
-      <header class="mk-header">
+      <header class="mk-header mk-tablet-header">
         <p class="mk-header-title">{s.title || info.title}</p>
         <ConnectionIndicator conn={conn} />
         <LangSwitch />
@@ -81,13 +94,14 @@ export function Tablet(props: { info: SessionInfo; identity: Identity; onForget:
       <main id="main" class="mk-main">
         <h1 class="mk-sr-only">{t('p.title', { title: s.title || info.title })}</h1>
         {!loaded ? (
-          <p class="mk-banner mk-banner-info" role="status">
+          <p class="mk-banner mk-banner-info">
             <Pictogram name="connecting" /> {t('p.connecting')}
           </p>
         ) : (
           <>
+            <Moments ctx={ctx} />
             {s.closed && (
-              <p class="mk-banner mk-banner-info" role="status">
+              <p class="mk-banner mk-banner-info">
                 <Pictogram name="info" /> {t('p.closed')}
               </p>
             )}
@@ -122,9 +136,23 @@ export function Tablet(props: { info: SessionInfo; identity: Identity; onForget:
         )}
         <p>{t('p.code_reminder', { code: info.code })}</p>
       </footer>
-      <LiveRegion />
     </>
   );
+}
+
+/** Says the session's moments (moments.ts) as they happen; draws nothing. Its own component, so
+ *  that the clock ticking every second redraws only it. */
+function Moments({ ctx }: { ctx: Ctx }) {
+  const { s, me, conn, writing } = ctx;
+  const now = useNow(conn, 1000);
+  const seen = useRef<Seen | null>(null);
+  useEffect(() => {
+    const after = seenOf(s, me, now, writing);
+    const before = seen.current;
+    seen.current = after;
+    if (before) for (const sentence of momentsBetween(before, after, s)) announce(sentence);
+  });
+  return null;
 }
 
 function MyTable({ ctx }: { ctx: Ctx }) {
@@ -132,13 +160,15 @@ function MyTable({ ctx }: { ctx: Ctx }) {
   const table = tableOf(s, me);
   const host = table != null ? hostOfTable(s, table) : null;
   const mates = table != null ? tableMembers(s, table) : [];
-  // Announce a new table (seating, rotation).
+  // Announce a new table (seating, rotation), not the one the page opened with.
+  const shown = useRef(table);
   useEffect(() => {
-    if (table != null) announce(t('p.table.now', { n: table }));
+    if (table != null && table !== shown.current) announce(t('p.table.now', { n: table }));
+    shown.current = table;
   }, [table]);
   return (
     <section class="mk-card mk-table-card" aria-labelledby="table-title">
-      <h2 id="table-title">
+      <h2 id="table-title" tabIndex={-1}>
         <Pictogram name="table" /> {t('p.table.title')}
       </h2>
       {table == null ? (
@@ -175,12 +205,11 @@ function MyTable({ ctx }: { ctx: Ctx }) {
 }
 
 function RoundCard({ ctx }: { ctx: Ctx }) {
-  const { s, conn } = ctx;
+  const { s, conn, writing } = ctx;
   const round = currentRound(s);
-  useEffect(() => {
-    if (!round) return;
-    announce(`${t('round.number', { n: round.number })} : ${t(`round.status.${round.status}`)}`);
-  }, [round?.number, round?.status]);
+  // A round past its deadline on this device's clock is over for writing, whatever the last
+  // event said: never « En cours » at 0:00.
+  const status = writing === 'time_up' ? 'time_up' : round?.status;
   return (
     <section class="mk-card mk-round-card" aria-labelledby="round-title">
       <h2 id="round-title">
@@ -194,8 +223,15 @@ function RoundCard({ ctx }: { ctx: Ctx }) {
           </p>
           <div class="mk-row">
             <Countdown round={round} conn={conn} />
-            <span class={`mk-chip mk-round-status-${round.status}`}>{t(`round.status.${round.status}`)}</span>
+            <span class={`mk-chip mk-round-status-${status}`} data-testid="round-status" data-status={status}>
+              {status === 'time_up' ? t('p.round.time_up') : t(`round.status.${status}`)}
+            </span>
           </div>
+          {writing === 'time_up' && (
+            <p class="mk-banner" data-testid="time-up">
+              <Pictogram name="clock" /> {t('p.round.time_up_hint')}
+            </p>
+          )}
         </>
       ) : (
         <p>{t('round.none')}</p>
@@ -213,28 +249,35 @@ function HostCard({ ctx }: { ctx: Ctx }) {
 }
 
 function TableNote({ ctx }: { ctx: Ctx }) {
-  const { s, me } = ctx;
+  const { s, me, writing } = ctx;
   const table = tableOf(s, me);
   const [open, setOpen] = useState(false);
+  const addNote = useRef<HTMLButtonElement>(null);
   if (table == null) return null;
-  const running = isWritingOpen(s);
   const notes = s.annotations.filter((a) => a.table === table);
   return (
     <section class="mk-card" aria-labelledby="table-note-title">
       <h2 id="table-note-title">
         <Pictogram name="note" /> {t('p.note.table_title', { n: table })}
       </h2>
-      {notes.length > 0 && (
-        <NoteList s={s} notes={notes} />
-      )}
-      {open ? (
-        <NoteForm ctx={ctx} target={{ table }} onDone={() => setOpen(false)} idPrefix="table-note" />
+      {notes.length > 0 && <NoteList s={s} notes={notes} />}
+      <UnsentNotes ctx={ctx} target={{ table }} />
+      {open && writing === 'open' ? (
+        <NoteForm
+          ctx={ctx}
+          target={{ table }}
+          onDone={() => {
+            setOpen(false);
+            setTimeout(() => addNote.current?.focus(), 0); // the form that had the focus is gone
+          }}
+          idPrefix="table-note"
+        />
       ) : (
-        <button type="button" class="mk-btn mk-btn-secondary" onClick={() => setOpen(true)} disabled={!running}>
+        <button type="button" ref={addNote} class="mk-btn mk-btn-secondary" onClick={() => setOpen(true)} disabled={writing !== 'open'}>
           <Pictogram name="pencil" /> <span>{t('p.note.add_table')}</span>
         </button>
       )}
-      {!running && <p class="mk-hint">{t('p.round_closed_hint')}</p>}
+      {writing !== 'open' && <WritingHint writing={writing} />}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 /** A labelled text area (or input) with a character counter and an error line. */
-import { t } from '../i18n';
+import { plural, t } from '../i18n';
 import { Pictogram } from '../ui/Pictogram';
 
 export function TextBox(props: {
@@ -37,7 +37,7 @@ export function TextBox(props: {
       )}
       {props.single ? <input class="mk-input" {...common} /> : <textarea class="mk-textarea" rows={props.rows ?? 4} {...common} />}
       <p id={`${props.id}-count`} class={`mk-counter${over ? ' mk-counter-over' : ''}`}>
-        {over ? t('common.too_long', { n: length - props.max }) : t('common.chars', { n: length, max: props.max })}
+        {over ? plural('common.too_long', length - props.max) : t('common.chars', { n: length, max: props.max })}
       </p>
       {props.error && (
         <p id={`${props.id}-error`} class="mk-error">

@@ -6,6 +6,8 @@ export interface SessionInfo {
   id: string;
   title: string;
   code: string;
+  /** the session is over: nobody may join any more */
+  closed?: boolean;
   territories: { id: string; name: string; commune: string; qpv: boolean }[];
   rounds?: unknown;
   links?: Record<string, string>;

@@ -9,9 +9,13 @@ export function currentRound(s: SessionView): RoundView | null {
 }
 
 /** Participants may write (statements, positions, notes) only while a round runs in an open
- *  session; the server refuses otherwise, so the tablet disables the controls first. */
-export function isWritingOpen(s: SessionView): boolean {
-  return currentRound(s)?.status === 'running' && !s.closed;
+ *  session, and, given the server's time `now`, before the round's deadline: the server refuses
+ *  them from the deadline on, even before the clock's RoundEnded reaches a tablet (or when an
+ *  offline tablet never hears it). The tablet disables the controls first. */
+export function isWritingOpen(s: SessionView, now?: number): boolean {
+  const round = currentRound(s);
+  if (round?.status !== 'running' || s.closed) return false;
+  return now === undefined || round.deadline == null || now < round.deadline;
 }
 
 /** The next round of the agenda (what StartRound would start), or null when the agenda is done. */
