@@ -38,13 +38,10 @@ OBJECTIONS = ("Il faut aussi de l’ombre.", "Et des poubelles.")
 AMENDED = "Des bancs à l’ombre d’arbres au square Léon."
 OUTCOME = "La salle demande des bancs ombragés."
 
-# Every live region of a page, as assistive technologies count them (role=timer is off) — but
-# the connection badge: it is ui/ConnectionIndicator.tsx, the participant helper's part of issue
-# 11, which on its branch stops being a live region (the page's region says « connexion perdue »
-# once instead); once both branches are merged, drop the `:not([data-testid=connection])`.
+# Every live region of a page, as assistive technologies count them (role=timer is off); the
+# connection badge is none (the page's region says « connexion perdue » once instead).
 LIVE_REGIONS = """() => [...document.querySelectorAll(
   '[aria-live]:not([aria-live="off"]), [role=status], [role=alert], [role=log]')]
-  .filter(e => e.dataset.testid !== 'connection')
   .map(e => e.dataset.testid || e.className || e.tagName)"""
 # Record every text the page's live region says, from now on.
 LISTEN = """() => { window.said = [];

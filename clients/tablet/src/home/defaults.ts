@@ -1,6 +1,6 @@
 /**
- * The programme's usual session, as server/simulate.py `demo_session_command()` builds it
- * (territories and agenda of server/population.py), to prefill the creation form; and the pure
+ * The programme's usual session, as server/simulation/offline.py `demo_session_command()` builds it
+ * (territories and agenda of server/simulation/population.py), to prefill the creation form; and the pure
  * checks and body of POST /api/sessions.
  */
 
