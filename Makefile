@@ -1,5 +1,8 @@
 # Métrokawa — `make run` sets up and serves; `make test` sets up and runs every test.
 PYTHON ?= python3
+# Recipes run in bash with pipefail: a command piped into a filter keeps its exit code.
+SHELL       := bash
+.SHELLFLAGS := -o pipefail -c
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -19,13 +22,20 @@ setup: $(STAMP) $(UI_BUILT)
 # Python dependencies (about 150 MB, minutes on a slow line) and npm the client's.
 say = @printf '\n▶ %s\n' $(1)
 
+# A machine whose pip configuration names an index folder that does not exist (this CI image
+# does) makes pip print « WARNING: Location … is ignored » for every package: harmless, and not the
+# project's, so those lines (and pip's « Looking in indexes ») are left out; anything else pip says,
+# warnings and errors included, is shown, and pip's exit code is kept (pipefail).
+# (grep's 1 means only that nothing was left to print.)
+PIP_NOISE = { grep -v -e 'is ignored: it is neither a file nor a directory' -e '^Looking in ' || [ $$? -eq 1 ]; }
+
 # Idempotent: the virtualenv is rebuilt only when pyproject.toml changes.
 $(STAMP): pyproject.toml
 	$(call say,"Python : environnement virtuel $(VENV) et pip à jour")
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | $(PIP_NOISE)
 	$(call say,"Python : dépendances (pip ; la première fois, quelques minutes)")
-	@$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
+	@$(BIN)/python -m pip install --progress-bar on -e '.[dev]' 2>&1 | $(PIP_NOISE)
 	@touch $(STAMP)
 
 $(UI_DEPS): $(UI)/package-lock.json
