@@ -418,8 +418,11 @@ def _serve(args: argparse.Namespace) -> int:
     from .limits import limits_from_environment
     from .logs import LOG_CONFIG
 
-    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    host = args.host or ("0.0.0.0" if args.room else "127.0.0.1")
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     public_url = args.public_url or os.environ.get("METROKAWA_PUBLIC_URL") or None
+    if args.room and public_url is None:  # an address given by hand wins over the one found
+        public_url = _room_url(args.port)
     hosts = args.allowed_hosts or os.environ.get("METROKAWA_ALLOWED_HOSTS") or "*"
     proxies = args.forwarded_allow_ips or os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1"
     redis = args.redis or os.environ.get("METROKAWA_REDIS")
@@ -431,7 +434,7 @@ def _serve(args: argparse.Namespace) -> int:
             sys.stderr,
         )
         return USAGE_ERROR
-    secret = "" if redis is None else _cluster_secret(args.host, redis)
+    secret = "" if redis is None else _cluster_secret(host, redis)
     if secret is None:
         return USAGE_ERROR
     try:
@@ -445,6 +448,7 @@ def _serve(args: argparse.Namespace) -> int:
         announce=not args.no_new_session and args.workers == 1,
         public_url=public_url,
         listen_url=f"http://{shown_host}:{args.port}",
+        room=args.room,
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
         redis=redis,
         cluster_secret=secret,
@@ -453,9 +457,11 @@ def _serve(args: argparse.Namespace) -> int:
         **({"ui_dir": args.ui} if args.ui else {}),
     )
     try:  # before anything is created: a taken port must not leave a session behind
-        sock = listen.bind(args.host, args.port)
+        sock = listen.bind(host, args.port)
     except listen.Unavailable as unavailable:
         return _refuse(str(unavailable))
+    if args.room and not settings.announce:  # no session to announce: the home page, for the room
+        _say_room(settings.public_url or settings.listen_url)
     options: dict[str, Any] = {
         "proxy_headers": True,
         "forwarded_allow_ips": proxies,
@@ -472,6 +478,33 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ[SETTINGS_VARIABLE] = msgspec.json.encode(settings).decode()
     listen.serve_workers("server.app:app_from_environment", sock, args.workers, **options)
     return 0
+
+
+def _room_url(port: int) -> str | None:
+    """``serve --room``: the address tablets reach this machine by (``room``), said with the other
+    ones found; None, with a French warning, when there is only the loopback."""
+    from .room import LOOPBACK_WARNING, room_address
+
+    found = room_address()
+    url = found.url(port)
+    if url is None:
+        _say(f"metrokawa serve : {LOOPBACK_WARNING}", sys.stderr)
+    elif found.others:
+        _say(
+            f"metrokawa serve : adresse de la salle {found.address} (autres adresses de cette "
+            f"machine : {', '.join(found.others)} ; --public-url en choisit une autre).",
+            sys.stderr,
+        )
+    return url
+
+
+def _say_room(base: str) -> None:
+    """The home page's address and its QR code, for the tablets of the room."""
+    from .room import colours, terminal_qr
+
+    home = base.rstrip("/") + "/"
+    _say(f"\nMétrokawa dans la salle : {home}\nLes tablettes s'y connectent, ou scannent ce code :")
+    print(terminal_qr(home, colours=colours()), flush=True)
 
 
 def _cluster_secret(host: str, redis: str) -> str | None:
@@ -834,7 +867,14 @@ def _add_serve(commands: Any) -> None:
         action="store_true",
         help="ne pas créer de session au démarrage (sur une plateforme d'hébergement)",
     )
-    sub.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1)")
+    sub.add_argument(
+        "--room",
+        action="store_true",
+        help="servir la salle : écouter sur toutes les adresses de cette machine, trouver son "
+        "adresse sur le réseau local (le Wi-Fi de la salle), en faire tous les liens et afficher "
+        "dans le terminal le code QR pour rejoindre ; prévient si seule 127.0.0.1 est trouvée",
+    )
+    sub.add_argument("--host", help="adresse d'écoute (127.0.0.1 ; avec --room, 0.0.0.0 : toutes)")
     sub.add_argument("--port", type=_count(1, 65535), default=8000, help="port d'écoute (8000)")
     sub.add_argument(
         "--db",
