@@ -14,6 +14,7 @@ from session_engine.decide import Role
 from session_engine.events import (
     CoFacilitatorAdded,
     CoFacilitatorRevoked,
+    Event,
     RoundPaused,
     RoundStarted,
 )
@@ -111,7 +112,7 @@ def test_twenty_links_at_most_are_in_service() -> None:
     given(a_session(), twenty).when(
         AddCoFacilitator(label="Une de plus"), as_=FACILITATOR
     ).then_rejected("too_many_cofacilitators")
-    one_revoked = [*twenty, CoFacilitatorRevoked(cofacilitator="cf3")]
+    one_revoked: list[Event] = [*twenty, CoFacilitatorRevoked(cofacilitator="cf3")]
     given(a_session(), one_revoked).when(
         AddCoFacilitator(label="Une de plus"), as_=FACILITATOR
     ).then(CoFacilitatorAdded(cofacilitator="cf21", label="Une de plus"))
