@@ -906,7 +906,7 @@ def _add_report(commands: Any) -> None:
         "Rejoue un journal .mkawa et écrit son cahier de préconisations : préconisations "
         "adoptées au jugement majoritaire et leur soutien par territoire, vœux et objections, "
         "problèmes partagés et locaux, énoncés consensuels et clivants, groupes d'opinion, "
-        "évolution des opinions, synthèses des tables, points de vue minoritaires. Les "
+        "évolution des opinions, synthèses et notes des tables, points de vue minoritaires. Les "
         "pseudonymes de celles et ceux qui n'y ont pas consenti sont remplacés ; le même journal "
         "donne toujours le même cahier, octet pour octet.",
     )
