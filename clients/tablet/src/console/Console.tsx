@@ -32,6 +32,7 @@ import { Votes } from './sections/Votes';
 import { Voeux } from './sections/Voeux';
 import { SessionSection } from './sections/Session';
 import { CoFacilitators } from './sections/CoFacilitators';
+import { Notes } from './sections/Notes';
 
 export { refusalText } from './kit';
 
@@ -106,6 +107,7 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
         <Moderation view={view} run={run} />
         <Statements view={view} run={run} />
         <Syntheses view={view} />
+        <Notes view={view} />
         <Votes view={view} run={run} />
         <Voeux view={view} run={run} />
         <SessionSection view={view} run={run} sessionId={sessionId} token={token} onNotice={notify} />
@@ -128,7 +130,7 @@ function Clock({ view, conn }: { view: SessionView; conn: Connection }) {
   );
 }
 
-const SECTIONS = ['participants', 'seating', 'rounds', 'moderation', 'statements', 'syntheses', 'votes', 'voeux', 'session', 'cofacilitators'] as const;
+const SECTIONS = ['participants', 'seating', 'rounds', 'moderation', 'statements', 'syntheses', 'notes', 'votes', 'voeux', 'session', 'cofacilitators'] as const;
 
 // --- header -------------------------------------------------------------------------------------
 
