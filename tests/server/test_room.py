@@ -12,6 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
+import httpx
 import pytest
 import segno
 
@@ -200,8 +201,11 @@ def test_serve_room_prints_this_machine_s_address_and_a_terminal_qr_code(tmp_pat
     process = serve_room(tmp_path, port)
     try:
         text = read_until(process, re.compile(r"Uvicorn running"), timeout=30)
-        with socket.create_connection(("127.0.0.1", port), timeout=10):
-            pass  # every address listens, the loopback included
+        session = re.search(r"/f/(\w+)#token=", text)
+        assert session is not None, text
+        # Asked on the loopback (every address listens), the public face gives the console and
+        # the projector the links they show: the room's address, the same as printed.
+        face = httpx.get(f"http://127.0.0.1:{port}/api/sessions/{session.group(1)}", timeout=10)
     finally:
         stop(process)
     assert f"Uvicorn running on http://0.0.0.0:{port}" in text
@@ -218,6 +222,8 @@ def test_serve_room_prints_this_machine_s_address_and_a_terminal_qr_code(tmp_pat
         assert host in {i.address.split("%")[0] for i in room.interfaces()}
         assert console.group(1) == expected.url(port)
     assert joined.group(1).startswith(console.group(1) + "/j/")
+    assert face.json()["links"]["join"] == joined.group(1)
+    assert face.json()["links"]["projector"].startswith(console.group(1) + "/p/")
     assert read_qr(qr_after(text, "scannent ce code")) == qr_rows(joined.group(1))
 
 
