@@ -51,12 +51,17 @@ $(UI_BUILT): $(UI_DEPS) $(UI_SOURCES)
 # `make run HOST=0.0.0.0 PORT=8001`, on the command line only: a HOST or PORT in the environment
 # (some shells and platforms set them) is not taken. METROKAWA_PUBLIC_URL, from the environment
 # or the command line, is the address the printed links use (a laptop's on the room's Wi-Fi).
+# `make run ROOM=1` serves the room (`serve --room`): every address of the laptop, the links made
+# from its address on the Wi-Fi, the join QR code in the terminal (a HOST given too is kept).
 HOST = 127.0.0.1
 PORT = 8000
+ROOM =
 PUBLIC_URL = $(if $(METROKAWA_PUBLIC_URL),METROKAWA_PUBLIC_URL='$(METROKAWA_PUBLIC_URL)')
+GIVEN_HOST = $(if $(filter command line,$(origin HOST)),--host '$(HOST)')
+WHERE = $(if $(filter 1 yes oui true,$(ROOM)),--room $(GIVEN_HOST),--host '$(HOST)')
 
 run: setup
-	@$(PUBLIC_URL) $(BIN)/metrokawa serve --host '$(HOST)' --port '$(PORT)'
+	@$(PUBLIC_URL) $(BIN)/metrokawa serve $(strip $(WHERE)) --port '$(PORT)'
 
 lint: setup
 	$(BIN)/ruff check .

@@ -8,8 +8,9 @@ on every run: 16 participants in 3 territories (5 or 6 each, so k = 5 shows ever
 published, hidden and merged, an annotation, positions that move between the rounds, syntheses,
 a late arrival seated at a table, a majority-judgment vote closed with two proposals adopted and
 one not, results shown and hidden, a consent round whose two objections are amended and withdrawn
-and which ends in a vœu, a second consent round abandoned with its objection unresolved, and the
-session closed. It is exported as the server exports (``pseudonymise``, no command ids).
+and which ends in a vœu, a second consent round abandoned with its objection unresolved, two
+co-facilitator links (one given by the server's machine, which shows results; the other revoked),
+and the session closed. It is exported as the server exports (``pseudonymise``, no command ids).
 
     .venv/bin/python replays/make_golden_voeux.py            # writes the log next to this file
     .venv/bin/python replays/make_golden_voeux.py -o x.mkawa
@@ -25,6 +26,7 @@ from pathlib import Path
 from session_engine import Context, Rejected, Role, Session, pseudonymise, replay, write_log
 from session_engine.commands import (
     AbandonConsent,
+    AddCoFacilitator,
     AdoptVoeu,
     Annotate,
     CastBallot,
@@ -48,6 +50,7 @@ from session_engine.commands import (
     RaiseObjection,
     ResolveObjection,
     ResumeRound,
+    RevokeCoFacilitator,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -273,6 +276,14 @@ def build() -> Session:
     b.f(OpenConsent(proposal="pr2"))
     b.p("p5", RaiseObjection(consent="c2", text="L'éclairage seul ne suffit pas sans abri."))
     b.f(AbandonConsent(consent="c2"))
+
+    # --- serving the room: a co-facilitator link given, one given back by the server's machine
+    # (``metrokawa sessions``), the first revoked --------------------------------------------
+    b.f(AddCoFacilitator(label="Amina, accueil"))
+    b.run(AddCoFacilitator(label="Machine du serveur"), "system", Role.SYSTEM)
+    b.run(ShowResults(vote="v1"), "cf2", Role.FACILITATOR)  # a co-facilitator steers too
+    b.run(HideResults(), "cf2", Role.FACILITATOR)
+    b.f(RevokeCoFacilitator(cofacilitator="cf1"))
     b.f(CloseSession())
     if replay(b.session.log) != b.session.state:
         raise SystemExit("the log does not replay to the live state")

@@ -11,7 +11,9 @@ a batch of queued requests and, for commands, follows these steps in this order:
 3. only then publish the encoded events to every subscriber and answer each sender (ack/error).
 
 Nothing is published or acknowledged before its commit. If the commit fails the working state is
-thrown away and rebuilt from the store, and every sender of the batch gets ``unavailable``. A
+thrown away and rebuilt from the store, and every sender of the batch gets ``unavailable``; but
+when it fails because another writer appended first (a ``Conflict``: ``metrokawa sessions``), what
+that writer appended is published and the batch is decided once more on the log as it now is. A
 command that makes ``decide`` raise (our bug) gets ``internal``, alone: ``decide`` never changes
 the state, so the rest of its batch is decided and committed as usual.
 
@@ -24,7 +26,13 @@ follower into the owner.
 
 A join request (a new subscriber) is served between batches, when the state is exactly the
 published one, so the snapshot or backlog it gets and its registration happen with no ``await``
-in between: no gap and no duplicate (Zulip's join-then-resume rule).
+in between: no gap and no duplicate (Zulip's join-then-resume rule). A refresh is served there
+too: the one other writer a session may have is ``metrokawa sessions`` on the server's machine,
+which appends a co-facilitator link through the store; a hello with that link's token asks the
+actor to read it (``refresh``), and a commit that conflicts with it reloads and publishes it.
+
+When an event revokes a co-facilitator link, the sockets opened with it are cut off right after
+the batch is handed out: an error ``revoked``, then the close 4403.
 """
 
 from __future__ import annotations
@@ -52,14 +60,14 @@ from session_engine import (
     seal,
 )
 from session_engine.commands import Command, EndRound
-from session_engine.events import ParticipantJoined
+from session_engine.events import CoFacilitatorAdded, CoFacilitatorRevoked, ParticipantJoined
 from session_engine.state import RoundStatus
 from session_engine.summary import presence_counts
 from session_engine.visibility import facilitator_envelope, public_envelope, visible_state
 
 from .auth import hash_token, new_token
-from .frames import WireCodec, websocket_frame
-from .store import EventStore, Fenced, Outcome
+from .frames import WireCodec, message_for, websocket_frame
+from .store import Conflict, EventStore, Fenced, Outcome
 
 __all__ = ["Answer", "EncodedEvent", "SessionActor", "Subscriber"]
 
@@ -138,9 +146,11 @@ class Subscriber:
     nothing more: its connection closes with the "come back" code and the client resumes.
     """
 
-    def __init__(self, *, full: bool, limit: int) -> None:
+    def __init__(self, *, full: bool, limit: int, holder: str | None = None) -> None:
         self.full = full
         self.limit = limit
+        self.holder = holder  # whose token opened it (``facilitator``, ``cf1``, ``p12``), if any
+        self.revoked = False  # its co-facilitator link was revoked: it gets nothing more
         self.outbox: deque[EncodedEvent | dict[str, Any]] = deque()  # events, or control frames
         self.backlog = 0  # backlog items still at the front of the outbox: not held against limit
         self.ready = asyncio.Event()
@@ -152,7 +162,7 @@ class Subscriber:
         self.busy = False  # the connection's writer is in the middle of a send
 
     def offer_batch(self, batch: Batch) -> None:
-        idle = not self.outbox and not self.busy and not self.overflowed
+        idle = not self.outbox and not self.busy and not self.overflowed and not self.revoked
         direct, codec = self.direct, self.codec
         if idle and direct is not None and codec is not None:
             written = direct(batch.frame(full=self.full, codec=codec))
@@ -161,7 +171,7 @@ class Subscriber:
         self.offer_events(batch.events)
 
     def offer(self, item: EncodedEvent | dict[str, Any]) -> None:
-        if self.overflowed:
+        if self.overflowed or self.revoked:
             return
         if len(self.outbox) - self.backlog >= self.limit:
             self.overflowed = True
@@ -173,7 +183,7 @@ class Subscriber:
 
     def offer_events(self, events: list[EncodedEvent]) -> None:
         """A committed batch: one limit check and one wake-up for all of it."""
-        if self.overflowed:
+        if self.overflowed or self.revoked:
             return
         if len(self.outbox) - self.backlog + len(events) > self.limit:
             self.overflowed = True
@@ -196,6 +206,15 @@ class Subscriber:
         self.backlog = 0
         self.ready.set()
 
+    def cut_off(self, frame: dict[str, Any]) -> None:
+        """Its link was revoked: what waits is dropped, ``frame`` says why, and the connection's
+        writer closes it (4403) once that is sent. Nothing else is offered to it."""
+        self.outbox.clear()
+        self.backlog = 0
+        self.outbox.append(frame)
+        self.revoked = True
+        self.ready.set()
+
     def take(self) -> EncodedEvent | dict[str, Any]:
         """The next item for the connection's writer."""
         if self.backlog:
@@ -209,6 +228,7 @@ class Answer(msgspec.Struct, frozen=True, kw_only=True):
     seq: int | None = None
     code: str | None = None
     participant: str | None = None  # a join's new participant…
+    cofacilitator: str | None = None  # …or the co-facilitator link given (``AddCoFacilitator``)…
     token: str | None = None  # …and its token, given to that sender only
 
 
@@ -228,6 +248,16 @@ class _Join:
         self.future: asyncio.Future[tuple[int, dict[str, Any] | None]] = (
             asyncio.get_running_loop().create_future()
         )
+
+
+class _Refresh:
+    """Read what the store holds beyond this replica's seq (another writer appended: ``metrokawa
+    sessions`` on the server's machine), apply and publish it; between batches, as a join."""
+
+    __slots__ = ("future",)
+
+    def __init__(self) -> None:
+        self.future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
 
 Clock = Callable[[], int]
@@ -257,7 +287,8 @@ class SessionActor:
         self.on_published: list[Callable[[SessionActor, list[EncodedEvent]], None]] = []
         # Told of the participant tokens (hash, participant) each commit has stored.
         self.on_tokens: list[Callable[[SessionActor, list[tuple[str, str]]], None]] = []
-        self._queue: asyncio.Queue[_Submission | _Join] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Submission | _Join | _Refresh] = asyncio.Queue()
+        self._revoked: list[str] = []  # co-facilitator links revoked by the events being applied
         self._task: asyncio.Task[None] | None = None
         self._deadline: asyncio.TimerHandle | None = None
         self._timer_task: asyncio.Future[Answer] | None = None
@@ -280,6 +311,7 @@ class SessionActor:
             self._apply(decode_envelope(record), record)
         outcomes = await self.store.outcomes(self.session_id)
         self.outcomes = {(o.actor, o.cmd): o for o in outcomes}
+        self._revoked = []  # revoked before: nobody holding them is connected
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"session-{self.session_id}")
@@ -358,6 +390,13 @@ class SessionActor:
         self._queue.put_nowait(request)
         return await request.future
 
+    async def refresh(self) -> None:
+        """Catch up with what another writer appended to the store since (the session's own
+        writer stays this actor: the request waits its turn in the queue, between batches)."""
+        request = _Refresh()
+        self._queue.put_nowait(request)
+        await request.future
+
     def leave(self, subscriber: Subscriber, participant: str | None) -> None:
         self.touched = time.monotonic()
         if subscriber in self.subscribers and subscriber.full:
@@ -421,22 +460,31 @@ class SessionActor:
     async def _run(self) -> None:
         while True:
             first = await self._queue.get()
-            if isinstance(first, _Join):
-                self._serve_join(first)
+            if not isinstance(first, _Submission):
+                await self._serve(first)
                 continue
             batch = [first]
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 following = self._queue.get_nowait()
-                if isinstance(following, _Join):
+                if not isinstance(following, _Submission):
                     await self._commit(batch)
                     batch = []
-                    self._serve_join(following)
+                    await self._serve(following)
                     break
                 batch.append(following)
             if batch:
                 await self._commit(batch)
 
-    async def _commit(self, batch: list[_Submission]) -> None:
+    async def _serve(self, request: _Join | _Refresh) -> None:
+        if isinstance(request, _Join):
+            self._serve_join(request)
+            return
+        try:
+            await self.catch_up()
+        finally:
+            _resolve(request.future, None)
+
+    async def _commit(self, batch: list[_Submission], *, again: bool = True) -> None:
         start = self.seq
         was_open = self.has_open_round
         answers: list[Answer] = []
@@ -457,11 +505,20 @@ class SessionActor:
             if self.on_fenced is not None:
                 self.on_fenced()  # nothing of the batch was answered: the clients re-send
             return
-        except Exception:
+        except Exception as failure:
+            if again and isinstance(failure, Conflict):
+                # Another writer appended first (``metrokawa sessions`` on the server's machine):
+                # read the log again, publish what it added, decide the batch once more on it.
+                log.warning("session %s: %s; reading the log again", self.session_id, failure)
+                await self.load()
+                self._publish(self.events[start:])
+                await self._commit(batch, again=False)
+                return
             # A failed commit, or our own bug in a rule: nothing of the batch was published or
             # answered, so the working state is thrown away and rebuilt from the store.
             log.exception("session %s: batch failed; reloading from the store", self.session_id)
             await self.load()
+            self._publish(self.events[start:])  # what another writer appended meanwhile, if any
             for submission in batch:
                 _resolve(submission.future, Answer(code="unavailable"))
             return
@@ -515,13 +572,15 @@ class SessionActor:
                 self.outcomes[key] = outcome
                 fresh.append(outcome)
             return Answer(code=decided.code)
-        participant = None
+        participant = None  # whom a token is issued for: a participant, or a co-facilitator
         for envelope in seal(decided, after=self.seq, ctx=ctx, cmd=submission.cmd):
             record = encode_envelope(envelope)
             self._apply(envelope, record)
             records.append(record)
             if isinstance(envelope.event, ParticipantJoined):
                 participant = envelope.event.participant
+            elif isinstance(envelope.event, CoFacilitatorAdded):
+                participant = envelope.event.cofacilitator
         outcome = Outcome(
             actor=submission.actor, cmd=submission.cmd, seq=self.seq, participant=participant
         )
@@ -532,22 +591,29 @@ class SessionActor:
 
     def _repeat(self, known: Outcome, tokens: list[tuple[str, str]]) -> Answer:
         """The same answer again. A join's token was never stored, so a fresh one is issued to
-        the same participant. That is safe only because the command id never leaves the server
-        but to its sender: not to the facilitator (``facilitator_envelope``), not in an export
-        (``without_command_ids``)."""
+        the same participant (a co-facilitator link's, to the same co-facilitator). That is safe
+        only because the command id never leaves the server but to its sender: not to the
+        facilitator (``facilitator_envelope``), not in an export (``without_command_ids``); and a
+        facilitator's id, which co-facilitators see, answers only the facilitator's token (an
+        outcome is keyed by its sender)."""
         if known.code is not None:
             return Answer(code=known.code)
         return self._answer(known, tokens)
 
     def _answer(self, outcome: Outcome, tokens: list[tuple[str, str]]) -> Answer:
-        if outcome.participant is None:
+        holder = outcome.participant
+        if holder is None:
             return Answer(seq=outcome.seq)
         token = new_token()
-        tokens.append((hash_token(token), outcome.participant))
-        return Answer(seq=outcome.seq, participant=outcome.participant, token=token)
+        tokens.append((hash_token(token), holder))
+        if holder in self.state.cofacilitators:
+            return Answer(seq=outcome.seq, cofacilitator=holder, token=token)
+        return Answer(seq=outcome.seq, participant=holder, token=token)
 
     def _apply(self, envelope: Envelope, record: bytes) -> None:
         evolve(self.state, envelope.event)
+        if isinstance(envelope.event, CoFacilitatorRevoked):
+            self._revoked.append(envelope.event.cofacilitator)
         public = msgspec.msgpack.encode(public_envelope(envelope, self.state))
         shown = facilitator_envelope(envelope)
         full = record if shown is envelope else encode_envelope(shown)
@@ -562,11 +628,22 @@ class SessionActor:
         batch = Batch(new_events)
         for subscriber in self.subscribers:
             subscriber.offer_batch(batch)
+        if self._revoked:
+            self._cut_off_revoked()
         for listener in self.on_published:
             listener(self, new_events)
         if self._watchers and self.state.tables != self._tables_seen:
             self._presence_changed()  # a new plan moves the per-table presence counts
             self._tables_seen = dict(self.state.tables)
+
+    def _cut_off_revoked(self) -> None:
+        """The sockets of the co-facilitator links just revoked are closed at once (4403): the
+        engine refuses their commands from now on, and they receive nothing more."""
+        revoked, self._revoked = set(self._revoked), []
+        frame = {"k": "error", "id": None, "code": "revoked", "message": message_for("revoked")}
+        for subscriber in self.subscribers:
+            if subscriber.holder in revoked:
+                subscriber.cut_off(frame)
 
     def _serve_join(self, request: _Join) -> None:
         subscriber, after = request.subscriber, request.after

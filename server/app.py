@@ -34,6 +34,7 @@ from .limits import Buckets, Guesses, Limits, Sockets
 from .metrics import Metrics
 from .middleware import BodyLimit, NoSniff
 from .pages import DEFAULT_UI_DIR, page_routes
+from .room import colours, terminal_qr
 from .settle import Settler
 from .simulation.offline import demo_session_command
 from .store import open_store
@@ -52,6 +53,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # ``Host``), as on a laptop that tablets reach by its address on the Wi-Fi.
     public_url: str | None = None
     listen_url: str = "http://127.0.0.1:8000"  # printed at start-up when there is no public URL
+    room: bool = False  # ``serve --room``: the announcement adds the join link's QR code
     # The ``Host`` values served (Starlette's TrustedHostMiddleware; ``*.example.org`` allowed);
     # any other gets 400, a WebSocket handshake included. ("*",): every one.
     allowed_hosts: tuple[str, ...] = ("*",)
@@ -100,7 +102,9 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         await hub.resume_running_rounds()
         hub.start_evicting()
         if settings.announce:
-            await _announce_new_session(hub, settings.public_url or settings.listen_url)
+            await _announce_new_session(
+                hub, settings.public_url or settings.listen_url, room=settings.room
+            )
         try:
             yield
         finally:
@@ -180,8 +184,9 @@ def _count_commits(metrics: Metrics) -> Callable[[SessionActor, list[EncodedEven
     return listener
 
 
-async def _announce_new_session(hub: Hub, public_url: str) -> None:
-    """Create the programme's usual session and print where to steer it and how to join."""
+async def _announce_new_session(hub: Hub, public_url: str, *, room: bool = False) -> None:
+    """Create the programme's usual session and print where to steer it and how to join; in the
+    room (``serve --room``), the join link's QR code too, drawn in the terminal."""
     created = await hub.create(demo_session_command())
     assert not isinstance(created, Rejected)  # the demo description is valid by construction
     record = created.record
@@ -194,3 +199,7 @@ async def _announce_new_session(hub: Hub, public_url: str) -> None:
         "  Gardez le lien d'animation pour vous : il contient votre jeton.\n"
     )
     print(typeset(announcement), flush=True)
+    if room:
+        join = f"{base}/j/{record.code}"
+        print(typeset(f"Les tablettes de la salle rejoignent {join}, ou scannent ce code :"))
+        print(terminal_qr(join, colours=colours()), flush=True)

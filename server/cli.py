@@ -8,7 +8,8 @@
     metrokawa report FICHIER.mkawa [--format md|html|json] [--territory T] [-o SORTIE]
     metrokawa export [--format polis] FICHIER.mkawa DOSSIER
     metrokawa import [--format polis] DOSSIER [-o FICHIER.mkawa]
-    metrokawa serve [--host 127.0.0.1] [--port 8000] [--db metrokawa.sqlite]
+    metrokawa serve [--room] [--host 127.0.0.1] [--port 8000] [--db metrokawa.sqlite]
+    metrokawa sessions [SESSION] [--db metrokawa.sqlite] [--public-url URL | --room] [--port 8000]
 
 ``simulate --offline`` writes the replay of a whole synthetic session (``simulation.offline``);
 ``replay`` folds a ``.mkawa`` file through the engine and prints what the room did, as text or
@@ -16,7 +17,9 @@ as the JSON of ``session_engine.summarize``; ``report`` writes the cahier de pr�
 log (``session_engine.report``) in Markdown, HTML or JSON; ``export`` and ``import`` write a log
 as Pol.is's openData CSV files and build a log from them (``session_engine.opendata``);
 ``serve`` binds its port first (``listen``: a taken port is one French sentence, before anything
-is created), then runs the live server and announces a new session.
+is created), then runs the live server and announces a new session (``--room``: for the tablets of
+the room, ``room``); ``sessions`` lists the sessions of the local database and gives a console
+link back for one of them (``local``).
 ``main(argv)`` returns the exit code: 0 when all went well, 2 for anything the user can fix
 (bad arguments, an unreadable log, a command not available yet), always with a French sentence
 on stderr and never a traceback.
@@ -38,10 +41,18 @@ from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from session_engine import LogFormatError, LogHeader, SessionState, iter_log, replay, summarize
+from session_engine import (
+    LogFormatError,
+    LogHeader,
+    Rejected,
+    SessionState,
+    iter_log,
+    replay,
+    summarize,
+)
 from session_engine.events import PositionTaken
 from session_engine.summary import POSITIONS_IN_FORCE, POSITIONS_TAKEN
-from session_engine.typography import typeset
+from session_engine.typography import plural, typeset
 
 from .simulation.offline import MAX_PARTICIPANTS, SimulationError, run_offline
 from .simulation.population import MAX_ROUNDS, TERRITORIES
@@ -418,8 +429,11 @@ def _serve(args: argparse.Namespace) -> int:
     from .limits import limits_from_environment
     from .logs import LOG_CONFIG
 
-    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    host = args.host or ("0.0.0.0" if args.room else "127.0.0.1")
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     public_url = args.public_url or os.environ.get("METROKAWA_PUBLIC_URL") or None
+    if args.room and public_url is None:  # an address given by hand wins over the one found
+        public_url = _room_url(args.port)
     hosts = args.allowed_hosts or os.environ.get("METROKAWA_ALLOWED_HOSTS") or "*"
     proxies = args.forwarded_allow_ips or os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1"
     redis = args.redis or os.environ.get("METROKAWA_REDIS")
@@ -431,7 +445,7 @@ def _serve(args: argparse.Namespace) -> int:
             sys.stderr,
         )
         return USAGE_ERROR
-    secret = "" if redis is None else _cluster_secret(args.host, redis)
+    secret = "" if redis is None else _cluster_secret(host, redis)
     if secret is None:
         return USAGE_ERROR
     try:
@@ -445,6 +459,7 @@ def _serve(args: argparse.Namespace) -> int:
         announce=not args.no_new_session and args.workers == 1,
         public_url=public_url,
         listen_url=f"http://{shown_host}:{args.port}",
+        room=args.room,
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
         redis=redis,
         cluster_secret=secret,
@@ -453,9 +468,11 @@ def _serve(args: argparse.Namespace) -> int:
         **({"ui_dir": args.ui} if args.ui else {}),
     )
     try:  # before anything is created: a taken port must not leave a session behind
-        sock = listen.bind(args.host, args.port)
+        sock = listen.bind(host, args.port)
     except listen.Unavailable as unavailable:
         return _refuse(str(unavailable))
+    if args.room and not settings.announce:  # no session to announce: the home page, for the room
+        _say_room(settings.public_url or settings.listen_url)
     options: dict[str, Any] = {
         "proxy_headers": True,
         "forwarded_allow_ips": proxies,
@@ -472,6 +489,33 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ[SETTINGS_VARIABLE] = msgspec.json.encode(settings).decode()
     listen.serve_workers("server.app:app_from_environment", sock, args.workers, **options)
     return 0
+
+
+def _room_url(port: int) -> str | None:
+    """``serve --room``: the address tablets reach this machine by (``room``), said with the other
+    ones found; None, with a French warning, when there is only the loopback."""
+    from .room import LOOPBACK_WARNING, room_address
+
+    found = room_address()
+    url = found.url(port)
+    if url is None:
+        _say(f"metrokawa serve : {LOOPBACK_WARNING}", sys.stderr)
+    elif found.others:
+        _say(
+            f"metrokawa serve : adresse de la salle {found.address} (autres adresses de cette "
+            f"machine : {', '.join(found.others)} ; --public-url en choisit une autre).",
+            sys.stderr,
+        )
+    return url
+
+
+def _say_room(base: str) -> None:
+    """The home page's address and its QR code, for the tablets of the room."""
+    from .room import colours, terminal_qr
+
+    home = base.rstrip("/") + "/"
+    _say(f"\nMétrokawa dans la salle : {home}\nLes tablettes s'y connectent, ou scannent ce code :")
+    print(terminal_qr(home, colours=colours()), flush=True)
 
 
 def _cluster_secret(host: str, redis: str) -> str | None:
@@ -506,6 +550,131 @@ def _cluster_secret(host: str, redis: str) -> str | None:
 def _db_url(db: str) -> str:
     """A bare file name means a SQLite file; anything with ``://`` is an SQLAlchemy URL."""
     return db if "://" in db else f"sqlite:///{db}"
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+def _sessions(args: argparse.Namespace) -> int:
+    """List the local database's sessions, or give a console link back for one of them."""
+    import asyncio
+
+    db = _db_url(args.db)
+    if db.startswith("sqlite:///") and not Path(db.removeprefix("sqlite:///")).is_file():
+        return _refuse(
+            f"Pas de base Métrokawa « {args.db} » ici : lancez cette commande dans le dossier "
+            "du serveur, ou donnez sa base avec --db."
+        )
+    try:
+        return asyncio.run(_sessions_in(db, args))
+    except Exception as error:  # an unreadable database: one sentence, no traceback
+        return _refuse(f"Impossible de lire la base « {args.db} » ({error}).")
+
+
+async def _sessions_in(db: str, args: argparse.Namespace) -> int:
+    from .local import find_session, give_link, sessions
+    from .store import open_store
+
+    store = open_store(db)
+    try:
+        if args.session is None:
+            _say_sessions(args.db, await sessions(store))
+            return 0
+        record = await find_session(store, args.session)
+        if record is None:
+            return _refuse(
+                f"Aucune session « {args.session} » dans {args.db} : metrokawa sessions les liste."
+            )
+        given = await give_link(store, record, now=_now_ms())
+    finally:
+        await store.close()
+    if isinstance(given, Rejected):
+        return _refuse(f"Pas de nouveau lien pour « {record.title} » : {given.message}")
+    base = (_sessions_base(args) or f"http://127.0.0.1:{args.port}").rstrip("/")
+    _say(
+        f"Session « {record.title} » ({record.id}) : un nouveau lien d'animation a été créé "
+        f"pour cette machine ({given.cofacilitator}, « Machine du serveur »), que la console "
+        "peut retirer.\n"
+        f"  Console d'animation : {base}/f/{record.id}#token={given.token}\n"
+        f"  Code pour rejoindre : {record.code}   ({base}/j/{record.code})\n"
+        f"  Vue projecteur      : {base}/p/{record.id}\n"
+        "  Gardez ce lien pour vous : il contient un jeton."
+    )
+    return 0
+
+
+def _say_sessions(db: str, lines: list[Any]) -> None:
+    if not lines:
+        _say(f"Aucune session dans {db}.")
+        return
+    _say(f"{plural(len(lines), 'session', 'sessions')} dans {db} :")
+    for line in lines:
+        record = line.record
+        status = "close" if line.closed else "manche en cours" if line.round_open else "ouverte"
+        people = plural(line.participants, "participant·e", "participant·e·s")
+        events = plural(line.events, "événement", "événements")
+        _say(
+            f"  {record.id}  code {record.code}  « {record.title} », créée le "
+            f"{_date(record.created_at)} : {people}, {events}, {status}"
+        )
+    _say(
+        "Pour retrouver la console d'une session (un nouveau lien, que la console peut retirer) : "
+        "metrokawa sessions SESSION (son identifiant ou son code)."
+    )
+
+
+def _sessions_base(args: argparse.Namespace) -> str | None:
+    """Where the links point: as ``serve`` makes them (an address given, else with --room the
+    address found on the local network)."""
+    given = args.public_url or os.environ.get("METROKAWA_PUBLIC_URL")
+    if given:
+        return str(given)
+    return _room_url(args.port) if args.room else None
+
+
+def _now_ms() -> int:
+    import time
+
+    return time.time_ns() // 1_000_000
+
+
+def _add_sessions(commands: Any) -> None:
+    sub = _subparser(
+        commands,
+        "sessions",
+        "lister les sessions de cette machine, ou redonner le lien d'animation de l'une d'elles",
+        "Sur la machine qui fait tourner le serveur : liste les sessions de sa base (identifiant, "
+        "code, titre, date, participant·e·s, état). Avec SESSION (son identifiant ou son code), "
+        "redonne un lien d'animation : le jeton d'origine n'est gardé que sous forme d'empreinte "
+        "et ne peut pas être relu, alors un nouveau lien de co-animation est créé, inscrit au "
+        "journal (« Machine du serveur ») et révocable depuis la console. Le serveur peut "
+        "tourner pendant ce temps.",
+    )
+    sub.add_argument_group("arguments").add_argument(
+        "session",
+        nargs="?",
+        metavar="SESSION",
+        help="l'identifiant ou le code de la session dont redonner le lien d'animation",
+    )
+    sub.add_argument(
+        "--db",
+        default=DEFAULT_DB,
+        help=f"base d'événements du serveur : fichier SQLite ou URL postgresql:// ({DEFAULT_DB})",
+    )
+    sub.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="l'adresse publique du serveur, dont faire les liens (ou METROKAWA_PUBLIC_URL)",
+    )
+    sub.add_argument(
+        "--room",
+        action="store_true",
+        help="faire les liens de l'adresse de cette machine sur le réseau local (serve --room)",
+    )
+    sub.add_argument(
+        "--port", type=_count(1, 65535), default=8000, help="port du serveur, pour les liens (8000)"
+    )
+    sub.set_defaults(run=_sessions)
 
 
 # --- the parser, in French ----------------------------------------------------------------------
@@ -599,6 +768,7 @@ def _parser() -> _Parser:
     _add_export(commands)
     _add_import(commands)
     _add_serve(commands)
+    _add_sessions(commands)
     return parser
 
 
@@ -736,7 +906,7 @@ def _add_report(commands: Any) -> None:
         "Rejoue un journal .mkawa et écrit son cahier de préconisations : préconisations "
         "adoptées au jugement majoritaire et leur soutien par territoire, vœux et objections, "
         "problèmes partagés et locaux, énoncés consensuels et clivants, groupes d'opinion, "
-        "évolution des opinions, synthèses des tables, points de vue minoritaires. Les "
+        "évolution des opinions, synthèses et notes des tables, points de vue minoritaires. Les "
         "pseudonymes de celles et ceux qui n'y ont pas consenti sont remplacés ; le même journal "
         "donne toujours le même cahier, octet pour octet.",
     )
@@ -834,7 +1004,14 @@ def _add_serve(commands: Any) -> None:
         action="store_true",
         help="ne pas créer de session au démarrage (sur une plateforme d'hébergement)",
     )
-    sub.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1)")
+    sub.add_argument(
+        "--room",
+        action="store_true",
+        help="servir la salle : écouter sur toutes les adresses de cette machine, trouver son "
+        "adresse sur le réseau local (le Wi-Fi de la salle), en faire tous les liens et afficher "
+        "dans le terminal le code QR pour rejoindre ; prévient si seule 127.0.0.1 est trouvée",
+    )
+    sub.add_argument("--host", help="adresse d'écoute (127.0.0.1 ; avec --room, 0.0.0.0 : toutes)")
     sub.add_argument("--port", type=_count(1, 65535), default=8000, help="port d'écoute (8000)")
     sub.add_argument(
         "--db",

@@ -147,6 +147,7 @@ SERVER_MESSAGES: Final = {
     "weak_id": "Identifiant de commande trop court pour rejoindre (16 caractères au moins).",
     "hello_first": "Il faut d’abord dire bonjour (hello).",
     "bad_token": "Ce lien de connexion n’est plus valable.",
+    "revoked": "Ce lien de co-animation a été retiré par l’animation.",
     "bad_code": "Ce code de session n’est pas le bon.",
     "unavailable": "Le serveur n’a pas pu enregistrer. Réessayez.",
     "internal": "Le serveur n’a pas pu traiter cette demande à cause d’une erreur de sa part.",

@@ -16,12 +16,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from session_engine import Rejected, decode_envelope, pseudonymise, write_log
+from session_engine import Rejected, Role, decode_envelope, pseudonymise, write_log
 from session_engine.commands import CreateSession
 from session_engine.logfile import LogHeader, without_command_ids
 from session_engine.report import FORMATS, UnknownTerritory, build_report, render
 
-from .auth import hash_token, same_hash
 from .frames import message_for
 from .hub import Hub
 from .limits import Buckets, Guesses, client_address
@@ -162,9 +161,13 @@ async def _public_face(request: Request, record: SessionRecord | None) -> Respon
     return JSONResponse(body)
 
 
-def _is_facilitator(request: Request, record: SessionRecord) -> bool:
+async def _is_facilitator(request: Request, record: SessionRecord) -> bool:
+    """The bearer token is the facilitator's, or a co-facilitator's link in service."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and same_hash(hash_token(token), record.facilitator_hash)
+    if scheme.lower() != "bearer" or not token:
+        return False
+    access = await _hub(request).access(record, token)
+    return not isinstance(access, str) and access.role is Role.FACILITATOR
 
 
 async def session_log(request: Request) -> Response:
@@ -173,7 +176,7 @@ async def session_log(request: Request) -> Response:
     record = await _record(request)
     if record is None:
         return _error(404, "not_found")
-    if not _is_facilitator(request, record):
+    if not await _is_facilitator(request, record):
         return _error(401, "unauthorized")
     records = await _hub(request).store.read(record.id)
     header = LogHeader(session=record.id, title=record.title, created_at=record.created_at)
@@ -210,7 +213,7 @@ async def session_report(request: Request) -> Response:
     record = await _record(request)
     if record is None:
         return _error(404, "not_found")
-    if not _is_facilitator(request, record):
+    if not await _is_facilitator(request, record):
         return _error(401, "unauthorized")
     form = request.query_params.get("format", "html")
     if form not in FORMATS:

@@ -19,15 +19,18 @@ import time
 from collections.abc import Callable
 from typing import Final
 
+import msgspec
+
 from session_engine import Context, Rejected, Role, SessionState, decide
 from session_engine.commands import CreateSession
+from session_engine.decide_access import FACILITATOR_ACTOR
 
 from .actor import Answer, EncodedEvent, SessionActor
-from .auth import hash_token, new_join_code, new_session_id, new_token
+from .auth import hash_token, new_join_code, new_session_id, new_token, same_hash
 from .cluster import Cluster
 from .store import Conflict, EventStore, SessionRecord
 
-__all__ = ["EVICT_AFTER_S", "CreatedSession", "Hub", "wall_clock_ms"]
+__all__ = ["EVICT_AFTER_S", "Access", "CreatedSession", "Hub", "wall_clock_ms"]
 
 EVICT_AFTER_S: Final = 600.0  # an idle session is let go from memory after this long
 
@@ -41,6 +44,13 @@ def wall_clock_ms() -> int:
 
 def _locked(lock: asyncio.Lock | None) -> bool:
     return lock is not None and lock.locked()
+
+
+class Access(msgspec.Struct, frozen=True):
+    """Who a token makes its holder: the role, and the actor its commands are sent as."""
+
+    role: Role
+    actor: str
 
 
 class CreatedSession:
@@ -122,6 +132,30 @@ class Hub:
         if participant is not None:
             self._tokens[key] = participant
         return participant
+
+    async def access(self, record: SessionRecord, token: str) -> Access | str:
+        """Who ``token`` makes its holder in this session, or why it is refused: ``bad_token``
+        (no such token) or ``revoked`` (a co-facilitator link withdrawn). The session's own
+        facilitator token is checked first; the others are the tokens the session issued (the
+        participants', the co-facilitators'), whose holder the state tells apart. A token the
+        session's state does not know yet was issued by another writer (``metrokawa sessions``):
+        the actor reads the store once more before deciding."""
+        token_hash = hash_token(token)
+        if same_hash(token_hash, record.facilitator_hash):
+            return Access(Role.FACILITATOR, FACILITATOR_ACTOR)
+        holder = await self.participant_for(record.id, token_hash)
+        if holder is None:
+            return "bad_token"
+        actor = await self.actor(record.id)
+        state = actor.state
+        if holder not in state.participants and holder not in state.cofacilitators:
+            await actor.refresh()
+            state = actor.state
+        if holder in state.participants:
+            return Access(Role.PARTICIPANT, holder)
+        if holder not in state.cofacilitators:
+            return "bad_token"
+        return Access(Role.FACILITATOR, holder) if state.is_cofacilitator(holder) else "revoked"
 
     def _remember_tokens(self, actor: SessionActor, tokens: list[tuple[str, str]]) -> None:
         for token_hash, participant in tokens:

@@ -134,7 +134,7 @@ OPENAPI: Final[dict[str, Any]] = {
         },
         "/api/sessions/{session_id}/log": {
             "get": {
-                "summary": "The .mkawa replay file (facilitator only, Authorization: Bearer)",
+                "summary": "The .mkawa replay file (facilitator or co-facilitator, Bearer)",
                 "description": "No token and no command id inside (every cmd is null).",
                 "parameters": [_SESSION_ID],
                 "security": [{"facilitator": []}],
@@ -150,7 +150,7 @@ OPENAPI: Final[dict[str, Any]] = {
         },
         "/api/sessions/{session_id}/report": {
             "get": {
-                "summary": "The cahier de préconisations (facilitator only, Authorization: Bearer)",
+                "summary": "The cahier de préconisations (facilitator or co-facilitator, Bearer)",
                 "parameters": [
                     _SESSION_ID,
                     {

@@ -36,7 +36,6 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from session_engine import Role, decode_command
 
 from .actor import Answer, EncodedEvent, SessionActor, Subscriber, assemble
-from .auth import hash_token, same_hash
 from .frames import SUBPROTOCOLS, Cmd, Hello, Ping, WireCodec, codec_for, message_for
 from .hub import Hub
 from .limits import Guesses, Limits, RateLimiter, Sockets, Strikes, client_address
@@ -57,6 +56,7 @@ CLOSE: Final = {
     "come_back": 4008,  # outbox overflowed, or another worker serves the session now: resume
     "bad_hello": 4400,
     "unauthorized": 4401,
+    "revoked": 4403,  # a co-facilitator link withdrawn: at the hello, or on a socket open with it
     "unknown_session": 4404,
     "too_many": 4429,  # too many sockets open (or waiting for their hello) from one address
 }
@@ -211,7 +211,7 @@ class Connection:
             self.on_greeted()
         self.session = await self.hub.actor(self.record.id)
         self.subscriber = Subscriber(
-            full=self.role is Role.FACILITATOR, limit=self.limits.outbox_limit
+            full=self.role is Role.FACILITATOR, limit=self.limits.outbox_limit, holder=self.actor_id
         )
         self.subscriber.codec = self.codec
         seq, snapshot = await self.session.join(
@@ -237,20 +237,15 @@ class Connection:
 
     async def _authenticate(self, hello: Hello) -> bool:
         if hello.token is not None:
-            token_hash = hash_token(hello.token)
-            if same_hash(token_hash, self.record.facilitator_hash):
-                self.role, self.actor_id = Role.FACILITATOR, "facilitator"
-                return True
-            participant = await self.hub.participant_for(self.record.id, token_hash)
-            if participant is not None:
-                self.role, self.actor_id, self.participant = (
-                    Role.PARTICIPANT,
-                    participant,
-                    participant,
-                )
-                return True
-            await self._refuse_and_close(None, "bad_token", CLOSE["unauthorized"])
-            return False
+            access = await self.hub.access(self.record, hello.token)
+            if isinstance(access, str):  # refused: an unknown token, or a revoked link
+                close = CLOSE["revoked"] if access == "revoked" else CLOSE["unauthorized"]
+                await self._refuse_and_close(None, access, close)
+                return False
+            self.role, self.actor_id = access.role, access.actor
+            if access.role is Role.PARTICIPANT:
+                self.participant = access.actor
+            return True
         if not await self._check_code(hello.code):
             return False
         if hello.view == "projector":
@@ -354,7 +349,9 @@ class Connection:
             )
             assert self.session is not None
             self.session.arrive(answer.participant)
-        if answer.token is not None:
+        if answer.token is not None and answer.cofacilitator is not None:
+            frame["cofacilitator"], frame["token"] = answer.cofacilitator, answer.token
+        elif answer.token is not None:
             frame["you"], frame["token"] = answer.participant, answer.token
         self._offer(frame)
 
@@ -383,6 +380,9 @@ class Connection:
                     subscriber.busy = False
             if subscriber.overflowed:
                 await self._close(CLOSE["come_back"])
+                return
+            if subscriber.revoked:  # its link was revoked: the error is sent, then the close
+                await self._close(CLOSE["revoked"])
                 return
             if self.closing is not None:
                 await self._close(self.closing)

@@ -16,6 +16,7 @@ from .model import Grade, HostPolicy, ParticipantRole, RoundSpec, StatementKind
 __all__ = [
     "COMMAND_TYPES",
     "AbandonConsent",
+    "AddCoFacilitator",
     "AdoptVoeu",
     "Annotate",
     "CastBallot",
@@ -39,6 +40,7 @@ __all__ = [
     "RaiseObjection",
     "ResolveObjection",
     "ResumeRound",
+    "RevokeCoFacilitator",
     "RotateTables",
     "SeatTables",
     "ShowResults",
@@ -211,6 +213,19 @@ class CloseSession(_Command, frozen=True):
     pass
 
 
+class AddCoFacilitator(_Command, frozen=True):
+    """Give someone a facilitator link of their own, revocable. The server issues its token to the
+    sender (never to the log); the event records who it is for (``label``)."""
+
+    label: str  # who it is for, as the facilitator names them: « Amina, accueil »
+
+
+class RevokeCoFacilitator(_Command, frozen=True):
+    """Withdraw a co-facilitator's link: its token is refused from now on."""
+
+    cofacilitator: str
+
+
 Command: TypeAlias = (
     CreateSession
     | JoinSession
@@ -240,6 +255,8 @@ Command: TypeAlias = (
     | AdoptVoeu
     | AbandonConsent
     | CloseSession
+    | AddCoFacilitator
+    | RevokeCoFacilitator
 )
 
 # Wire name -> class; the wire name is the class name (``cmd {type: "TakePosition"}``).
@@ -274,5 +291,7 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         AdoptVoeu,
         AbandonConsent,
         CloseSession,
+        AddCoFacilitator,
+        RevokeCoFacilitator,
     )
 }

@@ -2,7 +2,8 @@
 
 Theory of operation. A command is checked in a fixed order, each step with its own codes:
 
-1. the sender: its role may send this command (``PERMISSIONS``), and a participant must exist;
+1. the sender: its role may send this command (``PERMISSIONS``), a participant must exist, and a
+   co-facilitator's link must not be revoked (``decide_access``);
 2. the session: it must exist (``unknown_session``) and still be open (``session_closed``);
 3. the round phase: commands tied to the round need it in the right status (``PHASES``);
 4. the command itself: every text field within its limit (``text_too_long``, one table for all:
@@ -31,7 +32,8 @@ least ``ADOPTION_GRADE``), participants ``RaiseObjection``, the facilitator reco
 pending, or ``AbandonConsent``. One consent round is open at a time.
 
 This module owns the checks in that order, the tables and the dispatch; the handlers of the
-votes, results and consent commands live in ``decide_votes``, and what every handler shares
+votes, results and consent commands live in ``decide_votes``, those of the co-facilitator links
+in ``decide_access``, and what every handler shares
 (``Role``, ``Context``, ``LIMITS``, ``require``, ``clean_text``, the statement lookups) in
 ``decide_base``.
 """
@@ -44,6 +46,7 @@ from typing import Any, Final
 from . import seating
 from .commands import (
     AbandonConsent,
+    AddCoFacilitator,
     AdoptVoeu,
     Annotate,
     CastBallot,
@@ -66,6 +69,7 @@ from .commands import (
     RaiseObjection,
     ResolveObjection,
     ResumeRound,
+    RevokeCoFacilitator,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -73,6 +77,7 @@ from .commands import (
     SubmitSynthesis,
     TakePosition,
 )
+from .decide_access import add_cofacilitator, check_facilitator_link, revoke_cofacilitator
 from .decide_base import (
     LIMITS,
     Context,
@@ -162,6 +167,8 @@ PERMISSIONS: Final[dict[type[Any], frozenset[Role]]] = {
     AdoptVoeu: frozenset({_F}),
     AbandonConsent: frozenset({_F}),
     CloseSession: frozenset({_F}),
+    AddCoFacilitator: frozenset({_F, Role.SYSTEM}),
+    RevokeCoFacilitator: frozenset({_F}),
 }
 
 _RUN, _PAUSE, _END = RoundStatus.RUNNING, RoundStatus.PAUSED, RoundStatus.ENDED
@@ -208,6 +215,7 @@ def _check_sender(state: SessionState, command: Command, ctx: Context) -> None:
         raise CommandRejected("not_allowed")
     if ctx.role is Role.PARTICIPANT and ctx.actor not in state.participants:
         raise CommandRejected("not_allowed")
+    check_facilitator_link(state, ctx)  # a co-facilitator's link must still be in service
 
 
 def _check_session(state: SessionState, command: Command) -> None:
@@ -531,4 +539,6 @@ _HANDLERS: Final[dict[type[Any], _Handler]] = {
     AdoptVoeu: adopt_voeu,
     AbandonConsent: abandon_consent,
     CloseSession: _close_session,
+    AddCoFacilitator: add_cofacilitator,
+    RevokeCoFacilitator: revoke_cofacilitator,
 }

@@ -98,6 +98,8 @@ TEXT_FIELDS: Final[dict[str, dict[str, str]]] = {
     "ResolveObjection": {"objection": "id", "wording": "proposal"},
     "AdoptVoeu": {"consent": "id", "outcome": "outcome"},
     "AbandonConsent": {"consent": "id"},
+    "AddCoFacilitator": {"label": "pseudonym"},
+    "RevokeCoFacilitator": {"cofacilitator": "id"},
 }
 
 

@@ -86,6 +86,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Des objections ne sont pas encore levées.",
         "Some objections are not resolved yet.",
     ),
+    "unknown_cofacilitator": (
+        "Ce lien de co-animation n’existe pas.",
+        "Unknown co-facilitator link.",
+    ),
+    "already_revoked": (
+        "Ce lien de co-animation est déjà retiré.",
+        "This co-facilitator link is already revoked.",
+    ),
+    "too_many_cofacilitators": (
+        "Il y a déjà 20 liens de co-animation en service\u00a0: retirez-en un d’abord.",
+        "There are already 20 co-facilitator links in use: revoke one first.",
+    ),
 }
 
 

@@ -28,6 +28,8 @@ __all__ = [
     "EVENT_TYPES",
     "AnnotationAdded",
     "BallotCast",
+    "CoFacilitatorAdded",
+    "CoFacilitatorRevoked",
     "ConsentAbandoned",
     "ConsentOpened",
     "Event",
@@ -259,6 +261,17 @@ class SessionClosed(_Event, frozen=True):
     pass
 
 
+class CoFacilitatorAdded(_Event, frozen=True):
+    """A facilitator link of its own was given (its token went to the sender, never here)."""
+
+    cofacilitator: str  # cf1, cf2…: the actor of the commands sent with that link
+    label: str  # who it is for
+
+
+class CoFacilitatorRevoked(_Event, frozen=True):
+    cofacilitator: str
+
+
 Event: TypeAlias = (
     SessionCreated
     | ParticipantJoined
@@ -289,6 +302,8 @@ Event: TypeAlias = (
     | VoeuAdopted
     | ConsentAbandoned
     | SessionClosed
+    | CoFacilitatorAdded
+    | CoFacilitatorRevoked
 )
 
 # Wire name -> class; the wire name (envelope ``type``) is the class name.
@@ -324,5 +339,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         VoeuAdopted,
         ConsentAbandoned,
         SessionClosed,
+        CoFacilitatorAdded,
+        CoFacilitatorRevoked,
     )
 }

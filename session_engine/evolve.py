@@ -14,6 +14,8 @@ from typing import Any, Final
 from .events import (
     AnnotationAdded,
     BallotCast,
+    CoFacilitatorAdded,
+    CoFacilitatorRevoked,
     ConsentAbandoned,
     ConsentOpened,
     Event,
@@ -47,6 +49,7 @@ from .model import TableSeating
 from .seating import pair_key, pairs_of
 from .state import (
     Annotation,
+    CoFacilitator,
     ConsentRound,
     ConsentStatus,
     Objection,
@@ -275,6 +278,14 @@ def _session_closed(state: SessionState, e: SessionClosed) -> None:
     state.closed = True
 
 
+def _cofacilitator_added(state: SessionState, e: CoFacilitatorAdded) -> None:
+    state.cofacilitators[e.cofacilitator] = CoFacilitator(id=e.cofacilitator, label=e.label)
+
+
+def _cofacilitator_revoked(state: SessionState, e: CoFacilitatorRevoked) -> None:
+    state.cofacilitators[e.cofacilitator].revoked = True
+
+
 _APPLY: Final[dict[type[Any], Callable[[SessionState, Any], None]]] = {
     SessionCreated: _session_created,
     ParticipantJoined: _participant_joined,
@@ -305,4 +316,6 @@ _APPLY: Final[dict[type[Any], Callable[[SessionState, Any], None]]] = {
     VoeuAdopted: _voeu_adopted,
     ConsentAbandoned: _consent_abandoned,
     SessionClosed: _session_closed,
+    CoFacilitatorAdded: _cofacilitator_added,
+    CoFacilitatorRevoked: _cofacilitator_revoked,
 }

@@ -25,6 +25,7 @@ from .model import (
 
 __all__ = [
     "Annotation",
+    "CoFacilitator",
     "ConsentRound",
     "ConsentStatus",
     "Objection",
@@ -167,6 +168,14 @@ class Voeu(msgspec.Struct, frozen=True, kw_only=True):
     outcome: str  # the facilitator's outcome statement
 
 
+class CoFacilitator(msgspec.Struct, kw_only=True):
+    """Someone given a facilitator link of their own (its token is the server's, not here)."""
+
+    id: str
+    label: str
+    revoked: bool = False
+
+
 class SessionState(msgspec.Struct, kw_only=True):
     """Everything ``decide`` needs and every view is drawn from. Equal logs give equal states."""
 
@@ -192,6 +201,7 @@ class SessionState(msgspec.Struct, kw_only=True):
     consents: dict[str, ConsentRound] = msgspec.field(default_factory=dict)
     objections: dict[str, Objection] = msgspec.field(default_factory=dict)
     voeux: dict[str, Voeu] = msgspec.field(default_factory=dict)
+    cofacilitators: dict[str, CoFacilitator] = msgspec.field(default_factory=dict)
 
     def copy(self) -> SessionState:
         """A deep copy, for whoever must keep this state while the fold goes on."""
@@ -216,3 +226,8 @@ class SessionState(msgspec.Struct, kw_only=True):
         if current is None:
             return None
         return next((t for t, host in current.hosts.items() if host == participant), None)
+
+    def is_cofacilitator(self, actor: str) -> bool:
+        """Whether ``actor`` holds a co-facilitator link that is not revoked."""
+        cofacilitator = self.cofacilitators.get(actor)
+        return cofacilitator is not None and not cofacilitator.revoked

@@ -9,7 +9,9 @@ DESIGN §6: nobody sees what is not theirs to see. Two things are private:
 * **ballots** — a ballot is secret: the public learns that a ballot was cast in a vote, not by
   whom nor with which grades; only tallies (computed from the state) are ever shown;
 * **who raised an objection** — in a consent round the room hears every objection and its
-  reasons (the text is public at once), but not who raised it, as with statements.
+  reasons (the text is public at once), but not who raised it, as with statements;
+* **who holds a co-facilitator link** — the room learns that a link was given (``cf1``) or
+  revoked, not whom it was given to (its ``label``).
 
 Everything else is public to the room. The facilitator's audience and a replay see everything but
 the command ids of others: a command id is its sender's alone (a guest's join id, sent again,
@@ -25,7 +27,14 @@ from typing import Any
 import msgspec
 
 from .codec import Envelope
-from .events import BallotCast, Event, ObjectionRaised, StatementProposed, StatementPublished
+from .events import (
+    BallotCast,
+    CoFacilitatorAdded,
+    Event,
+    ObjectionRaised,
+    StatementProposed,
+    StatementPublished,
+)
 from .state import SessionState, StatementStatus
 
 __all__ = [
@@ -80,6 +89,8 @@ def _public_data(event: Event, state: SessionState) -> dict[str, Any] | None:
         return {"statement": event.statement, "round": event.round}
     if isinstance(event, ObjectionRaised):
         return {"objection": event.objection, "consent": event.consent, "text": event.text}
+    if isinstance(event, CoFacilitatorAdded):
+        return {"cofacilitator": event.cofacilitator}
     if isinstance(event, StatementPublished):
         statement = state.statements[event.statement]
         return {
@@ -95,7 +106,7 @@ def _public_data(event: Event, state: SessionState) -> dict[str, Any] | None:
 def visible_state(state: SessionState, *, full: bool, participant: str | None) -> dict[str, Any]:
     """The state as plain data for one audience: everything if ``full``, else the public part
     plus what belongs to ``participant`` (their own statements, pending or not, ballots, and
-    the author of their own objections)."""
+    the author of their own objections); co-facilitators without whom their links are for."""
     data: dict[str, Any] = msgspec.to_builtins(_keyed(state))
     if full:
         return data
@@ -104,6 +115,10 @@ def visible_state(state: SessionState, *, full: bool, participant: str | None) -
         vote["ballots"] = {p: g for p, g in vote["ballots"].items() if p == participant}
     data["objections"] = {
         oid: _authored(objection, participant) for oid, objection in data["objections"].items()
+    }
+    data["cofacilitators"] = {
+        cid: {**cofacilitator, "label": None}
+        for cid, cofacilitator in data["cofacilitators"].items()
     }
     return data
 

@@ -17,7 +17,9 @@ Theory of operation
    (inline CSS, no script, no external resource) that prints to A4.
 
 Provenance is kept everywhere: a statement says its round and table, a proposal its statement,
-a synthesis its round, table and host, a vœu its vote and objections (never who raised one).
+a synthesis its round, table and host, a note its round and its table or statement (its author by
+pseudonym only with consent, its text always), a vœu its vote and objections (never who raised
+one).
 Figures of a group under ``k`` voters are never shown, nor those of the groups hidden with it
 against subtraction; a sentence says so.
 

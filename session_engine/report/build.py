@@ -37,7 +37,7 @@ from ..opinions import (
     suppressed,
 )
 from ..replay import replay
-from ..state import ConsentStatus, SessionState, StatementStatus
+from ..state import ConsentStatus, Participant, SessionState, StatementStatus
 from .french import french_date
 from .model import (
     ConsentLine,
@@ -47,6 +47,7 @@ from .model import (
     GroupsSection,
     Method,
     MinorityView,
+    NoteLine,
     ObjectionLine,
     Participation,
     RankedProposal,
@@ -125,6 +126,7 @@ def build_report(
             participants=len(state.participants),
             consented=sum(1 for p in state.participants.values() if p.consent),
         ),
+        notes=_notes(ctx),
     )
 
 
@@ -475,6 +477,47 @@ def _syntheses(ctx: _Context) -> tuple[RoundSyntheses, ...]:
                 RoundSyntheses(round=r.number, prompt=r.spec.prompt, syntheses=tuple(lines))
             )
     return tuple(rounds)
+
+
+def _notes(ctx: _Context) -> tuple[NoteLine, ...]:
+    """Every note, in the order written; focused on a territory, the notes of its people and
+    those written on the tables where its people sat (as the syntheses are)."""
+    state = ctx.state
+    lines = []
+    for note in state.annotations:
+        author = state.participants.get(note.author)
+        if ctx.focus and not _note_of_focus(ctx, note.round, note.table, author):
+            continue
+        statement = state.statements.get(note.statement) if note.statement else None
+        shown = statement is not None and statement.status is not StatementStatus.HIDDEN
+        lines.append(
+            NoteLine(
+                round=note.round,
+                table=note.table,
+                on_statement=note.statement,
+                statement=ctx.ref(statement.id) if statement and shown else None,
+                author=_pseudonym(state, note.author),
+                text=note.text,
+                place=note.place,
+                tags=note.tags,
+            )
+        )
+    return tuple(lines)
+
+
+def _note_of_focus(
+    ctx: _Context, round_: int, table: int | None, author: Participant | None
+) -> bool:
+    if author is not None and author.territory == ctx.focus:
+        return True
+    if table is None:
+        return False
+    people = ctx.seating.get(round_, {}).get(table, set())
+    return any(
+        ctx.state.participants[p].territory == ctx.focus
+        for p in people
+        if p in ctx.state.participants
+    )
 
 
 def _minority(ctx: _Context) -> tuple[MinorityView, ...]:

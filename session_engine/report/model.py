@@ -168,6 +168,22 @@ class RoundSyntheses(msgspec.Struct, frozen=True, kw_only=True):
     syntheses: tuple[SynthesisLine, ...]
 
 
+class NoteLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A note (annotation) as the cahier quotes it: always its text, its author by pseudonym
+    (already pseudonymised unless that person consented), and where it was written."""
+
+    round: int
+    table: int | None  # a note on a table
+    on_statement: str | None  # a note on a statement: its id
+    # That statement as the cahier cites it; None when it was hidden (taken off the screens: its
+    # text is not published, the note's is).
+    statement: StatementRef | None
+    author: str
+    text: str
+    place: str | None
+    tags: tuple[str, ...]
+
+
 class MinorityView(msgspec.Struct, frozen=True, kw_only=True):
     group: str
     group_size: int
@@ -214,3 +230,4 @@ class Report(msgspec.Struct, frozen=True, kw_only=True):
     minority: tuple[MinorityView, ...]
     unresolved: tuple[UnresolvedObjection, ...]
     method: Method
+    notes: tuple[NoteLine, ...] = ()  # in the order they were written

@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..typography import typeset
 from . import wording_opinions, wording_votes
 from .blocks import Block, Bullets, Document, Heading, Para, Quote, Section, Table, map_text
-from .french import ROLES, ROUND_KINDS, number, plural
+from .french import ROLES, ROUND_KINDS, number, plural, spoken
 from .model import Report
 from .words import Words
 
@@ -48,6 +48,7 @@ def _document(report: Report) -> Document:
             Section("groupes", "Groupes d'opinion", wording_opinions.groups(w)),
             Section("evolution", "Évolution des opinions", wording_opinions.shift(w)),
             Section("syntheses", "Synthèses des tables", syntheses(w)),
+            Section("notes", "Notes des tables et des énoncés", notes(w)),
             Section("minorites", "Points de vue minoritaires", wording_opinions.minority(w)),
             Section("methode", "Méthode, protection des personnes et provenance", method(w)),
         ),
@@ -171,6 +172,61 @@ def syntheses(w: Words) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
+def notes(w: Words) -> tuple[Block, ...]:
+    """The notes written during the rounds: on the statements, then on the tables."""
+    r = w.report
+    if not r.notes:
+        return (Para("Aucune note n'a été écrite."),)
+    on_statements = [n for n in r.notes if n.on_statement is not None]
+    on_tables = [n for n in r.notes if n.on_statement is None]
+    blocks: list[Block] = [
+        Para(
+            "Pendant les manches, chacun·e peut noter une précision sur un énoncé ou sur les "
+            "échanges de sa table. Les notes sont reprises telles qu'écrites ; leur auteur·e "
+            "est nommé·e par son pseudonyme s'il ou elle l'a accepté, sinon « Participant·e N »"
+            + (
+                f" ; seules les notes des habitant·e·s de {r.focus.name} et des tables où "
+                "ils et elles siégeaient sont reprises ici."
+                if r.focus
+                else "."
+            )
+        )
+    ]
+    if on_statements:
+        blocks.append(Heading("Notes sur les énoncés"))
+        for note in on_statements:
+            number_ = spoken(note.on_statement or "")
+            s = note.statement
+            about = (
+                f"l'énoncé {number_}, retiré par l'animation"
+                if s is None
+                else f"l'énoncé {number_} « {s.text} »"
+            )
+            blocks.append(
+                Quote(
+                    note.text,
+                    f"{note.author}, manche {note.round}, sur {about}"
+                    + _where(note.place, note.tags),
+                )
+            )
+    if on_tables:
+        blocks.append(Heading("Notes des tables"))
+        for note in on_tables:
+            blocks.append(
+                Quote(
+                    note.text,
+                    f"Table {note.table}, manche {note.round} ; note de {note.author}"
+                    + _where(note.place, note.tags),
+                )
+            )
+    return tuple(blocks)
+
+
+def _where(place: str | None, tags: tuple[str, ...]) -> str:
+    said = f" ; lieu : {place}" if place else ""
+    return said + (f" ; mots-clés : {', '.join(tags)}" if tags else "")
+
+
 def method(w: Words) -> tuple[Block, ...]:
     r, m = w.report, w.report.method
     return (
@@ -196,7 +252,8 @@ def method(w: Words) -> tuple[Block, ...]:
                 "proposition (de « À rejeter » à « Excellent ») ; une proposition non notée "
                 "compte « À rejeter ».",
                 "Provenance : chaque énoncé est cité avec son numéro, sa manche et sa table ; "
-                "chaque synthèse avec sa manche, sa table et son hôte.",
+                "chaque synthèse avec sa manche, sa table et son hôte ; chaque note avec sa "
+                "manche et sa table ou son énoncé.",
                 f"Reproductible : ce cahier se recalcule à l'identique à partir du journal "
                 f"« {r.session} » avec la commande metrokawa report.",
             )

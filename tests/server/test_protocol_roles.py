@@ -49,6 +49,8 @@ SAMPLES: Final[dict[str, dict[str, Any]]] = {
     "AdoptVoeu": {"consent": "c1", "outcome": "Adopté sans objection restante."},
     "AbandonConsent": {"consent": "c1"},
     "CloseSession": {},
+    "AddCoFacilitator": {"label": "Intruse"},
+    "RevokeCoFacilitator": {"cofacilitator": "cf1"},
 }
 STEERING: Final = frozenset(
     {
@@ -73,6 +75,8 @@ STEERING: Final = frozenset(
         "AdoptVoeu",
         "AbandonConsent",
         "CloseSession",
+        "AddCoFacilitator",
+        "RevokeCoFacilitator",
     }
 )
 SPEAKING: Final = frozenset(

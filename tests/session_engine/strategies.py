@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from session_engine.commands import (
     AbandonConsent,
+    AddCoFacilitator,
     AdoptVoeu,
     Annotate,
     CastBallot,
@@ -38,6 +39,7 @@ from session_engine.commands import (
     RaiseObjection,
     ResolveObjection,
     ResumeRound,
+    RevokeCoFacilitator,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -89,6 +91,7 @@ UNKNOWN_VOTES = ("v0", "v999", "pr1", "")
 UNKNOWN_TERRITORIES = ("t0", "t99", "T1", "Sevran", "")
 UNKNOWN_CONSENTS = ("c0", "c999", "C1", "v1", "")
 UNKNOWN_OBJECTIONS = ("o0", "o999", "O1", "c1", "")
+UNKNOWN_COFACILITATORS = ("cf0", "cf999", "CF1", "facilitator", "p1", "")
 
 TERRITORY_NAMES = (
     "Clichy-sous-Bois",
@@ -350,6 +353,10 @@ def command_strategies() -> dict[type[Command], st.SearchStrategy[Command]]:
         ),
         AbandonConsent: st.builds(AbandonConsent, consent=_ids("c", UNKNOWN_CONSENTS)),
         CloseSession: st.builds(CloseSession),
+        AddCoFacilitator: st.builds(AddCoFacilitator, label=texts("pseudonym")),
+        RevokeCoFacilitator: st.builds(
+            RevokeCoFacilitator, cofacilitator=_ids("cf", UNKNOWN_COFACILITATORS)
+        ),
     }
 
 

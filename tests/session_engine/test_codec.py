@@ -40,6 +40,8 @@ from session_engine.events import (
     EVENT_TYPES,
     AnnotationAdded,
     BallotCast,
+    CoFacilitatorAdded,
+    CoFacilitatorRevoked,
     ConsentAbandoned,
     ConsentOpened,
     Event,
@@ -141,6 +143,8 @@ EVERY_EVENT: list[Event] = [
     VoeuAdopted(voeu="vx1", consent="c1", proposal="pr1", text="Amendée", outcome="Adopté"),
     ConsentAbandoned(consent="c2", reason="facilitator"),
     SessionClosed(),
+    CoFacilitatorAdded(cofacilitator="cf1", label="Amina, accueil"),
+    CoFacilitatorRevoked(cofacilitator="cf1"),
 ]
 
 

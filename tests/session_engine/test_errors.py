@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 from session_engine.commands import (
+    AddCoFacilitator,
     AdoptVoeu,
     Annotate,
     CastBallot,
@@ -32,6 +33,7 @@ from session_engine.commands import (
     PublishStatement,
     RaiseObjection,
     ResolveObjection,
+    RevokeCoFacilitator,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -40,6 +42,8 @@ from session_engine.commands import (
 )
 from session_engine.errors import MESSAGES, CommandRejected, Rejected
 from session_engine.events import (
+    CoFacilitatorAdded,
+    CoFacilitatorRevoked,
     ConsentAbandoned,
     Event,
     ObjectionResolved,
@@ -241,6 +245,29 @@ REACHED_BY: dict[str, Case] = {
     "objections_pending": Case(
         [*WITH_CONSENT, *objection_raised()],
         AdoptVoeu(consent="c1", outcome="La salle consent."),
+        FACILITATOR,
+    ),
+    # test_decide_access: test_only_a_link_given_can_be_revoked_and_only_once
+    "unknown_cofacilitator": Case(
+        a_session(), RevokeCoFacilitator(cofacilitator="cf1"), FACILITATOR
+    ),
+    # test_decide_access: test_only_a_link_given_can_be_revoked_and_only_once
+    "already_revoked": Case(
+        [
+            *a_session(),
+            CoFacilitatorAdded(cofacilitator="cf1", label="Amina"),
+            CoFacilitatorRevoked(cofacilitator="cf1"),
+        ],
+        RevokeCoFacilitator(cofacilitator="cf1"),
+        FACILITATOR,
+    ),
+    # test_decide_access: test_twenty_links_at_most_are_in_service
+    "too_many_cofacilitators": Case(
+        [
+            *a_session(),
+            *(CoFacilitatorAdded(cofacilitator=f"cf{i}", label=f"N{i}") for i in range(1, 21)),
+        ],
+        AddCoFacilitator(label="Une de plus"),
         FACILITATOR,
     ),
 }

@@ -17,6 +17,7 @@ import pytest
 from session_engine.commands import (
     COMMAND_TYPES,
     AbandonConsent,
+    AddCoFacilitator,
     AdoptVoeu,
     Annotate,
     CastBallot,
@@ -40,6 +41,7 @@ from session_engine.commands import (
     RaiseObjection,
     ResolveObjection,
     ResumeRound,
+    RevokeCoFacilitator,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -48,7 +50,7 @@ from session_engine.commands import (
     TakePosition,
 )
 from session_engine.errors import Rejected
-from session_engine.events import Event, ResultsShown, RoundPaused
+from session_engine.events import CoFacilitatorAdded, Event, ResultsShown, RoundPaused
 from session_engine.model import Grade, ParticipantRole
 
 from .harness import (
@@ -106,6 +108,8 @@ ALLOWED_IN: dict[str, set[str]] = {
     "AdoptVoeu": EVERY_PHASE,
     "AbandonConsent": EVERY_PHASE,
     "CloseSession": EVERY_PHASE,
+    "AddCoFacilitator": EVERY_PHASE,
+    "RevokeCoFacilitator": EVERY_PHASE,
 }
 
 # What a command sent in a phase that does not allow it is told.
@@ -204,6 +208,12 @@ SENT: dict[type[Command], Sent] = {
         AbandonConsent(consent="c1"), FACILITATOR, [*an_adopted_proposal(), *consent_opened()]
     ),
     CloseSession: Sent(CloseSession(), FACILITATOR),
+    AddCoFacilitator: Sent(AddCoFacilitator(label="Amina"), FACILITATOR),
+    RevokeCoFacilitator: Sent(
+        RevokeCoFacilitator(cofacilitator="cf1"),
+        FACILITATOR,
+        [CoFacilitatorAdded(cofacilitator="cf1", label="Amina")],
+    ),
 }
 
 

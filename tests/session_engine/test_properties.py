@@ -46,6 +46,7 @@ from session_engine.codec import Envelope
 from session_engine.commands import (
     COMMAND_TYPES,
     AbandonConsent,
+    AddCoFacilitator,
     AdoptVoeu,
     Annotate,
     CastBallot,
@@ -69,6 +70,7 @@ from session_engine.commands import (
     RaiseObjection,
     ResolveObjection,
     ResumeRound,
+    RevokeCoFacilitator,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -81,6 +83,8 @@ from session_engine.errors import MESSAGES, Rejected
 from session_engine.events import (
     AnnotationAdded,
     BallotCast,
+    CoFacilitatorAdded,
+    CoFacilitatorRevoked,
     ConsentAbandoned,
     ConsentOpened,
     Event,
@@ -125,6 +129,7 @@ from session_engine.session import Session
 from session_engine.state import ConsentStatus, RoundStatus, SessionState, StatementStatus
 
 from .strategies import (
+    UNKNOWN_COFACILITATORS,
     UNKNOWN_CONSENTS,
     UNKNOWN_OBJECTIONS,
     UNKNOWN_PARTICIPANTS,
@@ -196,6 +201,8 @@ FACILITATOR_EVENTS: Final[frozenset[type[Event]]] = frozenset(
         VoeuAdopted,
         ConsentAbandoned,
         SessionClosed,
+        CoFacilitatorAdded,
+        CoFacilitatorRevoked,
     }
 )
 PARTICIPANT_EVENTS: Final[frozenset[type[Event]]] = frozenset(
@@ -238,6 +245,8 @@ SINGLE_EVENT: Final[dict[type[Command], type[Event]]] = {
     ResolveObjection: ObjectionResolved,
     AdoptVoeu: VoeuAdopted,
     AbandonConsent: ConsentAbandoned,
+    AddCoFacilitator: CoFacilitatorAdded,
+    RevokeCoFacilitator: CoFacilitatorRevoked,
 }
 PHASE_CODES: Final[dict[RoundStatus | None, str]] = {
     RoundStatus.RUNNING: "round_running",
@@ -294,6 +303,7 @@ class SessionMachine(RuleBasedStateMachine):
         self.objection_consent: dict[str, str] = {}  # objection -> its consent round
         self.pending: set[str] = set()  # objections not resolved yet
         self.voeux: dict[str, str] = {}  # vœu -> its proposal
+        self.cofacilitators: dict[str, bool] = {}  # co-facilitator link -> revoked
 
     # --- sending ---------------------------------------------------------------------------------
 
@@ -344,6 +354,9 @@ class SessionMachine(RuleBasedStateMachine):
         ):
             assert rejected == "not_allowed", f"{ctx.role}:{ctx.actor} may not send {kind}"
             return
+        if ctx.role is Role.FACILITATOR and not self.steers(ctx.actor):
+            assert rejected == "not_allowed", f"{ctx.actor}, no link in service, sent {kind}"
+            return
         if kind is CreateSession:
             assert (rejected == "already_created") == self.created
             return
@@ -363,6 +376,10 @@ class SessionMachine(RuleBasedStateMachine):
                 self.deadline is not None and self.now >= self.deadline
             )
             assert (rejected is None) == due, f"system EndRound at {self.now}, due={due}"
+
+    def steers(self, actor: str) -> bool:
+        """The session's facilitator, or a co-facilitator whose link is in service."""
+        return actor == "facilitator" or self.cofacilitators.get(actor) is False
 
     # --- the events, one by one ------------------------------------------------------------------
 
@@ -402,12 +419,18 @@ class SessionMachine(RuleBasedStateMachine):
                 and envelope.event.reason == "deadline"
                 and envelope.actor == "system"
             )
-            assert envelope.actor == "facilitator" or by_clock, f"{kind} by {envelope.actor}"
+            by_machine = kind is CoFacilitatorAdded and envelope.actor == "system"
+            assert self.steers(envelope.actor) or by_clock or by_machine, (
+                f"{kind} by {envelope.actor}"
+            )
         if ctx.role is Role.FACILITATOR:
             assert kind in FACILITATOR_EVENTS, f"the facilitator made {kind} happen"
-            assert envelope.actor == "facilitator", f"{kind} names {envelope.actor}"
+            assert envelope.actor == ctx.actor, f"{kind} names {envelope.actor}, not {ctx.actor}"
+            if ctx.actor != "facilitator":  # a co-facilitator: any command but the links'
+                assert before.is_cofacilitator(ctx.actor)
+                assert kind not in (CoFacilitatorAdded, CoFacilitatorRevoked), kind
         elif ctx.role is Role.SYSTEM:
-            assert kind is RoundEnded, f"the system made {kind} happen"
+            assert kind in (RoundEnded, CoFacilitatorAdded), f"the system made {kind} happen"
             assert envelope.actor == "system", f"{kind} names {envelope.actor}"
         elif ctx.role is Role.PARTICIPANT:
             assert kind in PARTICIPANT_EVENTS, f"a participant made {kind} happen"
@@ -613,6 +636,17 @@ class SessionMachine(RuleBasedStateMachine):
                 assert not self.open_votes
                 assert self.round_status in (None, RoundStatus.ENDED)
                 self.closed = True
+            case CoFacilitatorAdded():
+                assert ctx.actor in ("facilitator", "system"), f"{ctx.actor} gave a link"
+                assert e.cofacilitator == f"cf{len(self.cofacilitators) + 1}"
+                assert sum(not revoked for revoked in self.cofacilitators.values()) < 20
+                assert e.label == e.label.strip()
+                assert 1 <= len(e.label) <= LIMITS["pseudonym"]
+                self.cofacilitators[e.cofacilitator] = False
+            case CoFacilitatorRevoked():
+                assert ctx.actor == "facilitator", f"{ctx.actor} revoked a link"
+                assert self.cofacilitators.get(e.cofacilitator) is False, e.cofacilitator
+                self.cofacilitators[e.cofacilitator] = True
             case _:
                 raise AssertionError(f"unexpected event {e!r}")
 
@@ -684,7 +718,7 @@ class SessionMachine(RuleBasedStateMachine):
         for choice, seed in moves:
             self.steer(choice, seed)
 
-    def steer(self, choice: int, seed: int) -> None:
+    def steer(self, choice: int, seed: int, actor: str = "facilitator") -> None:
         state = self.state
         current = state.round
         status = current.status if current else None
@@ -712,7 +746,7 @@ class SessionMachine(RuleBasedStateMachine):
         else:  # the agenda is done: votes, and in the end the closing
             command = self.vote_move(choice) or (CloseSession() if choice < 30 else RotateTables())
         if command is not None:
-            self.send(command, Role.FACILITATOR, "facilitator", seed=seed)
+            self.send(command, Role.FACILITATOR, actor, seed=seed)
 
     def vote_move(self, choice: int) -> Command | None:
         """Promote a published statement, open a vote on the fresh proposals, or close it."""
@@ -1110,6 +1144,46 @@ class SessionMachine(RuleBasedStateMachine):
         ballot = {resolve(p, of_vote, list(self.state.proposals)): as_grade(g) for p, g in grades}
         self.send(CastBallot(vote=target, grades=ballot), sender.role, self.actor_of(sender))
 
+    # --- co-facilitators -------------------------------------------------------------------------
+
+    @rule(
+        sender=senders(Role.FACILITATOR),
+        by_machine=st.booleans(),
+        label=texts("pseudonym"),
+        revoke=st.booleans(),
+        which=picks(UNKNOWN_COFACILITATORS),
+    )
+    def manage_links(
+        self, sender: Sender, by_machine: bool, label: str, revoke: bool, which: Pick
+    ) -> None:
+        """The facilitator (or, for a new link, the server's machine) gives a co-facilitator link
+        or revokes one; now and then someone else tries, a co-facilitator among them."""
+        links = list(self.cofacilitators)
+        role, actor = sender.role, self.actor_of(sender)
+        if sender.flag == 9 and links:  # a co-facilitator tries
+            role, actor = Role.FACILITATOR, resolve(which, links)
+        if revoke:
+            target = resolve(which, [c for c in links if not self.cofacilitators[c]], links)
+            self.send(RevokeCoFacilitator(cofacilitator=target), role, actor)
+        elif by_machine:
+            self.send(AddCoFacilitator(label=label), Role.SYSTEM, "system")
+        else:
+            self.send(AddCoFacilitator(label=label), role, actor)
+
+    @rule(
+        which=picks(UNKNOWN_COFACILITATORS),
+        moves=st.lists(
+            st.tuples(st.integers(0, 99), st.integers(0, 2**63 - 1)), min_size=1, max_size=3
+        ),
+    )
+    def cofacilitator_steers(self, which: Pick, moves: list[tuple[int, int]]) -> None:
+        """A co-facilitator (in service mostly, else revoked or unknown) steers as the
+        facilitator does."""
+        links = list(self.cofacilitators)
+        actor = resolve(which, [c for c in links if not self.cofacilitators[c]], links)
+        for choice, seed in moves:
+            self.steer(choice, seed, actor)
+
     # --- anything at all, from anyone ------------------------------------------------------------
 
     @rule(command=any_command(), role=st.sampled_from(Role), who=picks(UNKNOWN_PARTICIPANTS))
@@ -1202,6 +1276,12 @@ class SessionMachine(RuleBasedStateMachine):
             assert (voeu.proposal, voeu.text) == (consent.proposal, consent.text)
             assert all(state.objections[o].resolution for o in consent.objections)
         assert {v.id: v.proposal for v in state.voeux.values()} == self.voeux
+
+    @invariant()
+    def cofacilitator_links_are_as_given(self) -> None:
+        links = self.state.cofacilitators
+        assert {c.id: c.revoked for c in links.values()} == self.cofacilitators
+        assert sum(not c.revoked for c in links.values()) <= 20
 
     @invariant()
     def pseudonyms_are_unique_even_once_exported(self) -> None:

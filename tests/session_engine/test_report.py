@@ -23,12 +23,14 @@ import pytest
 from session_engine import Envelope, LogHeader, read_log
 from session_engine.events import (
     EVENT_TYPES,
+    AnnotationAdded,
     ConsentAbandoned,
     Event,
     ObjectionResolved,
     ParticipantJoined,
     PositionTaken,
     ProposalPromoted,
+    StatementHidden,
     SynthesisSubmitted,
     VoeuAdopted,
 )
@@ -616,3 +618,75 @@ def test_the_demo_report_states_its_findings(demo: Report) -> None:
     md = render_markdown(demo)
     assert "Aucun vœu n'a été adopté pendant cette session" in md
     assert "hôte\u00a0: Participant·e 13" in md  # the host of table 1 did not consent
+
+
+# --- notes (annotations) -------------------------------------------------------------------------
+
+
+def noted_session() -> list[Event]:
+    """p1 (not consenting, t1) and p3 (consenting, t2) write notes: on a statement, on their
+    tables; s2 is hidden after its note."""
+    return [
+        *a_session(),
+        joined("p1", territory="t1", pseudonym=SECRET, consent=False),
+        joined("p2", territory="t1"),
+        joined("p3", territory="t2", pseudonym=SHOWN, consent=True),
+        joined("p4", territory="t2"),
+        *seated(table(1, "p1", "p1", "p2"), table(2, "p3", "p3", "p4")),
+        *a_running_round()[-1:],
+        *a_statement("s1"),
+        *a_statement("s2", text="Un énoncé que l'animation retire."),
+        AnnotationAdded(
+            annotation="a1", author="p1", text="Surtout le soir, rue Polonceau.",
+            statement="s1", table=None, tags=("éclairage",), place="rue Polonceau", round=1,
+        ),
+        AnnotationAdded(
+            annotation="a2", author="p3", text="Notre table parle surtout des bus.",
+            statement=None, table=2, tags=(), place=None, round=1,
+        ),
+        AnnotationAdded(
+            annotation="a3", author="p1", text="Une note sur un énoncé retiré.",
+            statement="s2", table=None, tags=(), place=None, round=1,
+        ),
+        StatementHidden(statement="s2"),
+    ]  # fmt: skip
+
+
+def test_notes_are_in_the_cahier_with_their_text_and_their_author_only_if_consenting() -> None:
+    r = report(noted_session())
+    assert [(n.author, n.text, n.table, n.on_statement) for n in r.notes] == [
+        (anonymous_pseudonym("p1"), "Surtout le soir, rue Polonceau.", None, "s1"),
+        (SHOWN, "Notre table parle surtout des bus.", 2, None),
+        (anonymous_pseudonym("p1"), "Une note sur un énoncé retiré.", None, "s2"),
+    ]
+    assert [n.statement.id if n.statement else None for n in r.notes] == ["s1", None, None]
+    for form, text in every_format(r).items():
+        assert SECRET not in text, form
+        assert "Surtout le soir, rue Polonceau." in text, form
+        assert "Une note sur un énoncé retiré." in text, form  # the text is always shown
+        assert "Un énoncé que l'animation retire." not in text, form  # a hidden statement's
+    markdown = render_markdown(r)
+    assert "## Notes des tables et des énoncés" in markdown
+    assert (
+        "Participant·e 1, manche 1, sur l'énoncé 1 «\u00a0Les ascenseurs de la cité sont "
+        "en panne un jour sur deux.\u00a0»\u202f; lieu\u00a0: rue Polonceau\u202f; mots-clés"
+        "\u00a0: éclairage"
+    ) in markdown
+    assert f"Table 2, manche 1\u202f; note de {SHOWN}" in markdown
+    assert "sur l'énoncé 2, retiré par l'animation" in markdown
+
+
+def test_a_focus_keeps_its_people_s_notes_and_those_of_its_tables() -> None:
+    pleyel = report(noted_session(), territory="t2")
+    assert [n.text for n in pleyel.notes] == ["Notre table parle surtout des bus."]
+    franc_moisin = report(noted_session(), territory="t1")
+    assert [n.text for n in franc_moisin.notes] == [
+        "Surtout le soir, rue Polonceau.",
+        "Une note sur un énoncé retiré.",
+    ]
+
+
+def test_without_a_note_the_cahier_says_so() -> None:
+    assert "Aucune note n'a été écrite." in render_markdown(report(named_session())).replace(
+        "\u2019", "'"
+    )

@@ -13,6 +13,7 @@ import pytest
 from session_engine.commands import (
     COMMAND_TYPES,
     AbandonConsent,
+    AddCoFacilitator,
     AdoptVoeu,
     Annotate,
     CastBallot,
@@ -36,6 +37,7 @@ from session_engine.commands import (
     RaiseObjection,
     ResolveObjection,
     ResumeRound,
+    RevokeCoFacilitator,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -47,6 +49,7 @@ from session_engine.decide import PERMISSIONS, Role
 from session_engine.events import (
     AnnotationAdded,
     BallotCast,
+    CoFacilitatorAdded,
     Event,
     ObjectionRaised,
     PositionTaken,
@@ -173,6 +176,11 @@ EXAMPLES: dict[type[Command], Example] = {
         [*a_running_round(), *an_adopted_proposal(), *consent_opened()],
     ),
     CloseSession: Example(CloseSession(), a_running_round()),
+    AddCoFacilitator: Example(AddCoFacilitator(label="Amina, accueil"), a_running_round()),
+    RevokeCoFacilitator: Example(
+        RevokeCoFacilitator(cofacilitator="cf1"),
+        [*a_running_round(), CoFacilitatorAdded(cofacilitator="cf1", label="Amina")],
+    ),
 }
 
 # DESIGN §6, written out once more by hand so that a change of PERMISSIONS is a visible decision.
@@ -206,6 +214,8 @@ WHO_MAY: dict[str, set[str]] = {
     "AdoptVoeu": {F},
     "AbandonConsent": {F},
     "CloseSession": {F},
+    "AddCoFacilitator": {F, S},  # S: the server's machine, ``metrokawa sessions``
+    "RevokeCoFacilitator": {F},
 }
 
 

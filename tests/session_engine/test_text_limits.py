@@ -54,6 +54,8 @@ LIMITS: Final[dict[tuple[str, str], int]] = {
     ("AdoptVoeu", "consent"): 32,
     ("AdoptVoeu", "outcome"): 4000,
     ("AbandonConsent", "consent"): 32,
+    ("AddCoFacilitator", "label"): 40,
+    ("RevokeCoFacilitator", "cofacilitator"): 32,
 }
 
 TERRITORY: Final = {"name": "Pleyel", "commune": "Saint-Denis", "qpv": False}
@@ -89,6 +91,8 @@ COMMANDS: Final[dict[str, tuple[dict[str, Any], Sender]]] = {
     ),
     "AdoptVoeu": ({"consent": "c1", "outcome": "Adopté."}, FACILITATOR),
     "AbandonConsent": ({"consent": "c1"}, FACILITATOR),
+    "AddCoFacilitator": ({"label": "Amina, accueil"}, FACILITATOR),
+    "RevokeCoFacilitator": ({"cofacilitator": "cf1"}, FACILITATOR),
 }
 
 

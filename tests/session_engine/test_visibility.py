@@ -19,6 +19,8 @@ from server.simulation.offline import simulate_offline
 from session_engine import Envelope, SessionState, evolve, read_log
 from session_engine.events import (
     BallotCast,
+    CoFacilitatorAdded,
+    CoFacilitatorRevoked,
     ConsentOpened,
     Event,
     ObjectionResolved,
@@ -285,3 +287,29 @@ def test_a_snapshot_leaves_the_state_as_it_was_and_encodes_for_the_wire(
         assert msgspec.json.decode(msgspec.json.encode(seen))["title"] == state.title
         assert msgspec.msgpack.decode(msgspec.msgpack.encode(seen))["title"] == state.title
     assert state == before
+
+
+# --- co-facilitator links ------------------------------------------------------------------------
+
+AMINA = CoFacilitatorAdded(cofacilitator="cf1", label="Amina Diallo, élue")
+
+
+def test_a_link_given_tells_the_public_not_whom_it_was_given_to() -> None:
+    state = after(a_running_round(), AMINA)
+    wire = public(AMINA, state, actor="facilitator")
+    assert wire["data"] == {"cofacilitator": "cf1"}
+    assert "Amina" not in str(wire)
+    revoked = CoFacilitatorRevoked(cofacilitator="cf1")
+    wire = public(revoked, after(a_running_round(), AMINA, revoked), actor="facilitator")
+    assert wire["data"] == {"cofacilitator": "cf1"}
+
+
+@pytest.mark.parametrize("reader", ["p2", None])
+def test_a_public_snapshot_keeps_the_links_but_not_whom_they_were_given_to(
+    reader: str | None,
+) -> None:
+    state = after(a_running_round(), AMINA, CoFacilitatorRevoked(cofacilitator="cf1"))
+    shown = visible_state(state, full=False, participant=reader)
+    assert shown["cofacilitators"] == {"cf1": {"id": "cf1", "label": None, "revoked": True}}
+    full = visible_state(state, full=True, participant=None)
+    assert full["cofacilitators"]["cf1"]["label"] == "Amina Diallo, élue"

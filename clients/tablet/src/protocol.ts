@@ -37,6 +37,8 @@ export interface Ack {
   id: string;
   seq: number;
   you?: string;
+  /** the co-facilitator link an AddCoFacilitator gave (its token comes with it, once) */
+  cofacilitator?: string;
   token?: string;
 }
 
@@ -50,8 +52,9 @@ export interface PendingCommand {
 }
 
 export const SUBPROTOCOL = 'metrokawa.v1.msgpack';
-/** Close codes after which reconnecting is useless (tell the user instead). */
-export const FATAL_CLOSE_CODES = new Set([4400, 4401, 4404]);
+/** Close codes after which reconnecting is useless (tell the user instead): 4403 is a revoked
+ *  co-facilitator link. */
+export const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);
 
 const PING_MS = 15_000;
 const SILENCE_MS = 40_000; // no frame at all for that long: the link is dead
@@ -143,7 +146,7 @@ export class Connection {
   onPresence(listener: (p: Presence) => void): () => void {
     return subscribe(this.presenceListeners, listener);
   }
-  /** Every close of the socket; `fatal` (4400, 4401, 4404): the connection has stopped. */
+  /** Every close of the socket; `fatal` (4400, 4401, 4403, 4404): the connection has stopped. */
   onClose(listener: (code: number, fatal: boolean) => void): () => void {
     return subscribe(this.closeListeners, listener);
   }
@@ -407,6 +410,7 @@ export class Connection {
     const ack: Ack = { id: frame.id, seq: frame.seq };
     if (frame.you !== undefined) ack.you = frame.you;
     if (frame.token !== undefined) ack.token = frame.token;
+    if (frame.cofacilitator !== undefined) ack.cofacilitator = frame.cofacilitator;
     const cmd = this.take(ack.id);
     if (cmd) {
       // Fill in what the public form of our own events leaves out.

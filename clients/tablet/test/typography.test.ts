@@ -11,6 +11,7 @@ import home from '../src/i18n/home';
 import participant from '../src/i18n/participant';
 import projector from '../src/i18n/projector';
 import replay from '../src/i18n/replay';
+import room from '../src/i18n/room';
 import { demoDraft } from '../src/home/defaults';
 
 const NNBSP = '\u202f';
@@ -52,7 +53,7 @@ describe('typographyProblems (the rule itself)', () => {
 });
 
 describe('every French string', () => {
-  const catalogues = { common, console: consoleStrings, home, participant, projector, replay };
+  const catalogues = { common, console: consoleStrings, home, participant, projector, replay, room };
   const strings: [string, string][] = [];
   for (const [file, cat] of Object.entries(catalogues))
     for (const [key, value] of Object.entries(cat.fr)) strings.push([`${file}: ${key}`, value]);

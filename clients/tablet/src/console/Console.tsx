@@ -31,6 +31,8 @@ import { Syntheses } from './sections/Syntheses';
 import { Votes } from './sections/Votes';
 import { Voeux } from './sections/Voeux';
 import { SessionSection } from './sections/Session';
+import { CoFacilitators } from './sections/CoFacilitators';
+import { Notes } from './sections/Notes';
 
 export { refusalText } from './kit';
 
@@ -50,7 +52,7 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
   useEffect(() => conn.onPresence(setPresence), [conn]);
   useEffect(() => conn.onClose(setClosedCode), [conn]);
   useEffect(() => {
-    if (closedCode === 4401 || closedCode === 4404) announce(t(`console.closed.${closedCode}`));
+    if (closedCode === 4401 || closedCode === 4403 || closedCode === 4404) announce(t(`console.closed.${closedCode}`));
   }, [closedCode]);
   useEffect(() => {
     document.title = view.title ? t('console.doc_title', { title: view.title }) : t('console.doc_title_plain');
@@ -85,9 +87,11 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
         </nav>
         <Clock view={view} conn={conn} />
       </div>
-      <div class="mk-console-notice" data-testid="console-status">
+      {/* A landmark of its own: the outcome of the last action is page content too (axe: region). */}
+      <div class="mk-console-notice" data-testid="console-status" role="region" aria-label={t('console.notice.label')}>
         {closedCode === 4401 && <p class="mk-notice mk-error"><Pictogram name="warning" size={20} /> {t('console.closed.4401')}</p>}
         {closedCode === 4404 && <p class="mk-notice mk-error"><Pictogram name="warning" size={20} /> {t('console.closed.4404')}</p>}
+        {closedCode === 4403 && <p class="mk-notice mk-error" data-testid="console-revoked"><Pictogram name="warning" size={20} /> {t('console.closed.4403')}</p>}
         {notice && (
           <p key={notice.at} class={`mk-notice ${notice.kind === 'error' ? 'mk-error' : 'mk-ok'}`}>
             <Pictogram name={notice.kind === 'error' ? 'warning' : 'check'} size={20} />{' '}
@@ -103,9 +107,11 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
         <Moderation view={view} run={run} />
         <Statements view={view} run={run} />
         <Syntheses view={view} />
+        <Notes view={view} />
         <Votes view={view} run={run} />
         <Voeux view={view} run={run} />
         <SessionSection view={view} run={run} sessionId={sessionId} token={token} onNotice={notify} />
+        <CoFacilitators view={view} conn={conn} sessionId={sessionId} onNotice={notify} />
       </main>
       <LiveRegion />
     </div>
@@ -124,7 +130,7 @@ function Clock({ view, conn }: { view: SessionView; conn: Connection }) {
   );
 }
 
-const SECTIONS = ['participants', 'seating', 'rounds', 'moderation', 'statements', 'syntheses', 'votes', 'voeux', 'session'] as const;
+const SECTIONS = ['participants', 'seating', 'rounds', 'moderation', 'statements', 'syntheses', 'notes', 'votes', 'voeux', 'session', 'cofacilitators'] as const;
 
 // --- header -------------------------------------------------------------------------------------
 

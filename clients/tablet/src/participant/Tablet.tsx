@@ -21,6 +21,7 @@ import type { Ctx } from './ctx';
 import { momentsBetween, seenOf, type Seen } from './moments';
 import { NoteForm, NoteList, UnsentNotes } from './NoteForm';
 import { Results } from './Results';
+import { SignalSwitch, useRoundSignals } from './RoundSignal';
 import { StatementList } from './Statements';
 import { Synthesis } from './Synthesis';
 import { keys, type Identity, type SessionInfo } from './storage';
@@ -73,6 +74,7 @@ export function Tablet(props: {
   const ctx: Ctx = { conn, s, me, sessionId: info.id, pending, writing, unsent };
   const loaded = conn.store.loaded;
   const self = s.participants[me];
+  useRoundSignals(currentRound(s), writing === 'time_up', loaded); // the end's signal, the screen awake
 
   const focusFirst = useRef(!!props.focusOnLoad);
   useEffect(() => {
@@ -232,6 +234,7 @@ function RoundCard({ ctx }: { ctx: Ctx }) {
               <Pictogram name="clock" /> {t('p.round.time_up_hint')}
             </p>
           )}
+          <SignalSwitch />
         </>
       ) : (
         <p>{t('round.none')}</p>

@@ -13,6 +13,7 @@ import type { ParsedLog } from './log';
 import { MAX_GAP_MS, indexAtTime, playTimes, type Timeline } from './timeline';
 import { clock, day, elapsed, number, roundLabel } from './format';
 import { FinalOpinions, NowCard, Statements, Syntheses, Tables, Votes } from './views';
+import { Notes } from './notes';
 import { positionCountsByStatement } from '../state';
 
 export const SPEEDS = [1, 5, 15, 30, 60] as const;
@@ -178,6 +179,7 @@ export function Replay(props: { log: ParsedLog; timeline: Timeline; source: stri
       <Tables state={state} />
       <Statements state={state} counts={counts} extras={cursor.extras} masked={masked} />
       <Syntheses state={state} />
+      <Notes state={state} masked={masked} />
       <Votes state={state} ranked={atEnd} />
       {atEnd ? (
         <FinalOpinions state={state} counts={counts} masked={masked} />

@@ -269,6 +269,15 @@ export function applyEvent(s: SessionView, e: Envelope): void {
     case 'ResultsHidden':
       s.results = null;
       break;
+    case 'CoFacilitatorAdded':
+      // Public form: {cofacilitator}; the facilitator's carries whom it was given to.
+      s.cofacilitators[d.cofacilitator] = { id: d.cofacilitator, label: d.label ?? null, revoked: false };
+      break;
+    case 'CoFacilitatorRevoked': {
+      const c = s.cofacilitators[d.cofacilitator];
+      if (c) c.revoked = true;
+      break;
+    }
     default:
       break;
   }

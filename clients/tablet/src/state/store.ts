@@ -34,6 +34,9 @@ function fromSnapshot(snapshot: any): SessionView {
     ]),
   );
   s.voeux = { ...(s.voeux ?? {}) };
+  s.cofacilitators = Object.fromEntries(
+    Object.entries(s.cofacilitators ?? {}).map(([id, c]: [string, any]) => [id, { ...c, label: c.label ?? null }]),
+  );
   return s;
 }
 

@@ -154,6 +154,14 @@ export interface VoeuView {
   outcome: string;
 }
 
+/** A co-facilitator link (state.py CoFacilitator): its holder steers as the facilitator does. */
+export interface CoFacilitatorView {
+  id: string;
+  /** whom it was given to; null for everyone but the facilitator's audience */
+  label: string | null;
+  revoked: boolean;
+}
+
 export interface ResultsView {
   statement: string | null;
   vote: string | null;
@@ -187,6 +195,7 @@ export interface SessionView {
   consents: Record<string, ConsentView>;
   objections: Record<string, ObjectionView>;
   voeux: Record<string, VoeuView>;
+  cofacilitators: Record<string, CoFacilitatorView>;
 }
 
 export function emptySession(): SessionView {
@@ -213,5 +222,6 @@ export function emptySession(): SessionView {
     consents: {},
     objections: {},
     voeux: {},
+    cofacilitators: {},
   };
 }
