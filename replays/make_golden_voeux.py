@@ -10,7 +10,9 @@ a late arrival seated at a table, a majority-judgment vote closed with two propo
 one not, results shown and hidden, a consent round whose two objections are amended and withdrawn
 and which ends in a vœu, a second consent round abandoned with its objection unresolved, two
 co-facilitator links (one given by the server's machine, which shows results; the other revoked),
-and the session closed. It is exported as the server exports (``pseudonymise``, no command ids).
+and the session closed; and the changes made on the night (``live_changes_*``: territories and the
+table size before seating, a host's handover, the agenda edited, a move, three late arrivals who
+leave). It is exported as the server exports (``pseudonymise``, no command ids).
 
     .venv/bin/python replays/make_golden_voeux.py            # writes the log next to this file
     .venv/bin/python replays/make_golden_voeux.py -o x.mkawa
@@ -27,19 +29,26 @@ from session_engine import Context, Rejected, Role, Session, pseudonymise, repla
 from session_engine.commands import (
     AbandonConsent,
     AddCoFacilitator,
+    AddRound,
+    AddTerritory,
     AdoptVoeu,
     Annotate,
     CastBallot,
+    ChangeTableSize,
     CloseSession,
     CloseVote,
     Command,
     CreateSession,
+    EditRound,
     EndRound,
     ExtendRound,
+    HandOverHost,
     HideResults,
     HideStatement,
     JoinSession,
+    MergeParticipants,
     MergeStatements,
+    MoveParticipant,
     NewTerritory,
     OpenConsent,
     OpenVote,
@@ -48,6 +57,9 @@ from session_engine.commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RemoveParticipant,
+    RemoveRound,
+    RenameTerritory,
     ResolveObjection,
     ResumeRound,
     RevokeCoFacilitator,
@@ -141,8 +153,7 @@ def build() -> Session:
             title=TITLE,
             territories=(
                 NewTerritory(name="La Goutte d'Or", commune="Paris 18e", qpv=True),
-                NewTerritory(name="Franc-Moisin", commune="Saint-Denis", qpv=True),
-                NewTerritory(name="Centre-ville", commune="Montreuil", qpv=False),
+                NewTerritory(name="Franc Moisin", commune="Saint-Denis", qpv=True),
             ),
             agenda=(
                 RoundSpec(
@@ -152,13 +163,14 @@ def build() -> Session:
                 ),
                 RoundSpec(
                     kind=RoundKind.TABLE,
-                    prompt="Que demander aux conseils municipaux ?",
+                    prompt="Que demander aux villes ?",
                     duration_ms=ROUND_MS,
                 ),
             ),
-            table_size=6,
+            table_size=5,
         )
     )
+    live_changes_before_seating(b)
     for pseudonym, territory, role, consent in PEOPLE[:15]:
         b.join(pseudonym, territory, role, consent)
     b.f(SeatTables(), seed=2026)
@@ -193,6 +205,7 @@ def build() -> Session:
     b.positions("s5", "3434343410 01010")
     b.f(ShowResults(statement="s2"))
     b.f(HideResults())
+    live_changes_in_round_1(b)
     b.syntheses(
         {
             1: "Notre table insiste sur l'éclairage des arrêts et les bus de nuit.",
@@ -221,6 +234,7 @@ def build() -> Session:
     b.positions("s7", "4434434443433443")
     b.positions("s8", "4443444343444344")
     b.positions("s9", "1010101044344434")
+    live_changes_in_round_2(b)
     b.syntheses(
         {
             1: "Une ligne de bus de nuit qui relie les trois territoires.",
@@ -288,6 +302,50 @@ def build() -> Session:
     if replay(b.session.log) != b.session.state:
         raise SystemExit("the log does not replay to the live state")
     return b.session
+
+
+# --- live changes on the night (issue 14 §3) ----------------------------------------------------
+# The session is created with a territory missing, another misspelt, tables of 5 and round 2's
+# prompt to be reworded: the changes below make it the session the rest of the script expects.
+# During the rounds a host hands over, a round is added then removed, someone is moved, and three
+# late arrivals leave: a second entry of Awa (merged into p1), Rosa (who asks for erasure: her
+# statement s10, her note and her positions go) and Sami (removed: his positions stay, unnamed).
+
+
+def live_changes_before_seating(b: Builder) -> None:
+    b.f(AddTerritory(name="Centre-ville", commune="Montreuil", qpv=False))
+    b.f(RenameTerritory(territory="t2", name="Franc-Moisin"))
+    b.f(ChangeTableSize(table_size=6))
+
+
+def live_changes_in_round_1(b: Builder) -> None:
+    table = b.session.state.tables[1]
+    assert table.host is not None
+    member = next(m for m in table.members if m != table.host)
+    b.p(table.host, HandOverHost(to=member))  # the new host writes table 1's synthesis
+    b.f(AddRound(kind=RoundKind.PLENARY, prompt="Mise en commun", duration_ms=10 * 60_000))
+    b.f(EditRound(round=2, prompt="Que demander aux conseils municipaux ?"))
+    b.f(RemoveRound(round=3))
+
+
+def live_changes_in_round_2(b: Builder) -> None:
+    state = b.session.state
+    own = state.participants["p2"].table
+    b.f(MoveParticipant(participant="p2", table=min(t for t in state.tables if t != own)))
+    b.join("Awa B.", "t1", ParticipantRole.HABITANT, False)  # p17: Awa again, on a 2nd phone
+    b.f(MergeParticipants(participant="p17", into="p1"))
+    b.join("Rosa", "t3", ParticipantRole.HABITANT, False)  # p18
+    b.p("p18", ProposeStatement(text="Des navettes pour les soirées de quartier."))
+    b.f(PublishStatement(statement="s10"))
+    b.p("p18", TakePosition(statement="s10", value=2))
+    b.p("p18", TakePosition(statement="s1", value=1))
+    b.p("p5", TakePosition(statement="s10", value=1))
+    b.p("p18", Annotate(text="Comme à Bobigny.", statement="s10"))
+    b.f(RemoveParticipant(participant="p18", erase=True))
+    b.join("Sami", "t2", ParticipantRole.HABITANT, False)  # p19
+    b.p("p19", TakePosition(statement="s7", value=2))
+    b.p("p19", TakePosition(statement="s8", value=1))
+    b.f(RemoveParticipant(participant="p19"))
 
 
 def golden_bytes() -> bytes:

@@ -60,6 +60,7 @@ from session_engine import (
     seal,
 )
 from session_engine.commands import Command, EndRound
+from session_engine.departures import Departures
 from session_engine.events import CoFacilitatorAdded, CoFacilitatorRevoked, ParticipantJoined
 from session_engine.state import RoundStatus
 from session_engine.summary import presence_counts
@@ -277,6 +278,7 @@ class SessionActor:
         self.backlog_limit = backlog_limit  # beyond this many missed events, send a snapshot
         self.state = SessionState()
         self.events: list[EncodedEvent] = []  # index i holds seq i + 1
+        self.departures = Departures()  # who left: how the kept events must show them
         self.outcomes: dict[tuple[str, str], Outcome] = {}
         self.subscribers: set[Subscriber] = set()
         self.connected: Counter[str] = Counter()  # participant -> live connections (presence)
@@ -306,7 +308,7 @@ class SessionActor:
 
     async def load(self) -> None:
         """Rebuild the state, the encoded events and the outcomes from the store."""
-        self.state, self.events = SessionState(), []
+        self.state, self.events, self.departures = SessionState(), [], Departures()
         for record in await self.store.read(self.session_id):
             self._apply(decode_envelope(record), record)
         outcomes = await self.store.outcomes(self.session_id)
@@ -614,10 +616,24 @@ class SessionActor:
         evolve(self.state, envelope.event)
         if isinstance(envelope.event, CoFacilitatorRevoked):
             self._revoked.append(envelope.event.cofacilitator)
+        self.events.append(self._encoded(envelope, record))
+        if self.departures.note(envelope.event):
+            self._show_departures()
+
+    def _encoded(self, envelope: Envelope, record: bytes | None = None) -> EncodedEvent:
         public = msgspec.msgpack.encode(public_envelope(envelope, self.state))
         shown = facilitator_envelope(envelope)
-        full = record if shown is envelope else encode_envelope(shown)
-        self.events.append(EncodedEvent(envelope.seq, full, public))
+        full = record if shown is envelope and record is not None else encode_envelope(shown)
+        return EncodedEvent(envelope.seq, full, public)
+
+    def _show_departures(self) -> None:
+        """Someone left: the events kept for clients that resume show them as every copy of the
+        log does (``session_engine.departures``). What was sent already stays sent; the store
+        keeps the log as it was appended."""
+        for index, encoded in enumerate(self.events):
+            shown = self.departures.shown(decode_envelope(encoded.full))
+            if shown is not None:
+                self.events[index] = self._encoded(shown)
 
     def _publish(self, new_events: list[EncodedEvent]) -> None:
         if not new_events:

@@ -144,7 +144,7 @@ async def _public_face(request: Request, record: SessionRecord | None) -> Respon
         "created_at": record.created_at,
         "seq": actor.seq,
         "closed": state.closed,
-        "participants": len(state.participants),
+        "participants": sum(1 for p in state.participants.values() if p.present),
         "territories": [msgspec.to_builtins(t) for t in state.territories.values()],
         "rounds": [
             {

@@ -11,25 +11,32 @@ from typing import Literal, TypeAlias
 
 import msgspec
 
-from .model import Grade, HostPolicy, ParticipantRole, RoundSpec, StatementKind
+from .model import Grade, HostPolicy, ParticipantRole, RoundKind, RoundSpec, StatementKind
 
 __all__ = [
     "COMMAND_TYPES",
     "AbandonConsent",
     "AddCoFacilitator",
+    "AddRound",
+    "AddTerritory",
     "AdoptVoeu",
     "Annotate",
     "CastBallot",
+    "ChangeTableSize",
     "CloseSession",
     "CloseVote",
     "Command",
     "CreateSession",
+    "EditRound",
     "EndRound",
     "ExtendRound",
+    "HandOverHost",
     "HideResults",
     "HideStatement",
     "JoinSession",
+    "MergeParticipants",
     "MergeStatements",
+    "MoveParticipant",
     "NewTerritory",
     "OpenConsent",
     "OpenVote",
@@ -38,6 +45,9 @@ __all__ = [
     "ProposeStatement",
     "PublishStatement",
     "RaiseObjection",
+    "RemoveParticipant",
+    "RemoveRound",
+    "RenameTerritory",
     "ResolveObjection",
     "ResumeRound",
     "RevokeCoFacilitator",
@@ -226,6 +236,86 @@ class RevokeCoFacilitator(_Command, frozen=True):
     cofacilitator: str
 
 
+# --- live changes on the night ------------------------------------------------------------------
+
+
+class HandOverHost(_Command, frozen=True):
+    """Make ``to`` the host of the table they sit at: a host passes the role to a member of
+    their own table; the facilitator chooses any host."""
+
+    to: str
+
+
+class MoveParticipant(_Command, frozen=True):
+    """Seat a participant at another table of the plan in force."""
+
+    participant: str
+    table: int
+
+
+class RemoveParticipant(_Command, frozen=True):
+    """Someone leaves the session. Their positions stay, under a neutral name, unless they ask
+    to be erased (``erase``): then their statements, notes and positions count nowhere."""
+
+    participant: str
+    erase: bool = False
+
+
+class MergeParticipants(_Command, frozen=True):
+    """Two entries of the same person: ``participant`` (the second entry) is folded into
+    ``into``, which keeps its own positions and grades and takes the other's where it had none."""
+
+    participant: str
+    into: str
+
+
+class AddRound(_Command, frozen=True):
+    """A round added to the agenda, as number ``round`` (a round not started yet moves down),
+    or at the end when ``round`` is not given."""
+
+    kind: RoundKind
+    prompt: str
+    duration_ms: int
+    round: int | None = None
+
+
+class EditRound(_Command, frozen=True):
+    """Change a round that has not started: what is given replaces what it had."""
+
+    round: int
+    kind: RoundKind | None = None
+    prompt: str | None = None
+    duration_ms: int | None = None
+
+
+class RemoveRound(_Command, frozen=True):
+    """Take a round that has not started off the agenda; the rounds after it move up."""
+
+    round: int
+
+
+class AddTerritory(_Command, frozen=True):
+    """A territory added before the tables are seated."""
+
+    name: str
+    commune: str
+    qpv: bool
+
+
+class RenameTerritory(_Command, frozen=True):
+    """A territory's name (and commune, when given) changed before the tables are seated."""
+
+    territory: str
+    name: str
+    commune: str | None = None
+
+
+class ChangeTableSize(_Command, frozen=True):
+    """How many people a table seats, changed before the tables are seated."""
+
+    table_size: int
+
+
 Command: TypeAlias = (
     CreateSession
     | JoinSession
@@ -257,6 +347,16 @@ Command: TypeAlias = (
     | CloseSession
     | AddCoFacilitator
     | RevokeCoFacilitator
+    | HandOverHost
+    | MoveParticipant
+    | RemoveParticipant
+    | MergeParticipants
+    | AddRound
+    | EditRound
+    | RemoveRound
+    | AddTerritory
+    | RenameTerritory
+    | ChangeTableSize
 )
 
 # Wire name -> class; the wire name is the class name (``cmd {type: "TakePosition"}``).
@@ -293,5 +393,15 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         CloseSession,
         AddCoFacilitator,
         RevokeCoFacilitator,
+        HandOverHost,
+        MoveParticipant,
+        RemoveParticipant,
+        MergeParticipants,
+        AddRound,
+        EditRound,
+        RemoveRound,
+        AddTerritory,
+        RenameTerritory,
+        ChangeTableSize,
     )
 }

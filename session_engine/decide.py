@@ -31,9 +31,15 @@ least ``ADOPTION_GRADE``), participants ``RaiseObjection``, the facilitator reco
 ``ResolveObjection`` (amended: a new wording; withdrawn), then ``AdoptVoeu`` once none is left
 pending, or ``AbandonConsent``. One consent round is open at a time.
 
+Changes made on the night (a host handed over, a participant moved, removed or merged, the
+agenda's rounds not started yet, territories and the table size before seating) do not depend on
+the round either; their rules are in ``decide_live``.
+
 This module owns the checks in that order, the tables and the dispatch; the handlers of the
 votes, results and consent commands live in ``decide_votes``, those of the co-facilitator links
 in ``decide_access``, and what every handler shares
+votes, results and consent commands live in ``decide_votes``, those of the changes on the night
+in ``decide_live``, and what every handler shares
 (``Role``, ``Context``, ``LIMITS``, ``require``, ``clean_text``, the statement lookups) in
 ``decide_base``.
 """
@@ -47,19 +53,26 @@ from . import seating
 from .commands import (
     AbandonConsent,
     AddCoFacilitator,
+    AddRound,
+    AddTerritory,
     AdoptVoeu,
     Annotate,
     CastBallot,
+    ChangeTableSize,
     CloseSession,
     CloseVote,
     Command,
     CreateSession,
+    EditRound,
     EndRound,
     ExtendRound,
+    HandOverHost,
     HideResults,
     HideStatement,
     JoinSession,
+    MergeParticipants,
     MergeStatements,
+    MoveParticipant,
     OpenConsent,
     OpenVote,
     PauseRound,
@@ -67,6 +80,9 @@ from .commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RemoveParticipant,
+    RemoveRound,
+    RenameTerritory,
     ResolveObjection,
     ResumeRound,
     RevokeCoFacilitator,
@@ -80,13 +96,29 @@ from .commands import (
 from .decide_access import add_cofacilitator, check_facilitator_link, revoke_cofacilitator
 from .decide_base import (
     LIMITS,
+    MAX_ROUNDS,
+    MAX_TERRITORIES,
+    TABLE_SIZES,
     Context,
     Role,
+    check_round_spec,
     check_texts,
     clean_text,
     published_of,
     require,
     statement_of,
+)
+from .decide_live import (
+    add_round,
+    add_territory,
+    change_table_size,
+    edit_round,
+    hand_over_host,
+    merge_participants,
+    move_participant,
+    remove_participant,
+    remove_round,
+    rename_territory,
 )
 from .decide_votes import (
     ADOPTION_GRADE,
@@ -169,6 +201,16 @@ PERMISSIONS: Final[dict[type[Any], frozenset[Role]]] = {
     CloseSession: frozenset({_F}),
     AddCoFacilitator: frozenset({_F, Role.SYSTEM}),
     RevokeCoFacilitator: frozenset({_F}),
+    HandOverHost: frozenset({_F, _P}),  # a participant: the host of the table, to a member
+    MoveParticipant: frozenset({_F}),
+    RemoveParticipant: frozenset({_F}),
+    MergeParticipants: frozenset({_F}),
+    AddRound: frozenset({_F}),
+    EditRound: frozenset({_F}),
+    RemoveRound: frozenset({_F}),
+    AddTerritory: frozenset({_F}),
+    RenameTerritory: frozenset({_F}),
+    ChangeTableSize: frozenset({_F}),
 }
 
 _RUN, _PAUSE, _END = RoundStatus.RUNNING, RoundStatus.PAUSED, RoundStatus.ENDED
@@ -191,7 +233,6 @@ PHASES: Final[dict[type[Any], frozenset[RoundStatus | None]]] = {
 _WRITING: Final[frozenset[type[Any]]] = frozenset({ProposeStatement, Annotate, TakePosition})
 
 _MINUTE = 60_000
-_MAX_ROUND_MS = 4 * 60 * _MINUTE
 _MAX_EXTENSION_MINUTES = 60
 
 
@@ -216,6 +257,8 @@ def _check_sender(state: SessionState, command: Command, ctx: Context) -> None:
     if ctx.role is Role.PARTICIPANT and ctx.actor not in state.participants:
         raise CommandRejected("not_allowed")
     check_facilitator_link(state, ctx)  # a co-facilitator's link must still be in service
+    if ctx.role is Role.PARTICIPANT and not state.present(ctx.actor):
+        raise CommandRejected("not_allowed")  # unknown, or no longer in the session
 
 
 def _check_session(state: SessionState, command: Command) -> None:
@@ -254,13 +297,13 @@ def _past_deadline(current: Round, now: int) -> bool:
 
 
 def _create_session(state: SessionState, cmd: CreateSession, ctx: Context) -> list[Event]:
-    require(1 <= len(cmd.territories) <= 12 and 1 <= len(cmd.agenda) <= 20, "bad_request")
-    require(2 <= cmd.table_size <= 12, "bad_request")
+    require(1 <= len(cmd.territories) <= MAX_TERRITORIES, "bad_request")
+    require(1 <= len(cmd.agenda) <= MAX_ROUNDS, "bad_request")
+    require(cmd.table_size in TABLE_SIZES, "bad_request")
     names = [clean_text(t.name, "territory").casefold() for t in cmd.territories]
     require(len(set(names)) == len(names), "bad_request")
     for spec in cmd.agenda:
-        clean_text(spec.prompt, "prompt")
-        require(_MINUTE <= spec.duration_ms <= _MAX_ROUND_MS, "bad_request")
+        check_round_spec(spec)  # the agenda is kept as sent: its prompts uncleaned, as always
     territories = tuple(
         Territory(id=f"t{i}", name=t.name.strip(), commune=t.commune.strip(), qpv=t.qpv)
         for i, t in enumerate(cmd.territories, start=1)
@@ -318,7 +361,7 @@ def _late_arrival_seated(state: SessionState, joined: ParticipantJoined) -> Part
     table, hosts = seating.place_late_arrival(
         person,
         _plan(state),
-        {pid: _seatable(state, pid) for pid in state.participants},
+        {pid: _seatable(state, pid) for pid in _present_ids(state)},
         pair_counts=state.pair_counts,
     )
     return ParticipantSeated(participant=joined.participant, table=table, hosts=hosts)
@@ -328,13 +371,18 @@ def _plan(state: SessionState) -> seating.SeatingPlan:
     return tuple(state.tables[number] for number in sorted(state.tables))
 
 
+def _present_ids(state: SessionState) -> list[str]:
+    return [pid for pid, person in state.participants.items() if person.present]
+
+
 def _everyone(state: SessionState) -> list[seating.Seatable]:
-    return [_seatable(state, pid) for pid in state.participants]
+    """Everyone the plan must seat: whoever is in the session now."""
+    return [_seatable(state, pid) for pid in _present_ids(state)]
 
 
 def _seat_tables(state: SessionState, cmd: SeatTables, ctx: Context) -> list[Event]:
     require(not state.tables, "already_seated")
-    require(len(state.participants) >= 2, "too_few_participants")
+    require(len(_present_ids(state)) >= 2, "too_few_participants")
     plan = seating.initial_plan(_everyone(state), table_size=state.table_size, seed=ctx.seed)
     return [TablesSeated(seed=ctx.seed, tables=plan)]
 
@@ -541,4 +589,14 @@ _HANDLERS: Final[dict[type[Any], _Handler]] = {
     CloseSession: _close_session,
     AddCoFacilitator: add_cofacilitator,
     RevokeCoFacilitator: revoke_cofacilitator,
+    HandOverHost: hand_over_host,
+    MoveParticipant: move_participant,
+    RemoveParticipant: remove_participant,
+    MergeParticipants: merge_participants,
+    AddRound: add_round,
+    EditRound: edit_round,
+    RemoveRound: remove_round,
+    AddTerritory: add_territory,
+    RenameTerritory: rename_territory,
+    ChangeTableSize: change_table_size,
 }

@@ -15,13 +15,18 @@ from typing import Final
 import msgspec
 
 from .errors import CommandRejected
+from .model import RoundSpec
 from .state import SessionState, Statement, StatementStatus
 
 __all__ = [
     "LIMITS",
+    "MAX_ROUNDS",
+    "MAX_TERRITORIES",
+    "TABLE_SIZES",
     "TEXT_FIELDS",
     "Context",
     "Role",
+    "check_round_spec",
     "check_texts",
     "clean_text",
     "published_of",
@@ -69,6 +74,13 @@ LIMITS: Final[dict[str, int]] = {
     "id": 32,  # a reference to something the session named: t3, s12, pr2, v1, c1, o4
 }
 
+# How big a session may be: its agenda, its territories, its tables (people a table).
+MAX_ROUNDS: Final = 20
+MAX_TERRITORIES: Final = 12
+TABLE_SIZES: Final = range(2, 13)
+_MINUTE = 60_000
+_ROUND_MS: Final = range(_MINUTE, 4 * 60 * _MINUTE + 1)  # a round lasts 1 minute to 4 hours
+
 # Every text field of every command, and its limit (a key of ``LIMITS``): ``check_texts`` holds
 # each command to it before its handler runs, so nothing longer is ever decided on, stored or
 # sent to anyone. A dotted path goes into each item of a tuple (``territories.name``); a path
@@ -100,6 +112,14 @@ TEXT_FIELDS: Final[dict[str, dict[str, str]]] = {
     "AbandonConsent": {"consent": "id"},
     "AddCoFacilitator": {"label": "pseudonym"},
     "RevokeCoFacilitator": {"cofacilitator": "id"},
+    "HandOverHost": {"to": "id"},
+    "MoveParticipant": {"participant": "id"},
+    "RemoveParticipant": {"participant": "id"},
+    "MergeParticipants": {"participant": "id", "into": "id"},
+    "AddRound": {"prompt": "prompt"},
+    "EditRound": {"prompt": "prompt"},
+    "AddTerritory": {"name": "territory", "commune": "commune"},
+    "RenameTerritory": {"territory": "id", "name": "territory", "commune": "commune"},
 }
 
 
@@ -136,10 +156,18 @@ def clean_text(value: str, limit: str) -> str:
     return cleaned
 
 
+def check_round_spec(spec: RoundSpec) -> RoundSpec:
+    """The agenda line with its prompt cleaned; ``bad_request`` for an empty prompt or a
+    duration outside 1 minute to 4 hours."""
+    prompt = clean_text(spec.prompt, "prompt")
+    require(type(spec.duration_ms) is int and spec.duration_ms in _ROUND_MS, "bad_request")
+    return RoundSpec(kind=spec.kind, prompt=prompt, duration_ms=spec.duration_ms)
+
+
 def statement_of(state: SessionState, statement_id: str) -> Statement:
     statement = state.statements.get(statement_id)
-    if statement is None:
-        raise CommandRejected("unknown_statement")
+    if statement is None or statement.status is StatementStatus.ERASED:
+        raise CommandRejected("unknown_statement")  # an erased statement is gone for good
     require(statement.status is not StatementStatus.MERGED, "already_merged")
     return statement
 

@@ -98,6 +98,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Il y a déjà 20 liens de co-animation en service\u00a0: retirez-en un d’abord.",
         "There are already 20 co-facilitator links in use: revoke one first.",
     ),
+    # Live changes on the night.
+    "unknown_participant": (
+        "Cette personne n’est pas (ou plus) dans la session.",
+        "This person is not (or no longer) in the session.",
+    ),
+    "already_host": (
+        "Cette personne est déjà l’hôte de sa table.",
+        "This person already hosts their table.",
+    ),
+    "already_at_table": (
+        "Cette personne est déjà à cette table.",
+        "This person is already at this table.",
+    ),
+    "unknown_round": ("Ce tour n’existe pas.", "Unknown round."),
+    "round_started": (
+        "Ce tour a déjà commencé\u00a0: on ne peut plus le changer.",
+        "This round has already started: it can no longer be changed.",
+    ),
+    "agenda_empty": (
+        "Le programme doit garder au moins un tour.",
+        "The agenda must keep at least one round.",
+    ),
+    "limit_reached": (
+        "La limite est atteinte\u00a0: 20 tours et 12 territoires au plus.",
+        "The limit is reached: 20 rounds and 12 territories at most.",
+    ),
+    "territory_exists": (
+        "Un territoire porte déjà ce nom.",
+        "A territory already has this name.",
+    ),
 }
 
 

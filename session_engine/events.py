@@ -33,17 +33,24 @@ __all__ = [
     "ConsentAbandoned",
     "ConsentOpened",
     "Event",
+    "HostHandedOver",
     "ObjectionRaised",
     "ObjectionResolved",
     "ParticipantJoined",
+    "ParticipantMoved",
+    "ParticipantRemoved",
     "ParticipantSeated",
+    "ParticipantsMerged",
     "PositionTaken",
     "ProposalPromoted",
     "ResultsHidden",
     "ResultsShown",
+    "RoundAdded",
+    "RoundEdited",
     "RoundEnded",
     "RoundExtended",
     "RoundPaused",
+    "RoundRemoved",
     "RoundResumed",
     "RoundStarted",
     "SessionClosed",
@@ -53,8 +60,11 @@ __all__ = [
     "StatementPublished",
     "StatementsMerged",
     "SynthesisSubmitted",
+    "TableSizeChanged",
     "TablesRotated",
     "TablesSeated",
+    "TerritoryAdded",
+    "TerritoryRenamed",
     "VoeuAdopted",
     "VoteClosed",
     "VoteOpened",
@@ -272,6 +282,93 @@ class CoFacilitatorRevoked(_Event, frozen=True):
     cofacilitator: str
 
 
+# --- live changes on the night ------------------------------------------------------------------
+# Each carries what it decided (who hosts a table a host left, which statements an erasure
+# covers, which positions a merge moves), so that ``evolve`` only applies it.
+
+
+class HostHandedOver(_Event, frozen=True):
+    """``host`` hosts ``table`` from now on, instead of ``previous``."""
+
+    table: int
+    host: str
+    previous: str | None
+
+
+class ParticipantMoved(_Event, frozen=True):
+    """``participant`` left ``from_table`` for ``table``. ``hosts``: they host it (it had no
+    host). ``from_host``: who hosts the table they left from now on (another member when they
+    hosted it, ``None`` when nobody is left there)."""
+
+    participant: str
+    from_table: int
+    table: int
+    hosts: bool
+    from_host: str | None
+
+
+class ParticipantRemoved(_Event, frozen=True):
+    """``participant`` left the session and the table ``table`` (``None`` before seating),
+    which ``host`` hosts from now on. ``erased``: they asked for erasure, and ``statements``
+    and ``annotations`` are what it erased (their statements, but not one the room made a
+    proposal of; their notes). Their positions are erased with them; otherwise they stay."""
+
+    participant: str
+    erased: bool
+    table: int | None
+    host: str | None
+    statements: tuple[str, ...]
+    annotations: tuple[str, ...]
+
+
+class ParticipantsMerged(_Event, frozen=True):
+    """``participant`` was a second entry of ``into``: it leaves ``table`` (``host`` hosts it
+    from now on), what it wrote is ``into``'s, and ``into`` takes its positions on
+    ``positions`` and its grades on ``grades`` ((vote, proposal) pairs), where ``into`` had none;
+    the rest of the entry's positions and grades are dropped (one person, one voice)."""
+
+    participant: str
+    into: str
+    table: int | None
+    host: str | None
+    positions: tuple[str, ...]
+    grades: tuple[tuple[str, str], ...]
+
+
+class RoundAdded(_Event, frozen=True):
+    """A round added to the agenda as number ``round``; the rounds from there on move down."""
+
+    round: int
+    spec: RoundSpec
+
+
+class RoundEdited(_Event, frozen=True):
+    """Round ``round`` (not started) is ``spec`` from now on."""
+
+    round: int
+    spec: RoundSpec
+
+
+class RoundRemoved(_Event, frozen=True):
+    """Round ``round`` (not started) left the agenda; the rounds after it move up."""
+
+    round: int
+
+
+class TerritoryAdded(_Event, frozen=True):
+    territory: Territory
+
+
+class TerritoryRenamed(_Event, frozen=True):
+    territory: str
+    name: str
+    commune: str
+
+
+class TableSizeChanged(_Event, frozen=True):
+    table_size: int
+
+
 Event: TypeAlias = (
     SessionCreated
     | ParticipantJoined
@@ -304,6 +401,16 @@ Event: TypeAlias = (
     | SessionClosed
     | CoFacilitatorAdded
     | CoFacilitatorRevoked
+    | HostHandedOver
+    | ParticipantMoved
+    | ParticipantRemoved
+    | ParticipantsMerged
+    | RoundAdded
+    | RoundEdited
+    | RoundRemoved
+    | TerritoryAdded
+    | TerritoryRenamed
+    | TableSizeChanged
 )
 
 # Wire name -> class; the wire name (envelope ``type``) is the class name.
@@ -341,5 +448,15 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SessionClosed,
         CoFacilitatorAdded,
         CoFacilitatorRevoked,
+        HostHandedOver,
+        ParticipantMoved,
+        ParticipantRemoved,
+        ParticipantsMerged,
+        RoundAdded,
+        RoundEdited,
+        RoundRemoved,
+        TerritoryAdded,
+        TerritoryRenamed,
+        TableSizeChanged,
     )
 }

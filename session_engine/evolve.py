@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
+import msgspec
+
 from .events import (
     AnnotationAdded,
     BallotCast,
@@ -19,17 +21,24 @@ from .events import (
     ConsentAbandoned,
     ConsentOpened,
     Event,
+    HostHandedOver,
     ObjectionRaised,
     ObjectionResolved,
     ParticipantJoined,
+    ParticipantMoved,
+    ParticipantRemoved,
     ParticipantSeated,
+    ParticipantsMerged,
     PositionTaken,
     ProposalPromoted,
     ResultsHidden,
     ResultsShown,
+    RoundAdded,
+    RoundEdited,
     RoundEnded,
     RoundExtended,
     RoundPaused,
+    RoundRemoved,
     RoundResumed,
     RoundStarted,
     SessionClosed,
@@ -39,14 +48,17 @@ from .events import (
     StatementPublished,
     StatementsMerged,
     SynthesisSubmitted,
+    TableSizeChanged,
     TablesRotated,
     TablesSeated,
+    TerritoryAdded,
+    TerritoryRenamed,
     VoeuAdopted,
     VoteClosed,
     VoteOpened,
 )
-from .model import TableSeating
-from .seating import pair_key, pairs_of
+from .model import TableSeating, anonymous_pseudonym
+from .seating import pair_key, pairs_of, seated_with, seated_without
 from .state import (
     Annotation,
     CoFacilitator,
@@ -54,6 +66,7 @@ from .state import (
     ConsentStatus,
     Objection,
     Participant,
+    ParticipantStatus,
     Proposal,
     Round,
     RoundStatus,
@@ -286,6 +299,171 @@ def _cofacilitator_revoked(state: SessionState, e: CoFacilitatorRevoked) -> None
     state.cofacilitators[e.cofacilitator].revoked = True
 
 
+# --- live changes on the night ------------------------------------------------------------------
+
+
+def _hosting_changed(state: SessionState, table: int, host: str | None) -> None:
+    """``host`` now hosts ``table`` in the plan (``None``: nobody left there); an open round's
+    hosts follow, an ended round keeps its own (its synthesis is its host's)."""
+    if host is not None:
+        state.participants[host].times_hosted += 1
+    current = state.round
+    if current is None or current.status not in (RoundStatus.RUNNING, RoundStatus.PAUSED):
+        return
+    if host is None:
+        current.hosts.pop(table, None)
+    else:
+        current.hosts[table] = host
+
+
+def _host_handed_over(state: SessionState, e: HostHandedOver) -> None:
+    table = state.tables[e.table]
+    state.tables[e.table] = TableSeating(table=e.table, host=e.host, members=table.members)
+    _hosting_changed(state, e.table, e.host)
+
+
+def _leave_table(
+    state: SessionState, participant: str, number: int | None, host: str | None
+) -> None:
+    state.participants[participant].table = None
+    if number is None:
+        return
+    table = state.tables[number]
+    members = seated_without(table.members, participant)
+    state.tables[number] = TableSeating(table=number, host=host, members=members)
+    if host != table.host:
+        _hosting_changed(state, number, host)
+
+
+def _participant_moved(state: SessionState, e: ParticipantMoved) -> None:
+    _leave_table(state, e.participant, e.from_table, e.from_host)
+    table = state.tables[e.table]
+    for member in table.members:
+        pair = pair_key(member, e.participant)
+        state.pair_counts[pair] = state.pair_counts.get(pair, 0) + 1
+    host = e.participant if e.hosts else table.host
+    members = seated_with(table.members, e.participant)
+    state.tables[e.table] = TableSeating(table=e.table, host=host, members=members)
+    state.participants[e.participant].table = e.table
+    if e.hosts:
+        _hosting_changed(state, e.table, e.participant)
+
+
+def _anonymise(state: SessionState, person: Participant) -> None:
+    """Someone who left is known by a neutral name from now on; their own name is free again."""
+    if state.pseudonyms.get(person.pseudonym.casefold()) == person.id:
+        del state.pseudonyms[person.pseudonym.casefold()]
+    person.pseudonym = anonymous_pseudonym(person.id)
+    person.consent = False
+
+
+def _participant_removed(state: SessionState, e: ParticipantRemoved) -> None:
+    person = state.participants[e.participant]
+    _leave_table(state, e.participant, e.table, e.host)
+    person.status = ParticipantStatus.ERASED if e.erased else ParticipantStatus.REMOVED
+    _anonymise(state, person)
+    if e.erased:
+        _erase(state, e)
+
+
+def _erase(state: SessionState, e: ParticipantRemoved) -> None:
+    """What an erasure covers counts nowhere: the statements keep their ids (others refer to
+    them) without their text, the notes theirs without text, tags or place; the person's
+    positions and the positions on those statements are dropped."""
+    erased = set(e.statements)
+    for statement in erased:
+        state.statements[statement].status = StatementStatus.ERASED
+        state.statements[statement].text = ""
+    notes = set(e.annotations)
+    state.annotations = [
+        msgspec.structs.replace(a, text="", tags=(), place=None) if a.id in notes else a
+        for a in state.annotations
+    ]
+    for key in [k for k in state.positions if k[0] == e.participant or k[1] in erased]:
+        del state.positions[key]
+
+
+def _participants_merged(state: SessionState, e: ParticipantsMerged) -> None:
+    second, kept = state.participants[e.participant], state.participants[e.into]
+    _leave_table(state, e.participant, e.table, e.host)
+    _move_positions(state, e)
+    _move_grades(state, e)
+    _reattribute(state, e.participant, e.into)
+    kept.times_hosted += second.times_hosted
+    for (a, b), count in list(state.pair_counts.items()):
+        if e.participant in (a, b):
+            other = b if a == e.participant else a
+            if other != e.into:
+                pair = pair_key(e.into, other)
+                state.pair_counts[pair] = state.pair_counts.get(pair, 0) + count
+    second.status = ParticipantStatus.MERGED
+    second.merged_into = e.into
+    _anonymise(state, second)
+
+
+def _move_positions(state: SessionState, e: ParticipantsMerged) -> None:
+    for statement in e.positions:
+        state.positions[(e.into, statement)] = state.positions[(e.participant, statement)]
+    for key in [k for k in state.positions if k[0] == e.participant]:
+        del state.positions[key]
+
+
+def _move_grades(state: SessionState, e: ParticipantsMerged) -> None:
+    for vote_id, proposal in e.grades:
+        ballots = state.votes[vote_id].ballots
+        ballots.setdefault(e.into, {})[proposal] = ballots[e.participant][proposal]
+    for vote in state.votes.values():
+        vote.ballots.pop(e.participant, None)
+
+
+def _reattribute(state: SessionState, second: str, kept: str) -> None:
+    """What the second entry wrote is the kept entry's: one person wrote it."""
+    for statement in state.statements.values():
+        if statement.author == second:
+            statement.author = kept
+    state.annotations = [
+        msgspec.structs.replace(a, author=kept) if a.author == second else a
+        for a in state.annotations
+    ]
+    for objection in state.objections.values():
+        if objection.author == second:
+            objection.author = kept
+
+
+def _renumber(state: SessionState) -> None:
+    for number, round_ in enumerate(state.rounds, start=1):
+        round_.number = number
+
+
+def _round_added(state: SessionState, e: RoundAdded) -> None:
+    state.rounds.insert(e.round - 1, Round(number=e.round, spec=e.spec))
+    _renumber(state)
+
+
+def _round_edited(state: SessionState, e: RoundEdited) -> None:
+    state.rounds[e.round - 1].spec = e.spec
+
+
+def _round_removed(state: SessionState, e: RoundRemoved) -> None:
+    del state.rounds[e.round - 1]
+    _renumber(state)
+
+
+def _territory_added(state: SessionState, e: TerritoryAdded) -> None:
+    state.territories[e.territory.id] = e.territory
+
+
+def _territory_renamed(state: SessionState, e: TerritoryRenamed) -> None:
+    territory = state.territories[e.territory]
+    state.territories[e.territory] = msgspec.structs.replace(
+        territory, name=e.name, commune=e.commune
+    )
+
+
+def _table_size_changed(state: SessionState, e: TableSizeChanged) -> None:
+    state.table_size = e.table_size
+
+
 _APPLY: Final[dict[type[Any], Callable[[SessionState, Any], None]]] = {
     SessionCreated: _session_created,
     ParticipantJoined: _participant_joined,
@@ -318,4 +496,14 @@ _APPLY: Final[dict[type[Any], Callable[[SessionState, Any], None]]] = {
     SessionClosed: _session_closed,
     CoFacilitatorAdded: _cofacilitator_added,
     CoFacilitatorRevoked: _cofacilitator_revoked,
+    HostHandedOver: _host_handed_over,
+    ParticipantMoved: _participant_moved,
+    ParticipantRemoved: _participant_removed,
+    ParticipantsMerged: _participants_merged,
+    RoundAdded: _round_added,
+    RoundEdited: _round_edited,
+    RoundRemoved: _round_removed,
+    TerritoryAdded: _territory_added,
+    TerritoryRenamed: _territory_renamed,
+    TableSizeChanged: _table_size_changed,
 }

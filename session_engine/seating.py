@@ -47,6 +47,9 @@ __all__ = [
     "plan_quality",
     "random_plan",
     "rotate",
+    "seated_with",
+    "seated_without",
+    "successor_host",
     "table_count",
 ]
 
@@ -290,6 +293,29 @@ def place_late_arrival(
 
     best = min(current, key=rank)
     return best.table, best.host is None
+
+
+# --- changes on the night -----------------------------------------------------------------------
+# A move, a departure or a handover changes the plan in force in place; the next ``rotate`` starts
+# from that plan, the pair counts (a mover has met their new table) and ``times_hosted`` (a new
+# host has hosted once more), so it accounts for every change.
+
+
+def seated_with(members: Sequence[str], participant: str) -> tuple[str, ...]:
+    """A table's members with ``participant`` added, in natural id order (as plans list them)."""
+    return tuple(sorted((*members, participant), key=_natural_key))
+
+
+def seated_without(members: Sequence[str], participant: str) -> tuple[str, ...]:
+    return tuple(member for member in members if member != participant)
+
+
+def successor_host(members: Sequence[str], times_hosted: Mapping[str, int]) -> str | None:
+    """Who hosts a table its host has left: the member who has hosted least, then the first in
+    natural id order; ``None`` for a table nobody sits at any more."""
+    if not members:
+        return None
+    return min(members, key=lambda m: (times_hosted.get(m, 0), _natural_key(m)))
 
 
 # --- quality ------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ __all__ = [
     "ConsentStatus",
     "Objection",
     "Participant",
+    "ParticipantStatus",
     "Proposal",
     "Round",
     "RoundStatus",
@@ -54,6 +55,17 @@ class StatementStatus(StrEnum):
     PUBLISHED = "published"
     HIDDEN = "hidden"
     MERGED = "merged"
+    ERASED = "erased"  # its author left and asked for erasure: no text, counts nowhere
+
+
+class ParticipantStatus(StrEnum):
+    """Whether someone is still in the session. Whoever left keeps their record (ids are
+    counters of the state, and what they did stays in the log) but may send nothing more."""
+
+    PRESENT = "present"
+    REMOVED = "removed"  # left; their positions stay, under a neutral name
+    ERASED = "erased"  # left and asked that their statements, notes and positions be erased
+    MERGED = "merged"  # a second entry of the same person, folded into ``merged_into``
 
 
 class ConsentStatus(StrEnum):
@@ -71,6 +83,12 @@ class Participant(msgspec.Struct, kw_only=True):
     consent: bool
     table: int | None = None
     times_hosted: int = 0
+    status: ParticipantStatus = ParticipantStatus.PRESENT
+    merged_into: str | None = None  # for a merged entry: the participant it is now part of
+
+    @property
+    def present(self) -> bool:
+        return self.status is ParticipantStatus.PRESENT
 
 
 class Round(msgspec.Struct, kw_only=True):
@@ -95,6 +113,8 @@ class Statement(msgspec.Struct, kw_only=True):
 
 
 class Annotation(msgspec.Struct, frozen=True, kw_only=True):
+    """A note. An erased one keeps its id with an empty text (a real note is never empty)."""
+
     id: str
     author: str
     text: str
@@ -219,6 +239,18 @@ class SessionState(msgspec.Struct, kw_only=True):
     @property
     def open_consent(self) -> ConsentRound | None:
         return next((c for c in self.consents.values() if c.status is ConsentStatus.OPEN), None)
+
+    def people(self) -> list[Participant]:
+        """Everyone who is counted as taking part: whoever joined, but neither a second entry
+        merged into another (the same person) nor someone who asked for erasure. People
+        removed took part: their positions count."""
+        gone = (ParticipantStatus.MERGED, ParticipantStatus.ERASED)
+        return [p for p in self.participants.values() if p.status not in gone]
+
+    def present(self, participant: str) -> bool:
+        """Is this participant in the session now (joined, and neither removed nor merged)?"""
+        person = self.participants.get(participant)
+        return person is not None and person.present
 
     def host_of(self, participant: str) -> int | None:
         """The table this participant hosts in the current round, if any."""

@@ -21,7 +21,7 @@ def summarize(state: SessionState) -> dict[str, Any]:
     return {
         "title": state.title,
         "closed": state.closed,
-        "participants": len(state.participants),
+        "participants": len(state.people()),
         "participants_per_territory": _per_territory(state),
         "tables": {
             str(t.table): {"host": t.host, "members": len(t.members)}
@@ -51,7 +51,7 @@ def summarize(state: SessionState) -> dict[str, Any]:
 
 
 def _per_territory(state: SessionState) -> dict[str, int]:
-    counts = Counter(p.territory for p in state.participants.values())
+    counts = Counter(p.territory for p in state.people())
     return {t.name: counts.get(t.id, 0) for t in state.territories.values()}
 
 
@@ -63,7 +63,7 @@ def _counted_positions(state: SessionState) -> int:
 
 def presence_counts(state: SessionState, connected: list[str]) -> dict[str, Any]:
     """Who is connected now, counted per table and per territory (for the facilitator)."""
-    people = [state.participants[p] for p in connected if p in state.participants]
+    people = [state.participants[p] for p in connected if state.present(p)]
     by_table = Counter(str(p.table) for p in people if p.table is not None)
     by_territory = Counter(p.territory for p in people)
     return {

@@ -12,6 +12,9 @@ DESIGN §6: nobody sees what is not theirs to see. Two things are private:
   reasons (the text is public at once), but not who raised it, as with statements;
 * **who holds a co-facilitator link** — the room learns that a link was given (``cf1``) or
   revoked, not whom it was given to (its ``label``).
+* **whose positions and grades a merge moves** — when two entries of one person are merged, the
+  room learns which entry went into which (tables change), not on which statements or proposals
+  the second entry had a position or a grade.
 
 Everything else is public to the room. The facilitator's audience and a replay see everything but
 the command ids of others: a command id is its sender's alone (a guest's join id, sent again,
@@ -32,6 +35,7 @@ from .events import (
     CoFacilitatorAdded,
     Event,
     ObjectionRaised,
+    ParticipantsMerged,
     StatementProposed,
     StatementPublished,
 )
@@ -91,6 +95,13 @@ def _public_data(event: Event, state: SessionState) -> dict[str, Any] | None:
         return {"objection": event.objection, "consent": event.consent, "text": event.text}
     if isinstance(event, CoFacilitatorAdded):
         return {"cofacilitator": event.cofacilitator}
+    if isinstance(event, ParticipantsMerged):
+        return {
+            "participant": event.participant,
+            "into": event.into,
+            "table": event.table,
+            "host": event.host,
+        }
     if isinstance(event, StatementPublished):
         statement = state.statements[event.statement]
         return {

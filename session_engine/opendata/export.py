@@ -56,8 +56,10 @@ class _Session:
     @classmethod
     def of(cls, envelopes: Sequence[Envelope]) -> _Session:
         state = replay(envelopes)
-        people = numbering(list(state.participants), "p")
-        statements = numbering(list(state.statements), "s")
+        people = _people(state)
+        statements = numbering(
+            [s.id for s in state.statements.values() if s.status is not StatementStatus.ERASED], "s"
+        )
         proposed_at: dict[str, int] = {}
         votes = []
         for order, envelope in enumerate(envelopes):
@@ -70,6 +72,19 @@ class _Session:
                 votes.append(_Vote(envelope.at, tid, pid, value, order))
         votes.sort(key=lambda v: (v.statement, v.voter, v.at, v.order))
         return cls(state, people, statements, proposed_at, votes)
+
+
+def _people(state: SessionState) -> dict[str, int]:
+    """Each person's number: whoever asked for erasure has none (their votes are left out), and
+    a second entry merged into another votes under the number of the entry it is part of."""
+    people = numbering([p.id for p in state.people()], "p")
+    for person in state.participants.values():
+        kept = person.merged_into
+        while kept is not None and kept not in people:
+            kept = state.participants[kept].merged_into
+        if kept is not None:
+            people[person.id] = people[kept]
+    return people
 
 
 def _known(event: PositionTaken, people: Mapping[str, int], statements: Mapping[str, int]) -> bool:
@@ -123,7 +138,8 @@ def _participants_votes(session: _Session, groups: OpinionGroups) -> Iterable[Se
         latest.setdefault(v.voter, {})[v.statement] = v.vote
     columns = sorted({v.statement for v in session.votes})
     yield (*PARTICIPANT_COLUMNS, *columns)
-    by_number = {n: pid for pid, n in session.people.items()}
+    merged = {p.id for p in session.state.participants.values() if p.merged_into is not None}
+    by_number = {n: pid for pid, n in session.people.items() if pid not in merged}
     group_of = {m: g for g, group in enumerate(groups.groups) for m in group.members}
     authored = Counter(s.author for s in session.state.statements.values())
     for voter, cells in latest.items():
@@ -147,10 +163,10 @@ def _summary(session: _Session, groups: OpinionGroups) -> Iterable[Sequence[obje
     values = {
         "topic": state.title,
         "url": "",
-        "views": len(state.participants),
+        "views": len(state.people()),
         "voters": voters,
         "voters-in-conv": voters,
-        "commenters": len({s.author for s in state.statements.values()}),
+        "commenters": len({state.statements[s].author for s in session.statements}),
         "comments": len({v.statement for v in session.votes}),
         "groups": len(groups.groups),
         "conversation-description": state.rounds[0].spec.prompt if state.rounds else "",

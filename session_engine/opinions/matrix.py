@@ -72,7 +72,9 @@ def position_matrix(state: SessionState) -> PositionMatrix:
         if s.status is StatementStatus.PUBLISHED
         or (s.status in _MODERATED_OUT and s.id in positioned)
     ]
-    participants = tuple(sorted(state.participants))
+    participants = tuple(
+        sorted(p.id for p in state.people())
+    )  # whoever left merged or erased: no row
     statements = tuple(s for s, _ in chosen)
     row = {p: i for i, p in enumerate(participants)}
     column = {s: j for j, s in enumerate(statements)}

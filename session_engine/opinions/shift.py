@@ -89,8 +89,9 @@ def opinion_shift(
     """First → last position moves on published statements, overall and per territory."""
     published = [s.id for s in state.statements.values() if s.status is StatementStatus.PUBLISHED]
     by_statement: dict[str, list[tuple[str, PositionHistory]]] = {s: [] for s in published}
+    counted = {p.id for p in state.people()}  # not whoever asked for erasure, nor a 2nd entry
     for (participant, statement), history in position_history(events, min_count=2).items():
-        if statement in by_statement:
+        if statement in by_statement and participant in counted:
             by_statement[statement].append((participant, history))
     territories = _territories(state)
     territory = {p.id: p.territory for p in state.participants.values()}

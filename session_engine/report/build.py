@@ -123,8 +123,8 @@ def build_report(
             agree_threshold=AGREE_THRESHOLD,
             shared_min=SHARED_MIN,
             adoption_grade=int(ADOPTION_GRADE),
-            participants=len(state.participants),
-            consented=sum(1 for p in state.participants.values() if p.consent),
+            participants=len(state.people()),
+            consented=sum(1 for p in state.people() if p.consent),
         ),
         notes=_notes(ctx),
     )
@@ -211,7 +211,7 @@ def _participation(ctx: _Context) -> tuple[Participation, ...]:
             ballots=sum(1 for p in people if p in voters),
         )
 
-    everyone = list(state.participants)
+    everyone = [p.id for p in state.people()]
     lines = [
         line(t, [p for p in everyone if state.participants[p].territory == t])
         for t in ctx.territory_ids()

@@ -51,6 +51,16 @@ SAMPLES: Final[dict[str, dict[str, Any]]] = {
     "CloseSession": {},
     "AddCoFacilitator": {"label": "Intruse"},
     "RevokeCoFacilitator": {"cofacilitator": "cf1"},
+    "HandOverHost": {"to": "p1"},
+    "MoveParticipant": {"participant": "p1", "table": 1},
+    "RemoveParticipant": {"participant": "p1"},
+    "MergeParticipants": {"participant": "p2", "into": "p1"},
+    "AddRound": {"kind": "plenary", "prompt": "Mise en commun", "duration_ms": 600_000},
+    "EditRound": {"round": 2, "prompt": "Quelles solutions ?"},
+    "RemoveRound": {"round": 2},
+    "AddTerritory": {"name": "Quatre-Chemins", "commune": "Aubervilliers", "qpv": True},
+    "RenameTerritory": {"territory": "t1", "name": "Franc-Moisin Nord"},
+    "ChangeTableSize": {"table_size": 5},
 }
 STEERING: Final = frozenset(
     {
@@ -77,6 +87,16 @@ STEERING: Final = frozenset(
         "CloseSession",
         "AddCoFacilitator",
         "RevokeCoFacilitator",
+        "HandOverHost",
+        "MoveParticipant",
+        "RemoveParticipant",
+        "MergeParticipants",
+        "AddRound",
+        "EditRound",
+        "RemoveRound",
+        "AddTerritory",
+        "RenameTerritory",
+        "ChangeTableSize",
     }
 )
 SPEAKING: Final = frozenset(
@@ -85,7 +105,7 @@ SPEAKING: Final = frozenset(
 MAY_SEND: Final[dict[str, frozenset[str]]] = {
     "facilitator": STEERING,
     "participant": SPEAKING,
-    "host": SPEAKING | {"SubmitSynthesis"},
+    "host": SPEAKING | {"SubmitSynthesis", "HandOverHost"},
     "guest": frozenset({"JoinSession"}),
     "projector": frozenset(),
 }

@@ -16,19 +16,26 @@ from hypothesis import strategies as st
 from session_engine.commands import (
     AbandonConsent,
     AddCoFacilitator,
+    AddRound,
+    AddTerritory,
     AdoptVoeu,
     Annotate,
     CastBallot,
+    ChangeTableSize,
     CloseSession,
     CloseVote,
     Command,
     CreateSession,
+    EditRound,
     EndRound,
     ExtendRound,
+    HandOverHost,
     HideResults,
     HideStatement,
     JoinSession,
+    MergeParticipants,
     MergeStatements,
+    MoveParticipant,
     NewTerritory,
     OpenConsent,
     OpenVote,
@@ -37,6 +44,9 @@ from session_engine.commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RemoveParticipant,
+    RemoveRound,
+    RenameTerritory,
     ResolveObjection,
     ResumeRound,
     RevokeCoFacilitator,
@@ -74,6 +84,7 @@ __all__ = [
     "create_sessions",
     "grade_values",
     "joins",
+    "live_change_strategies",
     "picks",
     "position_values",
     "pseudonyms",
@@ -357,6 +368,47 @@ def command_strategies() -> dict[type[Command], st.SearchStrategy[Command]]:
         RevokeCoFacilitator: st.builds(
             RevokeCoFacilitator, cofacilitator=_ids("cf", UNKNOWN_COFACILITATORS)
         ),
+        **live_change_strategies(),
+    }
+
+
+def live_change_strategies() -> dict[type[Command], st.SearchStrategy[Command]]:
+    """The changes made on the night, arguments drawn without looking at the state."""
+    people = _ids("p", UNKNOWN_PARTICIPANTS)
+    rounds = st.integers(-1, 8)
+    return {
+        HandOverHost: st.builds(HandOverHost, to=people),
+        MoveParticipant: st.builds(MoveParticipant, participant=people, table=st.integers(-1, 9)),
+        RemoveParticipant: st.builds(RemoveParticipant, participant=people, erase=st.booleans()),
+        MergeParticipants: st.builds(MergeParticipants, participant=people, into=people),
+        AddRound: st.builds(
+            AddRound,
+            kind=st.sampled_from(RoundKind),
+            prompt=texts("prompt"),
+            duration_ms=st.integers(0, 5).map(lambda minutes: minutes * 60_000),
+            round=st.none() | rounds,
+        ),
+        EditRound: st.builds(
+            EditRound,
+            round=rounds,
+            kind=st.none() | st.sampled_from(RoundKind),
+            prompt=st.none() | texts("prompt"),
+            duration_ms=st.none() | st.integers(0, 5).map(lambda minutes: minutes * 60_000),
+        ),
+        RemoveRound: st.builds(RemoveRound, round=rounds),
+        AddTerritory: st.builds(
+            AddTerritory,
+            name=st.one_of(st.sampled_from(TERRITORY_NAMES), texts("territory")),
+            commune=texts("commune"),
+            qpv=st.booleans(),
+        ),
+        RenameTerritory: st.builds(
+            RenameTerritory,
+            territory=_ids("t", UNKNOWN_TERRITORIES),
+            name=st.one_of(st.sampled_from(TERRITORY_NAMES), texts("territory")),
+            commune=st.none() | texts("commune"),
+        ),
+        ChangeTableSize: st.builds(ChangeTableSize, table_size=st.integers(0, 14)),
     }
 
 

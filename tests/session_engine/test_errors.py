@@ -13,6 +13,8 @@ import pytest
 
 from session_engine.commands import (
     AddCoFacilitator,
+    AddRound,
+    AddTerritory,
     AdoptVoeu,
     Annotate,
     CastBallot,
@@ -20,11 +22,14 @@ from session_engine.commands import (
     CloseVote,
     Command,
     CreateSession,
+    EditRound,
     EndRound,
     ExtendRound,
+    HandOverHost,
     HideResults,
     HideStatement,
     JoinSession,
+    MoveParticipant,
     NewTerritory,
     OpenConsent,
     OpenVote,
@@ -32,6 +37,7 @@ from session_engine.commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RemoveRound,
     ResolveObjection,
     RevokeCoFacilitator,
     RotateTables,
@@ -53,7 +59,7 @@ from session_engine.events import (
     StatementsMerged,
     VoeuAdopted,
 )
-from session_engine.model import Grade, ParticipantRole
+from session_engine.model import Grade, ParticipantRole, RoundKind
 
 from .harness import (
     FACILITATOR,
@@ -269,6 +275,32 @@ REACHED_BY: dict[str, Case] = {
         ],
         AddCoFacilitator(label="Une de plus"),
         FACILITATOR,
+    ),
+    # test_decide_people: test_a_move_to_an_unknown_or_the_same_table_is_refused
+    "unknown_participant": Case(
+        a_running_round(), MoveParticipant(participant="p7", table=2), FACILITATOR
+    ),
+    # test_decide_people: test_handing_over_to_the_host_is_refused
+    "already_host": Case(a_running_round(), HandOverHost(to="p1"), FACILITATOR),
+    # test_decide_people: test_a_move_to_an_unknown_or_the_same_table_is_refused
+    "already_at_table": Case(
+        a_running_round(), MoveParticipant(participant="p2", table=1), FACILITATOR
+    ),
+    # test_decide_agenda: test_a_round_that_has_started_is_not_edited_nor_removed
+    "unknown_round": Case(a_running_round(), EditRound(round=3, prompt="Autre"), FACILITATOR),
+    # test_decide_agenda: test_a_round_that_has_started_is_not_edited_nor_removed
+    "round_started": Case(a_running_round(), RemoveRound(round=1), FACILITATOR),
+    # test_decide_agenda: test_the_agenda_keeps_one_round
+    "agenda_empty": Case([*a_session(rounds=1)], RemoveRound(round=1), FACILITATOR),
+    # test_decide_agenda: test_the_agenda_holds_twenty_rounds_at_most
+    "limit_reached": Case(
+        a_session(rounds=20),
+        AddRound(kind=RoundKind.TABLE, prompt="Encore", duration_ms=20 * 60_000),
+        FACILITATOR,
+    ),
+    # test_decide_agenda: test_a_territory_name_is_taken_once_whatever_the_case
+    "territory_exists": Case(
+        a_session(), AddTerritory(name="pleyel", commune="Saint-Denis", qpv=False), FACILITATOR
     ),
 }
 

@@ -18,19 +18,26 @@ from session_engine.commands import (
     COMMAND_TYPES,
     AbandonConsent,
     AddCoFacilitator,
+    AddRound,
+    AddTerritory,
     AdoptVoeu,
     Annotate,
     CastBallot,
+    ChangeTableSize,
     CloseSession,
     CloseVote,
     Command,
     CreateSession,
+    EditRound,
     EndRound,
     ExtendRound,
+    HandOverHost,
     HideResults,
     HideStatement,
     JoinSession,
+    MergeParticipants,
     MergeStatements,
+    MoveParticipant,
     NewTerritory,
     OpenConsent,
     OpenVote,
@@ -39,6 +46,9 @@ from session_engine.commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RemoveParticipant,
+    RemoveRound,
+    RenameTerritory,
     ResolveObjection,
     ResumeRound,
     RevokeCoFacilitator,
@@ -51,7 +61,7 @@ from session_engine.commands import (
 )
 from session_engine.errors import Rejected
 from session_engine.events import CoFacilitatorAdded, Event, ResultsShown, RoundPaused
-from session_engine.model import Grade, ParticipantRole
+from session_engine.model import Grade, ParticipantRole, RoundKind
 
 from .harness import (
     FACILITATOR,
@@ -110,6 +120,18 @@ ALLOWED_IN: dict[str, set[str]] = {
     "CloseSession": EVERY_PHASE,
     "AddCoFacilitator": EVERY_PHASE,
     "RevokeCoFacilitator": EVERY_PHASE,
+    # Changes on the night happen whatever the round is doing (territories and the table size
+    # only before seating: a state, not a phase).
+    "HandOverHost": EVERY_PHASE,
+    "MoveParticipant": EVERY_PHASE,
+    "RemoveParticipant": EVERY_PHASE,
+    "MergeParticipants": EVERY_PHASE,
+    "AddRound": EVERY_PHASE,
+    "EditRound": EVERY_PHASE,
+    "RemoveRound": EVERY_PHASE,
+    "AddTerritory": EVERY_PHASE,
+    "RenameTerritory": EVERY_PHASE,
+    "ChangeTableSize": EVERY_PHASE,
 }
 
 # What a command sent in a phase that does not allow it is told.
@@ -214,6 +236,21 @@ SENT: dict[type[Command], Sent] = {
         FACILITATOR,
         [CoFacilitatorAdded(cofacilitator="cf1", label="Amina")],
     ),
+    HandOverHost: Sent(HandOverHost(to="p2"), HOST),
+    MoveParticipant: Sent(MoveParticipant(participant="p2", table=2), FACILITATOR),
+    RemoveParticipant: Sent(RemoveParticipant(participant="p2"), FACILITATOR),
+    MergeParticipants: Sent(MergeParticipants(participant="p4", into="p2"), FACILITATOR),
+    AddRound: Sent(
+        AddRound(kind=RoundKind.PLENARY, prompt="Mise en commun", duration_ms=ROUND_MS),
+        FACILITATOR,
+    ),
+    EditRound: Sent(EditRound(round=2, prompt="Quelles solutions ?"), FACILITATOR),
+    RemoveRound: Sent(RemoveRound(round=2), FACILITATOR),
+    AddTerritory: Sent(
+        AddTerritory(name="Quatre-Chemins", commune="Aubervilliers", qpv=True), FACILITATOR
+    ),
+    RenameTerritory: Sent(RenameTerritory(territory="t2", name="Pleyel-Nord"), FACILITATOR),
+    ChangeTableSize: Sent(ChangeTableSize(table_size=3), FACILITATOR),
 }
 
 

@@ -12,9 +12,13 @@ own small model of the session, built from the events it sees, and checks:
   ballots only in an open vote, never re-grading a (participant, proposal) pair; the round clock;
 * command by command: the sender checks of ``PERMISSIONS``, the closed session and the phase
   table ``PHASES`` give the documented rejection, and a rejection changes neither state nor log;
-* after every step (``@invariant``): the seating plan (nobody at two tables, members known,
-  ``participant.table`` agrees with the plan, hosts sit at their table, people who stay seated
-  never move), the rounds and votes, ``replay(log) == state``, and the same through the codec.
+* after every step (``@invariant``): the seating plan (nobody at two tables, members in the
+  session, ``participant.table`` agrees with the plan, hosts sit at their table, people who stay
+  seated move only when the facilitator moves them), an open round's hosts are the plan's, who
+  left is gone from everything computed (no table, a neutral name, no position nor ballot once
+  erased or merged), the agenda is the one decided, the rounds and votes,
+  ``replay(log) == state``, the same through the codec, and the exported log (names and
+  erasures hidden) replays to what the live session computes.
 
 Plain ``@given`` tests then check that a seeded scripted session gives byte-identical logs, in
 this process and in two processes with different ``PYTHONHASHSEED``.
@@ -47,19 +51,26 @@ from session_engine.commands import (
     COMMAND_TYPES,
     AbandonConsent,
     AddCoFacilitator,
+    AddRound,
+    AddTerritory,
     AdoptVoeu,
     Annotate,
     CastBallot,
+    ChangeTableSize,
     CloseSession,
     CloseVote,
     Command,
     CreateSession,
+    EditRound,
     EndRound,
     ExtendRound,
+    HandOverHost,
     HideResults,
     HideStatement,
     JoinSession,
+    MergeParticipants,
     MergeStatements,
+    MoveParticipant,
     NewTerritory,
     OpenConsent,
     OpenVote,
@@ -68,6 +79,9 @@ from session_engine.commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RemoveParticipant,
+    RemoveRound,
+    RenameTerritory,
     ResolveObjection,
     ResumeRound,
     RevokeCoFacilitator,
@@ -88,17 +102,24 @@ from session_engine.events import (
     ConsentAbandoned,
     ConsentOpened,
     Event,
+    HostHandedOver,
     ObjectionRaised,
     ObjectionResolved,
     ParticipantJoined,
+    ParticipantMoved,
+    ParticipantRemoved,
     ParticipantSeated,
+    ParticipantsMerged,
     PositionTaken,
     ProposalPromoted,
     ResultsHidden,
     ResultsShown,
+    RoundAdded,
+    RoundEdited,
     RoundEnded,
     RoundExtended,
     RoundPaused,
+    RoundRemoved,
     RoundResumed,
     RoundStarted,
     SessionClosed,
@@ -108,8 +129,11 @@ from session_engine.events import (
     StatementPublished,
     StatementsMerged,
     SynthesisSubmitted,
+    TableSizeChanged,
     TablesRotated,
     TablesSeated,
+    TerritoryAdded,
+    TerritoryRenamed,
     VoeuAdopted,
     VoteClosed,
     VoteOpened,
@@ -123,10 +147,17 @@ from session_engine.model import (
     RoundKind,
     RoundSpec,
     StatementKind,
+    anonymous_pseudonym,
 )
 from session_engine.replay import replay
 from session_engine.session import Session
-from session_engine.state import ConsentStatus, RoundStatus, SessionState, StatementStatus
+from session_engine.state import (
+    ConsentStatus,
+    ParticipantStatus,
+    RoundStatus,
+    SessionState,
+    StatementStatus,
+)
 
 from .strategies import (
     UNKNOWN_COFACILITATORS,
@@ -203,6 +234,16 @@ FACILITATOR_EVENTS: Final[frozenset[type[Event]]] = frozenset(
         SessionClosed,
         CoFacilitatorAdded,
         CoFacilitatorRevoked,
+        HostHandedOver,
+        ParticipantMoved,
+        ParticipantRemoved,
+        ParticipantsMerged,
+        RoundAdded,
+        RoundEdited,
+        RoundRemoved,
+        TerritoryAdded,
+        TerritoryRenamed,
+        TableSizeChanged,
     }
 )
 PARTICIPANT_EVENTS: Final[frozenset[type[Event]]] = frozenset(
@@ -213,6 +254,7 @@ PARTICIPANT_EVENTS: Final[frozenset[type[Event]]] = frozenset(
         SynthesisSubmitted,
         BallotCast,
         ObjectionRaised,
+        HostHandedOver,  # a host hands over their own table
     }
 )
 GUEST_EVENTS: Final[frozenset[type[Event]]] = frozenset({ParticipantJoined, ParticipantSeated})
@@ -247,6 +289,15 @@ SINGLE_EVENT: Final[dict[type[Command], type[Event]]] = {
     AbandonConsent: ConsentAbandoned,
     AddCoFacilitator: CoFacilitatorAdded,
     RevokeCoFacilitator: CoFacilitatorRevoked,
+    HandOverHost: HostHandedOver,
+    MoveParticipant: ParticipantMoved,
+    MergeParticipants: ParticipantsMerged,
+    AddRound: RoundAdded,
+    EditRound: RoundEdited,
+    RemoveRound: RoundRemoved,
+    AddTerritory: TerritoryAdded,
+    RenameTerritory: TerritoryRenamed,
+    ChangeTableSize: TableSizeChanged,
 }
 PHASE_CODES: Final[dict[RoundStatus | None, str]] = {
     RoundStatus.RUNNING: "round_running",
@@ -304,6 +355,8 @@ class SessionMachine(RuleBasedStateMachine):
         self.pending: set[str] = set()  # objections not resolved yet
         self.voeux: dict[str, str] = {}  # vœu -> its proposal
         self.cofacilitators: dict[str, bool] = {}  # co-facilitator link -> revoked
+        self.left: set[str] = set()  # participants removed or merged
+        self.erased: set[str] = set()  # statements erased
 
     # --- sending ---------------------------------------------------------------------------------
 
@@ -394,6 +447,9 @@ class SessionMachine(RuleBasedStateMachine):
         elif isinstance(command, CloseSession):
             assert kinds[-1] is SessionClosed
             assert all(k in (RoundEnded, VoteClosed, ConsentAbandoned) for k in kinds[:-1])
+        elif isinstance(command, RemoveParticipant):
+            # The results on show leave the screens first when they are erased.
+            assert kinds in ([ParticipantRemoved], [ResultsHidden, ParticipantRemoved])
         else:
             assert kinds == [SINGLE_EVENT[type(command)]]
         for e in events:
@@ -420,7 +476,8 @@ class SessionMachine(RuleBasedStateMachine):
                 and envelope.actor == "system"
             )
             by_machine = kind is CoFacilitatorAdded and envelope.actor == "system"
-            assert self.steers(envelope.actor) or by_clock or by_machine, (
+            by_host = kind is HostHandedOver and ctx.role is Role.PARTICIPANT
+            assert self.steers(envelope.actor) or by_clock or by_machine or by_host, (
                 f"{kind} by {envelope.actor}"
             )
         if ctx.role is Role.FACILITATOR:
@@ -513,15 +570,26 @@ class SessionMachine(RuleBasedStateMachine):
                 self.statement_status[e.statement] = StatementStatus.PROPOSED
             case StatementPublished():
                 status = self.statement_status[e.statement]
-                assert status not in (StatementStatus.PUBLISHED, StatementStatus.MERGED)
+                assert status not in (
+                    StatementStatus.PUBLISHED,
+                    StatementStatus.MERGED,
+                    StatementStatus.ERASED,
+                )
                 self.statement_status[e.statement] = StatementStatus.PUBLISHED
             case StatementHidden():
                 status = self.statement_status[e.statement]
-                assert status not in (StatementStatus.HIDDEN, StatementStatus.MERGED)
+                assert status not in (
+                    StatementStatus.HIDDEN,
+                    StatementStatus.MERGED,
+                    StatementStatus.ERASED,
+                )
                 self.statement_status[e.statement] = StatementStatus.HIDDEN
             case StatementsMerged():
                 assert e.statement != e.into
-                assert self.statement_status[e.statement] is not StatementStatus.MERGED
+                assert self.statement_status[e.statement] not in (
+                    StatementStatus.MERGED,
+                    StatementStatus.ERASED,
+                )
                 assert self.statement_status[e.into] is StatementStatus.PUBLISHED
                 self.statement_status[e.statement] = StatementStatus.MERGED
             case AnnotationAdded():
@@ -631,6 +699,19 @@ class SessionMachine(RuleBasedStateMachine):
             case ConsentAbandoned():
                 assert e.consent == self.open_consent, f"{e.consent} abandoned, not open"
                 self.open_consent = None
+            case (
+                HostHandedOver()
+                | ParticipantMoved()
+                | ParticipantRemoved()
+                | ParticipantsMerged()
+                | RoundAdded()
+                | RoundEdited()
+                | RoundRemoved()
+                | TerritoryAdded()
+                | TerritoryRenamed()
+                | TableSizeChanged()
+            ):
+                self.apply_live_change(e, ctx, before)
             case SessionClosed():
                 assert self.open_consent is None, "the session closed on an open consent round"
                 assert not self.open_votes
@@ -649,6 +730,92 @@ class SessionMachine(RuleBasedStateMachine):
                 self.cofacilitators[e.cofacilitator] = True
             case _:
                 raise AssertionError(f"unexpected event {e!r}")
+
+    def apply_live_change(self, e: Event, ctx: Context, before: SessionState) -> None:
+        """Check a change made on the night against the model, then update the model."""
+        match e:
+            case HostHandedOver():
+                table = before.tables[e.table]
+                assert e.host in self.participants
+                assert e.host in table.members
+                assert e.host != table.host == e.previous
+                if ctx.role is Role.PARTICIPANT:
+                    assert ctx.actor == table.host, "only the host hands their table over"
+            case ParticipantMoved():
+                assert e.participant in self.participants
+                assert before.participants[e.participant].table == e.from_table != e.table
+                assert e.table in before.tables
+                assert e.hosts == (before.tables[e.table].host is None)
+                self.check_host_once_left(before, e.from_table, e.participant, e.from_host)
+                if e.participant in self.first_table:  # who stays seated stays where moved
+                    self.first_table[e.participant] = e.table
+            case ParticipantRemoved():
+                assert e.participant in self.participants
+                assert e.table == before.participants[e.participant].table
+                self.check_host_once_left(before, e.table, e.participant, e.host)
+                self.check_erasure(e, before)
+                self.participants.discard(e.participant)
+                self.left.add(e.participant)
+            case ParticipantsMerged():
+                assert {e.participant, e.into} <= self.participants
+                assert e.participant != e.into
+                self.check_host_once_left(before, e.table, e.participant, e.host)
+                theirs = [s for (p, s) in before.positions if p == e.participant]
+                assert list(e.positions) == [
+                    s for s in theirs if (e.into, s) not in before.positions
+                ]
+                self.participants.discard(e.participant)
+                self.left.add(e.participant)
+            case RoundAdded():
+                assert self.round_no < e.round <= len(self.agenda) + 1 <= 20
+                agenda = list(self.agenda)
+                agenda.insert(e.round - 1, e.spec)
+                self.agenda = tuple(agenda)
+            case RoundEdited():
+                assert self.round_no < e.round <= len(self.agenda)
+                agenda = list(self.agenda)
+                agenda[e.round - 1] = e.spec
+                self.agenda = tuple(agenda)
+            case RoundRemoved():
+                assert self.round_no < e.round <= len(self.agenda)
+                assert len(self.agenda) > 1
+                self.agenda = self.agenda[: e.round - 1] + self.agenda[e.round :]
+            case TerritoryAdded() | TerritoryRenamed() | TableSizeChanged():
+                assert not before.tables, f"{type(e).__name__} after seating"
+            case _:
+                raise AssertionError(f"unexpected event {e!r}")
+
+    def check_host_once_left(
+        self, before: SessionState, number: int | None, leaving: str, host: str | None
+    ) -> None:
+        """Who hosts the table someone left: the same host, or (when they hosted it) the member
+        left who has hosted least, the first in id order among equals; None when nobody is left."""
+        if number is None:
+            assert host is None
+            return
+        table = before.tables[number]
+        rest = [m for m in table.members if m != leaving]
+        if table.host != leaving:
+            assert host == table.host
+        elif not rest:
+            assert host is None
+        else:
+            least = min(before.participants[m].times_hosted for m in rest)
+            assert host == next(m for m in rest if before.participants[m].times_hosted == least)
+
+    def check_erasure(self, e: ParticipantRemoved, before: SessionState) -> None:
+        if not e.erased:
+            assert (e.statements, e.annotations) == ((), ())
+            return
+        promoted = {p.statement for p in before.proposals.values()}
+        assert list(e.statements) == [
+            s.id
+            for s in before.statements.values()
+            if s.author == e.participant and s.id not in promoted and s.id not in self.erased
+        ]
+        for statement in e.statements:
+            self.statement_status[statement] = StatementStatus.ERASED
+            self.erased.add(statement)
 
     def check_adopted(self, e: ConsentOpened, before: SessionState) -> None:
         """The proposal was adopted by majority judgment: ``e.vote`` is its last vote, closed,
@@ -1184,6 +1351,103 @@ class SessionMachine(RuleBasedStateMachine):
         for choice, seed in moves:
             self.steer(choice, seed, actor)
 
+    # --- changes on the night --------------------------------------------------------------------
+
+    @rule(
+        sender=senders(Role.FACILITATOR),
+        changes=st.lists(
+            st.tuples(
+                # Moves and handovers more often than departures, so that the room stays full.
+                st.sampled_from(
+                    ("host", "host", "move", "move", "move", "remove", "erase", "merge")
+                ),
+                picks(UNKNOWN_PARTICIPANTS),
+                picks(UNKNOWN_PARTICIPANTS),
+                st.integers(-1, 8),
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+    )
+    def change_people(self, sender: Sender, changes: list[tuple[str, Pick, Pick, int]]) -> None:
+        """The facilitator hands a table over, moves, removes (erasing or not) or merges
+        someone: mostly people in the session, now and then someone who left or never was."""
+        for action, who, other, table in changes:
+            self.change_person(sender, action, who, other, table)
+
+    def change_person(
+        self, sender: Sender, action: str, who: Pick, other: Pick, table: int
+    ) -> None:
+        present = [p for p, x in self.state.participants.items() if x.present]
+        everyone = self.participant_ids()
+        person = resolve(who, present, everyone)
+        command: Command
+        if action == "host":
+            command = HandOverHost(to=person)
+        elif action == "move":  # mostly to another table of the plan; -1: no such table
+            own = self.state.participants[person].table if person in everyone else None
+            others = [t for t in sorted(self.state.tables) if t != own] or [1]
+            target = others[table % len(others)] if table >= 0 else table
+            command = MoveParticipant(participant=person, table=target)
+        elif action in ("remove", "erase"):
+            command = RemoveParticipant(participant=person, erase=action == "erase")
+        else:
+            command = MergeParticipants(participant=person, into=resolve(other, present, everyone))
+        self.send(command, sender.role, self.actor_of(sender))
+
+    @rule(sender=senders(Role.PARTICIPANT), hosting=st.booleans(), to=picks(UNKNOWN_PARTICIPANTS))
+    def host_hands_over(self, sender: Sender, hosting: bool, to: Pick) -> None:
+        """A host (or, now and then, someone who hosts nothing) hands their table to a member."""
+        state = self.state
+        hosts = [t.host for t in state.tables.values() if t.host is not None]
+        actor = self.actor_of(sender, hosts if hosting else ())
+        own = state.participants[actor].table if actor in state.participants else None
+        members = list(state.tables[own].members) if own in state.tables else []
+        self.send(HandOverHost(to=resolve(to, members, self.participant_ids())), sender.role, actor)
+
+    @rule(
+        sender=senders(Role.FACILITATOR),
+        action=st.sampled_from(("add", "edit", "remove", "territory", "rename", "size")),
+        number=st.integers(-1, 8),
+        prompt=texts("prompt"),
+        kind=st.sampled_from(RoundKind),
+        minutes=st.integers(0, 5),
+        name=st.sampled_from(("Sevran", "Bondy", "Pantin", "")),
+        size=st.integers(1, 13),
+    )
+    def change_plan(
+        self,
+        sender: Sender,
+        action: str,
+        number: int,
+        prompt: str,
+        kind: RoundKind,
+        minutes: int,
+        name: str,
+        size: int,
+    ) -> None:
+        """The agenda's rounds (mostly the pending ones), territories and the table size."""
+        state = self.state
+        pending = len(state.rounds) - state.current_round
+        target = state.current_round + 1 + number % pending if pending and number >= 0 else number
+        command: Command
+        if action == "add":
+            at = None if number < 0 else state.current_round + 1 + number % (pending + 1)
+            command = AddRound(kind=kind, prompt=prompt, duration_ms=minutes * MINUTE, round=at)
+        elif action == "edit":
+            command = EditRound(round=target, prompt=prompt, duration_ms=minutes * MINUTE or None)
+        elif action == "remove":
+            command = RemoveRound(round=target)
+        elif action == "territory":
+            command = AddTerritory(name=name, commune=name, qpv=number % 2 == 0)
+        elif action == "rename":
+            known = len(state.territories)
+            territory = f"t{1 + number % known}" if known and number >= 0 else f"t{number}"
+            command = RenameTerritory(territory=territory, name=name)
+        else:
+            command = ChangeTableSize(table_size=size)
+        self.send(command, sender.role, self.actor_of(sender))
+
     # --- anything at all, from anyone ------------------------------------------------------------
 
     @rule(command=any_command(), role=st.sampled_from(Role), who=picks(UNKNOWN_PARTICIPANTS))
@@ -1201,7 +1465,7 @@ class SessionMachine(RuleBasedStateMachine):
         for number, table in state.tables.items():
             assert table.table == number
             for member in table.members:
-                assert member in state.participants, f"unknown {member} at table {number}"
+                assert state.present(member), f"{member} at table {number} is not in the session"
                 assert member not in seat_of, (
                     f"{member} at tables {seat_of.get(member)} and {number}"
                 )
@@ -1213,11 +1477,69 @@ class SessionMachine(RuleBasedStateMachine):
             assert person.table == seat_of.get(pid), (
                 f"{pid}.table is {person.table}, the plan says {seat_of.get(pid)}"
             )
-            if state.tables:
+            if state.tables and person.present:
                 assert person.table is not None, f"{pid} is not seated"
             if person.stays_seated and person.table is not None:
                 first = self.first_table.setdefault(pid, person.table)
                 assert person.table == first, f"{pid} stays seated, moved {first} -> {person.table}"
+
+    @invariant()
+    def hosting_follows_the_plan_while_a_round_is_open(self) -> None:
+        """A host is the participant the plan names for a table: while a round is open its
+        hosts are exactly the plan's, whatever was handed over, moved or removed."""
+        current = self.state.round
+        if current is None or current.status not in (RoundStatus.RUNNING, RoundStatus.PAUSED):
+            return
+        plan = {number: t.host for number, t in self.state.tables.items() if t.host is not None}
+        assert current.hosts == plan, f"round hosts {current.hosts}, the plan says {plan}"
+
+    @invariant()
+    def who_left_is_gone_from_everything_computed(self) -> None:
+        state = self.state
+        for pid, person in state.participants.items():
+            assert person.present == (pid in self.participants)
+            if not person.present:
+                assert person.table is None
+                assert person.pseudonym == anonymous_pseudonym(pid)
+                assert not person.consent
+                assert state.pseudonyms.get(person.pseudonym.casefold()) != pid
+            assert (person.merged_into is not None) == (person.status is ParticipantStatus.MERGED)
+        assert set(state.pseudonyms.values()) <= self.participants
+        gone = {ParticipantStatus.ERASED, ParticipantStatus.MERGED}
+        for pid, _ in state.positions:
+            assert state.participants[pid].status not in gone, f"a position of {pid}, who left"
+        for vote in state.votes.values():
+            assert all(
+                state.participants[p].status is not ParticipantStatus.MERGED for p in vote.ballots
+            )
+        for statement in state.statements.values():
+            erased = statement.status is StatementStatus.ERASED
+            assert erased == (statement.id in self.erased)
+            assert (statement.text == "") == erased
+            assert state.participants[statement.author].status is not ParticipantStatus.MERGED
+        for annotation in state.annotations:
+            assert state.participants[annotation.author].status is not ParticipantStatus.MERGED
+
+    @invariant()
+    def the_agenda_is_the_one_decided(self) -> None:
+        rounds = self.state.rounds
+        assert [r.number for r in rounds] == list(range(1, len(rounds) + 1))
+        assert tuple(r.spec for r in rounds) == self.agenda
+        assert len(rounds) <= 20
+
+    @invariant()
+    def an_exported_log_replays_to_what_was_computed_live(self) -> None:
+        """The export hides who left (names, what an erasure covers); replayed, it gives the
+        statements, notes, positions and ballots the live session computes."""
+        if not self.left:
+            return
+        exported = replay(list(pseudonymise(self.session.log)))
+        live = self.state
+        assert exported.statements == live.statements
+        assert exported.annotations == live.annotations
+        assert exported.positions == live.positions
+        assert exported.votes == live.votes
+        assert exported.tables == live.tables
 
     @invariant()
     def rounds_votes_and_opinions_are_consistent(self) -> None:

@@ -14,19 +14,26 @@ from session_engine.commands import (
     COMMAND_TYPES,
     AbandonConsent,
     AddCoFacilitator,
+    AddRound,
+    AddTerritory,
     AdoptVoeu,
     Annotate,
     CastBallot,
+    ChangeTableSize,
     CloseSession,
     CloseVote,
     Command,
     CreateSession,
+    EditRound,
     EndRound,
     ExtendRound,
+    HandOverHost,
     HideResults,
     HideStatement,
     JoinSession,
+    MergeParticipants,
     MergeStatements,
+    MoveParticipant,
     NewTerritory,
     OpenConsent,
     OpenVote,
@@ -35,6 +42,9 @@ from session_engine.commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RemoveParticipant,
+    RemoveRound,
+    RenameTerritory,
     ResolveObjection,
     ResumeRound,
     RevokeCoFacilitator,
@@ -58,7 +68,7 @@ from session_engine.events import (
     StatementProposed,
     SynthesisSubmitted,
 )
-from session_engine.model import Grade, ParticipantRole
+from session_engine.model import Grade, ParticipantRole, RoundKind
 
 from .harness import (
     FACILITATOR,
@@ -181,6 +191,24 @@ EXAMPLES: dict[type[Command], Example] = {
         RevokeCoFacilitator(cofacilitator="cf1"),
         [*a_running_round(), CoFacilitatorAdded(cofacilitator="cf1", label="Amina")],
     ),
+    HandOverHost: Example(HandOverHost(to="p2"), a_running_round()),
+    MoveParticipant: Example(MoveParticipant(participant="p2", table=2), a_running_round()),
+    RemoveParticipant: Example(RemoveParticipant(participant="p2"), a_running_round()),
+    MergeParticipants: Example(MergeParticipants(participant="p4", into="p2"), a_running_round()),
+    AddRound: Example(
+        AddRound(kind=RoundKind.PLENARY, prompt="Mise en commun", duration_ms=ROUND_MS),
+        a_running_round(),
+    ),
+    EditRound: Example(EditRound(round=2, prompt="Quelles solutions ?"), a_running_round()),
+    RemoveRound: Example(RemoveRound(round=2), a_running_round()),
+    AddTerritory: Example(
+        AddTerritory(name="Quatre-Chemins", commune="Aubervilliers", qpv=True),
+        [*a_session(), *with_participants(4)],
+    ),
+    RenameTerritory: Example(
+        RenameTerritory(territory="t2", name="Pleyel-Nord"), [*a_session(), *with_participants(4)]
+    ),
+    ChangeTableSize: Example(ChangeTableSize(table_size=3), [*a_session(), *with_participants(4)]),
 }
 
 # DESIGN §6, written out once more by hand so that a change of PERMISSIONS is a visible decision.
@@ -216,6 +244,16 @@ WHO_MAY: dict[str, set[str]] = {
     "CloseSession": {F},
     "AddCoFacilitator": {F, S},  # S: the server's machine, ``metrokawa sessions``
     "RevokeCoFacilitator": {F},
+    "HandOverHost": {F, "host"},  # a host hands over their own table; the facilitator any
+    "MoveParticipant": {F},
+    "RemoveParticipant": {F},
+    "MergeParticipants": {F},
+    "AddRound": {F},
+    "EditRound": {F},
+    "RemoveRound": {F},
+    "AddTerritory": {F},
+    "RenameTerritory": {F},
+    "ChangeTableSize": {F},
 }
 
 

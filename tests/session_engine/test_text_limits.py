@@ -56,6 +56,18 @@ LIMITS: Final[dict[tuple[str, str], int]] = {
     ("AbandonConsent", "consent"): 32,
     ("AddCoFacilitator", "label"): 40,
     ("RevokeCoFacilitator", "cofacilitator"): 32,
+    ("HandOverHost", "to"): 32,
+    ("MoveParticipant", "participant"): 32,
+    ("RemoveParticipant", "participant"): 32,
+    ("MergeParticipants", "participant"): 32,
+    ("MergeParticipants", "into"): 32,
+    ("AddRound", "prompt"): 500,
+    ("EditRound", "prompt"): 500,
+    ("AddTerritory", "name"): 80,
+    ("AddTerritory", "commune"): 120,
+    ("RenameTerritory", "territory"): 32,
+    ("RenameTerritory", "name"): 80,
+    ("RenameTerritory", "commune"): 120,
 }
 
 TERRITORY: Final = {"name": "Pleyel", "commune": "Saint-Denis", "qpv": False}
@@ -93,6 +105,17 @@ COMMANDS: Final[dict[str, tuple[dict[str, Any], Sender]]] = {
     "AbandonConsent": ({"consent": "c1"}, FACILITATOR),
     "AddCoFacilitator": ({"label": "Amina, accueil"}, FACILITATOR),
     "RevokeCoFacilitator": ({"cofacilitator": "cf1"}, FACILITATOR),
+    "HandOverHost": ({"to": "p2"}, FACILITATOR),
+    "MoveParticipant": ({"participant": "p2", "table": 2}, FACILITATOR),
+    "RemoveParticipant": ({"participant": "p2"}, FACILITATOR),
+    "MergeParticipants": ({"participant": "p4", "into": "p2"}, FACILITATOR),
+    "AddRound": (ROUND, FACILITATOR),
+    "EditRound": ({"round": 2, "prompt": "Quelles solutions ?"}, FACILITATOR),
+    "AddTerritory": (TERRITORY, FACILITATOR),
+    "RenameTerritory": (
+        {"territory": "t2", "name": "Pleyel-Nord", "commune": "Saint-Denis"},
+        FACILITATOR,
+    ),
 }
 
 

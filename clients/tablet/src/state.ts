@@ -10,7 +10,8 @@
  *
  * This module is the public surface only; the code lives in ./state/: `types` (the view's shape),
  * `store` (SessionStore), `evolve` (applyEvent), `ids` (natural order, pair keys), `derived` (rounds,
- * tables, positions, statements, the open vote) and `consent` (adoption, consent rounds, vœux).
+ * tables, positions, statements, the open vote), `consent` (adoption, consent rounds, vœux) and
+ * `live` (the changes made on the night: handovers, moves, departures, the agenda).
  */
 export * from './state/types';
 export * from './state/ids';
@@ -18,3 +19,4 @@ export * from './state/evolve';
 export * from './state/store';
 export * from './state/derived';
 export * from './state/consent';
+export * from './state/live';

@@ -23,7 +23,7 @@ function asView(snapshot: object): SessionView {
 }
 
 function person(id: string, territory: string, role = 'habitant') {
-  return { id, pseudonym: id.toUpperCase(), territory, role, stays_seated: false, consent: true, table: null, times_hosted: 0 };
+  return { id, pseudonym: id.toUpperCase(), territory, role, stays_seated: false, consent: true, table: null, times_hosted: 0, status: 'present', merged_into: null };
 }
 
 describe('seatingQuality', () => {

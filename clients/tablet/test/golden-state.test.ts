@@ -11,7 +11,7 @@ import { SessionStore, emptySession, type SessionView } from '../src/state';
  *
  * The engine's state is in the shape the client holds (visibility.visible_state(full=True): the
  * facilitator's snapshot, what the replay viewer builds from a whole log). Compared: every field of
- * SessionView, after every one of the log's 230 events (the fixture holds each event's changes),
+ * SessionView, after every one of the log's 255 events (the fixture holds each event's changes),
  * so a reducer whose work a later event overwrites (RoundPaused, RoundExtended, ResultsShown) is
  * checked too. Out of scope: `proposed_seq` and `raised_seq`, the client's own bookkeeping linking
  * a command's ack to its statement or objection (the engine has no such field); and the public

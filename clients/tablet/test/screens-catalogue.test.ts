@@ -2,11 +2,12 @@
  *  no « (s) », and every count key has its `.one` and `.other` in both languages. */
 import { describe, expect, it } from 'vitest';
 import consoleStrings from '../src/i18n/console';
+import live from '../src/i18n/live';
 import projector from '../src/i18n/projector';
 import replay from '../src/i18n/replay';
 import { plural, setLang } from '../src/i18n';
 
-const catalogues = { console: consoleStrings, projector, replay };
+const catalogues = { console: consoleStrings, live, projector, replay };
 
 describe('the screens count in words', () => {
   for (const [file, cat] of Object.entries(catalogues)) {

@@ -23,6 +23,8 @@ import { useFocusKeeper } from './focus';
 import { refusalText, type Notice } from './kit';
 import { isRoundLive } from './lib';
 import { Participants } from './sections/Participants';
+import { People } from './sections/People';
+import { Agenda } from './sections/Agenda';
 import { Seating } from './sections/Seating';
 import { Rounds } from './sections/Rounds';
 import { Moderation } from './sections/Moderation';
@@ -103,7 +105,9 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
         {view.closed && <p class="mk-banner"><Pictogram name="stop" size={20} /> {t('console.session_closed')}</p>}
         <Participants view={view} presence={presence} />
         <Seating view={view} run={run} />
+        <People view={view} run={run} />
         <Rounds view={view} run={run} conn={conn} />
+        <Agenda view={view} run={run} />
         <Moderation view={view} run={run} />
         <Statements view={view} run={run} />
         <Syntheses view={view} />
@@ -130,7 +134,21 @@ function Clock({ view, conn }: { view: SessionView; conn: Connection }) {
   );
 }
 
-const SECTIONS = ['participants', 'seating', 'rounds', 'moderation', 'statements', 'syntheses', 'notes', 'votes', 'voeux', 'session', 'cofacilitators'] as const;
+const SECTIONS = [
+  'participants',
+  'seating',
+  'people',
+  'rounds',
+  'agenda',
+  'moderation',
+  'statements',
+  'syntheses',
+  'notes',
+  'votes',
+  'voeux',
+  'session',
+  'cofacilitators',
+] as const;
 
 // --- header -------------------------------------------------------------------------------------
 

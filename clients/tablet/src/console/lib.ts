@@ -7,6 +7,7 @@ import {
   idNumber,
   pairKey,
   positionCounts,
+  presentParticipants,
   POSITION_KEYS,
   type ProposalView,
   type RoundView,
@@ -78,7 +79,7 @@ export interface TerritoryCount { territory: TerritoryView; joined: number; conn
 /** Per territory: how many joined (state) and how many are connected now (presence frame). */
 export function territoryCounts(view: SessionView, connectedByTerritory: Record<string, number>): TerritoryCount[] {
   const joined: Record<string, number> = {};
-  for (const person of Object.values(view.participants)) {
+  for (const person of presentParticipants(view)) {
     joined[person.territory] = (joined[person.territory] ?? 0) + 1;
   }
   return Object.values(view.territories)

@@ -24,6 +24,7 @@ import { Results } from './Results';
 import { SignalSwitch, useRoundSignals } from './RoundSignal';
 import { StatementList } from './Statements';
 import { Synthesis } from './Synthesis';
+import { HandOver, LeftBanner, useBecameHost } from './Live';
 import { keys, type Identity, type SessionInfo } from './storage';
 import { unsentReason, useUnsent } from './unsent';
 import { WritingHint, useWriting } from './writing';
@@ -107,6 +108,7 @@ export function Tablet(props: {
                 <Pictogram name="info" /> {t('p.closed')}
               </p>
             )}
+            <LeftBanner ctx={ctx} />
             <MyTable ctx={ctx} />
             <RoundCard ctx={ctx} />
             <HostCard ctx={ctx} />
@@ -162,6 +164,7 @@ function MyTable({ ctx }: { ctx: Ctx }) {
   const table = tableOf(s, me);
   const host = table != null ? hostOfTable(s, table) : null;
   const mates = table != null ? tableMembers(s, table) : [];
+  useBecameHost(ctx, host);
   // Announce a new table (seating, rotation), not the one the page opened with.
   const shown = useRef(table);
   useEffect(() => {
@@ -200,6 +203,7 @@ function MyTable({ ctx }: { ctx: Ctx }) {
               </li>
             ))}
           </ul>
+          {host === me && <HandOver ctx={ctx} mates={mates} />}
         </>
       )}
     </section>

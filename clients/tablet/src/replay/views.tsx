@@ -3,7 +3,7 @@ import { plural, quoted, t } from '../i18n';
 import { MeritProfile } from '../ui/MeritProfile';
 import { Pictogram } from '../ui/Pictogram';
 import { PositionBars } from '../ui/PositionBars';
-import { currentRound, idNumber, objectionsOf, pendingObjections, voeuOf, voeuxInOrder, voteTally, type SessionView, type StatementView } from '../state';
+import { currentRound, idNumber, objectionsOf, pendingObjections, presentParticipants, voeuOf, voeuxInOrder, voteTally, type SessionView, type StatementView } from '../state';
 import type { Extras } from './timeline';
 import { AGREE_THRESHOLD, K, SHARED_MIN, agreeShare, statementScopes, total, type Counts, type StatementScope } from './opinions';
 import { number, percent } from './format';
@@ -29,7 +29,8 @@ function who(state: SessionView, participant: string): string {
 
 export function NowCard({ state, seq }: { state: SessionView; seq: number }) {
   const round = currentRound(state);
-  const seated = Object.values(state.participants).filter((p) => p.table != null).length;
+  const present = presentParticipants(state);
+  const seated = present.filter((p) => p.table != null).length;
   const published = Object.values(state.statements).filter((s) => s.status === 'published').length;
   return (
     <section class="mk-card" aria-labelledby="now-title" data-testid="replay-now">
@@ -40,8 +41,8 @@ export function NowCard({ state, seq }: { state: SessionView; seq: number }) {
       </h2>
       {round && <p class="mk-replay-prompt" data-testid="replay-prompt">{quoted(round.spec.prompt)}</p>}
       <ul class="mk-replay-stats">
-        <li data-testid="stat-participants" data-count={Object.keys(state.participants).length}>
-          <strong>{number(Object.keys(state.participants).length)}</strong> {plural('replay.now.participants', Object.keys(state.participants).length)}
+        <li data-testid="stat-participants" data-count={present.length}>
+          <strong>{number(present.length)}</strong> {plural('replay.now.participants', present.length)}
         </li>
         <li data-testid="stat-tables" data-count={Object.keys(state.tables).length}>
           <strong>{number(Object.keys(state.tables).length)}</strong>{' '}
@@ -62,7 +63,7 @@ export function NowCard({ state, seq }: { state: SessionView; seq: number }) {
 export function Tables({ state }: { state: SessionView }) {
   const tables = Object.values(state.tables).sort((a, b) => a.table - b.table);
   const round = currentRound(state);
-  const waiting = Object.values(state.participants).filter((p) => p.table == null);
+  const waiting = presentParticipants(state).filter((p) => p.table == null);
   return (
     <section class="mk-card" aria-labelledby="tables-title" data-testid="replay-tables" data-count={tables.length}>
       <h2 id="tables-title">

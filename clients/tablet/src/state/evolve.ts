@@ -2,6 +2,7 @@
 import type { Envelope, RoundSpecView, RoundStatus, SessionView, TableView } from './types';
 import { pairKey } from './ids';
 import { currentRound } from './derived';
+import { applyLiveChange } from './live';
 
 function seatingOf(t: any): TableView {
   return { table: t.table, host: t.host ?? null, members: [...(t.members ?? [])] };
@@ -39,6 +40,8 @@ export function applyEvent(s: SessionView, e: Envelope): void {
         consent: !!d.consent,
         table: null,
         times_hosted: 0,
+        status: 'present',
+        merged_into: null,
       };
       s.pseudonyms[String(d.pseudonym).toLowerCase()] = d.participant;
       break;
@@ -279,6 +282,7 @@ export function applyEvent(s: SessionView, e: Envelope): void {
       break;
     }
     default:
+      applyLiveChange(s, e); // the changes made on the night (./live.ts); others are ignored
       break;
   }
 }

@@ -15,7 +15,10 @@ export interface Envelope {
 
 export type RoundStatus = 'pending' | 'running' | 'paused' | 'ended';
 export type RoundKind = 'table' | 'plenary' | 'vote';
-export type StatementStatus = 'proposed' | 'published' | 'hidden' | 'merged';
+export type StatementStatus = 'proposed' | 'published' | 'hidden' | 'merged' | 'erased';
+/** Whether someone is still in the session (state.py ParticipantStatus): whoever left keeps
+ *  their record, under a neutral name, and may send nothing more. */
+export type ParticipantStatus = 'present' | 'removed' | 'erased' | 'merged';
 export type StatementKind = 'problem' | 'idea';
 export type ParticipantRole = 'habitant' | 'elu' | 'technicien' | 'autre';
 /** A position: -2..2, or null for "je passe". */
@@ -54,6 +57,9 @@ export interface ParticipantView {
   consent: boolean;
   table: number | null;
   times_hosted: number;
+  status: ParticipantStatus;
+  /** for a second entry merged into another: the participant it is now part of */
+  merged_into: string | null;
 }
 
 export interface TableView {

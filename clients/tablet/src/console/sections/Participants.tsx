@@ -1,13 +1,13 @@
 /** The participants section: how many joined and how many are connected now, by territory. */
 import type { Presence } from '../../protocol';
 import { plural, t } from '../../i18n';
-import type { SessionView } from '../../state';
+import { presentParticipants, type SessionView } from '../../state';
 import { territoryCounts } from '../lib';
 import { Section } from '../kit';
 
 export function Participants({ view, presence }: { view: SessionView; presence: Presence | null }) {
   const rows = territoryCounts(view, presence?.territories ?? {});
-  const joined = Object.keys(view.participants).length;
+  const joined = presentParticipants(view).length; // whoever left no longer counts
   const connected = presence ? presence.participants.length : null;
   return (
     <Section id="participants" title={t('console.nav.participants')}>

@@ -1,6 +1,6 @@
 /** The seating section: seat and rotate the tables, the plan's quality figures, and the plan itself. */
 import { plural, t } from '../../i18n';
-import { currentRound, type SessionView } from '../../state';
+import { currentRound, presentParticipants, type SessionView } from '../../state';
 import { isQpvResident, isRoundLive, seatingQuality, tablesInOrder } from '../lib';
 import { Pictogram } from '../../ui/Pictogram';
 import { Action, Section, closedReason, territoryName, type Run } from '../kit';
@@ -9,7 +9,8 @@ export function Seating({ view, run }: { view: SessionView; run: Run }) {
   const tables = tablesInOrder(view);
   const quality = seatingQuality(view);
   const live = isRoundLive(currentRound(view));
-  const count = Object.keys(view.participants).length;
+  const present = presentParticipants(view);
+  const count = present.length;
   const seatReason =
     closedReason(view) ??
     (tables.length ? t('console.reason.already_seated') : null) ??
@@ -19,7 +20,7 @@ export function Seating({ view, run }: { view: SessionView; run: Run }) {
     closedReason(view) ??
     (!tables.length ? t('console.reason.not_seated') : null) ??
     (live ? t('console.reason.round_live') : null);
-  const unseated = Object.values(view.participants).filter((p) => p.table === null).length;
+  const unseated = present.filter((p) => p.table === null).length;
   return (
     <Section id="seating" title={t('console.nav.seating')}>
       <div class="mk-actions">
