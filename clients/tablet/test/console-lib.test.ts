@@ -8,7 +8,7 @@ import {
   territoryCounts,
 } from '../src/console/lib';
 import { SessionStore, emptySession, positionCounts, voteTally, type SessionView } from '../src/state';
-import { checkDraft, createBody, demoDraft } from '../src/home/defaults';
+import { LIMITS, checkDraft, createBody, demoDraft } from '../src/home/defaults';
 
 const territories = {
   t1: { id: 't1', name: 'La Goutte d’Or', commune: 'Paris 18e', qpv: true },
@@ -132,5 +132,12 @@ describe('home draft', () => {
       'home.check.minutes',
       'home.check.table_size',
     ]);
+  });
+
+  it('lets the form hold what the server takes, and no more (session_engine LIMITS, written out)', () => {
+    // The server's limits (decide_base.LIMITS), copied here by hand: a field the form cut
+    // shorter than the server (the commune at 80 of 120) or let run longer must fail this.
+    const server = { title: 200, territory: 80, commune: 120, prompt: 500 };
+    expect({ title: LIMITS.title, territory: LIMITS.territory, commune: LIMITS.commune, prompt: LIMITS.prompt }).toEqual(server);
   });
 });
