@@ -98,10 +98,14 @@ def open_context(browser: Any) -> Iterator[Callable[..., Any]]:
 
 
 def screenshot(page: Any, name: str) -> Path:
-    """Keep a full-page screenshot as a test artifact."""
+    """Keep a full-page screenshot as a test artifact.
+
+    A full page of the cahier is tens of thousands of pixels high: on a loaded 2-core machine
+    Chromium took more than the default 10 s to paint it, and an artifact must not fail a test
+    on its own, so the screenshot gets six times the usual wait."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, timeout=6 * TIMEOUT_MS)
     return path
 
 
