@@ -2,6 +2,7 @@
  *  « Close codes ») has a sentence in both catalogues: a code the server may send is never shown
  *  to a resident as a bare identifier. The codes are read from the document, not from the code
  *  under test, so a code documented tomorrow without a sentence fails here. */
+// @ts-expect-error: node's types are not installed (the client is typed for the browser)
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
