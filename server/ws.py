@@ -35,7 +35,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from session_engine import Role, decode_command
 
-from .actor import Answer, EncodedEvent, SessionActor, Subscriber, assemble
+from .actor import Answer, EncodedEvent, Prebuilt, SessionActor, Subscriber, assemble
 from .frames import SUBPROTOCOLS, Cmd, Hello, Ping, WireCodec, codec_for, message_for
 from .hub import Hub
 from .limits import Guesses, Limits, RateLimiter, Sockets, Strikes, client_address
@@ -211,7 +211,10 @@ class Connection:
             self.on_greeted()
         self.session = await self.hub.actor(self.record.id)
         self.subscriber = Subscriber(
-            full=self.role is Role.FACILITATOR, limit=self.limits.outbox_limit, holder=self.actor_id
+            full=self.role is Role.FACILITATOR,
+            limit=self.limits.outbox_limit,
+            holder=self.actor_id,
+            participant=self.participant,
         )
         self.subscriber.codec = self.codec
         seq, snapshot = await self.session.join(
@@ -312,7 +315,9 @@ class Connection:
         except ValueError:
             return self._breach(frame.id, "bad_request")
         assert self.session is not None  # set by _greet
-        future = self.session.enqueue(command, role=self.role, actor=self.actor_id, cmd=frame.id)
+        future = self.session.enqueue(
+            command, role=self.role, actor=self.actor_id, cmd=frame.id, subscriber=self.subscriber
+        )
         self._owed += 1
         self._all_answered.clear()
         future.add_done_callback(functools.partial(self._answered, frame.id))
@@ -348,6 +353,8 @@ class Connection:
                 answer.participant,
             )
             assert self.session is not None
+            assert self.subscriber is not None
+            self.subscriber.participant = answer.participant  # their own events reach it now
             self.session.arrive(answer.participant)
         if answer.token is not None and answer.cofacilitator is not None:
             frame["cofacilitator"], frame["token"] = answer.cofacilitator, answer.token
@@ -390,6 +397,8 @@ class Connection:
 
     def _next_frame(self, subscriber: Subscriber) -> bytes:
         item = subscriber.take()
+        if isinstance(item, Prebuilt):
+            return item.message(self.codec)
         if not isinstance(item, EncodedEvent):
             return self.codec.encode(item)
         events = [item]

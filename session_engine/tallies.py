@@ -79,7 +79,7 @@ class VoteTally(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Tallies(msgspec.Struct, frozen=True, kw_only=True):
-    k: int
+    k_anonymity: int  # k: a group with fewer voters shows no figure (``k`` names the frame kind)
     joined: Joined
     statements: tuple[StatementTally, ...]  # the published statements, in log order
     votes: tuple[VoteTally, ...]  # every vote, in order
@@ -101,7 +101,7 @@ def tallies(state: SessionState, *, k: int = DEFAULT_K) -> Tallies:
         code = 5 if value is None else value + 2
         counter[(person.territory, person.role.value, code)] += 1
     return Tallies(
-        k=k,
+        k_anonymity=k,
         joined=_joined(state, territories, roles),
         statements=tuple(
             _statement(statement, cells[statement], territories, roles, k)

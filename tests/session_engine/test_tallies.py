@@ -89,7 +89,7 @@ def test_a_statement_shows_each_group_of_k_voters_and_hides_the_others_with_no_f
     # élus (2), technicians (1) and « autre » (0) are under k, and together still under k, so
     # the residents are hidden too: only the whole room shows.
     assert tallies(room_with(positions("s1", S1))) == Tallies(
-        k=5,
+        k_anonymity=5,
         joined=JOINED,
         statements=(
             StatementTally(
