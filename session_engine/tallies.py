@@ -14,7 +14,8 @@ person's count nowhere), on the published statements, in log order.
 
 Besides: how many people have joined and are still here (in total, per territory, per role:
 people present are no secret), and per vote the ballots received and the participants present
-who have not voted yet — counts only.
+who have not voted yet — counts only — and, once it is closed, its merit profiles (whole-room
+counts per grade, as ``ResultsShown`` carries them: every screen can tell what it adopted).
 
 ``tallies(state)`` is a pure projection of the state: replay and live give the same tallies.
 ``msgspec.to_builtins`` of it is the body of the ``tallies`` frame (docs/protocol.md).
@@ -26,6 +27,7 @@ from collections import Counter
 
 import msgspec
 
+from .majority import tally_vote
 from .model import ParticipantRole
 from .opinions.breakdown import suppressed
 from .opinions.params import DEFAULT_K
@@ -76,6 +78,9 @@ class VoteTally(msgspec.Struct, frozen=True, kw_only=True):
     open: bool
     ballots: int  # ballots received
     waiting: int  # participants present who have cast no ballot in it
+    # once closed: its merit profiles (count of each grade, per proposal), as ``ResultsShown``
+    # carries them — what tells every screen which proposals the vote adopted
+    profiles: dict[str, tuple[int, ...]] | None = None
 
 
 class Tallies(msgspec.Struct, frozen=True, kw_only=True):
@@ -115,6 +120,7 @@ def tallies(state: SessionState, *, k: int = DEFAULT_K) -> Tallies:
                 waiting=sum(
                     1 for p in state.participants.values() if p.present and p.id not in vote.ballots
                 ),
+                profiles=None if vote.open else tally_vote(vote),
             )
             for vote in state.votes.values()
         ),

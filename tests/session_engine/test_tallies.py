@@ -19,7 +19,9 @@ from session_engine.events import (
     ParticipantJoined,
     PositionTaken,
     StatementHidden,
+    VoteClosed,
 )
+from session_engine.evolve import evolve
 from session_engine.model import Grade, ParticipantRole
 from session_engine.opinions.breakdown import distributions
 from session_engine.state import SessionState
@@ -137,6 +139,18 @@ def test_joins_are_counts_of_people_present_and_a_vote_is_its_ballots_and_who_ha
     result = tallies(state)
     assert result.joined == JOINED
     assert result.votes == (VoteTally(vote="v1", open=True, ballots=2, waiting=11),)
+    closed = tallies(_closed(state))
+    assert closed.votes == (
+        VoteTally(
+            vote="v1", open=False, ballots=2, waiting=11, profiles={"pr1": (0, 0, 1, 0, 1, 0, 0)}
+        ),
+    )
+
+
+def _closed(state: SessionState) -> SessionState:
+    closed = state.copy()
+    evolve(closed, VoteClosed(vote="v1"))
+    return closed
 
 
 def test_only_published_statements_have_tallies() -> None:
