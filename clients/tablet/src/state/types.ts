@@ -3,6 +3,8 @@
  * `visible_state` serialises it): the envelope of an event, every view type, and the empty session.
  */
 
+import type { Tallies } from './tallies';
+
 export interface Envelope {
   seq: number;
   type: string;
@@ -202,6 +204,9 @@ export interface SessionView {
   objections: Record<string, ObjectionView>;
   voeux: Record<string, VoeuView>;
   cofacilitators: Record<string, CoFacilitatorView>;
+  /** what everyone sees of positions, ballots and joins (the `tallies` frame; computed from the
+   *  whole log in the replay viewer): client-side only, not in the engine's state */
+  tallies: Tallies | null;
 }
 
 export function emptySession(): SessionView {
@@ -229,5 +234,6 @@ export function emptySession(): SessionView {
     objections: {},
     voeux: {},
     cofacilitators: {},
+    tallies: null,
   };
 }
