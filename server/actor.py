@@ -59,8 +59,8 @@ from session_engine import (
     evolve,
     seal,
 )
-from session_engine.audiences import EVERYONE, Audience, audience, receives, resolve
-from session_engine.commands import Command, EndRound
+from session_engine.audiences import EVERYONE, Audience, audience, is_own_join, receives, resolve
+from session_engine.commands import Command, EndRound, JoinSession
 from session_engine.departures import Departures
 from session_engine.events import CoFacilitatorAdded, CoFacilitatorRevoked, ParticipantJoined
 from session_engine.state import RoundStatus
@@ -98,13 +98,21 @@ class EncodedEvent:
     itself when the two agree; the record with others' command ids is never sent. ``audience``
     is who receives it at all (``session_engine.audiences``)."""
 
-    __slots__ = ("_json", "audience", "full", "public", "published", "seq")
+    __slots__ = ("_json", "audience", "full", "joined", "public", "published", "seq")
 
-    def __init__(self, seq: int, full: bytes, public: bytes, audience: Audience = EVERYONE) -> None:
+    def __init__(
+        self,
+        seq: int,
+        full: bytes,
+        public: bytes,
+        audience: Audience = EVERYONE,
+        joined: ParticipantJoined | None = None,
+    ) -> None:
         self.seq = seq
         self.full = full
         self.public = public
         self.audience = audience
+        self.joined = joined  # a join: whom it created (a guest's socket waits for it)
         self.published = 0.0  # perf_counter() when it was handed to the subscribers
         self._json: tuple[bytes, bytes] | None = None
 
@@ -141,14 +149,17 @@ class Batch:
     their own in the batch (their position, their ballot, a join at their table) gets the room's
     list with those merged in, built once for all their devices."""
 
-    __slots__ = ("_frames", "_lists", "_own", "events")
+    __slots__ = ("_frames", "_joins", "_lists", "_own", "events")
 
     def __init__(self, events: list[EncodedEvent], state: SessionState) -> None:
         self.events = events
         facilitators: list[EncodedEvent] = []
         room: list[EncodedEvent] = []
         self._own: dict[str, list[EncodedEvent]] = {}
+        self._joins: list[ParticipantJoined] = []  # for the guests waiting for their join
         for event in events:
+            if event.joined is not None:
+                self._joins.append(event.joined)
             rule = resolve(event.audience, state)
             if rule.facilitators:
                 facilitators.append(event)
@@ -164,6 +175,11 @@ class Batch:
         if subscriber.full:
             return _FACILITATORS
         participant = subscriber.participant
+        joining = subscriber.joining
+        if participant is None and joining is not None:
+            participant = next(
+                (j.participant for j in self._joins if is_own_join(j, joining)), None
+            )
         if participant is None or participant not in self._own:
             return _ROOM
         if participant not in self._lists:
@@ -208,6 +224,7 @@ class Subscriber:
         self.limit = limit
         self.holder = holder  # whose token opened it (``facilitator``, ``cf1``, ``p12``), if any
         self.participant = participant  # the participant it speaks for (after a join too)
+        self.joining: JoinSession | None = None  # a guest's join, sent and not answered yet
         self.revoked = False  # its co-facilitator link was revoked: it gets nothing more
         # events, control frames, or frames encoded once for the session (``Prebuilt``)
         self.outbox: deque[EncodedEvent | dict[str, Any] | Prebuilt] = deque()
@@ -329,13 +346,10 @@ class Answer(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class _Submission:
-    __slots__ = ("actor", "cmd", "command", "future", "role", "subscriber")
+    __slots__ = ("actor", "cmd", "command", "future", "role")
 
-    def __init__(
-        self, command: Command, role: Role, actor: str, cmd: str, subscriber: Subscriber | None
-    ) -> None:
+    def __init__(self, command: Command, role: Role, actor: str, cmd: str) -> None:
         self.command, self.role, self.actor, self.cmd = command, role, actor, cmd
-        self.subscriber = subscriber  # the sender's connection, when it has one here
         self.future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
 
 
@@ -469,21 +483,13 @@ class SessionActor:
     # --- what the connections call --------------------------------------------------------------
 
     def enqueue(
-        self,
-        command: Command,
-        *,
-        role: Role,
-        actor: str,
-        cmd: str,
-        subscriber: Subscriber | None = None,
+        self, command: Command, *, role: Role, actor: str, cmd: str
     ) -> asyncio.Future[Answer]:
-        """Queue a command; the future resolves once it is committed (or refused). A guest's
-        ``subscriber`` speaks for the participant its join creates from that join's events on
-        (the joiner receives their own ``ParticipantJoined``)."""
+        """Queue a command; the future resolves once it is committed (or refused)."""
         self.touched = time.monotonic()
         if self.forward is not None:
             return self.forward(command, role, actor, cmd)
-        submission = _Submission(command, role, actor, cmd, subscriber)
+        submission = _Submission(command, role, actor, cmd)
         self._queue.put_nowait(submission)
         return submission.future
 
@@ -700,9 +706,7 @@ class SessionActor:
         outcome = Outcome(
             actor=submission.actor, cmd=submission.cmd, seq=self.seq, participant=participant
         )
-        joiner = submission.subscriber
-        if joiner is not None and submission.role is Role.GUEST and participant is not None:
-            joiner.participant = participant
+
         if submission.role in _ANSWERED_AGAIN or participant is not None:
             self.outcomes[key] = outcome
             fresh.append(outcome)
@@ -741,7 +745,9 @@ class SessionActor:
         public = msgspec.msgpack.encode(public_envelope(envelope, self.state))
         shown = facilitator_envelope(envelope)
         full = record if shown is envelope and record is not None else encode_envelope(shown)
-        return EncodedEvent(envelope.seq, full, public, audience(envelope.event))
+        event = envelope.event
+        joined = event if isinstance(event, ParticipantJoined) else None
+        return EncodedEvent(envelope.seq, full, public, audience(event), joined)
 
     def _show_departures(self) -> None:
         """Someone left: the events kept for clients that resume show them as every copy of the

@@ -34,6 +34,7 @@ import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from session_engine import Role, decode_command
+from session_engine.commands import JoinSession
 
 from .actor import Answer, EncodedEvent, Prebuilt, SessionActor, Subscriber, assemble
 from .frames import SUBPROTOCOLS, Cmd, Hello, Ping, WireCodec, codec_for, message_for
@@ -137,6 +138,7 @@ class Connection:
         self._all_answered = asyncio.Event()
         self._all_answered.set()
         self._left = False
+        self._joining: str | None = None  # the id of a guest's join waiting for its answer
 
     # --- the whole life of a connection ---------------------------------------------------------
 
@@ -315,9 +317,11 @@ class Connection:
         except ValueError:
             return self._breach(frame.id, "bad_request")
         assert self.session is not None  # set by _greet
-        future = self.session.enqueue(
-            command, role=self.role, actor=self.actor_id, cmd=frame.id, subscriber=self.subscriber
-        )
+        if self.role is Role.GUEST and isinstance(command, JoinSession):
+            assert self.subscriber is not None
+            self.subscriber.joining = command  # its ParticipantJoined reaches this socket
+            self._joining = frame.id
+        future = self.session.enqueue(command, role=self.role, actor=self.actor_id, cmd=frame.id)
         self._owed += 1
         self._all_answered.clear()
         future.add_done_callback(functools.partial(self._answered, frame.id))
@@ -330,6 +334,8 @@ class Connection:
     # --- answers --------------------------------------------------------------------------------
 
     def _answered(self, cmd_id: str, future: asyncio.Future[Answer]) -> None:
+        if cmd_id == self._joining and self.subscriber is not None:
+            self.subscriber.joining = None  # a join answered: it names the joiner from now on
         self._owed -= 1
         if self._owed == 0:
             self._all_answered.set()

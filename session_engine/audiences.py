@@ -29,10 +29,11 @@ from typing import Final
 
 import msgspec
 
+from .commands import JoinSession
 from .events import BallotCast, Event, ParticipantJoined, PositionTaken
 from .state import SessionState
 
-__all__ = ["EVERYONE", "Audience", "audience", "receives", "resolve"]
+__all__ = ["EVERYONE", "Audience", "audience", "is_own_join", "receives", "resolve"]
 
 
 class Audience(msgspec.Struct, frozen=True, kw_only=True):
@@ -56,6 +57,21 @@ def audience(event: Event) -> Audience:
             room=False, participants=frozenset({event.participant}), table_of=event.participant
         )
     return EVERYONE
+
+
+def is_own_join(event: ParticipantJoined, join: JoinSession) -> bool:
+    """Whether ``event`` is what the guest who sent ``join`` is waiting for: the joiner receives
+    their ``ParticipantJoined`` on the socket they joined from, before its answer names them
+    (with several workers the event may reach that socket first). Everything the event says is
+    what the guest sent (pseudonym as the engine cleans it, territory, role, choices), so even
+    two guests sending the very same join learn nothing but the other's id."""
+    return (
+        event.pseudonym == join.pseudonym.strip()
+        and event.territory == join.territory
+        and event.role == join.role
+        and event.stays_seated == join.stays_seated
+        and event.consent == join.consent
+    )
 
 
 def resolve(rule: Audience, state: SessionState) -> Audience:

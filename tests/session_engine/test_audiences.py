@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from session_engine.audiences import EVERYONE, audience, receives
+from session_engine.audiences import EVERYONE, audience, is_own_join, receives
+from session_engine.commands import JoinSession
 from session_engine.events import (
     BallotCast,
     Event,
@@ -20,7 +21,7 @@ from session_engine.events import (
     RoundStarted,
     StatementPublished,
 )
-from session_engine.model import Grade
+from session_engine.model import Grade, ParticipantRole
 from session_engine.state import SessionState
 from session_engine.visibility import console_state, visible_state
 
@@ -134,3 +135,17 @@ def test_the_console_snapshot_holds_everything_but_positions_and_ballots() -> No
         k: v for k, v in full.items() if k not in ("positions", "votes")
     }
     assert len(full["positions"]) == 3
+
+
+def test_a_guest_recognises_its_own_join_by_everything_it_sent() -> None:
+    sent = JoinSession(pseudonym="  Personne p5 ", territory="t2", role=ParticipantRole.HABITANT)
+    assert is_own_join(LATE, sent)
+    for other in (
+        JoinSession(pseudonym="Personne p6", territory="t2", role=ParticipantRole.HABITANT),
+        JoinSession(pseudonym="Personne p5", territory="t1", role=ParticipantRole.HABITANT),
+        JoinSession(pseudonym="Personne p5", territory="t2", role=ParticipantRole.ELU),
+        JoinSession(
+            pseudonym="Personne p5", territory="t2", role=ParticipantRole.HABITANT, consent=True
+        ),
+    ):
+        assert not is_own_join(LATE, other)
