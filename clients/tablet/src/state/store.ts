@@ -3,8 +3,7 @@
  * told once per batch, and the user's own statement / ballot / objection filled in from command acks.
  */
 import { applyEvent } from './evolve';
-import type { Tallies } from './tallies';
-import { emptySession, type Envelope, type SessionView, type StatementKind } from './types';
+import { emptySession, type Envelope, type SessionView, type StatementKind, type Tallies } from './types';
 
 /** Normalise a snapshot: object keys as strings, missing fields filled in. */
 function fromSnapshot(snapshot: any): SessionView {

@@ -9,46 +9,11 @@
  * complementary suppression hides with it, is hidden and carries no figure at all.
  * test/tallies.test.ts compares this port with the engine on the golden replays.
  */
-import type { SessionView } from './types';
+import type { SessionView, StatementTally, Tallies, TallyGroup, VoteTally } from './types';
 
 export const DEFAULT_K = 5;
 export const ALL_GROUP = 'all';
 const ROLES = ['habitant', 'elu', 'technicien', 'autre'] as const;
-
-/** One group's positions on one statement; a hidden group carries no figure (all null). */
-export interface TallyGroup {
-  group: string;
-  hidden: boolean;
-  voters: number | null;
-  /** people at −2, −1, 0, +1, +2 */
-  counts: number[] | null;
-  passes: number | null;
-}
-
-export interface StatementTally {
-  statement: string;
-  overall: TallyGroup;
-  territories: TallyGroup[];
-  roles: TallyGroup[];
-}
-
-export interface VoteTally {
-  vote: string;
-  open: boolean;
-  ballots: number;
-  waiting: number;
-  /** once closed: proposal → count of each grade 0..6 */
-  profiles: Record<string, number[]> | null;
-}
-
-export interface Tallies {
-  k_anonymity: number;
-  joined: { total: number; territories: Record<string, number>; roles: Record<string, number> };
-  statements: StatementTally[];
-  votes: VoteTally[];
-  /** the last event the tallies reflect (the frame's seq; absent when computed here) */
-  seq?: number;
-}
 
 /** breakdown.py `suppressed`: which groups of one partition are hidden (under k, then
  *  complementary suppression until the hidden ones hold 0 or at least k voters together). */

@@ -3,8 +3,6 @@
  * `visible_state` serialises it): the envelope of an event, every view type, and the empty session.
  */
 
-import type { Tallies } from './tallies';
-
 export interface Envelope {
   seq: number;
   type: string;
@@ -175,6 +173,43 @@ export interface ResultsView {
   vote: string | null;
   /** for a vote: proposal -> count of each grade 0..6 */
   profiles: Record<string, number[]>;
+}
+
+/* --- tallies (the `tallies` frame: docs/protocol.md, *Tallies*; computed in state/tallies.ts) --- */
+
+/** One group's positions on one statement; a hidden group carries no figure (all null). */
+export interface TallyGroup {
+  group: string;
+  hidden: boolean;
+  voters: number | null;
+  /** people at −2, −1, 0, +1, +2 */
+  counts: number[] | null;
+  passes: number | null;
+}
+
+export interface StatementTally {
+  statement: string;
+  overall: TallyGroup;
+  territories: TallyGroup[];
+  roles: TallyGroup[];
+}
+
+export interface VoteTally {
+  vote: string;
+  open: boolean;
+  ballots: number;
+  waiting: number;
+  /** once closed: proposal → count of each grade 0..6 */
+  profiles: Record<string, number[]> | null;
+}
+
+export interface Tallies {
+  k_anonymity: number;
+  joined: { total: number; territories: Record<string, number>; roles: Record<string, number> };
+  statements: StatementTally[];
+  votes: VoteTally[];
+  /** the last event the tallies reflect (the frame's seq; absent when computed here) */
+  seq?: number;
 }
 
 export interface SessionView {
