@@ -45,7 +45,8 @@ __all__ = [
 ]
 
 ALL = "all"  # the name of the whole room's group
-_VALUES = (-2, -1, 0, 1, 2)
+_CODES = 6  # a group's counts: the values -2..+2 (at their value + 2), then the passes
+_PASS = 5
 
 
 class Group(msgspec.Struct, frozen=True, kw_only=True):
@@ -94,17 +95,19 @@ def tallies(state: SessionState, *, k: int = DEFAULT_K) -> Tallies:
     """The tallies of ``state`` under k-anonymity ``k``."""
     territories = _territories(state)
     roles = [role.value for role in ParticipantRole]
-    people = {p.id: p for p in state.people()}
+    # One pass over the positions (a whole room's can be 100,000): each person's cell block is
+    # the (territory, role) they count in, six codes wide (0..4 = value + 2, 5 = a pass).
+    where = {t: i for i, t in enumerate(territories)}
+    role_of = {role: i for i, role in enumerate(ParticipantRole)}
+    width = len(roles) * _CODES
+    block = {p.id: where[p.territory] * width + role_of[p.role] * _CODES for p in state.people()}
     published = [s.id for s in state.statements.values() if s.status is StatementStatus.PUBLISHED]
-    # statement -> (territory, role, code) -> voters; code 0..4 = value + 2, 5 = pass
-    cells: dict[str, Counter[tuple[str, str, int]]] = {s: Counter() for s in published}
+    cells = {s: [0] * (len(territories) * width) for s in published}
     for (participant, statement), value in state.positions.items():
-        person = people.get(participant)
-        counter = cells.get(statement)
-        if person is None or counter is None:
-            continue
-        code = 5 if value is None else value + 2
-        counter[(person.territory, person.role.value, code)] += 1
+        start = block.get(participant)
+        counts = cells.get(statement)
+        if start is not None and counts is not None:
+            counts[start + (_PASS if value is None else value + 2)] += 1
     return Tallies(
         k_anonymity=k,
         joined=_joined(state, territories, roles),
@@ -146,24 +149,24 @@ def _joined(state: SessionState, territories: list[str], roles: list[str]) -> Jo
 
 
 def _statement(
-    statement: str,
-    cells: Counter[tuple[str, str, int]],
-    territories: list[str],
-    roles: list[str],
-    k: int,
+    statement: str, cells: list[int], territories: list[str], roles: list[str], k: int
 ) -> StatementTally:
-    room = [0] * 6
-    per_territory = {t: [0] * 6 for t in territories}
-    per_role = {r: [0] * 6 for r in roles}
-    for (territory, role, code), n in cells.items():
-        room[code] += n
-        per_territory[territory][code] += n
-        per_role[role][code] += n
+    """One statement's groups from its cells, (territory, role, code) laid out row by row."""
+    per_territory = [[0] * _CODES for _ in territories]
+    per_role = [[0] * _CODES for _ in roles]
+    for t in range(len(territories)):
+        for r in range(len(roles)):
+            start = (t * len(roles) + r) * _CODES
+            for code in range(_CODES):
+                n = cells[start + code]
+                per_territory[t][code] += n
+                per_role[r][code] += n
+    room = [sum(column) for column in zip(*per_territory, strict=True)] or [0] * _CODES
     return StatementTally(
         statement=statement,
         overall=_partition([ALL], [room], k)[0],
-        territories=_partition(territories, [per_territory[t] for t in territories], k),
-        roles=_partition(roles, [per_role[r] for r in roles], k),
+        territories=_partition(territories, per_territory, k),
+        roles=_partition(roles, per_role, k),
     )
 
 
