@@ -20,7 +20,8 @@ import {
   nextRound,
   objectionsOf,
   openConsent,
-  positionCounts,
+  DEFAULT_K,
+  statementTally,
   type ConsentView,
   type RoundView,
   type SessionView,
@@ -162,7 +163,7 @@ function Results({ view }: { view: SessionView }) {
       <section class="mk-proj-results" aria-labelledby="proj-results-title" data-testid="results" data-statement-id={results.statement}>
         <h2 id="proj-results-title">{t('projector.results.statement')}</h2>
         <p class="mk-proj-statement">{quoted(statement?.text ?? '')}</p>
-        <PositionBars counts={positionCounts(view, results.statement)} territories={view.territories} />
+        <PositionBars tally={statementTally(view.tallies, results.statement)} k={view.tallies?.k_anonymity ?? DEFAULT_K} territories={view.territories} />
       </section>
     );
   }
