@@ -12,6 +12,9 @@ DESIGN §6: nobody sees what is not theirs to see. Two things are private:
   reasons (the text is public at once), but not who raised it, as with statements;
 * **who holds a co-facilitator link** — the room learns that a link was given (``cf1``) or
   revoked, not whom it was given to (its ``label``).
+* **paper ballots** — a stack of paper ballots is nobody's, and its grades are as secret as a
+  cast ballot's: the room learns how many were entered in a vote, not their grades nor the
+  facilitator's note on where they come from;
 * **whose positions and grades a merge moves** — when two entries of one person are merged, the
   room learns which entry went into which (tables change), not on which statements or proposals
   the second entry had a position or a grade.
@@ -35,6 +38,7 @@ from .events import (
     CoFacilitatorAdded,
     Event,
     ObjectionRaised,
+    PaperBallotsEntered,
     ParticipantsMerged,
     StatementProposed,
     StatementPublished,
@@ -89,6 +93,8 @@ def public_envelope(envelope: Envelope, state: SessionState) -> dict[str, Any]:
 def _public_data(event: Event, state: SessionState) -> dict[str, Any] | None:
     if isinstance(event, BallotCast):
         return {"vote": event.vote}
+    if isinstance(event, PaperBallotsEntered):
+        return {"vote": event.vote, "count": len(event.ballots)}
     if isinstance(event, StatementProposed):
         return {"statement": event.statement, "round": event.round}
     if isinstance(event, ObjectionRaised):
@@ -124,6 +130,7 @@ def visible_state(state: SessionState, *, full: bool, participant: str | None) -
     data["statements"] = _public_statements(data["statements"], participant)
     for vote in data["votes"].values():
         vote["ballots"] = {p: g for p, g in vote["ballots"].items() if p == participant}
+        vote["paper"] = [{**stack, "note": None, "ballots": []} for stack in vote["paper"]]
     data["objections"] = {
         oid: _authored(objection, participant) for oid, objection in data["objections"].items()
     }
