@@ -113,6 +113,7 @@ def test_a_revoked_table_tablet_is_cut_off_and_refused_after(server: LiveServer)
         facilitator, _, plan = await seated_room(room)
         given = await facilitator.command("IssueTableTablet", {"table": plan["tables"][0]["table"]})
         tablet = await room.connect(None, token=given["token"])
+        assert tablet.closed is not None
         revoked = acked(await facilitator.command("RevokeTableTablet", {"tablet": "tb1"}))
         assert await asyncio.wait_for(tablet.closed, 10) == 4403
         assert {"k": "error", "id": None, "code": "revoked"}.items() <= tablet.others[-1].items()
