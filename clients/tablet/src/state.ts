@@ -10,8 +10,9 @@
  *
  * This module is the public surface only; the code lives in ./state/: `types` (the view's shape),
  * `store` (SessionStore), `evolve` (applyEvent), `ids` (natural order, pair keys), `derived` (rounds,
- * tables, positions, statements, the open vote), `consent` (adoption, consent rounds, vœux) and
- * `live` (the changes made on the night: handovers, moves, departures, the agenda).
+ * tables, positions, statements, the open vote), `consent` (adoption, consent rounds, vœux) 
+ * `live` (the changes made on the night: handovers, moves, departures, the agenda) and `tablet`
+ * (people without a phone: table tablets, paper ballots).
  */
 export * from './state/types';
 export * from './state/ids';
@@ -20,3 +21,4 @@ export * from './state/store';
 export * from './state/derived';
 export * from './state/consent';
 export * from './state/live';
+export * from './state/tablet';
