@@ -13,7 +13,13 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from session_engine.events import BallotCast, PaperBallotsEntered, PositionTaken, ResultsShown
+from session_engine.events import (
+    BallotCast,
+    PaperBallotsEntered,
+    ParticipantJoined,
+    PositionTaken,
+    ResultsShown,
+)
 
 from ..server.live import LiveServer
 from ..server.scenario import Room
@@ -112,14 +118,15 @@ def test_three_members_without_phones_share_their_table_tablet(
         expect(names).to_be_visible()
 
     stored = room.stored()
-    added = {e.event.participant for e in stored if type(e.event).__name__ == "ParticipantJoined"}
+    joined = [e.event for e in stored if isinstance(e.event, ParticipantJoined)]
+    assert {j.pseudonym: j.added_by for j in joined if j.added_by} == {
+        "Odette": "facilitator",
+        "Marcel": "facilitator",
+        "Paulette": "tb1",
+    }
+    pseudonym = {j.participant: j.pseudonym for j in joined}
     positions = [e.event for e in stored if isinstance(e.event, PositionTaken)]
     recorded = {(p.participant, p.value, p.recorded_by) for p in positions if p.recorded_by}
-    pseudonym = {
-        e.event.participant: e.event.pseudonym
-        for e in stored
-        if type(e.event).__name__ == "ParticipantJoined" and e.event.participant in added
-    }
     by_name = {pseudonym[p]: (v, r) for p, v, r in recorded}
     assert by_name == {"Odette": (2, "tb1"), "Paulette": (-1, "tb1"), "Marcel": (None, "tb1")}
     cast = [e.event for e in stored if isinstance(e.event, BallotCast)]
