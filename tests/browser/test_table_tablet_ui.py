@@ -9,6 +9,7 @@ results. The table tablet's page passes axe-core at every impact at 360 px and o
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -24,6 +25,7 @@ from session_engine.events import (
 from ..server.live import LiveServer
 from ..server.scenario import Room
 from .conftest import DESKTOP, PHONE, axe_violations, screenshot
+from .tablet import a_running_round, open_tablet
 from .test_a11y_screens import ALL_IMPACTS, console_ready
 from .wire import PROPOSALS, people, statements, steer
 
@@ -215,3 +217,31 @@ def test_the_table_tablet_page_passes_axe_at_360_px_and_on_a_ten_inch_tablet(
             width = tablet.evaluate("document.documentElement.scrollWidth")
             assert width <= viewport["width"], f"scrolls sideways at {where}"
     assert found == {key: [] for key in found}
+
+
+def test_the_host_records_a_position_for_a_member_from_their_own_phone(
+    server: LiveServer, open_context: Any
+) -> None:
+    table = a_running_round(server)
+    room = table.room
+    statements(room, table.guest, PROPOSALS[:1])
+    steer(room, ("PublishStatement", {"statement": "s1"}))
+    console = open_console(open_context(DESKTOP), room)
+    add_without_phone(console, "Odette")
+    host = open_tablet(open_context(PHONE), room, table.host)
+    card = host.get_by_test_id("for-member")
+    card.locator("#for-member-who").select_option(label="Odette")
+    scale = card.get_by_test_id("position-for-s1")
+    expect(scale).to_have_attribute("data-value", "")
+    scale.locator("button[data-value='1']").click()
+    expect(scale).to_have_attribute("data-value", "1")  # the ack came back
+    card.locator("#for-member-who").select_option(label=table.guest.pseudonym)
+    expect(card.get_by_test_id("position-for-s1")).to_have_attribute("data-value", "")
+    found = {"host's card": axe_violations(host, impacts=ALL_IMPACTS)}
+    card.get_by_test_id("host-give-tablet").click()
+    expect(card.get_by_test_id("host-tablet-link")).to_have_value(
+        re.compile(rf"/t/{room.code}/\d+#token=.{{43}}")
+    )
+    positions = [e.event for e in room.stored() if isinstance(e.event, PositionTaken)]
+    assert [(p.value, p.recorded_by) for p in positions] == [(1, table.host.id)]
+    assert found == {"host's card": []}

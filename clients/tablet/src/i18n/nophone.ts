@@ -74,6 +74,10 @@ export default {
     'error.unknown_tablet': "Cette tablette de table n’existe pas.",
     'error.tablet_revoked': "Le lien de cette tablette de table est déjà retiré.",
     'error.too_many_tablets': "Il y a déjà 100 tablettes de table en service : retirez-en une d’abord.",
+    'p.for.title': "Pour une personne de ma table",
+    'p.for.intro': "Vous êtes l’hôte : enregistrez l’avis d’une personne de votre table qui n’a pas de téléphone, à côté d’elle.",
+    'p.for.who': "Pour qui ?",
+    'p.for.position_of': "Avis de {name} sur « {text} »",
   },
   en: {
     'tt.doc_title': "Table {table} tablet — Métrokawa",
@@ -148,5 +152,9 @@ export default {
     'error.unknown_tablet': "Unknown table tablet.",
     'error.tablet_revoked': "This table tablet’s link is already revoked.",
     'error.too_many_tablets': "There are already 100 table tablets in use: revoke one first.",
+    'p.for.title': "For someone at my table",
+    'p.for.intro': "You host this table: record the opinion of someone at your table who has no phone, sitting beside them.",
+    'p.for.who': "For whom?",
+    'p.for.position_of': "{name}’s opinion on “{text}”",
   },
 };
