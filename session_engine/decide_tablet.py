@@ -153,22 +153,28 @@ def _table_for_newcomer(state: SessionState, cmd: AddParticipant, ctx: Context) 
 # --- the table tablet's link --------------------------------------------------------------------
 
 
+def _hosts_what(state: SessionState, ctx: Context) -> int | None:
+    """For a participant, the table they host (``not_allowed`` if none: a member who hosts
+    nothing is refused before anything is looked up); None for the facilitator."""
+    return _hosted_table(state, ctx.actor) if ctx.role is Role.PARTICIPANT else None
+
+
 def issue_table_tablet(state: SessionState, cmd: IssueTableTablet, ctx: Context) -> list[Event]:
     require(bool(state.tables), "not_seated")
+    hosted = _hosts_what(state, ctx)
     require(cmd.table in state.tables, "unknown_table")
-    if ctx.role is Role.PARTICIPANT:
-        require(_hosted_table(state, ctx.actor) == cmd.table, "not_at_table")
+    require(hosted is None or hosted == cmd.table, "not_at_table")
     in_service = sum(not tablet.revoked for tablet in state.tablets.values())
     require(in_service < MAX_TABLETS, "too_many_tablets")
     return [TableTabletIssued(tablet=f"tb{len(state.tablets) + 1}", table=cmd.table)]
 
 
 def revoke_table_tablet(state: SessionState, cmd: RevokeTableTablet, ctx: Context) -> list[Event]:
+    hosted = _hosts_what(state, ctx)
     tablet = state.tablets.get(cmd.tablet)
     if tablet is None:
         raise CommandRejected("unknown_tablet")
-    if ctx.role is Role.PARTICIPANT:
-        require(_hosted_table(state, ctx.actor) == tablet.table, "not_at_table")
+    require(hosted is None or hosted == tablet.table, "not_at_table")
     require(not tablet.revoked, "tablet_revoked")
     return [TableTabletRevoked(tablet=tablet.id)]
 
