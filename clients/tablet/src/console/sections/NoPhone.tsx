@@ -14,6 +14,7 @@ import { NewMemberForm } from '../../ui/NewMemberForm';
 import { Pictogram } from '../../ui/Pictogram';
 import { Action, closedReason, refusalText, type Notice } from '../kit';
 import { tablesInOrder } from '../lib';
+import { usePublicBase } from './CoFacilitators';
 
 export interface NoPhoneProps {
   view: SessionView;
@@ -74,11 +75,13 @@ interface Given {
 /** Seating: per table, its tablets in service (each revocable) and « Donner une tablette ». */
 export function TableTablets({ view, conn, onNotice, code }: NoPhoneProps & { code: string }) {
   const tables = tablesInOrder(view);
+  const base = usePublicBase(conn.welcome?.session.id ?? '');
   const [given, setGiven] = useState<Given | null>(null);
   const give = (table: number) =>
     conn.send('IssueTableTablet', { table }).then(
       (ack) => {
-        const link = `${location.origin}/t/${encodeURIComponent(code)}/${table}#token=${ack.token ?? ''}`;
+        // The address the room reaches (serve --room), not the console's own (often 127.0.0.1).
+        const link = `${base}/t/${encodeURIComponent(code)}/${table}#token=${ack.token ?? ''}`;
         setGiven({ table, link });
         say(onNotice, 'ok', t('console.tablets.given', { table }));
       },
