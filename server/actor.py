@@ -31,8 +31,8 @@ too: the one other writer a session may have is ``metrokawa sessions`` on the se
 which appends a co-facilitator link through the store; a hello with that link's token asks the
 actor to read it (``refresh``), and a commit that conflicts with it reloads and publishes it.
 
-When an event revokes a co-facilitator link, the sockets opened with it are cut off right after
-the batch is handed out: an error ``revoked``, then the close 4403.
+When an event revokes a co-facilitator link or a table tablet's link, the sockets opened with it
+are cut off right after the batch is handed out: an error ``revoked``, then the close 4403.
 """
 
 from __future__ import annotations
@@ -62,7 +62,13 @@ from session_engine import (
 from session_engine.audiences import EVERYONE, Audience, audience, is_own_join, receives, resolve
 from session_engine.commands import Command, EndRound, JoinSession
 from session_engine.departures import Departures
-from session_engine.events import CoFacilitatorAdded, CoFacilitatorRevoked, ParticipantJoined
+from session_engine.events import (
+    CoFacilitatorAdded,
+    CoFacilitatorRevoked,
+    ParticipantJoined,
+    TableTabletIssued,
+    TableTabletRevoked,
+)
 from session_engine.state import RoundStatus
 from session_engine.summary import presence_counts
 from session_engine.visibility import (
@@ -87,7 +93,7 @@ PRESENCE_EVERY_S: Final = 0.25
 # was accepted (a retried join must find its participant again); the projector's commands, a
 # guest's refused ones and the clock's are answered and forgotten: sent again, they are decided
 # again (and refused again). Nobody holding only the join code can make the table grow.
-_ANSWERED_AGAIN: Final = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
+_ANSWERED_AGAIN: Final = frozenset({Role.FACILITATOR, Role.PARTICIPANT, Role.TABLET})
 
 
 class EncodedEvent:
@@ -342,6 +348,7 @@ class Answer(msgspec.Struct, frozen=True, kw_only=True):
     code: str | None = None
     participant: str | None = None  # a join's new participant…
     cofacilitator: str | None = None  # …or the co-facilitator link given (``AddCoFacilitator``)…
+    tablet: str | None = None  # …or the table tablet link given (``IssueTableTablet``)…
     token: str | None = None  # …and its token, given to that sender only
 
 
@@ -694,15 +701,12 @@ class SessionActor:
                 self.outcomes[key] = outcome
                 fresh.append(outcome)
             return Answer(code=decided.code)
-        participant = None  # whom a token is issued for: a participant, or a co-facilitator
+        participant = None  # whom a token is issued for: a participant, a co-facilitator, a tablet
         for envelope in seal(decided, after=self.seq, ctx=ctx, cmd=submission.cmd):
             record = encode_envelope(envelope)
             self._apply(envelope, record)
             records.append(record)
-            if isinstance(envelope.event, ParticipantJoined):
-                participant = envelope.event.participant
-            elif isinstance(envelope.event, CoFacilitatorAdded):
-                participant = envelope.event.cofacilitator
+            participant = _token_holder(envelope, participant)
         outcome = Outcome(
             actor=submission.actor, cmd=submission.cmd, seq=self.seq, participant=participant
         )
@@ -731,12 +735,16 @@ class SessionActor:
         tokens.append((hash_token(token), holder))
         if holder in self.state.cofacilitators:
             return Answer(seq=outcome.seq, cofacilitator=holder, token=token)
+        if holder in self.state.tablets:
+            return Answer(seq=outcome.seq, tablet=holder, token=token)
         return Answer(seq=outcome.seq, participant=holder, token=token)
 
     def _apply(self, envelope: Envelope, record: bytes) -> None:
         evolve(self.state, envelope.event)
         if isinstance(envelope.event, CoFacilitatorRevoked):
             self._revoked.append(envelope.event.cofacilitator)
+        elif isinstance(envelope.event, TableTabletRevoked):
+            self._revoked.append(envelope.event.tablet)
         self.events.append(self._encoded(envelope, record))
         if self.departures.note(envelope.event):
             self._show_departures()
@@ -843,6 +851,20 @@ class SessionActor:
         cmd = f"deadline-{round_number}-{self.clock()}"
         submit = self.submit(EndRound(), role=Role.SYSTEM, actor="system", cmd=cmd)
         self._timer_task = asyncio.ensure_future(submit)
+
+
+def _token_holder(envelope: Envelope, holder: str | None) -> str | None:
+    """Whom a token is issued for by this event: a participant who joined on their own device
+    (one added without a device gets none), a co-facilitator link, a table tablet link; else
+    whom the events before it named."""
+    event = envelope.event
+    if isinstance(event, ParticipantJoined) and event.added_by is None:
+        return event.participant
+    if isinstance(event, CoFacilitatorAdded):
+        return event.cofacilitator
+    if isinstance(event, TableTabletIssued):
+        return event.tablet
+    return holder
 
 
 def _resolve(future: asyncio.Future[Any], value: Any) -> None:
