@@ -59,7 +59,16 @@ from session_engine import (
     evolve,
     seal,
 )
-from session_engine.audiences import EVERYONE, Audience, audience, is_own_join, receives, resolve
+from session_engine.audiences import (
+    EVERYONE,
+    Audience,
+    audience,
+    introduced_tables,
+    is_own_join,
+    receives,
+    resolve,
+    table_roster,
+)
 from session_engine.commands import Command, EndRound, JoinSession
 from session_engine.departures import Departures
 from session_engine.events import (
@@ -104,7 +113,7 @@ class EncodedEvent:
     itself when the two agree; the record with others' command ids is never sent. ``audience``
     is who receives it at all (``session_engine.audiences``)."""
 
-    __slots__ = ("_json", "audience", "full", "joined", "public", "published", "seq")
+    __slots__ = ("_json", "audience", "full", "introduces", "joined", "public", "published", "seq")
 
     def __init__(
         self,
@@ -119,6 +128,8 @@ class EncodedEvent:
         self.public = public
         self.audience = audience
         self.joined = joined  # a join: whom it created (a guest's socket waits for it)
+        # the tables whose members learn each other's names after it (None: every table)
+        self.introduces: tuple[int, ...] | None = ()
         self.published = 0.0  # perf_counter() when it was handed to the subscribers
         self._json: tuple[bytes, bytes] | None = None
 
@@ -755,7 +766,9 @@ class SessionActor:
         full = record if shown is envelope and record is not None else encode_envelope(shown)
         event = envelope.event
         joined = event if isinstance(event, ParticipantJoined) else None
-        return EncodedEvent(envelope.seq, full, public, audience(event), joined)
+        encoded = EncodedEvent(envelope.seq, full, public, audience(event), joined)
+        encoded.introduces = introduced_tables(event)
+        return encoded
 
     def _show_departures(self) -> None:
         """Someone left: the events kept for clients that resume show them as every copy of the
@@ -776,6 +789,7 @@ class SessionActor:
         batch = Batch(new_events, self.state)
         for subscriber in self.subscribers:
             subscriber.offer_batch(batch)
+        self._introduce(new_events)
         if self._revoked:
             self._cut_off_revoked()
         for listener in self.on_published:
@@ -783,6 +797,37 @@ class SessionActor:
         if self._watchers and self.state.tables != self._tables_seen:
             self._presence_changed()  # a new plan moves the per-table presence counts
             self._tables_seen = dict(self.state.tables)
+
+    def _introduce(self, events: list[EncodedEvent]) -> None:
+        """After a new plan, or someone seated or moved at a table, the members of each table
+        concerned get its roster (a ``table`` frame, built once per table): a join's name
+        reached only the table of its moment (``session_engine.audiences``)."""
+        tables: set[int] = set()
+        for event in events:
+            if event.introduces is None:
+                tables = set(self.state.tables)
+                break
+            tables.update(event.introduces)
+        if not tables:
+            return
+        frames = {
+            table: Prebuilt(
+                {"k": "table", "table": table, "participants": table_roster(self.state, table)}
+            )
+            for table in tables
+        }
+        joins = [event.joined for event in events if event.joined is not None]
+        for subscriber in self.subscribers:
+            if subscriber.full:
+                continue
+            who = subscriber.participant
+            joining = subscriber.joining
+            if who is None and joining is not None:  # a late arrival, seated as they join
+                who = next((j.participant for j in joins if is_own_join(j, joining)), None)
+            person = self.state.participants.get(who or "")
+            frame = frames.get(person.table) if person is not None and person.table else None
+            if frame is not None:
+                subscriber.offer_prebuilt(frame)
 
     def _cut_off_revoked(self) -> None:
         """The sockets of the co-facilitator links just revoked are closed at once (4403): the
@@ -814,6 +859,13 @@ class SessionActor:
                     )
                 ]
             )
+            person = self.state.participants.get(request.participant or "")
+            if not subscriber.full and person is not None and person.table is not None:
+                # the backlog may have seated them: their table's roster, as live
+                roster = table_roster(self.state, person.table)
+                subscriber.offer(
+                    Prebuilt({"k": "table", "table": person.table, "participants": roster})
+                )
         self.subscribers.add(subscriber)
         if subscriber.full:
             self._watchers += 1

@@ -13,9 +13,11 @@ it receives it at all. Three rules, one for each thing that is somebody's own:
   delivered (a late arrival is seated by the same command, so their table learns their name at
   once); everyone else learns joins as counts, from the tallies.
 
-Every other event reaches everyone (in its form: ``visibility``). The log keeps everything, and
-the facilitator's export of it (``GET /api/sessions/{id}/log``) keeps positions under
-pseudonyms, as before.
+Every other event reaches everyone (in its form: ``visibility``). Since a name reaches only the
+table of its moment, people seated together later learn each other's names from their table's
+roster (``introduced_tables``, ``table_roster``: the server's ``table`` frame). The log keeps
+everything, and the facilitator's export of it (``GET /api/sessions/{id}/log``) keeps positions
+under pseudonyms, as before.
 
 Since streams skip what is not for them, ``seq`` strictly increases on one connection but may
 jump: a gap is events that were not for you. ``receives`` is asked when an event is handed out
@@ -25,15 +27,33 @@ the state then): a resuming client gets what the rule gives it now.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import msgspec
 
 from .commands import JoinSession
-from .events import BallotCast, Event, ParticipantJoined, PositionTaken
+from .events import (
+    BallotCast,
+    Event,
+    ParticipantJoined,
+    ParticipantMoved,
+    ParticipantSeated,
+    PositionTaken,
+    TablesRotated,
+    TablesSeated,
+)
 from .state import SessionState
 
-__all__ = ["EVERYONE", "Audience", "audience", "is_own_join", "receives", "resolve"]
+__all__ = [
+    "EVERYONE",
+    "Audience",
+    "audience",
+    "introduced_tables",
+    "is_own_join",
+    "receives",
+    "resolve",
+    "table_roster",
+]
 
 
 class Audience(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,6 +92,29 @@ def is_own_join(event: ParticipantJoined, join: JoinSession) -> bool:
         and event.stays_seated == join.stays_seated
         and event.consent == join.consent
     )
+
+
+def introduced_tables(event: Event) -> tuple[int, ...] | None:
+    """The tables whose members must learn each other's names after ``event`` (they sit
+    together now, and a join reached only the table of the moment): every table of a new plan
+    (``None``), the table someone arrives at, or none."""
+    if isinstance(event, TablesSeated | TablesRotated):
+        return None
+    if isinstance(event, ParticipantSeated | ParticipantMoved):
+        return (event.table,)
+    return ()
+
+
+def table_roster(state: SessionState, table: int) -> dict[str, Any]:
+    """Who sits at ``table``, as its members may know them: each member's record as a snapshot
+    carries it (pseudonym, territory, role, table…)."""
+    seating = state.tables.get(table)
+    members = seating.members if seating is not None else ()
+    return {
+        member: msgspec.to_builtins(state.participants[member])
+        for member in members
+        if member in state.participants
+    }
 
 
 def resolve(rule: Audience, state: SessionState) -> Audience:

@@ -376,6 +376,9 @@ export class Connection {
       case 'tallies':
         this.store.setTallies(frame as Tallies);
         break;
+      case 'table':
+        this.store.meetTable(frame.participants ?? {});
+        break;
       default:
         break;
     }
