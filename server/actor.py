@@ -166,13 +166,15 @@ class Batch:
     their own in the batch (their position, their ballot, a join at their table) gets the room's
     list with those merged in, built once for all their devices."""
 
-    __slots__ = ("_frames", "_joins", "_lists", "_own", "events")
+    __slots__ = ("_at_table", "_frames", "_joins", "_lists", "_own", "_state", "events")
 
     def __init__(self, events: list[EncodedEvent], state: SessionState) -> None:
         self.events = events
+        self._state = state
         facilitators: list[EncodedEvent] = []
         room: list[EncodedEvent] = []
         self._own: dict[str, list[EncodedEvent]] = {}
+        self._at_table: dict[int, list[EncodedEvent]] = {}  # for the tables' shared tablets
         self._joins: list[ParticipantJoined] = []  # for the guests waiting for their join
         for event in events:
             if event.joined is not None:
@@ -185,6 +187,8 @@ class Batch:
                 continue
             for participant in rule.participants:
                 self._own.setdefault(participant, []).append(event)
+            for table in rule.tables:
+                self._at_table.setdefault(table, []).append(event)
         self._lists: dict[str, list[EncodedEvent]] = {_FACILITATORS: facilitators, _ROOM: room}
         self._frames: dict[tuple[str, bool], bytes] = {}
 
@@ -197,13 +201,27 @@ class Batch:
             participant = next(
                 (j.participant for j in self._joins if is_own_join(j, joining)), None
             )
-        if participant is None or participant not in self._own:
+        if participant is None:
+            return self._tablet_key(subscriber)
+        if participant not in self._own:
             return _ROOM
         if participant not in self._lists:
             merged = self._lists[_ROOM] + self._own[participant]
             merged.sort(key=lambda event: event.seq)
             self._lists[participant] = merged
         return participant
+
+    def _tablet_key(self, subscriber: Subscriber) -> str:
+        """A table's shared tablet gets the room's list with its table's own events merged in."""
+        table = self._state.tablet_table(subscriber.holder or "")
+        if table is None or table not in self._at_table:
+            return _ROOM
+        key = f"#table{table}"  # no participant id looks like it
+        if key not in self._lists:
+            merged = self._lists[_ROOM] + self._at_table[table]
+            merged.sort(key=lambda event: event.seq)
+            self._lists[key] = merged
+        return key
 
     def events_for(self, subscriber: Subscriber) -> list[EncodedEvent]:
         """The events of the batch this subscriber receives, in seq order (maybe none)."""
@@ -824,10 +842,17 @@ class SessionActor:
             joining = subscriber.joining
             if who is None and joining is not None:  # a late arrival, seated as they join
                 who = next((j.participant for j in joins if is_own_join(j, joining)), None)
-            person = self.state.participants.get(who or "")
-            frame = frames.get(person.table) if person is not None and person.table else None
+            seat = self._seat(subscriber, who)
+            frame = frames.get(seat) if seat is not None else None
             if frame is not None:
                 subscriber.offer_prebuilt(frame)
+
+    def _seat(self, subscriber: Subscriber, participant: str | None) -> int | None:
+        """The table a socket sits at: its participant's, or its table tablet's."""
+        person = self.state.participants.get(participant or "")
+        if person is not None:
+            return person.table
+        return self.state.tablet_table(subscriber.holder or "")
 
     def _cut_off_revoked(self) -> None:
         """The sockets of the co-facilitator links just revoked are closed at once (4403): the
@@ -856,16 +881,15 @@ class SessionActor:
                         self.state,
                         facilitator=subscriber.full,
                         participant=request.participant,
+                        tablet=subscriber.holder,
                     )
                 ]
             )
-            person = self.state.participants.get(request.participant or "")
-            if not subscriber.full and person is not None and person.table is not None:
+            seat = None if subscriber.full else self._seat(subscriber, request.participant)
+            if seat is not None:
                 # the backlog may have seated them: their table's roster, as live
-                roster = table_roster(self.state, person.table)
-                subscriber.offer(
-                    Prebuilt({"k": "table", "table": person.table, "participants": roster})
-                )
+                roster = table_roster(self.state, seat)
+                subscriber.offer(Prebuilt({"k": "table", "table": seat, "participants": roster}))
         self.subscribers.add(subscriber)
         if subscriber.full:
             self._watchers += 1

@@ -11,7 +11,8 @@ it receives it at all. Three rules, one for each thing that is somebody's own:
 * a **join** (``ParticipantJoined``, with the pseudonym) reaches the facilitator and the
   co-facilitators, the joiner, and the members of the table where the joiner sits when it is
   delivered (a late arrival is seated by the same command, so their table learns their name at
-  once); everyone else learns joins as counts, from the tallies.
+  once), that table's shared tablet too (it stands for the members without a device); everyone
+  else learns joins as counts, from the tallies.
 
 Every other event reaches everyone (in its form: ``visibility``). Since a name reaches only the
 table of its moment, people seated together later learn each other's names from their table's
@@ -63,6 +64,7 @@ class Audience(msgspec.Struct, frozen=True, kw_only=True):
     room: bool = True  # every other socket: participants, guests, the projector (public form)
     participants: frozenset[str] = frozenset()  # these participants' devices besides
     table_of: str | None = None  # and the members of the table where this participant sits
+    tables: frozenset[int] = frozenset()  # and these tables' shared tablets (``resolve``)
 
 
 EVERYONE: Final = Audience()
@@ -127,18 +129,32 @@ def resolve(rule: Audience, state: SessionState) -> Audience:
     table = state.tables.get(seat) if seat is not None else None
     mates = frozenset(table.members) if table is not None else frozenset()
     return Audience(
-        facilitators=rule.facilitators, room=rule.room, participants=rule.participants | mates
+        facilitators=rule.facilitators,
+        room=rule.room,
+        participants=rule.participants | mates,
+        tables=frozenset({seat}) if table is not None and seat is not None else frozenset(),
     )
 
 
 def receives(
-    rule: Audience, state: SessionState, *, facilitator: bool, participant: str | None
+    rule: Audience,
+    state: SessionState,
+    *,
+    facilitator: bool,
+    participant: str | None,
+    tablet: str | None = None,
 ) -> bool:
     """Whether a socket receives an event of audience ``rule``: a facilitator's (or a
-    co-facilitator's) when ``facilitator``; else a participant's (``participant``), or a guest's
-    or the projector's (``None``). ``state`` is the state the event is handed out in."""
+    co-facilitator's) when ``facilitator``; else a participant's (``participant``), a table's
+    shared tablet (``tablet``, its link in service), or a guest's or the projector's (``None``).
+    A table tablet stands for its table's members who have no device: it receives what their
+    table receives (the joins at its table). ``state`` is the state the event is handed out in."""
     if facilitator:
         return rule.facilitators
     if rule.room:
         return True
-    return participant is not None and participant in resolve(rule, state).participants
+    resolved = resolve(rule, state)
+    if participant is not None and participant in resolved.participants:
+        return True
+    table = state.tablet_table(tablet) if tablet is not None else None
+    return table is not None and table in resolved.tables

@@ -16,9 +16,11 @@ import contextlib
 import sqlite3
 from typing import Any
 
+import msgspec
 import pytest
 
 from server.client import ProtocolClient
+from session_engine.codec import encode_envelope
 
 from .live import LiveServer
 from .scenario import Member, RawSocket, Room, acked, event_of, refused, run
@@ -44,6 +46,14 @@ async def seated_room(
 
 def by_id(members: list[Member], participant: str) -> Member:
     return next(m for m in members if m.id == participant)
+
+
+def stored_event(room: Room, seq: int) -> dict[str, Any]:
+    """The envelope ``seq`` as the log keeps it, in its wire form (the consoles receive no
+    position: the log is where a recorded position is seen whole)."""
+    envelope = next(e for e in room.stored() if e.seq == seq)
+    decoded: dict[str, Any] = msgspec.msgpack.decode(encode_envelope(envelope))
+    return decoded
 
 
 def stored_records(server: LiveServer, session_id: str) -> bytes:
@@ -84,7 +94,7 @@ def test_a_table_tablet_records_for_its_members_and_adds_someone_without_a_phone
             recorded = await tablet.command(
                 "RecordPosition", {"participant": member, "statement": "s1", "value": 1}
             )
-            taken = await event_of(facilitator, acked(recorded))
+            taken = stored_event(room, acked(recorded))  # a position reaches no console
             assert (taken["actor"], taken["data"]["participant"]) == ("tb1", member)
             assert taken["data"]["recorded_by"] == "tb1"
 
@@ -99,11 +109,37 @@ def test_a_table_tablet_records_for_its_members_and_adds_someone_without_a_phone
         by_host = await host.client.command(
             "RecordPosition", {"participant": member, "statement": "s1", "value": -2}
         )
-        assert (await event_of(facilitator, acked(by_host)))["data"]["recorded_by"] == host.id
+        assert stored_event(room, acked(by_host))["data"]["recorded_by"] == host.id
         return str(given["token"])
 
     token = run(scenario())
     assert token.encode() not in stored_records(server, room.id)
+
+
+def test_a_table_tablet_learns_the_names_of_its_own_table_only(server: LiveServer) -> None:
+    """A name reaches only the table of its moment (the tallies' rule): the shared tablet, which
+    stands for its members without a device, is one of that table's devices."""
+    room = Room.create(server, table_size=2)
+
+    async def scenario() -> None:
+        facilitator, _, plan = await seated_room(room)
+        table, other = plan["tables"][0]["table"], plan["tables"][1]["table"]
+        given = await facilitator.command("IssueTableTablet", {"table": table})
+        tablet = await room.connect(None, token=given["token"])
+        person = {"territory": "t1", "role": "habitant"}
+        here = await facilitator.command(
+            "AddParticipant", {"pseudonym": "Odette", "table": table, **person}
+        )
+        joined = await event_of(tablet, acked(here) - 1)
+        assert (joined["type"], joined["data"]["pseudonym"]) == ("ParticipantJoined", "Odette")
+        there = await facilitator.command(
+            "AddParticipant", {"pseudonym": "Marcel", "table": other, **person}
+        )
+        await tablet.wait_for_seq(acked(there))  # Marcel's seating reaches every socket
+        names = [e["data"]["pseudonym"] for e in tablet.events if e["type"] == "ParticipantJoined"]
+        assert names == ["Odette"]
+
+    run(scenario())
 
 
 def test_a_revoked_table_tablet_is_cut_off_and_refused_after(server: LiveServer) -> None:
