@@ -11,15 +11,24 @@ from __future__ import annotations
 
 import pytest
 
-from session_engine.audiences import EVERYONE, audience, is_own_join, receives
+from session_engine.audiences import (
+    EVERYONE,
+    audience,
+    introduced_tables,
+    is_own_join,
+    receives,
+    table_roster,
+)
 from session_engine.commands import JoinSession
 from session_engine.events import (
     BallotCast,
     Event,
+    ParticipantMoved,
     ParticipantSeated,
     PositionTaken,
     RoundStarted,
     StatementPublished,
+    TablesSeated,
     TableTabletIssued,
     TableTabletRevoked,
 )
@@ -27,7 +36,16 @@ from session_engine.model import Grade, ParticipantRole
 from session_engine.state import SessionState
 from session_engine.visibility import console_state, visible_state
 
-from .harness import a_proposal, a_running_round, a_statement, ballot, given, joined, vote_opened
+from .harness import (
+    a_proposal,
+    a_running_round,
+    a_statement,
+    ballot,
+    given,
+    joined,
+    table,
+    vote_opened,
+)
 
 FACILITATOR = "facilitator"  # a facilitator's or co-facilitator's socket
 PROJECTOR = "projector"  # a guest's or the projector's socket: no participant
@@ -162,3 +180,18 @@ def test_a_guest_recognises_its_own_join_by_everything_it_sent() -> None:
         ),
     ):
         assert not is_own_join(LATE, other)
+
+
+def test_a_new_plan_or_an_arrival_introduces_the_tables_it_seats() -> None:
+    """Names reach only the table of a join's moment: people seated together later learn each
+    other's from their table's roster (the ``table`` frame)."""
+    plan = TablesSeated(seed=0, tables=(table(1, "p1", "p1", "p2"),))
+    assert introduced_tables(plan) is None  # every table
+    assert introduced_tables(SEATED_LATE) == (2,)
+    moved = ParticipantMoved(participant="p1", from_table=1, table=2, hosts=False, from_host="p2")
+    assert introduced_tables(moved) == (2,)
+    assert introduced_tables(StatementPublished(statement="s1")) == ()
+    roster = table_roster(the_room(), 2)
+    assert sorted(roster) == ["p3", "p4", "p5"]
+    assert roster["p5"]["pseudonym"] == "Personne p5"
+    assert table_roster(the_room(), 9) == {}
