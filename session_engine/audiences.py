@@ -88,7 +88,8 @@ def is_own_join(event: ParticipantJoined, join: JoinSession) -> bool:
     what the guest sent (pseudonym as the engine cleans it, territory, role, choices), so even
     two guests sending the very same join learn nothing but the other's id."""
     return (
-        event.pseudonym == join.pseudonym.strip()
+        event.added_by is None  # someone added by a host, a tablet or the facilitator is no guest's
+        and event.pseudonym == join.pseudonym.strip()
         and event.territory == join.territory
         and event.role == join.role
         and event.stays_seated == join.stays_seated

@@ -14,8 +14,9 @@ person's count nowhere), on the published statements, in log order.
 
 Besides: how many people have joined and are still here (in total, per territory, per role:
 people present are no secret), and per vote the ballots received and the participants present
-who have not voted yet — counts only — and, once it is closed, its merit profiles (whole-room
-counts per grade, as ``ResultsShown`` carries them: every screen can tell what it adopted).
+who have not voted yet — counts only — and, once it is closed with at least k ballots, its merit
+profiles (whole-room counts per grade, as ``ResultsShown`` carries them: every screen can tell
+what it adopted; under k, none, as for any group under k).
 
 ``tallies(state)`` is a pure projection of the state: replay and live give the same tallies.
 ``msgspec.to_builtins`` of it is the body of the ``tallies`` frame (docs/protocol.md).
@@ -31,7 +32,7 @@ from .majority import tally_vote
 from .model import ParticipantRole
 from .opinions.breakdown import suppressed
 from .opinions.params import DEFAULT_K
-from .state import SessionState, StatementStatus
+from .state import SessionState, StatementStatus, Vote
 
 __all__ = [
     "ALL",
@@ -79,8 +80,8 @@ class VoteTally(msgspec.Struct, frozen=True, kw_only=True):
     open: bool
     ballots: int  # ballots received, paper ones included
     waiting: int  # participants present who have cast no ballot in it
-    # once closed: its merit profiles (count of each grade, per proposal), as ``ResultsShown``
-    # carries them — what tells every screen which proposals the vote adopted
+    # once closed with at least k ballots: its merit profiles (count of each grade, per
+    # proposal), as ``ResultsShown`` carries them — what tells every screen what it adopted
     profiles: dict[str, tuple[int, ...]] | None = None
 
 
@@ -123,11 +124,19 @@ def tallies(state: SessionState, *, k: int = DEFAULT_K) -> Tallies:
                 waiting=sum(
                     1 for p in state.participants.values() if p.present and p.id not in vote.ballots
                 ),
-                profiles=None if vote.open else tally_vote(vote),
+                profiles=_profiles(vote, k),
             )
             for vote in state.votes.values()
         ),
     )
+
+
+def _profiles(vote: Vote, k: int) -> dict[str, tuple[int, ...]] | None:
+    """A closed vote's merit profiles, or None: while it is open, and when it holds fewer than k
+    ballots (then each voter could read the others' grades in them; the k rule of a group)."""
+    if vote.open or len(vote.ballots) + vote.paper_count < k:
+        return None
+    return tally_vote(vote)
 
 
 def _territories(state: SessionState) -> list[str]:

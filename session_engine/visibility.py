@@ -135,6 +135,8 @@ def visible_state(state: SessionState, *, full: bool, participant: str | None) -
         return data
     data["statements"] = _public_statements(data["statements"], participant)
     _own_positions_and_ballots(data, participant)
+    for vote in data["votes"].values():  # of the paper ballots, that a stack came and its size
+        vote["paper"] = [{**stack, "note": None, "ballots": []} for stack in vote["paper"]]
     data["objections"] = {
         oid: _authored(objection, participant) for oid, objection in data["objections"].items()
     }
@@ -148,15 +150,16 @@ def visible_state(state: SessionState, *, full: bool, participant: str | None) -
 def console_state(state: SessionState) -> dict[str, Any]:
     """The state as the facilitator's and co-facilitators' console receives it in a snapshot:
     everything, but nobody's position nor ballot (the console sees tallies, as the room does;
-    the log export keeps positions for the report)."""
+    the log export keeps positions for the report). Paper ballots stay whole, as the consoles
+    receive ``PaperBallotsEntered`` live: the facilitators typed them in from paper, and they
+    name nobody."""
     data: dict[str, Any] = msgspec.to_builtins(_keyed(state))
     _own_positions_and_ballots(data, None)
     return data
 
 
 def _own_positions_and_ballots(data: dict[str, Any], participant: str | None) -> None:
-    """Keep only ``participant``'s own positions and ballots (none when ``None``); of the paper
-    ballots, only that stacks were entered and how many ballots each held."""
+    """Keep only ``participant``'s own positions and ballots (none when ``None``)."""
     mine = f"{participant}|"
     data["positions"] = {
         key: value
@@ -165,7 +168,6 @@ def _own_positions_and_ballots(data: dict[str, Any], participant: str | None) ->
     }
     for vote in data["votes"].values():
         vote["ballots"] = {p: g for p, g in vote["ballots"].items() if p == participant}
-        vote["paper"] = [{**stack, "note": None, "ballots": []} for stack in vote["paper"]]
 
 
 def _authored(record: dict[str, Any], participant: str | None) -> dict[str, Any]:

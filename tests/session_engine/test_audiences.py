@@ -9,6 +9,7 @@ reaches everyone. Written out as a table: event, then who receives it.
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from session_engine.audiences import (
@@ -23,6 +24,7 @@ from session_engine.commands import JoinSession
 from session_engine.events import (
     BallotCast,
     Event,
+    PaperBallotsEntered,
     ParticipantMoved,
     ParticipantSeated,
     PositionTaken,
@@ -168,6 +170,21 @@ def test_the_console_snapshot_holds_everything_but_positions_and_ballots() -> No
     assert len(full["positions"]) == 3
 
 
+def test_paper_ballots_stay_whole_on_the_consoles_and_are_a_count_for_everyone_else() -> None:
+    """The consoles receive ``PaperBallotsEntered`` whole, live (the facilitators typed them in);
+    their snapshot says the same. Everyone else learns that a stack came and its size."""
+    stack = PaperBallotsEntered(vote="v1", ballots=({"pr1": Grade.BIEN},), note="Urne")
+    state = given(a_running_round(), a_statement("s1"), a_proposal("pr1", statement="s1"),
+                  vote_opened("v1", "pr1"), stack).state  # fmt: skip
+    whole = {"count": 1, "note": "Urne", "ballots": [{"pr1": Grade.BIEN.value}]}
+    assert [
+        dict(s, ballots=list(s["ballots"])) for s in console_state(state)["votes"]["v1"]["paper"]
+    ] == [whole]
+    for participant in ("p1", None):
+        shown = visible_state(state, full=False, participant=participant)["votes"]["v1"]["paper"]
+        assert shown == [{"count": 1, "note": None, "ballots": []}]
+
+
 def test_a_guest_recognises_its_own_join_by_everything_it_sent() -> None:
     sent = JoinSession(pseudonym="  Personne p5 ", territory="t2", role=ParticipantRole.HABITANT)
     assert is_own_join(LATE, sent)
@@ -180,6 +197,9 @@ def test_a_guest_recognises_its_own_join_by_everything_it_sent() -> None:
         ),
     ):
         assert not is_own_join(LATE, other)
+    # The same person added at that moment by a host, a tablet or the facilitator is not it.
+    added = msgspec.structs.replace(LATE, added_by="tb1")
+    assert not is_own_join(added, sent)
 
 
 def test_a_new_plan_or_an_arrival_introduces_the_tables_it_seats() -> None:

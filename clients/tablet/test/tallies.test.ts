@@ -52,3 +52,17 @@ describe('suppressed, as breakdown.py', () => {
     expect(suppressed(voters as number[], k as number)).toEqual(hidden);
   });
 });
+
+describe('a closed vote under k', () => {
+  it('shows no merit profiles below k ballots, and shows them from k', () => {
+    const store = new SessionStore();
+    store.reset(emptySession(), 0);
+    for (const event of log.events) store.apply(event);
+    const closed = computeTallies(store.state, 2).votes.find((v) => !v.open && v.profiles !== null);
+    expect(closed).toBeDefined();
+    const n = closed!.ballots;
+    const at = (k: number) => computeTallies(store.state, k).votes.find((v) => v.vote === closed!.vote)!;
+    expect(at(n + 1).profiles).toBeNull();
+    expect(at(n).profiles).toEqual(closed!.profiles);
+  });
+});

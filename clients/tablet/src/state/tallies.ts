@@ -79,13 +79,18 @@ export function computeTallies(s: SessionView, k: number = DEFAULT_K): Tallies {
         roles: partition([...ROLES], ROLES.map((r) => cell.role.get(r)!), k),
       };
     }),
-    votes: Object.values(s.votes).map((v) => ({
-      vote: v.id,
-      open: v.open,
-      ballots: Object.keys(v.ballots).length + (v.paper ?? []).reduce((n, stack) => n + stack.count, 0), // paper ones included
-      waiting: present.filter((p) => !(p.id in v.ballots)).length,
-      profiles: v.open ? null : meritProfiles(v.proposals, [...Object.values(v.ballots), ...(v.paper ?? []).flatMap((stack) => stack.ballots)]),
-    })),
+    votes: Object.values(s.votes).map((v) => {
+      const ballots = Object.keys(v.ballots).length + (v.paper ?? []).reduce((n, stack) => n + stack.count, 0); // paper ones included
+      // A closed vote's profiles, unless it holds fewer than k ballots (the k rule of a group).
+      const shown = !v.open && ballots >= k;
+      return {
+        vote: v.id,
+        open: v.open,
+        ballots,
+        waiting: present.filter((p) => !(p.id in v.ballots)).length,
+        profiles: shown ? meritProfiles(v.proposals, [...Object.values(v.ballots), ...(v.paper ?? []).flatMap((stack) => stack.ballots)]) : null,
+      };
+    }),
   };
 }
 
