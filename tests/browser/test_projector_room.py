@@ -56,7 +56,7 @@ TEXTS = """() => {
   const path = (e) => {
     const parts = [];
     for (let a = e; a && a !== document.body; a = a.parentElement)
-      parts.unshift(a.tagName.toLowerCase() + (a.classList.length ? '.' + [...a.classList].join('.') : ''));
+      parts.unshift([a.tagName.toLowerCase(), ...a.classList].join('.'));
     return parts.join('>');
   };
   const seen = {};
