@@ -179,17 +179,19 @@ function momentFacts(view: SessionView, moment: MomentKind | null): string[] {
 }
 
 /** Say `message` in the live region once it has stayed the same COUNT_SETTLE_MS (at the latest
- *  COUNT_SAY_WITHIN_MS after the first change); not what the page showed when it opened. */
+ *  COUNT_SAY_WITHIN_MS after the first change). Not the count the page opened with, nor the one a
+ *  panel shows when it appears (what appeared is said by the round's title): only a change. */
 function useCountAnnouncement(message: string | null): void {
-  const said = useRef<string | null | undefined>(undefined);
+  const said = useRef<string | null>(null);
   const since = useRef<number | null>(null);
   useEffect(() => {
-    if (said.current === undefined || message === null) {
-      said.current = message;
+    if (message === null) {
+      said.current = null;
       since.current = null;
       return;
     }
-    if (message === said.current) {
+    if (said.current === null || message === said.current) {
+      said.current = message;
       since.current = null;
       return;
     }
