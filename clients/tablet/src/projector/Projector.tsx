@@ -13,9 +13,9 @@
  * by moderation, not put on show, and as a moment each publication would push results or a consent
  * round off the big space mid-discussion. It fills the space under the round whenever no moment
  * holds the big space, and gives way to the moments. Counts are announced in the live region once
- * they settle (COUNT_SETTLE_MS), not at every join or ballot.
+ * they settle (./settle.ts), not at every join or ballot.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Connection } from '../protocol';
 import { useStore } from '../hooks';
 import { LangSwitch, plural, quoted, t, useLang } from '../i18n';
@@ -40,6 +40,7 @@ import {
   type VoteView,
 } from '../state';
 import { ballotsReceived, joinedByTerritory, wallStatements, type Heard, type HeardView } from './counts';
+import { CountSayer } from './settle';
 import { justAdopted, newestMoment, nextMoments, type MomentKind, type Moments } from './moment';
 
 export interface SessionInfo {
@@ -48,11 +49,6 @@ export interface SessionInfo {
   code: string;
   links: { join: string; qr: string; projector?: string };
 }
-
-/** How long a count must stay still before the live region says it (a burst of joins or ballots
- *  is said once, at its end), and the longest a changing count waits to be said. */
-export const COUNT_SETTLE_MS = 2000;
-export const COUNT_SAY_WITHIN_MS = 10_000;
 
 export function Projector({ conn, info, heard }: { conn: Connection; info: SessionInfo; heard?: Heard }) {
   const view: HeardView = { ...useStore(conn), heard };
@@ -178,32 +174,11 @@ function momentFacts(view: SessionView, moment: MomentKind | null): string[] {
   return voeu ? [`${t('projector.voeu.title')}${t('projector.said')}${quoted(voeu.text)}`] : [];
 }
 
-/** Say `message` in the live region once it has stayed the same COUNT_SETTLE_MS (at the latest
- *  COUNT_SAY_WITHIN_MS after the first change). Not the count the page opened with, nor the one a
- *  panel shows when it appears (what appeared is said by the round's title): only a change. */
+/** Say the count of a panel in the live region when it changes and settles (./settle.ts). */
 function useCountAnnouncement(message: string | null): void {
-  const said = useRef<string | null>(null);
-  const since = useRef<number | null>(null);
-  useEffect(() => {
-    if (message === null) {
-      said.current = null;
-      since.current = null;
-      return;
-    }
-    if (said.current === null || message === said.current) {
-      said.current = message;
-      since.current = null;
-      return;
-    }
-    since.current ??= Date.now();
-    const wait = Math.max(0, Math.min(COUNT_SETTLE_MS, since.current + COUNT_SAY_WITHIN_MS - Date.now()));
-    const timer = setTimeout(() => {
-      said.current = message;
-      since.current = null;
-      announce(message);
-    }, wait);
-    return () => clearTimeout(timer);
-  }, [message]);
+  const sayer = useMemo(() => new CountSayer(announce), []);
+  useEffect(() => sayer.update(message), [message]);
+  useEffect(() => () => sayer.cancel(), [sayer]);
 }
 
 /** While the room waits: how many have joined, overall and per territory of the session (only
