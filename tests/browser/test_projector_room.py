@@ -25,13 +25,12 @@ from .wire import as_member, ballots, people, statements, steer
 
 SMALL_PROJECTOR = {"width": 1024, "height": 768}
 FLOOR_PX = 26
-# The longest statement the engine accepts (280 characters), with a word longer than a card.
+# A long statement (258 characters; the engine accepts 280), with a word longer than a card.
 LONG = (
     "Installer des bancs, des fontaines et des arbres d’ombre le long de l’avenue, de la gare "
     "jusqu’au square Léon, pour que les personnes âgées puissent s’arrêter en chemin ; "
-    "Anticonstitutionnellementdémesurémentlongmotsansespace et demander l’avis des "
-    "habitantes et habitants du quartier."
-)[:280]
+    "Anticonstitutionnellementdémesurémentlongmotsansespace, et demander l’avis du quartier."
+)
 WALL = ("Des bancs à l’ombre au square Léon.", LONG, "Ouvrir la médiathèque le dimanche.")
 PENDING = "Un énoncé que l’animation n’a pas encore publié."
 OUTCOME = "La salle demande des bancs à l’ombre."
