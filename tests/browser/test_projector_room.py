@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import expect
@@ -87,13 +88,25 @@ def open_projector(open_context: Any, room: Room, viewport: dict[str, int]) -> A
 
 
 def measure(
-    open_context: Any, room: Room, moment: str, testid: str, found: dict[str, list[str]]
+    open_context: Any,
+    room: Room,
+    moment: str,
+    testid: str,
+    found: dict[str, list[str]],
+    then: Callable[[], None] | None = None,
+    count: int | None = None,
 ) -> None:
-    """The projector in this moment at 1920×1080 and 1024×768: what is too small or too wide."""
+    """The projector in this moment at 1920×1080 and 1024×768: what is too small or too wide.
+    With ``then``, both screens are opened first and ``then`` brings the moment, live (until
+    the block ``testid`` counts ``count``)."""
     texts: dict[str, dict[str, Any]] = {}
-    for viewport in (PROJECTOR, SMALL_PROJECTOR):
-        page = open_projector(open_context, room, viewport)
+    pages = [(open_projector(open_context, room, v), v) for v in (PROJECTOR, SMALL_PROJECTOR)]
+    if then:
+        then()
+    for page, viewport in pages:
         expect(page.get_by_test_id(testid)).to_be_visible()
+        if count is not None:
+            expect(page.get_by_test_id(testid)).to_have_attribute("data-count", str(count))
         width = viewport["width"]
         key = f"{moment}, {width}×{viewport['height']}"
         found[key] = list(axe_violations(page, impacts=ALL_IMPACTS))
@@ -217,6 +230,12 @@ def test_the_projector_counts_the_room_and_shows_the_wall(
     body = projector.locator("main").inner_text()
     assert not [name for name in ("Awa", "Bruno", "Chloé") if name in body], body
     screenshot(projector, "projector-ballots")
+    # A projector opened during the vote (a snapshot: no ballot in it) shows no count, not a wrong
+    # one.
+    late = open_projector(open_context, room, PROJECTOR)
+    expect(late.get_by_test_id("projector-ballots")).to_contain_text("Vote en cours")
+    expect(late.get_by_test_id("projector-ballots")).to_have_attribute("data-count", "")
+    expect(late.get_by_test_id("projector-ballots")).not_to_contain_text("bulletin")
 
     projector.get_by_role("button", name="English").click()
     expect(received).to_contain_text("3 ballots received")
@@ -240,15 +259,26 @@ def test_every_text_is_readable_from_the_back_and_scaled_at_1024_px(
     steer(room, ("EndRound", {}))
     measure(open_context, room, "statements wall", "projector-wall", found)
 
-    steer(
-        room,
-        ("PromoteProposal", {"statement": "s1"}),
-        ("PromoteProposal", {"statement": "s3"}),
-        ("OpenVote", {"proposals": ["pr1", "pr2"]}),
-    )
-    measure(open_context, room, "vote open", "projector-ballots", found)
+    def a_vote_opens_and_two_ballots_come() -> None:
+        steer(
+            room,
+            ("PromoteProposal", {"statement": "s1"}),
+            ("PromoteProposal", {"statement": "s3"}),
+            ("OpenVote", {"proposals": ["pr1", "pr2"]}),
+        )
+        ballots(room, residents[:2], ((6, 4), (5, 2)))
 
-    ballots(room, residents[:3], ((6, 4), (5, 2), (5, 6)))
+    measure(
+        open_context,
+        room,
+        "vote open",
+        "projector-ballots",
+        found,
+        then=a_vote_opens_and_two_ballots_come,
+        count=2,
+    )
+
+    ballots(room, residents[2:3], ((5, 6),))
     steer(room, ("CloseVote", {"vote": "v1"}), ("ShowResults", {"vote": "v1"}))
     measure(open_context, room, "vote results", "results", found)
     steer(room, ("ShowResults", {"statement": "s1"}))

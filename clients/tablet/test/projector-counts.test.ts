@@ -78,10 +78,11 @@ describe('ballotsReceived: how many ballots a vote has received, from the public
     const heard: Heard = { ballots: {} };
     const s = new SessionStore();
     hearBallots(s, heard);
-    s.applyAll([...opened(), ballot(), ballot(), joined('p9', 't1'), ballot('v2')]);
+    s.applyAll([...opened(), ballot(), ballot(), joined('p9', 't1')]);
+    s.applyAll([event('VoteOpened', { vote: 'v2', proposals: ['pr3'] }), ballot('v2')]);
     s.apply(ballot());
     const view = { ...s.state, heard };
-    expect([ballotsReceived(view, 'v1'), ballotsReceived(view, 'v2'), ballotsReceived(view, 'v3')]).toEqual([3, 1, 0]);
+    expect([ballotsReceived(view, 'v1'), ballotsReceived(view, 'v2')]).toEqual([3, 1]);
   });
 
   it('does not count twice an envelope the store already holds (a resume sends it again)', () => {
@@ -99,7 +100,7 @@ describe('ballotsReceived: how many ballots a vote has received, from the public
     const s = new SessionStore();
     hearBallots(s, heard);
     s.applyAll(opened());
-    const seen: number[] = [];
+    const seen: (number | null)[] = [];
     s.subscribe(() => seen.push(ballotsReceived({ ...s.state, heard }, 'v1')));
     s.apply(ballot());
     expect(seen).toEqual([1]);
@@ -116,11 +117,18 @@ describe('ballotsReceived: how many ballots a vote has received, from the public
     expect(heard.ballots).toEqual({ v1: 1 });
   });
 
-  it('is zero for a view that heard nothing (a snapshot carries no ballot)', () => {
-    expect(ballotsReceived(store(...opened()).state, 'v1')).toBe(0);
+  it('is zero when the vote opens, unknown (null) for a vote opened before the screen came', () => {
     const heard: Heard = { ballots: {} };
+    const s = new SessionStore();
+    hearBallots(s, heard);
+    // A snapshot taken while v1 is open: it carries no ballot; the screen hears v2 open.
+    s.reset({ votes: { v1: { id: 'v1', proposals: ['pr1'], open: true, ballots: {} } } }, seq);
+    s.applyAll([ballot('v1'), event('VoteOpened', { vote: 'v2', proposals: ['pr2'] })]);
+    const view = { ...s.state, heard };
+    expect([ballotsReceived(view, 'v1'), ballotsReceived(view, 'v2')]).toEqual([null, 0]);
+    expect(ballotsReceived(store(...opened()).state, 'v1')).toBeNull(); // nothing heard at all
     hear(heard, event('BallotCast', {}));
-    expect(heard.ballots).toEqual({});
+    expect(heard.ballots).toEqual({ v2: 0 });
   });
 });
 

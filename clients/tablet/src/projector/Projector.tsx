@@ -71,7 +71,8 @@ export function Projector({ conn, info, heard }: { conn: Connection; info: Sessi
   const wall = wide ? [] : wallStatements(view);
   useAnnouncements(view, shownRound, started, moment);
   useCountAnnouncement(waiting ? plural('projector.joined.said', joinedByTerritory(view).total) : null);
-  useCountAnnouncement(vote ? plural('projector.ballots.said', ballotsReceived(view, vote.id)) : null);
+  const received = vote ? ballotsReceived(view, vote.id) : null;
+  useCountAnnouncement(received !== null ? plural('projector.ballots.said', received) : null);
   return (
     <div class={`mk-projector${wide ? ' mk-projector-results' : ''}`}>
       <a class="mk-skip" href="#main">{t('projector.skip')}</a>
@@ -207,16 +208,19 @@ function JoinedCount({ view, compact }: { view: SessionView; compact: boolean })
   );
 }
 
-/** While a vote is open: how many ballots it has received, never whose. */
+/** While a vote is open: how many ballots it has received, never whose (no count on a screen
+ *  that came after the vote opened: it cannot know it, see ./counts.ts). */
 function BallotCount({ view, vote, compact }: { view: HeardView; vote: VoteView; compact: boolean }) {
   const count = ballotsReceived(view, vote.id);
   return (
-    <section class="mk-proj-panel mk-proj-ballots" aria-labelledby="proj-ballots-title" data-testid="projector-ballots" data-count={count}>
+    <section class="mk-proj-panel mk-proj-ballots" aria-labelledby="proj-ballots-title" data-testid="projector-ballots" data-count={count ?? ''}>
       <h2 id="proj-ballots-title" class="mk-proj-panel-title">{t('projector.ballots.title')}</h2>
-      <p class="mk-proj-bigcount">
-        <Pictogram name="ballot" class="mk-proj-bigicon" />
-        <span>{plural('projector.ballots.count', count)}</span>
-      </p>
+      {count !== null && (
+        <p class="mk-proj-bigcount">
+          <Pictogram name="ballot" class="mk-proj-bigicon" />
+          <span>{plural('projector.ballots.count', count)}</span>
+        </p>
+      )}
       {!compact && <p class="mk-proj-how">{t('projector.ballots.how')}</p>}
     </section>
   );

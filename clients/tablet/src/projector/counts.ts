@@ -8,9 +8,10 @@
  * `ParticipantJoined` (kept in the view's participants), and each `BallotCast`, whose public form
  * is `{vote}` only — the view keeps nothing of it, so the projector hears those envelopes as the
  * store applies them (`hearBallots`) and keeps the count beside the view (`HeardView`). A
- * projector opened while a vote is open starts from the snapshot, which carries no ballot: it
- * counts the ballots cast from then on. The coalesced tallies frame will replace both sources;
- * only the bodies of these two selectors should have to change.
+ * projector opened (or reloaded) while a vote is open starts from a snapshot, which carries no
+ * ballot: it does not know that vote's count and shows none rather than a wrong one. The
+ * coalesced tallies frame will replace both sources; only the bodies of these two selectors
+ * should have to change.
  */
 import { idNumber, type Envelope, type SessionStore, type SessionView, type StatementView } from '../state';
 
@@ -43,7 +44,7 @@ export function joinedByTerritory(view: SessionView): Joined {
   return { total, territories };
 }
 
-/** What the projector heard that its view does not keep: ballots cast, per vote. */
+/** What the projector heard that its view does not keep: ballots cast, per vote it saw open. */
 export interface Heard {
   ballots: Record<string, number>;
 }
@@ -51,17 +52,19 @@ export interface Heard {
 /** The view with what the projector heard beside it. */
 export type HeardView = SessionView & { heard?: Heard };
 
-/** How many ballots this vote has received (a count, never whose). A tablet sends a whole
- *  ballot in one CastBallot, so one BallotCast is one ballot. */
-export function ballotsReceived(view: HeardView, vote: string): number {
-  return view.heard?.ballots[vote] ?? 0;
+/** How many ballots this vote has received (a count, never whose); null when this screen cannot
+ *  know (the vote opened before it came). A tablet sends a whole ballot in one CastBallot, so one
+ *  BallotCast is one ballot. */
+export function ballotsReceived(view: HeardView, vote: string): number | null {
+  return view.heard?.ballots[vote] ?? null;
 }
 
 /** Count an envelope the projector receives into what it heard. */
 export function hear(heard: Heard, envelope: Envelope): void {
-  if (envelope.type !== 'BallotCast') return;
   const vote: unknown = envelope.data?.vote;
-  if (typeof vote === 'string') heard.ballots[vote] = (heard.ballots[vote] ?? 0) + 1;
+  if (typeof vote !== 'string') return;
+  if (envelope.type === 'VoteOpened') heard.ballots[vote] = 0;
+  else if (envelope.type === 'BallotCast' && vote in heard.ballots) heard.ballots[vote] += 1;
 }
 
 /** Hear every envelope the store applies (once each: the store ignores what it already holds,
