@@ -59,12 +59,18 @@ from session_engine import (
     evolve,
     seal,
 )
-from session_engine.commands import Command, EndRound
+from session_engine.audiences import EVERYONE, Audience, audience, is_own_join, receives, resolve
+from session_engine.commands import Command, EndRound, JoinSession
 from session_engine.departures import Departures
 from session_engine.events import CoFacilitatorAdded, CoFacilitatorRevoked, ParticipantJoined
 from session_engine.state import RoundStatus
 from session_engine.summary import presence_counts
-from session_engine.visibility import facilitator_envelope, public_envelope, visible_state
+from session_engine.visibility import (
+    console_state,
+    facilitator_envelope,
+    public_envelope,
+    visible_state,
+)
 
 from .auth import hash_token, new_token
 from .frames import WireCodec, message_for, websocket_frame
@@ -89,14 +95,24 @@ class EncodedEvent:
 
     ``full`` is the facilitator's audience: the whole envelope, but ``cmd`` only on the
     facilitator's own commands (``visibility.facilitator_envelope``). It is the stored record
-    itself when the two agree; the record with others' command ids is never sent."""
+    itself when the two agree; the record with others' command ids is never sent. ``audience``
+    is who receives it at all (``session_engine.audiences``)."""
 
-    __slots__ = ("_json", "full", "public", "published", "seq")
+    __slots__ = ("_json", "audience", "full", "joined", "public", "published", "seq")
 
-    def __init__(self, seq: int, full: bytes, public: bytes) -> None:
+    def __init__(
+        self,
+        seq: int,
+        full: bytes,
+        public: bytes,
+        audience: Audience = EVERYONE,
+        joined: ParticipantJoined | None = None,
+    ) -> None:
         self.seq = seq
         self.full = full
         self.public = public
+        self.audience = audience
+        self.joined = joined  # a join: whom it created (a guest's socket waits for it)
         self.published = 0.0  # perf_counter() when it was handed to the subscribers
         self._json: tuple[bytes, bytes] | None = None
 
@@ -121,21 +137,70 @@ def assemble(events: list[EncodedEvent], *, full: bool, codec: WireCodec) -> byt
     return codec.events_frame(encoded)
 
 
+_FACILITATORS: Final = "facilitators"  # the keys of a batch's lists: the console's…
+_ROOM: Final = "room"  # …everyone else's; or a participant id, for whoever has events of their own
+
+
 class Batch:
-    """One commit's events as they leave: a whole WebSocket frame per audience and codec, built
-    on first use and written as is to every socket that is ready (DESIGN §3: encode once)."""
+    """One commit's events as they leave: the events each audience receives (``audiences``,
+    resolved in the state they are handed out in), and a whole WebSocket frame per audience and
+    codec, built on first use and written as is to every socket that is ready (DESIGN §3: encode
+    once). The facilitators share one list, the room another; a participant with events of
+    their own in the batch (their position, their ballot, a join at their table) gets the room's
+    list with those merged in, built once for all their devices."""
 
-    __slots__ = ("_frames", "events")
+    __slots__ = ("_frames", "_joins", "_lists", "_own", "events")
 
-    def __init__(self, events: list[EncodedEvent]) -> None:
+    def __init__(self, events: list[EncodedEvent], state: SessionState) -> None:
         self.events = events
-        self._frames: dict[tuple[bool, bool], bytes] = {}
+        facilitators: list[EncodedEvent] = []
+        room: list[EncodedEvent] = []
+        self._own: dict[str, list[EncodedEvent]] = {}
+        self._joins: list[ParticipantJoined] = []  # for the guests waiting for their join
+        for event in events:
+            if event.joined is not None:
+                self._joins.append(event.joined)
+            rule = resolve(event.audience, state)
+            if rule.facilitators:
+                facilitators.append(event)
+            if rule.room:
+                room.append(event)
+                continue
+            for participant in rule.participants:
+                self._own.setdefault(participant, []).append(event)
+        self._lists: dict[str, list[EncodedEvent]] = {_FACILITATORS: facilitators, _ROOM: room}
+        self._frames: dict[tuple[str, bool], bytes] = {}
 
-    def frame(self, *, full: bool, codec: WireCodec) -> bytes:
-        key = (full, codec.binary)
+    def _key(self, subscriber: Subscriber) -> str:
+        if subscriber.full:
+            return _FACILITATORS
+        participant = subscriber.participant
+        joining = subscriber.joining
+        if participant is None and joining is not None:
+            participant = next(
+                (j.participant for j in self._joins if is_own_join(j, joining)), None
+            )
+        if participant is None or participant not in self._own:
+            return _ROOM
+        if participant not in self._lists:
+            merged = self._lists[_ROOM] + self._own[participant]
+            merged.sort(key=lambda event: event.seq)
+            self._lists[participant] = merged
+        return participant
+
+    def events_for(self, subscriber: Subscriber) -> list[EncodedEvent]:
+        """The events of the batch this subscriber receives, in seq order (maybe none)."""
+        return self._lists[self._key(subscriber)]
+
+    def frame(self, subscriber: Subscriber, codec: WireCodec) -> bytes | None:
+        """The WebSocket frame carrying them, or None when there are none."""
+        key = (self._key(subscriber), codec.binary)
         frame = self._frames.get(key)
         if frame is None:
-            message = assemble(self.events, full=full, codec=codec)
+            events = self._lists[key[0]]
+            if not events:
+                return None
+            message = assemble(events, full=subscriber.full, codec=codec)
             frame = self._frames[key] = websocket_frame(message, binary=codec.binary)
         return frame
 
@@ -147,12 +212,22 @@ class Subscriber:
     nothing more: its connection closes with the "come back" code and the client resumes.
     """
 
-    def __init__(self, *, full: bool, limit: int, holder: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        full: bool,
+        limit: int,
+        holder: str | None = None,
+        participant: str | None = None,
+    ) -> None:
         self.full = full
         self.limit = limit
         self.holder = holder  # whose token opened it (``facilitator``, ``cf1``, ``p12``), if any
+        self.participant = participant  # the participant it speaks for (after a join too)
+        self.joining: JoinSession | None = None  # a guest's join, sent and not answered yet
         self.revoked = False  # its co-facilitator link was revoked: it gets nothing more
-        self.outbox: deque[EncodedEvent | dict[str, Any]] = deque()  # events, or control frames
+        # events, control frames, or frames encoded once for the session (``Prebuilt``)
+        self.outbox: deque[EncodedEvent | dict[str, Any] | Prebuilt] = deque()
         self.backlog = 0  # backlog items still at the front of the outbox: not held against limit
         self.ready = asyncio.Event()
         self.overflowed = False
@@ -163,15 +238,27 @@ class Subscriber:
         self.busy = False  # the connection's writer is in the middle of a send
 
     def offer_batch(self, batch: Batch) -> None:
+        events = batch.events_for(self)
+        if not events:
+            return
         idle = not self.outbox and not self.busy and not self.overflowed and not self.revoked
         direct, codec = self.direct, self.codec
         if idle and direct is not None and codec is not None:
-            written = direct(batch.frame(full=self.full, codec=codec))
-            if written:
+            frame = batch.frame(self, codec)
+            if frame is not None and direct(frame):
                 return
-        self.offer_events(batch.events)
+        self.offer_events(events)
 
-    def offer(self, item: EncodedEvent | dict[str, Any]) -> None:
+    def offer_prebuilt(self, item: Prebuilt) -> None:
+        """A frame encoded once for the session (``tallies``): written straight away when the
+        socket is idle, else queued as a control frame."""
+        idle = not self.outbox and not self.busy and not self.overflowed and not self.revoked
+        direct, codec = self.direct, self.codec
+        if idle and direct is not None and codec is not None and direct(item.frame(codec)):
+            return
+        self.offer(item)
+
+    def offer(self, item: EncodedEvent | dict[str, Any] | Prebuilt) -> None:
         if self.overflowed or self.revoked:
             return
         if len(self.outbox) - self.backlog >= self.limit:
@@ -216,11 +303,36 @@ class Subscriber:
         self.revoked = True
         self.ready.set()
 
-    def take(self) -> EncodedEvent | dict[str, Any]:
+    def take(self) -> EncodedEvent | dict[str, Any] | Prebuilt:
         """The next item for the connection's writer."""
         if self.backlog:
             self.backlog -= 1
         return self.outbox.popleft()
+
+
+class Prebuilt:
+    """A server frame encoded once for every socket of a session, whatever its subprotocol: the
+    message and its whole WebSocket frame, per codec, made on first use."""
+
+    __slots__ = ("_messages", "_websocket", "frame_map")
+
+    def __init__(self, frame_map: dict[str, Any]) -> None:
+        self.frame_map = frame_map
+        self._messages: dict[bool, bytes] = {}
+        self._websocket: dict[bool, bytes] = {}
+
+    def message(self, codec: WireCodec) -> bytes:
+        message = self._messages.get(codec.binary)
+        if message is None:
+            message = self._messages[codec.binary] = codec.encode(self.frame_map)
+        return message
+
+    def frame(self, codec: WireCodec) -> bytes:
+        frame = self._websocket.get(codec.binary)
+        if frame is None:
+            message = self.message(codec)
+            frame = self._websocket[codec.binary] = websocket_frame(message, binary=codec.binary)
+        return frame
 
 
 class Answer(msgspec.Struct, frozen=True, kw_only=True):
@@ -287,6 +399,11 @@ class SessionActor:
         self._watchers = 0  # connected facilitator consoles: presence is computed only for them
         self._presence_due: asyncio.TimerHandle | None = None
         self.on_published: list[Callable[[SessionActor, list[EncodedEvent]], None]] = []
+        # Told of each subscriber it has just registered (its backlog, if any, is in its outbox).
+        self.on_joined: list[Callable[[SessionActor, Subscriber], None]] = []
+        self.on_stopped: list[Callable[[], None]] = []
+        self.published_seq = 0  # the last seq handed to the subscribers (the state in between is
+        # a batch being committed: nobody may read it)
         # Told of the participant tokens (hash, participant) each commit has stored.
         self.on_tokens: list[Callable[[SessionActor, list[tuple[str, str]]], None]] = []
         self._queue: asyncio.Queue[_Submission | _Join | _Refresh] = asyncio.Queue()
@@ -314,6 +431,7 @@ class SessionActor:
         outcomes = await self.store.outcomes(self.session_id)
         self.outcomes = {(o.actor, o.cmd): o for o in outcomes}
         self._revoked = []  # revoked before: nobody holding them is connected
+        self.published_seq = self.seq
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"session-{self.session_id}")
@@ -356,6 +474,8 @@ class SessionActor:
         for timer in (self._deadline, self._presence_due):
             if timer is not None:
                 timer.cancel()
+        for listener in self.on_stopped:
+            listener()
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
@@ -586,6 +706,7 @@ class SessionActor:
         outcome = Outcome(
             actor=submission.actor, cmd=submission.cmd, seq=self.seq, participant=participant
         )
+
         if submission.role in _ANSWERED_AGAIN or participant is not None:
             self.outcomes[key] = outcome
             fresh.append(outcome)
@@ -624,7 +745,9 @@ class SessionActor:
         public = msgspec.msgpack.encode(public_envelope(envelope, self.state))
         shown = facilitator_envelope(envelope)
         full = record if shown is envelope and record is not None else encode_envelope(shown)
-        return EncodedEvent(envelope.seq, full, public)
+        event = envelope.event
+        joined = event if isinstance(event, ParticipantJoined) else None
+        return EncodedEvent(envelope.seq, full, public, audience(event), joined)
 
     def _show_departures(self) -> None:
         """Someone left: the events kept for clients that resume show them as every copy of the
@@ -641,7 +764,8 @@ class SessionActor:
         now = time.perf_counter()
         for event in new_events:
             event.published = now
-        batch = Batch(new_events)
+        self.published_seq = new_events[-1].seq
+        batch = Batch(new_events, self.state)
         for subscriber in self.subscribers:
             subscriber.offer_batch(batch)
         if self._revoked:
@@ -665,16 +789,30 @@ class SessionActor:
         subscriber, after = request.subscriber, request.after
         snapshot = None
         if after is None or not 0 <= after <= self.seq or self.seq - after > self.backlog_limit:
-            snapshot = visible_state(
-                self.state, full=subscriber.full, participant=request.participant
-            )
+            if subscriber.full:
+                snapshot = console_state(self.state)
+            else:
+                snapshot = visible_state(self.state, full=False, participant=request.participant)
         else:
-            subscriber.catch_up(self.events[after:])
+            subscriber.catch_up(
+                [
+                    event
+                    for event in self.events[after:]
+                    if receives(
+                        event.audience,
+                        self.state,
+                        facilitator=subscriber.full,
+                        participant=request.participant,
+                    )
+                ]
+            )
         self.subscribers.add(subscriber)
         if subscriber.full:
             self._watchers += 1
             self._tables_seen = dict(self.state.tables)
             subscriber.offer(self.presence())
+        for listener in self.on_joined:
+            listener(self, subscriber)
         _resolve(request.future, (self.seq, snapshot))
 
     # --- the round clock ------------------------------------------------------------------------

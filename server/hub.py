@@ -29,6 +29,7 @@ from .actor import Answer, EncodedEvent, SessionActor
 from .auth import hash_token, new_join_code, new_session_id, new_token, same_hash
 from .cluster import Cluster
 from .store import Conflict, EventStore, SessionRecord
+from .tallies import TallyFeed
 
 __all__ = ["EVICT_AFTER_S", "Access", "CreatedSession", "Hub", "wall_clock_ms"]
 
@@ -174,6 +175,7 @@ class Hub:
                 live = SessionActor(session_id, self.store, self.clock, self.backlog_limit)
                 live.on_published.extend(self.on_published)
                 live.on_tokens.append(self._remember_tokens)
+                TallyFeed.attach(live)
                 await live.load()
                 if self.cluster is not None:
                     await self.cluster.attach(live)

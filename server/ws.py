@@ -34,8 +34,9 @@ import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from session_engine import Role, decode_command
+from session_engine.commands import JoinSession
 
-from .actor import Answer, EncodedEvent, SessionActor, Subscriber, assemble
+from .actor import Answer, EncodedEvent, Prebuilt, SessionActor, Subscriber, assemble
 from .frames import SUBPROTOCOLS, Cmd, Hello, Ping, WireCodec, codec_for, message_for
 from .hub import Hub
 from .limits import Guesses, Limits, RateLimiter, Sockets, Strikes, client_address
@@ -137,6 +138,7 @@ class Connection:
         self._all_answered = asyncio.Event()
         self._all_answered.set()
         self._left = False
+        self._joining: str | None = None  # the id of a guest's join waiting for its answer
 
     # --- the whole life of a connection ---------------------------------------------------------
 
@@ -211,7 +213,10 @@ class Connection:
             self.on_greeted()
         self.session = await self.hub.actor(self.record.id)
         self.subscriber = Subscriber(
-            full=self.role is Role.FACILITATOR, limit=self.limits.outbox_limit, holder=self.actor_id
+            full=self.role is Role.FACILITATOR,
+            limit=self.limits.outbox_limit,
+            holder=self.actor_id,
+            participant=self.participant,
         )
         self.subscriber.codec = self.codec
         seq, snapshot = await self.session.join(
@@ -312,6 +317,10 @@ class Connection:
         except ValueError:
             return self._breach(frame.id, "bad_request")
         assert self.session is not None  # set by _greet
+        if self.role is Role.GUEST and isinstance(command, JoinSession):
+            assert self.subscriber is not None
+            self.subscriber.joining = command  # its ParticipantJoined reaches this socket
+            self._joining = frame.id
         future = self.session.enqueue(command, role=self.role, actor=self.actor_id, cmd=frame.id)
         self._owed += 1
         self._all_answered.clear()
@@ -325,6 +334,8 @@ class Connection:
     # --- answers --------------------------------------------------------------------------------
 
     def _answered(self, cmd_id: str, future: asyncio.Future[Answer]) -> None:
+        if cmd_id == self._joining and self.subscriber is not None:
+            self.subscriber.joining = None  # a join answered: it names the joiner from now on
         self._owed -= 1
         if self._owed == 0:
             self._all_answered.set()
@@ -348,6 +359,8 @@ class Connection:
                 answer.participant,
             )
             assert self.session is not None
+            assert self.subscriber is not None
+            self.subscriber.participant = answer.participant  # their own events reach it now
             self.session.arrive(answer.participant)
         if answer.token is not None and answer.cofacilitator is not None:
             frame["cofacilitator"], frame["token"] = answer.cofacilitator, answer.token
@@ -390,6 +403,8 @@ class Connection:
 
     def _next_frame(self, subscriber: Subscriber) -> bytes:
         item = subscriber.take()
+        if isinstance(item, Prebuilt):
+            return item.message(self.codec)
         if not isinstance(item, EncodedEvent):
             return self.codec.encode(item)
         events = [item]

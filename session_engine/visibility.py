@@ -8,6 +8,9 @@ DESIGN §6: nobody sees what is not theirs to see. Two things are private:
   without their author (the facilitator sees it);
 * **ballots** — a ballot is secret: the public learns that a ballot was cast in a vote, not by
   whom nor with which grades; only tallies (computed from the state) are ever shown;
+* **positions** — a position reaches only the devices of whoever took it; everyone else (the
+  facilitator included) sees tallies under k-anonymity (``tallies``); which events reach whom
+  at all is ``audiences``; a snapshot carries only your own positions and ballots;
 * **who raised an objection** — in a consent round the room hears every objection and its
   reasons (the text is public at once), but not who raised it, as with statements;
 * **who holds a co-facilitator link** — the room learns that a link was given (``cf1``) or
@@ -44,6 +47,7 @@ from .state import SessionState, StatementStatus
 __all__ = [
     "FACILITATOR_ACTOR",
     "HIDDEN_ACTOR",
+    "console_state",
     "facilitator_envelope",
     "public_envelope",
     "visible_state",
@@ -115,15 +119,16 @@ def _public_data(event: Event, state: SessionState) -> dict[str, Any] | None:
 
 
 def visible_state(state: SessionState, *, full: bool, participant: str | None) -> dict[str, Any]:
-    """The state as plain data for one audience: everything if ``full``, else the public part
-    plus what belongs to ``participant`` (their own statements, pending or not, ballots, and
-    the author of their own objections); co-facilitators without whom their links are for."""
+    """The state as plain data for one audience: everything if ``full`` (a replay of the whole
+    log, an export), else the public part plus what belongs to ``participant`` (their own
+    statements, pending or not, positions, ballots, and the author of their own objections);
+    co-facilitators without whom their links are for. Nobody else's position nor ballot: the
+    room sees tallies (``tallies``)."""
     data: dict[str, Any] = msgspec.to_builtins(_keyed(state))
     if full:
         return data
     data["statements"] = _public_statements(data["statements"], participant)
-    for vote in data["votes"].values():
-        vote["ballots"] = {p: g for p, g in vote["ballots"].items() if p == participant}
+    _own_positions_and_ballots(data, participant)
     data["objections"] = {
         oid: _authored(objection, participant) for oid, objection in data["objections"].items()
     }
@@ -132,6 +137,27 @@ def visible_state(state: SessionState, *, full: bool, participant: str | None) -
         for cid, cofacilitator in data["cofacilitators"].items()
     }
     return data
+
+
+def console_state(state: SessionState) -> dict[str, Any]:
+    """The state as the facilitator's and co-facilitators' console receives it in a snapshot:
+    everything, but nobody's position nor ballot (the console sees tallies, as the room does;
+    the log export keeps positions for the report)."""
+    data: dict[str, Any] = msgspec.to_builtins(_keyed(state))
+    _own_positions_and_ballots(data, None)
+    return data
+
+
+def _own_positions_and_ballots(data: dict[str, Any], participant: str | None) -> None:
+    """Keep only ``participant``'s own positions and ballots (none when ``None``)."""
+    mine = f"{participant}|"
+    data["positions"] = {
+        key: value
+        for key, value in data["positions"].items()
+        if participant is not None and key.startswith(mine)
+    }
+    for vote in data["votes"].values():
+        vote["ballots"] = {p: g for p, g in vote["ballots"].items() if p == participant}
 
 
 def _authored(record: dict[str, Any], participant: str | None) -> dict[str, Any]:

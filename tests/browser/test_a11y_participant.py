@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from ..server.live import LiveServer
 from ..server.scenario import Room
-from .conftest import DESKTOP, PHONE, screenshot
+from .conftest import DESKTOP, PHONE, WORDS_CUT, screenshot
 from .tablet import a_running_round, open_tablet, over_the_wire, scan_every_way
 
 STATEMENT = "Il faut plus de bancs à l’ombre au square Léon."
@@ -295,32 +295,6 @@ def test_the_qpv_box_on_the_home_page_is_a_large_target(
     expect(box).to_be_checked()
 
 
-# Every word of these that could fit whole on a line of its card stays on one line (with
-# overflow-wrap: anywhere a box shrank to a letter's width and cut words letter by letter).
-WORDS = """() => {
-  const cut = [];
-  const seen = 'main h1, main h2, main h3, label, .mk-chip, .mk-pos-label, .mk-kind, .mk-btn';
-  for (const el of document.querySelectorAll(seen)) {
-    const room = el.closest('.mk-card, main, header') ?? document.body;
-    const style = getComputedStyle(room);
-    const line = room.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (const m of node.textContent.matchAll(/[^\\s-]+/g)) {
-        const range = document.createRange();
-        range.setStart(node, m.index);
-        range.setEnd(node, m.index + m[0].length);
-        const boxes = [...range.getClientRects()].filter(r => r.width > 0);
-        const lines = new Set(boxes.map(r => Math.round(r.top)));
-        const width = boxes.reduce((sum, r) => sum + r.width, 0);
-        if (lines.size > 1 && width <= line) cut.push(m[0]);
-      }
-    }
-  }
-  return cut;
-}"""
-
-
 def test_no_word_is_cut_letter_by_letter_on_a_narrow_phone(
     server: LiveServer, open_context: Any
 ) -> None:
@@ -336,9 +310,9 @@ def test_no_word_is_cut_letter_by_letter_on_a_narrow_phone(
     page = open_tablet(open_context(narrow), table.room, table.host)
     expect(page.get_by_test_id("statement-list")).to_contain_text(STATEMENT)
     page.evaluate("document.documentElement.style.fontSize = '36px'")  # 200 % text
-    assert page.evaluate(WORDS) == []
+    assert page.evaluate(WORDS_CUT) == []
     visitor = open_context(narrow).new_page()
     visitor.goto(f"{server.url}/j/{table.room.code}")
     expect(visitor.get_by_label(re.compile("Votre pseudo"))).to_be_visible()
     visitor.evaluate("document.documentElement.style.fontSize = '36px'")
-    assert visitor.evaluate(WORDS) == []
+    assert visitor.evaluate(WORDS_CUT) == []

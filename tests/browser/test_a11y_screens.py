@@ -5,7 +5,8 @@ cahier (issue 11).
   during a round with statements to moderate, with a closed vote, with a consent round and a vœu;
   the projector with positions, vote results, a consent round, a vœu; the replay viewer on a file
   and on a server's log; the cahier — at 360 px and on a desktop, in French and in English, with
-  the charts' « Voir en tableau » open;
+  the charts' « Voir en tableau » open; at 360 px no page scrolls sideways and no word of a
+  heading, label or button is cut letter by letter;
 * 3.1: a chart's categories are told by pattern and by pictogram or letter besides colour, also in
   forced colours; « Voir en tableau » opens the figures as a real table; the ballot's grades look
   like the results' grades;
@@ -27,7 +28,7 @@ from playwright.sync_api import expect
 
 from ..server.live import LiveServer
 from ..server.scenario import Member, Room
-from .conftest import DESKTOP, PHONE, PROJECTOR, ROOT, axe_violations, screenshot
+from .conftest import DESKTOP, PHONE, PROJECTOR, ROOT, WORDS_CUT, axe_violations, screenshot
 from .test_session_ui import join
 from .wire import PROPOSALS, a_closed_vote, as_member, ballots, people, statements, steer
 
@@ -91,6 +92,10 @@ def scan_everywhere(
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > viewport["width"]:
                 found[key].append(f"the page scrolls sideways: {width} px")
+            if viewport == PHONE:
+                found[key].extend(
+                    f"a word cut letter by letter: {w}" for w in page.evaluate(WORDS_CUT)
+                )
             context.close()
 
 

@@ -24,6 +24,7 @@ from session_engine.events import StatementHidden, StatementProposed
 from ..server.live import LiveServer
 from ..server.scenario import Room
 from .conftest import DESKTOP, PHONE, PROJECTOR, ROOT, screenshot
+from .tablet import open_tablet
 from .wire import HIDDEN, PROPOSALS, a_closed_vote, people, statements, steer
 
 # An id of the log (s1, pr2, v1, vx1, o3, c1, p12) standing alone in a sentence.
@@ -146,6 +147,16 @@ def test_the_screens_name_votes_voeux_and_statements_without_log_ids(
     assert options[1:] == list(PROPOSALS), options
     text = console.locator("main").inner_text()
     assert not LOG_ID.findall(text), f"log ids on the console: {LOG_ID.findall(text)}"
+    # The wall and a resident's tablet, with the vote's results, the vœu and a consent round open.
+    projector = open_context(PROJECTOR).new_page()
+    projector.goto(f"{room.url}/p/{room.id}")
+    expect(projector.get_by_test_id("projector-consent")).to_be_visible()
+    text = projector.locator("main").inner_text()
+    assert not LOG_ID.findall(text), f"log ids on the projector: {LOG_ID.findall(text)}"
+    tablet = open_tablet(open_context(PHONE), room, awa)
+    expect(tablet.get_by_test_id("consent-card")).to_be_visible()
+    text = tablet.locator("main").inner_text()
+    assert not LOG_ID.findall(text), f"log ids on the tablet: {LOG_ID.findall(text)}"
 
 
 def test_the_round_s_clock_stays_in_view_while_moderating(

@@ -158,6 +158,7 @@ from session_engine.state import (
     SessionState,
     StatementStatus,
 )
+from session_engine.tallies import tallies
 
 from .strategies import (
     UNKNOWN_COFACILITATORS,
@@ -1624,6 +1625,18 @@ class SessionMachine(RuleBasedStateMachine):
     @invariant()
     def replay_equals_live_state(self) -> None:
         assert replay(self.session.log) == self.state, "replay(log) differs from the live state"
+
+    @invariant()
+    def replay_gives_the_tallies_computed_live(self) -> None:
+        """Tallies are a projection of the state: the log replayed (and exported, as the report
+        reads it) gives the tallies the room was sent live; no group under k shows a figure."""
+        live = tallies(self.state, k=2)
+        assert tallies(replay(self.session.log), k=2) == live
+        assert tallies(replay(list(pseudonymise(self.session.log))), k=2) == live
+        for statement in live.statements:
+            for group in (statement.overall, *statement.territories, *statement.roles):
+                assert group.hidden == (group.voters is None)
+                assert group.hidden or (group.voters or 0) >= 2
 
     @invariant()
     def replay_through_the_codec_equals_live_state(self) -> None:

@@ -4,7 +4,7 @@
  * reconnection), resume with `after`, exponential backoff with jitter, ping/pong clock offset.
  */
 import { decode, encode } from '@msgpack/msgpack';
-import { SessionStore, type Envelope } from './state';
+import { SessionStore, type Envelope, type Tallies } from './state';
 
 export type { Envelope } from './state';
 export { SessionStore } from './state';
@@ -371,6 +371,9 @@ export class Connection {
       case 'presence':
         for (const l of [...this.presenceListeners]) l(frame as Presence);
         break;
+      case 'tallies':
+        this.store.setTallies(frame as Tallies);
+        break;
       default:
         break;
     }
@@ -389,19 +392,17 @@ export class Connection {
     this.flush();
   }
 
+  /** Events in seq order. `seq` strictly increases on a connection but may jump: the events in
+   *  between were not for this connection (another participant's position, ballot or join:
+   *  docs/protocol.md, *What each audience sees*), so a jump is no loss. One already held (at or
+   *  below the store's seq) is skipped. */
   private onEvents(list: Envelope[]): void {
     const fresh: Envelope[] = [];
-    let expected = this.store.seq + 1;
+    let last = this.store.seq;
     for (const e of list) {
-      if (e.seq < expected) continue; // already held
-      if (e.seq > expected && this.store.loaded) {
-        // A gap (should not happen): resume from what we hold.
-        this.store.applyAll(fresh);
-        this.reconnect();
-        return;
-      }
+      if (e.seq <= last) continue; // already held
       fresh.push(e);
-      expected = e.seq + 1;
+      last = e.seq;
     }
     this.store.applyAll(fresh);
   }

@@ -8,7 +8,7 @@ import {
   territoryCounts,
 } from '../src/console/lib';
 import { SessionStore, emptySession, positionCounts, voteTally, type SessionView } from '../src/state';
-import { checkDraft, createBody, demoDraft } from '../src/home/defaults';
+import { LIMITS, checkDraft, createBody, demoDraft } from '../src/home/defaults';
 
 const territories = {
   t1: { id: 't1', name: 'La Goutte d’Or', commune: 'Paris 18e', qpv: true },
@@ -82,8 +82,14 @@ describe('participants and statements', () => {
       participants: { p1: person('p1', 't1'), p2: person('p2', 't2'), p3: person('p3', 't1') },
       positions: { 'p1|s1': 2, 'p2|s1': null, 'p3|s1': 2, 'p1|s11': -1 },
     });
-    expect(positionTotals(view, 's1')).toEqual({ '-2': 0, '-1': 0, '0': 0, '1': 0, '2': 2, pass: 1 });
     expect(positionCounts(view, 's1')).toEqual({ t1: { '2': 2 }, t2: { pass: 1 } });
+  });
+
+  it('reads a shown group of the tallies by position key, and nothing of a hidden one', () => {
+    const shown = { group: 'all', hidden: false, voters: 7, counts: [1, 0, 0, 2, 3], passes: 1 };
+    expect(positionTotals(shown)).toEqual({ '-2': 1, '-1': 0, '0': 0, '1': 2, '2': 3, pass: 1 });
+    const hidden = { group: 't1', hidden: true, voters: null, counts: null, passes: null };
+    expect(positionTotals(hidden)).toEqual({ '-2': 0, '-1': 0, '0': 0, '1': 0, '2': 0, pass: 0 });
   });
 });
 
@@ -91,6 +97,13 @@ describe('vote preview', () => {
   it('builds profiles from ballots, ungraded proposals counting as À rejeter', () => {
     const vote = { id: 'v1', proposals: ['pr1', 'pr2'], open: false, ballots: { p1: { pr1: 6, pr2: 3 }, p2: { pr1: 4 } } };
     expect(voteTally(emptySession(), vote)).toEqual({ pr1: [0, 0, 0, 0, 1, 0, 1], pr2: [1, 0, 0, 1, 0, 0, 0] });
+  });
+
+  it('takes a closed vote\'s profiles from the tallies when it holds no ballot (the console live)', () => {
+    const vote = { id: 'v1', proposals: ['pr1'], open: false, ballots: {} };
+    const view = { ...emptySession(), tallies: { k_anonymity: 5, joined: { total: 0, territories: {}, roles: {} }, statements: [],
+      votes: [{ vote: 'v1', open: false, ballots: 3, waiting: 0, profiles: { pr1: [0, 0, 0, 1, 2, 0, 0] } }] } };
+    expect(voteTally(view, vote)).toEqual({ pr1: [0, 0, 0, 1, 2, 0, 0] });
   });
 });
 
@@ -132,5 +145,12 @@ describe('home draft', () => {
       'home.check.minutes',
       'home.check.table_size',
     ]);
+  });
+
+  it('lets the form hold what the server takes, and no more (session_engine LIMITS, written out)', () => {
+    // The server's limits (decide_base.LIMITS), copied here by hand: a field the form cut
+    // shorter than the server (the commune at 80 of 120) or let run longer must fail this.
+    const server = { title: 200, territory: 80, commune: 120, prompt: 500 };
+    expect({ title: LIMITS.title, territory: LIMITS.territory, commune: LIMITS.commune, prompt: LIMITS.prompt }).toEqual(server);
   });
 });

@@ -1,9 +1,9 @@
 /** The projector's counts come from two selectors only (src/projector/counts.ts): who has joined,
- *  per territory, and how many ballots a vote has received; and its wall of statements. Each
- *  scenario: given the events the projector receives, then what it counts. */
+ *  per territory, and how many ballots a vote has received, both read from the tallies; and its
+ *  wall of statements. Each scenario: given what the projector receives, then what it shows. */
 import { describe, expect, it } from 'vitest';
-import { ballotsReceived, hear, hearBallots, joinedByTerritory, wallStatements, type Heard } from '../src/projector/counts';
-import { SessionStore, type Envelope } from '../src/state';
+import { ballotsReceived, joinedByTerritory, wallStatements } from '../src/projector/counts';
+import { SessionStore, type Envelope, type Tallies } from '../src/state';
 
 let seq = 0;
 function event(type: string, data: Record<string, unknown>, actor = 'facilitator'): Envelope {
@@ -39,9 +39,21 @@ function store(...events: Envelope[]): SessionStore {
   return s;
 }
 
-describe('joinedByTerritory: who has joined, overall and per territory', () => {
-  it('counts each person once, under their territory, in the session’s order of territories', () => {
-    const s = store(created(), joined('p1', 't2'), joined('p2', 't1'), joined('p3', 't2'));
+/** The tallies a projector holds (the `tallies` frame). */
+function tallies(joined: Record<string, number>, votes: [string, boolean, number][] = []): Tallies {
+  const total = Object.values(joined).reduce((a, n) => a + n, 0);
+  return {
+    k_anonymity: 5,
+    joined: { total, territories: joined, roles: { habitant: total, elu: 0, technicien: 0, autre: 0 } },
+    statements: [],
+    votes: votes.map(([vote, open, ballots]) => ({ vote, open, ballots, waiting: 0, profiles: null })),
+  };
+}
+
+describe('joinedByTerritory: who has joined, overall and per territory, from the tallies', () => {
+  it('counts each territory of the session, in the session’s order of territories', () => {
+    const s = store(created());
+    s.setTallies(tallies({ t2: 2, t1: 1 }));
     expect(joinedByTerritory(s.state)).toEqual({
       total: 3,
       territories: [
@@ -52,83 +64,35 @@ describe('joinedByTerritory: who has joined, overall and per territory', () => {
     });
   });
 
-  it('leaves out whoever left, was erased, or was merged into another entry', () => {
-    const s = store(created(), joined('p1', 't1'), joined('p2', 't1'), joined('p3', 't3'), joined('p4', 't3'));
-    const table: [string, 'removed' | 'erased' | 'merged'][] = [
-      ['p1', 'removed'],
-      ['p3', 'erased'],
-      ['p4', 'merged'],
-    ];
-    for (const [id, status] of table) s.state.participants[id]!.status = status;
+  it('reads the tallies only, not the joins the view may hold (the latest frame wins)', () => {
+    const s = store(created(), joined('p1', 't1'), joined('p2', 't1'));
+    s.setTallies(tallies({ t3: 4 }));
+    s.setTallies(tallies({ t3: 5, t2: 1 }));
     const counted = joinedByTerritory(s.state);
-    expect(counted.total).toBe(1);
-    expect(counted.territories.map((t) => t.count)).toEqual([1, 0, 0]);
+    expect(counted.total).toBe(6);
+    expect(counted.territories.map((t) => t.count)).toEqual([0, 1, 5]);
   });
 
-  it('is zero everywhere before anyone joins', () => {
-    expect(joinedByTerritory(store(created()).state)).toMatchObject({ total: 0, territories: [{ count: 0 }, { count: 0 }, { count: 0 }] });
+  it('is zero everywhere before the first tallies frame', () => {
+    const s = store(created(), joined('p1', 't1'));
+    expect(joinedByTerritory(s.state)).toMatchObject({ total: 0, territories: [{ count: 0 }, { count: 0 }, { count: 0 }] });
   });
 });
 
-describe('ballotsReceived: how many ballots a vote has received, from the public BallotCast', () => {
-  const opened = () => [created(), event('VoteOpened', { vote: 'v1', proposals: ['pr1', 'pr2'] })];
-  const ballot = (vote = 'v1') => event('BallotCast', { vote }, 'participant');
-
-  it('counts each ballot heard, per vote, and nothing else', () => {
-    const heard: Heard = { ballots: {} };
-    const s = new SessionStore();
-    hearBallots(s, heard);
-    s.applyAll([...opened(), ballot(), ballot(), joined('p9', 't1')]);
-    s.applyAll([event('VoteOpened', { vote: 'v2', proposals: ['pr3'] }), ballot('v2')]);
-    s.apply(ballot());
-    const view = { ...s.state, heard };
-    expect([ballotsReceived(view, 'v1'), ballotsReceived(view, 'v2')]).toEqual([3, 1]);
+describe('ballotsReceived: how many ballots a vote has received, from the tallies', () => {
+  it('is the tally’s count of ballots for that vote', () => {
+    const s = store(created(), event('VoteOpened', { vote: 'v1', proposals: ['pr1', 'pr2'] }));
+    s.setTallies(tallies({}, [['v1', true, 0]]));
+    expect(ballotsReceived(s.state, 'v1')).toBe(0);
+    s.setTallies(tallies({}, [['v1', true, 3], ['v2', false, 7]]));
+    expect([ballotsReceived(s.state, 'v1'), ballotsReceived(s.state, 'v2')]).toEqual([3, 7]);
   });
 
-  it('does not count twice an envelope the store already holds (a resume sends it again)', () => {
-    const heard: Heard = { ballots: {} };
-    const s = new SessionStore();
-    hearBallots(s, heard);
-    const events = [...opened(), ballot(), ballot()];
-    s.applyAll(events);
-    s.applyAll(events.slice(2));
-    expect(ballotsReceived({ ...s.state, heard }, 'v1')).toBe(2);
-  });
-
-  it('has counted the ballot before the store tells its listeners (the screen reads it then)', () => {
-    const heard: Heard = { ballots: {} };
-    const s = new SessionStore();
-    hearBallots(s, heard);
-    s.applyAll(opened());
-    const seen: (number | null)[] = [];
-    s.subscribe(() => seen.push(ballotsReceived({ ...s.state, heard }, 'v1')));
-    s.apply(ballot());
-    expect(seen).toEqual([1]);
-  });
-
-  it('stops hearing when asked', () => {
-    const heard: Heard = { ballots: {} };
-    const s = new SessionStore();
-    const stop = hearBallots(s, heard);
-    s.applyAll(opened());
-    s.apply(ballot());
-    stop();
-    s.apply(ballot());
-    expect(heard.ballots).toEqual({ v1: 1 });
-  });
-
-  it('is zero when the vote opens, unknown (null) for a vote opened before the screen came', () => {
-    const heard: Heard = { ballots: {} };
-    const s = new SessionStore();
-    hearBallots(s, heard);
-    // A snapshot taken while v1 is open: it carries no ballot; the screen hears v2 open.
-    s.reset({ votes: { v1: { id: 'v1', proposals: ['pr1'], open: true, ballots: {} } } }, seq);
-    s.applyAll([ballot('v1'), event('VoteOpened', { vote: 'v2', proposals: ['pr2'] })]);
-    const view = { ...s.state, heard };
-    expect([ballotsReceived(view, 'v1'), ballotsReceived(view, 'v2')]).toEqual([null, 0]);
-    expect(ballotsReceived(store(...opened()).state, 'v1')).toBeNull(); // nothing heard at all
-    hear(heard, event('BallotCast', {}));
-    expect(heard.ballots).toEqual({ v2: 0 });
+  it('is unknown (null) before the tallies say it: no count rather than a wrong one', () => {
+    const s = store(created(), event('VoteOpened', { vote: 'v1', proposals: ['pr1'] }));
+    expect(ballotsReceived(s.state, 'v1')).toBeNull();
+    s.setTallies(tallies({}, [['v2', true, 1]]));
+    expect(ballotsReceived(s.state, 'v1')).toBeNull();
   });
 });
 

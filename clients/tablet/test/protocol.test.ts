@@ -256,16 +256,37 @@ describe('Connection', () => {
     conn.stop();
   });
 
-  it('reconnects when an event is missing (a gap)', () => {
+  it('takes a jump in seq as events that were not for it, and resumes from the last one it holds', () => {
     const conn = connection();
     conn.start();
     last().open();
     last().push(welcome(5));
+    // 6 was another participant's position: not for this connection
     last().push({ k: 'event', seq: 7, type: 'SessionClosed', v: 1, at: 1, actor: 'f', cmd: null, data: {} });
-    expect(conn.store.seq).toBe(5);
-    expect(FakeSocket.all).toHaveLength(2);
+    expect(conn.store.seq).toBe(7);
+    expect(conn.store.state.closed).toBe(true);
+    expect(FakeSocket.all).toHaveLength(1); // no reconnection
+    last().push({ k: 'event', seq: 7, type: 'SessionClosed', v: 1, at: 1, actor: 'f', cmd: null, data: {} });
+    expect(conn.store.seq).toBe(7); // held already: skipped
+    last().drop();
+    vi.advanceTimersByTime(5000);
     last().open();
-    expect(last().sent[0]).toEqual({ k: 'hello', token: 'tok', after: 5 });
+    expect(last().sent[0]).toEqual({ k: 'hello', token: 'tok', after: 7 });
+    conn.stop();
+  });
+
+  it('keeps the latest tallies frame in the view, across a new snapshot', () => {
+    const conn = connection();
+    conn.start();
+    last().open();
+    last().push(welcome(5));
+    const tallies = { k: 'tallies', type: 'tallies', seq: 5, k_anonymity: 5, joined: { total: 1, territories: {}, roles: {} }, statements: [], votes: [] };
+    last().push(tallies);
+    expect(conn.store.state.tallies?.seq).toBe(5);
+    last().push({ ...tallies, seq: 9, joined: { total: 2, territories: {}, roles: {} } });
+    expect(conn.store.state.tallies?.joined.total).toBe(2);
+    conn.store.reset(snapshot, 12);
+    expect(conn.store.state.tallies?.seq).toBe(9);
     conn.stop();
   });
 

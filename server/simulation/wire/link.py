@@ -1,5 +1,6 @@
 """One person's socket (``_Link``: counted, timed, resumed when lost) and the facilitator's
-console, which folds its full event stream through the engine's ``evolve``.
+console, which folds its event stream through the engine's ``evolve`` (everything but positions
+and ballots, which are their owners' only) and reads the room's positions from the tallies.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import websockets
 
 from session_engine import SessionState, decode_envelope, evolve
 from session_engine.commands import Command
-from session_engine.events import BallotCast, PositionTaken
 
 from ...client import ProtocolClient
 from .network import _reason
@@ -90,6 +90,8 @@ class _Link:
                 self.tally.unanswered += 1
                 return None
             self.tally.answer(answer, loop.time() - sent)
+            if _acked(answer):
+                self.tally.applied[name] += 1
             if not self.keeps_events:
                 self.client.events.clear()
                 self.client.received.clear()
@@ -106,13 +108,18 @@ def _acked(answer: dict[str, Any] | None) -> bool:
 
 
 class _Console:
-    """The session as the facilitator's console sees it: every event, folded through ``evolve``."""
+    """The session as the facilitator's console sees it: its events, folded through ``evolve``,
+    and the latest tallies (positions and ballots reach their owners only)."""
 
     def __init__(self, link: _Link) -> None:
         self.link = link
         self._state = SessionState()
-        self.positions = 0  # PositionTaken events, changes of mind included
-        self.ballots = 0  # BallotCast events
+
+    @property
+    def tallies(self) -> dict[str, Any] | None:
+        """The latest ``tallies`` frame, if one came."""
+        frames = self.link.client.tallies
+        return frames[-1] if frames else None
 
     @property
     def state(self) -> SessionState:
@@ -121,8 +128,6 @@ class _Console:
         for frame in client.events:
             envelope = decode_envelope(msgspec.msgpack.encode(frame))
             evolve(self._state, envelope.event)
-            self.positions += isinstance(envelope.event, PositionTaken)
-            self.ballots += isinstance(envelope.event, BallotCast)
         client.events.clear()
         client.received.clear()
         return self._state

@@ -28,6 +28,7 @@ class _Tally:
     unanswered: int = 0
     reconnections: int = 0
     latencies_s: list[float] = field(default_factory=list)
+    applied: Counter[str] = field(default_factory=Counter)  # command type -> acknowledged
 
     def answer(self, frame: dict[str, Any], latency_s: float) -> None:
         self.latencies_s.append(latency_s)

@@ -31,7 +31,6 @@ from session_engine.commands import (
 )
 from session_engine.model import RoundKind, StatementKind
 from session_engine.state import RoundStatus, StatementStatus
-from session_engine.summary import summarize
 
 from .. import population
 from ..offline import PROPOSALS
@@ -251,12 +250,17 @@ class _Room:
                     group.create_task(self.by_pid[host].synthesise(clock, number, table))
 
     def support(self) -> dict[str, float]:
-        """Mean position per statement (passes left out)."""
-        totals: dict[str, list[int]] = {}
-        for (_, sid), value in self.console.state.positions.items():
-            if value is not None:
-                totals.setdefault(sid, []).append(value)
-        return {sid: sum(values) / len(values) for sid, values in totals.items()}
+        """Mean position per statement (passes left out), as the console reads it in the
+        tallies: a statement with fewer than k voters shows none."""
+        tallies = self.console.tallies
+        means: dict[str, float] = {}
+        for statement in tallies["statements"] if tallies else []:
+            counts = statement["overall"]["counts"]
+            if counts and sum(counts):
+                means[statement["statement"]] = sum(
+                    value * n for value, n in zip(range(-2, 3), counts, strict=True)
+                ) / sum(counts)
+        return means
 
     def retained(self, number: int, table: int) -> BankStatement | None:
         """The table's best-supported published statement of round ``number``, if it wrote any."""
@@ -345,10 +349,14 @@ class _Room:
             published=status[StatementStatus.PUBLISHED],
             merged=status[StatementStatus.MERGED],
             hidden=status[StatementStatus.HIDDEN],
-            positions=self.console.positions,
-            positions_in_force=summarize(self.console.state)["positions"],
+            positions=tally.applied["TakePosition"],
+            positions_in_force=sum(
+                state.statements[sid].status is StatementStatus.PUBLISHED
+                for person in self.people
+                for sid in person.positions
+            ),
             annotations=len(state.annotations),
             syntheses=len(state.syntheses),
             proposals=len(state.proposals),
-            ballots=self.console.ballots,
+            ballots=tally.applied["CastBallot"],
         )

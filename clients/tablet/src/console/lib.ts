@@ -6,7 +6,7 @@
 import {
   idNumber,
   pairKey,
-  positionCounts,
+  type TallyGroup,
   presentParticipants,
   POSITION_KEYS,
   type ProposalView,
@@ -103,11 +103,13 @@ export function moderationQueue(view: SessionView): StatementView[] {
 }
 
 /** Count of positions on one statement by value ("-2".."2" and "pass"), over all territories. */
-export function positionTotals(view: SessionView, statement: string): Record<string, number> {
+/** A shown group's counts by position key ("-2".."2", "pass"); zeros for a hidden one. */
+export function positionTotals(group: TallyGroup): Record<string, number> {
   const totals: Record<string, number> = Object.fromEntries(POSITION_KEYS.map((k) => [k, 0]));
-  for (const counts of Object.values(positionCounts(view, statement))) {
-    for (const [value, n] of Object.entries(counts)) totals[value] = (totals[value] ?? 0) + n;
-  }
+  if (group.hidden || !group.counts) return totals;
+  POSITION_KEYS.forEach((key, i) => {
+    totals[key] = (key === 'pass' ? group.passes : group.counts![i]) ?? 0;
+  });
   return totals;
 }
 

@@ -173,7 +173,7 @@ export function Home() {
                                 id={`territory-commune-${i}`}
                                 class="mk-input"
                                 type="text"
-                                maxLength={LIMITS.territory}
+                                maxLength={LIMITS.commune}
                                 value={territory.commune}
                                 onInput={(e) => setTerritory(i, { commune: (e.currentTarget as HTMLInputElement).value })}
                               />

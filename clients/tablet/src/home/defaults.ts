@@ -41,6 +41,7 @@ export function demoDraft(): SessionDraft {
 export const LIMITS = {
   title: 200,
   territory: 80,
+  commune: 120,
   prompt: 500,
   territories: 12,
   rounds: 20,

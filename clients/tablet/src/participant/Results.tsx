@@ -1,7 +1,7 @@
-/** The results on show (state.results): a statement's positions per territory, or a vote's
- *  merit profiles. */
+/** The results on show (state.results): a statement's positions per territory, from the tallies
+ *  (k-anonymity: a small group shows « moins de 5 »), or a vote's merit profiles. */
 import { t } from '../i18n';
-import { positionCounts } from '../state';
+import { DEFAULT_K, statementTally } from '../state';
 import { MeritProfile } from '../ui/MeritProfile';
 import { Pictogram } from '../ui/Pictogram';
 import { PositionBars } from '../ui/PositionBars';
@@ -17,7 +17,7 @@ export function Results({ ctx }: { ctx: Ctx }) {
     body = (
       <>
         <p class="mk-statement-text">{st?.text ?? ''}</p>
-        <PositionBars counts={positionCounts(s, r.statement)} territories={s.territories} />
+        <PositionBars tally={statementTally(s.tallies, r.statement)} k={s.tallies?.k_anonymity ?? DEFAULT_K} territories={s.territories} />
       </>
     );
   } else if (r.vote) {

@@ -31,7 +31,8 @@ import {
   objectionsOf,
   openConsent,
   openVote,
-  positionCounts,
+  DEFAULT_K,
+  statementTally,
   type ConsentView,
   type RoundView,
   type SessionView,
@@ -39,7 +40,7 @@ import {
   type VoeuView,
   type VoteView,
 } from '../state';
-import { ballotsReceived, joinedByTerritory, wallStatements, type Heard, type HeardView } from './counts';
+import { ballotsReceived, joinedByTerritory, wallStatements } from './counts';
 import { CountSayer } from './settle';
 import { justAdopted, newestMoment, nextMoments, type MomentKind, type Moments } from './moment';
 
@@ -50,8 +51,8 @@ export interface SessionInfo {
   links: { join: string; qr: string; projector?: string };
 }
 
-export function Projector({ conn, info, heard }: { conn: Connection; info: SessionInfo; heard?: Heard }) {
-  const view: HeardView = { ...useStore(conn), heard };
+export function Projector({ conn, info }: { conn: Connection; info: SessionInfo }) {
+  const view = useStore(conn);
   const language = useLang();
   const title = view.title || info.title;
   useEffect(() => {
@@ -208,9 +209,9 @@ function JoinedCount({ view, compact }: { view: SessionView; compact: boolean })
   );
 }
 
-/** While a vote is open: how many ballots it has received, never whose (no count on a screen
- *  that came after the vote opened: it cannot know it, see ./counts.ts). */
-function BallotCount({ view, vote, compact }: { view: HeardView; vote: VoteView; compact: boolean }) {
+/** While a vote is open: how many ballots it has received, never whose (no count until the
+ *  tallies say it). */
+function BallotCount({ view, vote, compact }: { view: SessionView; vote: VoteView; compact: boolean }) {
   const count = ballotsReceived(view, vote.id);
   return (
     <section class="mk-proj-panel mk-proj-ballots" aria-labelledby="proj-ballots-title" data-testid="projector-ballots" data-count={count ?? ''}>
@@ -262,7 +263,7 @@ function Results({ view }: { view: SessionView }) {
       <section class="mk-proj-results" aria-labelledby="proj-results-title" data-testid="results" data-statement-id={results.statement}>
         <h2 id="proj-results-title">{t('projector.results.statement')}</h2>
         <p class="mk-proj-statement">{quoted(statement?.text ?? '')}</p>
-        <PositionBars counts={positionCounts(view, results.statement)} territories={view.territories} />
+        <PositionBars tally={statementTally(view.tallies, results.statement)} k={view.tallies?.k_anonymity ?? DEFAULT_K} territories={view.territories} />
       </section>
     );
   }

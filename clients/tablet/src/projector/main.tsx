@@ -9,10 +9,9 @@ import './projector.css';
 import { sessionIdFromLocation } from '../address';
 import { Connection } from '../protocol';
 import { LangSwitch, errorText, t, useLang } from '../i18n';
-import { hearBallots, type Heard } from './counts';
 import { Projector, type SessionInfo } from './Projector';
 
-type Loaded = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; info: SessionInfo; conn: Connection; heard: Heard };
+type Loaded = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; info: SessionInfo; conn: Connection };
 
 function App({ sessionId }: { sessionId: string | null }) {
   useLang();
@@ -40,14 +39,11 @@ function App({ sessionId }: { sessionId: string | null }) {
           hello: () => ({ code: info.code, view: 'projector' }),
           storageKey: `metrokawa:outbox:projector:${sessionId}`,
         });
-        // Heard from the first event on: the public BallotCast leaves nothing in the view.
-        const heard: Heard = { ballots: {} };
-        hearBallots(conn.store, heard);
         conn.onClose((code, fatal) => {
           if (fatal) setStopped(code);
         });
         conn.start();
-        setLoaded({ kind: 'ready', info, conn, heard });
+        setLoaded({ kind: 'ready', info, conn });
       } catch {
         if (cancelled) return;
         // The server may be restarting: try again, the room is waiting.
@@ -68,7 +64,7 @@ function App({ sessionId }: { sessionId: string | null }) {
         {stopped !== null && (
           <p class="mk-proj-alert" role="alert">{errorText(`closed_${stopped}`)}</p>
         )}
-        <Projector conn={loaded.conn} info={loaded.info} heard={loaded.heard} />
+        <Projector conn={loaded.conn} info={loaded.info} />
       </>
     );
   }

@@ -14,7 +14,7 @@ import { MAX_GAP_MS, indexAtTime, playTimes, type Timeline } from './timeline';
 import { clock, day, elapsed, number, roundLabel } from './format';
 import { FinalOpinions, NowCard, Statements, Syntheses, Tables, Votes } from './views';
 import { Notes } from './notes';
-import { positionCountsByStatement } from '../state';
+import { computeTallies, positionCountsByStatement } from '../state';
 
 export const SPEEDS = [1, 5, 15, 30, 60] as const;
 
@@ -99,6 +99,8 @@ export function Replay(props: { log: ParsedLog; timeline: Timeline; source: stri
   const state = cursor.state;
   const event = timeline.event(seq);
   const counts = useMemo(() => positionCountsByStatement(state), [seq, timeline]);
+  // What the replay shows per territory follows the room's k rule (state/tallies.ts).
+  const tallies = useMemo(() => computeTallies(state), [seq, timeline]);
   const moments = useMemo(() => timeline.events.filter((e) => MOMENTS.has(e.type)), [timeline]);
   const masked = useMemo(() => hiddenStatements(timeline.events), [timeline]);
   const atEnd = seq >= last;
@@ -177,12 +179,12 @@ export function Replay(props: { log: ParsedLog; timeline: Timeline; source: stri
 
       <NowCard state={state} seq={seq} />
       <Tables state={state} />
-      <Statements state={state} counts={counts} extras={cursor.extras} masked={masked} />
+      <Statements state={state} tallies={tallies} extras={cursor.extras} masked={masked} />
       <Syntheses state={state} />
       <Notes state={state} masked={masked} />
       <Votes state={state} ranked={atEnd} />
       {atEnd ? (
-        <FinalOpinions state={state} counts={counts} masked={masked} />
+        <FinalOpinions state={state} counts={counts} tallies={tallies} masked={masked} />
       ) : (
         <section class="mk-card" aria-labelledby="final-title" data-testid="final-pending">
           <h2 id="final-title">{t('replay.final.title')}</h2>

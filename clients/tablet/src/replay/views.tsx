@@ -3,9 +3,23 @@ import { plural, quoted, t } from '../i18n';
 import { MeritProfile } from '../ui/MeritProfile';
 import { Pictogram } from '../ui/Pictogram';
 import { PositionBars } from '../ui/PositionBars';
-import { currentRound, idNumber, objectionsOf, pendingObjections, presentParticipants, voeuOf, voeuxInOrder, voteTally, type SessionView, type StatementView } from '../state';
+import {
+  currentRound,
+  idNumber,
+  objectionsOf,
+  pendingObjections,
+  presentParticipants,
+  statementTally,
+  voeuOf,
+  voeuxInOrder,
+  voteTally,
+  type SessionView,
+  type StatementTally,
+  type StatementView,
+  type Tallies,
+} from '../state';
 import type { Extras } from './timeline';
-import { AGREE_THRESHOLD, K, SHARED_MIN, agreeShare, statementScopes, total, type Counts, type StatementScope } from './opinions';
+import { AGREE_THRESHOLD, K, SHARED_MIN, statementScopes, type Counts, type StatementScope } from './opinions';
 import { number, percent } from './format';
 
 type ByStatement = Map<string, Record<string, Counts>>;
@@ -113,10 +127,12 @@ export function Tables({ state }: { state: SessionView }) {
   );
 }
 
-function sumCounts(per: Record<string, Counts> | undefined): Counts {
-  const all: Counts = {};
-  for (const c of Object.values(per ?? {})) for (const [k, n] of Object.entries(c)) all[k] = (all[k] ?? 0) + n;
-  return all;
+/** « 12 avis · 58 % d’accord » for the whole room, or that fewer than k gave one (k rule). */
+function viewsSummary(tally: StatementTally | null, k: number): string {
+  if (!tally || !tally.overall.voters) return tally ? t('results.too_few', { k }) : t('results.no_positions');
+  const n = tally.overall.voters;
+  const agree = ((tally.overall.counts?.[3] ?? 0) + (tally.overall.counts?.[4] ?? 0)) / n;
+  return plural('replay.statements.views', n, { n: number(n), agree: percent(agree) });
 }
 
 function StatementMeta({ st, state, masked }: { st: StatementView; state: SessionView; masked: ReadonlySet<string> }) {
@@ -145,8 +161,8 @@ function short(text: string): string {
   return text.length > 48 ? `${text.slice(0, 46)}…` : text;
 }
 
-export function Statements(props: { state: SessionView; counts: ByStatement; extras: Extras; masked: ReadonlySet<string> }) {
-  const { state, counts, extras, masked } = props;
+export function Statements(props: { state: SessionView; tallies: Tallies; extras: Extras; masked: ReadonlySet<string> }) {
+  const { state, tallies, extras, masked } = props;
   const list = Object.values(state.statements).sort((a, b) => idNumber(b.id) - idNumber(a.id));
   const focus = extras.lastStatement ? state.statements[extras.lastStatement] : undefined;
   const by = (status: string) => list.filter((s) => s.status === status).length;
@@ -171,21 +187,20 @@ export function Statements(props: { state: SessionView; counts: ByStatement; ext
             <div class="mk-replay-focus" data-testid="replay-focus" data-statement-id={focus.id}>
               <h3>{t('replay.statements.focus')}</h3>
               <p class="mk-replay-text">{quoted(statementWords(focus, masked))}</p>
-              <PositionBars counts={counts.get(focus.id) ?? {}} territories={state.territories} />
+              <PositionBars tally={statementTally(tallies, focus.id)} k={tallies.k_anonymity} territories={state.territories} />
             </div>
           )}
           <ol class="mk-list mk-replay-statements" reversed>
             {list.map((st) => {
-              const all = sumCounts(counts.get(st.id));
-              const n = total(all);
+              const tally = statementTally(tallies, st.id);
               return (
                 <li key={st.id} data-statement-id={st.id} data-status={st.status} class={`mk-replay-statement mk-replay-statement-${st.status}`}>
                   <p class="mk-replay-text" data-testid="replay-statement-text">{statementWords(st, masked)}</p>
                   <StatementMeta st={st} state={state} masked={masked} />
                   {st.status === 'published' && (
                     <details>
-                      <summary>{n ? plural('replay.statements.views', n, { n: number(n), agree: percent(agreeShare(all)) }) : t('results.no_positions')}</summary>
-                      <PositionBars counts={counts.get(st.id) ?? {}} territories={state.territories} />
+                      <summary>{viewsSummary(tally, tallies.k_anonymity)}</summary>
+                      <PositionBars tally={tally} k={tallies.k_anonymity} territories={state.territories} />
                     </details>
                   )}
                 </li>
@@ -321,7 +336,8 @@ function Consents({ state }: { state: SessionView }) {
   );
 }
 
-export function FinalOpinions({ state, counts, masked }: { state: SessionView; counts: ByStatement; masked: ReadonlySet<string> }) {
+export function FinalOpinions(props: { state: SessionView; counts: ByStatement; tallies: Tallies; masked: ReadonlySet<string> }) {
+  const { state, counts, tallies, masked } = props;
   const scopes = statementScopes(state, counts);
   const closed = Object.values(state.votes).filter((v) => !v.open).sort((a, b) => idNumber(a.id) - idNumber(b.id));
   const voeux = voeuxInOrder(state);
@@ -377,11 +393,11 @@ export function FinalOpinions({ state, counts, masked }: { state: SessionView; c
               <p class="mk-replay-text">{statementWords(st, masked)}</p>
               <p class="mk-replay-meta">
                 <span class={`mk-chip mk-replay-scope-${s.scope}`}>{t(`replay.scope.${s.scope}`)}</span>{' '}
-                <span class="mk-muted">{plural('replay.statements.views', s.voters, { n: number(s.voters), agree: percent(s.agree) })}</span>
+                <span class="mk-muted">{viewsSummary(statementTally(tallies, s.statement), tallies.k_anonymity)}</span>
               </p>
               <details>
                 <summary>{t('replay.final.by_territory')}</summary>
-                <PositionBars counts={counts.get(s.statement) ?? {}} territories={state.territories} />
+                <PositionBars tally={statementTally(tallies, s.statement)} k={tallies.k_anonymity} territories={state.territories} />
               </details>
             </li>
           );

@@ -3,6 +3,7 @@
 import { medianGrade } from '../majority';
 import type { ConsentView, ObjectionView, SessionView, VoeuView, VoteView } from './types';
 import { idNumber } from './ids';
+import { voteTallyOf } from './tallies';
 
 /** decide.py ADOPTION_GRADE: Assez bien (grades 0 À rejeter … 6 Excellent). */
 export const ADOPTION_GRADE = 3;
@@ -35,10 +36,16 @@ export function voeuOf(s: SessionView, proposal: string): VoeuView | null {
 }
 
 /** Merit profiles (count per grade 0..6) of a vote, as majority.py tally_vote: every voter's
- *  ballot, a proposal left ungraded counting as À rejeter. The facilitator holds every ballot;
- *  the public holds only its own, so it gets the profiles on show (results) when they are this
- *  vote's. */
+ *  ballot, a proposal left ungraded counting as À rejeter. Live, nobody holds others' ballots:
+ *  a closed vote's profiles come in the tallies (or with the results on show); the replay
+ *  viewer, which reads the whole log, counts the ballots. */
 export function voteTally(s: SessionView, vote: VoteView): Record<string, number[]> {
+  const tallied = voteTallyOf(s.tallies, vote.id)?.profiles;
+  if (tallied) {
+    const shown: Record<string, number[]> = {};
+    for (const proposal of vote.proposals) shown[proposal] = [...(tallied[proposal] ?? [0, 0, 0, 0, 0, 0, 0])];
+    return shown;
+  }
   if (s.results?.vote === vote.id && Object.keys(s.results.profiles).length) {
     const shown: Record<string, number[]> = {};
     for (const proposal of vote.proposals) shown[proposal] = [...(s.results.profiles[proposal] ?? [0, 0, 0, 0, 0, 0, 0])];

@@ -3,7 +3,7 @@
  * told once per batch, and the user's own statement / ballot / objection filled in from command acks.
  */
 import { applyEvent } from './evolve';
-import { emptySession, type Envelope, type SessionView, type StatementKind } from './types';
+import { emptySession, type Envelope, type SessionView, type StatementKind, type Tallies } from './types';
 
 /** Normalise a snapshot: object keys as strings, missing fields filled in. */
 function fromSnapshot(snapshot: any): SessionView {
@@ -34,6 +34,7 @@ function fromSnapshot(snapshot: any): SessionView {
     ]),
   );
   s.voeux = { ...(s.voeux ?? {}) };
+  s.tallies = null;
   s.cofacilitators = Object.fromEntries(
     Object.entries(s.cofacilitators ?? {}).map(([id, c]: [string, any]) => [id, { ...c, label: c.label ?? null }]),
   );
@@ -57,9 +58,11 @@ export class SessionStore {
     };
   }
 
-  /** Replace everything with a snapshot taken at `seq`. */
+  /** Replace everything with a snapshot taken at `seq` (the tallies held stay until new ones come). */
   reset(snapshot: any, seq: number): void {
+    const tallies = this.state.tallies;
     this.state = fromSnapshot(snapshot);
+    this.state.tallies = tallies;
     this.seq = seq;
     this.loaded = true;
     this.changed();
@@ -81,6 +84,12 @@ export class SessionStore {
     if (envelope.seq <= this.seq) return;
     this.seq = envelope.seq;
     applyEvent(this.state, envelope);
+    this.changed();
+  }
+
+  /** The tallies of a `tallies` frame: the latest one wins. */
+  setTallies(tallies: Tallies): void {
+    this.state.tallies = tallies;
     this.changed();
   }
 

@@ -175,6 +175,43 @@ export interface ResultsView {
   profiles: Record<string, number[]>;
 }
 
+/* --- tallies (the `tallies` frame: docs/protocol.md, *Tallies*; computed in state/tallies.ts) --- */
+
+/** One group's positions on one statement; a hidden group carries no figure (all null). */
+export interface TallyGroup {
+  group: string;
+  hidden: boolean;
+  voters: number | null;
+  /** people at −2, −1, 0, +1, +2 */
+  counts: number[] | null;
+  passes: number | null;
+}
+
+export interface StatementTally {
+  statement: string;
+  overall: TallyGroup;
+  territories: TallyGroup[];
+  roles: TallyGroup[];
+}
+
+export interface VoteTally {
+  vote: string;
+  open: boolean;
+  ballots: number;
+  waiting: number;
+  /** once closed: proposal → count of each grade 0..6 */
+  profiles: Record<string, number[]> | null;
+}
+
+export interface Tallies {
+  k_anonymity: number;
+  joined: { total: number; territories: Record<string, number>; roles: Record<string, number> };
+  statements: StatementTally[];
+  votes: VoteTally[];
+  /** the last event the tallies reflect (the frame's seq; absent when computed here) */
+  seq?: number;
+}
+
 export interface SessionView {
   created: boolean;
   closed: boolean;
@@ -202,6 +239,9 @@ export interface SessionView {
   objections: Record<string, ObjectionView>;
   voeux: Record<string, VoeuView>;
   cofacilitators: Record<string, CoFacilitatorView>;
+  /** what everyone sees of positions, ballots and joins (the `tallies` frame; computed from the
+   *  whole log in the replay viewer): client-side only, not in the engine's state */
+  tallies: Tallies | null;
 }
 
 export function emptySession(): SessionView {
@@ -229,5 +269,6 @@ export function emptySession(): SessionView {
     objections: {},
     voeux: {},
     cofacilitators: {},
+    tallies: null,
   };
 }

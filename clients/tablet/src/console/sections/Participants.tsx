@@ -15,6 +15,9 @@ export function Participants({ view, presence }: { view: SessionView; presence: 
         {plural('console.participants.joined', joined)}{' '}
         {connected === null ? t('console.participants.connected_unknown') : plural('console.participants.connected', connected)}
       </p>
+      {/* At 360 px the table may be wider than the screen: it scrolls inside its own region,
+          reachable by keyboard, and the page does not scroll sideways. */}
+      <div class="mk-table-scroll" role="region" aria-label={t('console.participants.caption')} tabIndex={0}>
       <table class="mk-table" data-testid="participants-by-territory">
         <caption class="mk-sr-only">{t('console.participants.caption')}</caption>
         <thead>
@@ -38,6 +41,7 @@ export function Participants({ view, presence }: { view: SessionView; presence: 
           ))}
         </tbody>
       </table>
+      </div>
     </Section>
   );
 }

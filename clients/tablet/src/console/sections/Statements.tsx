@@ -2,7 +2,7 @@
  *  projector shows. */
 import { useState } from 'preact/hooks';
 import { plural, quoted, t } from '../../i18n';
-import { POSITION_KEYS, idNumber, publishedStatements, type SessionView, type StatementView } from '../../state';
+import { DEFAULT_K, POSITION_KEYS, idNumber, publishedStatements, statementTally, type SessionView, type StatementView } from '../../state';
 import { positionTotals, proposalOf } from '../lib';
 import { Pictogram } from '../../ui/Pictogram';
 import { positionIcon } from '../../ui/PositionScale';
@@ -23,9 +23,16 @@ export function Statements({ view, run }: { view: SessionView; run: Run }) {
   );
 }
 
+/** The room's positions on a statement, from the tallies: the console sees counts, as the room
+ *  does (a position is its owner's); under k voters, none. */
 function PositionCounts({ view, statement }: { view: SessionView; statement: string }) {
-  const totals = positionTotals(view, statement);
-  const sum = Object.values(totals).reduce((a, b) => a + b, 0);
+  const tally = statementTally(view.tallies, statement);
+  if (!tally) return <p class="mk-muted">{t('results.no_positions')}</p>;
+  if (tally.overall.hidden) {
+    return <p class="mk-muted" data-testid={`positions-hidden-${statement}`}>{t('results.too_few', { k: view.tallies?.k_anonymity ?? DEFAULT_K })}</p>;
+  }
+  const totals = positionTotals(tally.overall);
+  const sum = tally.overall.voters ?? 0;
   return (
     <div class="mk-counts">
       <p>{plural('console.statements.positions', sum)}</p>

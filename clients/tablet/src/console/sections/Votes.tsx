@@ -10,6 +10,7 @@ import {
   openVote,
   voeuOf,
   voteTally,
+  voteTallyOf,
   type SessionView,
   type VoteView,
 } from '../../state';
@@ -71,7 +72,8 @@ export function Votes({ view, run }: { view: SessionView; run: Run }) {
 }
 
 function VoteItem({ view, vote, run }: { view: SessionView; vote: VoteView; run: Run }) {
-  const ballots = Object.keys(vote.ballots).length;
+  const tally = voteTallyOf(view.tallies, vote.id);
+  const ballots = tally?.ballots ?? 0;
   const shown = view.results?.vote === vote.id;
   const closed = closedReason(view);
   const profiles = voteTally(view, vote);
@@ -82,6 +84,7 @@ function VoteItem({ view, vote, run }: { view: SessionView; vote: VoteView; run:
         {vote.open ? <span><Pictogram name="play" size={20} /> {t('console.votes.is_open')}</span> : <span><Pictogram name="stop" size={20} /> {t('console.votes.is_closed')}</span>}
       </h3>
       <p data-testid={`ballots-${vote.id}`}>{plural('console.votes.ballots', ballots)}</p>
+      {vote.open && tally && <p data-testid={`waiting-${vote.id}`}>{plural('console.votes.waiting', tally.waiting)}</p>}
       {vote.open && (
         <ul>
           {vote.proposals.map((id) => <li key={id}>{proposalText(view, id)}</li>)}
