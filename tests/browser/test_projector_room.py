@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from ..server.live import LiveServer
 from ..server.scenario import Room
-from .conftest import PROJECTOR, axe_violations, screenshot
+from .conftest import PROJECTOR, WORDS_CUT, axe_violations, screenshot
 from .test_a11y_screens import ALL_IMPACTS, LISTEN
 from .wire import as_member, ballots, people, statements, steer
 
@@ -125,6 +125,7 @@ def measure(
             " && !e.matches('.mk-proj-wall')))"
             ".map(e => 'does not hold its content: ' + e.className)"
         )
+        found[key] += [f"a word cut over two lines: {word}" for word in page.evaluate(WORDS_CUT)]
         # A projector is not scrolled: the whole wall is on the screen.
         tall = page.evaluate("document.documentElement.scrollHeight")
         if tall > viewport["height"]:
