@@ -29,6 +29,7 @@ from session_engine import Context, Rejected, Role, Session, pseudonymise, repla
 from session_engine.commands import (
     AbandonConsent,
     AddCoFacilitator,
+    AddParticipant,
     AddRound,
     AddTerritory,
     AdoptVoeu,
@@ -41,10 +42,12 @@ from session_engine.commands import (
     CreateSession,
     EditRound,
     EndRound,
+    EnterPaperBallots,
     ExtendRound,
     HandOverHost,
     HideResults,
     HideStatement,
+    IssueTableTablet,
     JoinSession,
     MergeParticipants,
     MergeStatements,
@@ -57,12 +60,15 @@ from session_engine.commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RecordBallot,
+    RecordPosition,
     RemoveParticipant,
     RemoveRound,
     RenameTerritory,
     ResolveObjection,
     ResumeRound,
     RevokeCoFacilitator,
+    RevokeTableTablet,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -235,6 +241,7 @@ def build() -> Session:
     b.positions("s8", "4443444343444344")
     b.positions("s9", "1010101044344434")
     live_changes_in_round_2(b)
+    table_without_phones_in_round_2(b)
     b.syntheses(
         {
             1: "Une ligne de bus de nuit qui relie les trois territoires.",
@@ -261,6 +268,7 @@ def build() -> Session:
                 },
             ),
         )
+    ballots_without_phones(b)
     b.f(CloseVote(vote="v1"))
     b.f(ShowResults(vote="v1"))
     b.f(HideResults())
@@ -298,6 +306,7 @@ def build() -> Session:
     b.run(ShowResults(vote="v1"), "cf2", Role.FACILITATOR)  # a co-facilitator steers too
     b.run(HideResults(), "cf2", Role.FACILITATOR)
     b.f(RevokeCoFacilitator(cofacilitator="cf1"))
+    b.f(RevokeTableTablet(tablet="tb1"))
     b.f(CloseSession())
     if replay(b.session.log) != b.session.state:
         raise SystemExit("the log does not replay to the live state")
@@ -346,6 +355,36 @@ def live_changes_in_round_2(b: Builder) -> None:
     b.p("p19", TakePosition(statement="s7", value=2))
     b.p("p19", TakePosition(statement="s8", value=1))
     b.f(RemoveParticipant(participant="p19"))
+
+
+# --- people without a phone (issue 14 §2) --------------------------------------------------------
+# Table 1 gets a shared tablet from its host; Odette, who has no phone, joins on it (p20) and
+# takes a position there; the host records one « pour » a member beside them. In the vote the
+# tablet casts Odette's ballot and the facilitator enters a stack of three paper ballots. The
+# facilitator revokes the tablet's link before closing.
+
+
+def table_without_phones_in_round_2(b: Builder) -> None:
+    table = b.session.state.tables[1]
+    assert table.host is not None
+    b.p(table.host, IssueTableTablet(table=1))
+    tablet = "tb1"
+    odette = AddParticipant(pseudonym="Odette", territory="t1", role=ParticipantRole.HABITANT)
+    b.run(odette, tablet, Role.TABLET)  # p20, seated at table 1
+    b.run(RecordPosition(participant="p20", statement="s7", value=2), tablet, Role.TABLET)
+    member = next(m for m in table.members if m != table.host)
+    b.p(table.host, RecordPosition(participant=member, statement="s9", value=-1))
+
+
+def ballots_without_phones(b: Builder) -> None:
+    grades = {"pr1": Grade.TRES_BIEN, "pr2": Grade.BIEN, "pr3": Grade.PASSABLE}
+    b.run(RecordBallot(participant="p20", vote="v1", grades=grades), "tb1", Role.TABLET)
+    paper = (
+        {"pr1": Grade.EXCELLENT, "pr2": Grade.BIEN, "pr3": Grade.INSUFFISANT},
+        {"pr1": Grade.BIEN, "pr2": Grade.ASSEZ_BIEN, "pr3": Grade.A_REJETER},
+        {"pr1": Grade.TRES_BIEN, "pr2": Grade.BIEN, "pr3": Grade.PASSABLE},
+    )
+    b.f(EnterPaperBallots(vote="v1", ballots=paper, note="Urne papier de l'accueil"))
 
 
 def golden_bytes() -> bytes:

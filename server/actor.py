@@ -31,8 +31,8 @@ too: the one other writer a session may have is ``metrokawa sessions`` on the se
 which appends a co-facilitator link through the store; a hello with that link's token asks the
 actor to read it (``refresh``), and a commit that conflicts with it reloads and publishes it.
 
-When an event revokes a co-facilitator link, the sockets opened with it are cut off right after
-the batch is handed out: an error ``revoked``, then the close 4403.
+When an event revokes a co-facilitator link or a table tablet's link, the sockets opened with it
+are cut off right after the batch is handed out: an error ``revoked``, then the close 4403.
 """
 
 from __future__ import annotations
@@ -59,10 +59,25 @@ from session_engine import (
     evolve,
     seal,
 )
-from session_engine.audiences import EVERYONE, Audience, audience, is_own_join, receives, resolve
+from session_engine.audiences import (
+    EVERYONE,
+    Audience,
+    audience,
+    introduced_tables,
+    is_own_join,
+    receives,
+    resolve,
+    table_roster,
+)
 from session_engine.commands import Command, EndRound, JoinSession
 from session_engine.departures import Departures
-from session_engine.events import CoFacilitatorAdded, CoFacilitatorRevoked, ParticipantJoined
+from session_engine.events import (
+    CoFacilitatorAdded,
+    CoFacilitatorRevoked,
+    ParticipantJoined,
+    TableTabletIssued,
+    TableTabletRevoked,
+)
 from session_engine.state import RoundStatus
 from session_engine.summary import presence_counts
 from session_engine.visibility import (
@@ -87,7 +102,7 @@ PRESENCE_EVERY_S: Final = 0.25
 # was accepted (a retried join must find its participant again); the projector's commands, a
 # guest's refused ones and the clock's are answered and forgotten: sent again, they are decided
 # again (and refused again). Nobody holding only the join code can make the table grow.
-_ANSWERED_AGAIN: Final = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
+_ANSWERED_AGAIN: Final = frozenset({Role.FACILITATOR, Role.PARTICIPANT, Role.TABLET})
 
 
 class EncodedEvent:
@@ -98,7 +113,7 @@ class EncodedEvent:
     itself when the two agree; the record with others' command ids is never sent. ``audience``
     is who receives it at all (``session_engine.audiences``)."""
 
-    __slots__ = ("_json", "audience", "full", "joined", "public", "published", "seq")
+    __slots__ = ("_json", "audience", "full", "introduces", "joined", "public", "published", "seq")
 
     def __init__(
         self,
@@ -113,6 +128,8 @@ class EncodedEvent:
         self.public = public
         self.audience = audience
         self.joined = joined  # a join: whom it created (a guest's socket waits for it)
+        # the tables whose members learn each other's names after it (None: every table)
+        self.introduces: tuple[int, ...] | None = ()
         self.published = 0.0  # perf_counter() when it was handed to the subscribers
         self._json: tuple[bytes, bytes] | None = None
 
@@ -149,13 +166,15 @@ class Batch:
     their own in the batch (their position, their ballot, a join at their table) gets the room's
     list with those merged in, built once for all their devices."""
 
-    __slots__ = ("_frames", "_joins", "_lists", "_own", "events")
+    __slots__ = ("_at_table", "_frames", "_joins", "_lists", "_own", "_state", "events")
 
     def __init__(self, events: list[EncodedEvent], state: SessionState) -> None:
         self.events = events
+        self._state = state
         facilitators: list[EncodedEvent] = []
         room: list[EncodedEvent] = []
         self._own: dict[str, list[EncodedEvent]] = {}
+        self._at_table: dict[int, list[EncodedEvent]] = {}  # for the tables' shared tablets
         self._joins: list[ParticipantJoined] = []  # for the guests waiting for their join
         for event in events:
             if event.joined is not None:
@@ -168,6 +187,8 @@ class Batch:
                 continue
             for participant in rule.participants:
                 self._own.setdefault(participant, []).append(event)
+            for table in rule.tables:
+                self._at_table.setdefault(table, []).append(event)
         self._lists: dict[str, list[EncodedEvent]] = {_FACILITATORS: facilitators, _ROOM: room}
         self._frames: dict[tuple[str, bool], bytes] = {}
 
@@ -180,13 +201,27 @@ class Batch:
             participant = next(
                 (j.participant for j in self._joins if is_own_join(j, joining)), None
             )
-        if participant is None or participant not in self._own:
+        if participant is None:
+            return self._tablet_key(subscriber)
+        if participant not in self._own:
             return _ROOM
         if participant not in self._lists:
             merged = self._lists[_ROOM] + self._own[participant]
             merged.sort(key=lambda event: event.seq)
             self._lists[participant] = merged
         return participant
+
+    def _tablet_key(self, subscriber: Subscriber) -> str:
+        """A table's shared tablet gets the room's list with its table's own events merged in."""
+        table = self._state.tablet_table(subscriber.holder or "")
+        if table is None or table not in self._at_table:
+            return _ROOM
+        key = f"#table{table}"  # no participant id looks like it
+        if key not in self._lists:
+            merged = self._lists[_ROOM] + self._at_table[table]
+            merged.sort(key=lambda event: event.seq)
+            self._lists[key] = merged
+        return key
 
     def events_for(self, subscriber: Subscriber) -> list[EncodedEvent]:
         """The events of the batch this subscriber receives, in seq order (maybe none)."""
@@ -342,6 +377,7 @@ class Answer(msgspec.Struct, frozen=True, kw_only=True):
     code: str | None = None
     participant: str | None = None  # a join's new participant…
     cofacilitator: str | None = None  # …or the co-facilitator link given (``AddCoFacilitator``)…
+    tablet: str | None = None  # …or the table tablet link given (``IssueTableTablet``)…
     token: str | None = None  # …and its token, given to that sender only
 
 
@@ -694,15 +730,12 @@ class SessionActor:
                 self.outcomes[key] = outcome
                 fresh.append(outcome)
             return Answer(code=decided.code)
-        participant = None  # whom a token is issued for: a participant, or a co-facilitator
+        participant = None  # whom a token is issued for: a participant, a co-facilitator, a tablet
         for envelope in seal(decided, after=self.seq, ctx=ctx, cmd=submission.cmd):
             record = encode_envelope(envelope)
             self._apply(envelope, record)
             records.append(record)
-            if isinstance(envelope.event, ParticipantJoined):
-                participant = envelope.event.participant
-            elif isinstance(envelope.event, CoFacilitatorAdded):
-                participant = envelope.event.cofacilitator
+            participant = _token_holder(envelope, participant)
         outcome = Outcome(
             actor=submission.actor, cmd=submission.cmd, seq=self.seq, participant=participant
         )
@@ -731,12 +764,16 @@ class SessionActor:
         tokens.append((hash_token(token), holder))
         if holder in self.state.cofacilitators:
             return Answer(seq=outcome.seq, cofacilitator=holder, token=token)
+        if holder in self.state.tablets:
+            return Answer(seq=outcome.seq, tablet=holder, token=token)
         return Answer(seq=outcome.seq, participant=holder, token=token)
 
     def _apply(self, envelope: Envelope, record: bytes) -> None:
         evolve(self.state, envelope.event)
         if isinstance(envelope.event, CoFacilitatorRevoked):
             self._revoked.append(envelope.event.cofacilitator)
+        elif isinstance(envelope.event, TableTabletRevoked):
+            self._revoked.append(envelope.event.tablet)
         self.events.append(self._encoded(envelope, record))
         if self.departures.note(envelope.event):
             self._show_departures()
@@ -747,7 +784,9 @@ class SessionActor:
         full = record if shown is envelope and record is not None else encode_envelope(shown)
         event = envelope.event
         joined = event if isinstance(event, ParticipantJoined) else None
-        return EncodedEvent(envelope.seq, full, public, audience(event), joined)
+        encoded = EncodedEvent(envelope.seq, full, public, audience(event), joined)
+        encoded.introduces = introduced_tables(event)
+        return encoded
 
     def _show_departures(self) -> None:
         """Someone left: the events kept for clients that resume show them as every copy of the
@@ -768,6 +807,7 @@ class SessionActor:
         batch = Batch(new_events, self.state)
         for subscriber in self.subscribers:
             subscriber.offer_batch(batch)
+        self._introduce(new_events)
         if self._revoked:
             self._cut_off_revoked()
         for listener in self.on_published:
@@ -775,6 +815,44 @@ class SessionActor:
         if self._watchers and self.state.tables != self._tables_seen:
             self._presence_changed()  # a new plan moves the per-table presence counts
             self._tables_seen = dict(self.state.tables)
+
+    def _introduce(self, events: list[EncodedEvent]) -> None:
+        """After a new plan, or someone seated or moved at a table, the members of each table
+        concerned get its roster (a ``table`` frame, built once per table): a join's name
+        reached only the table of its moment (``session_engine.audiences``)."""
+        tables: set[int] = set()
+        for event in events:
+            if event.introduces is None:
+                tables = set(self.state.tables)
+                break
+            tables.update(event.introduces)
+        if not tables:
+            return
+        frames = {
+            table: Prebuilt(
+                {"k": "table", "table": table, "participants": table_roster(self.state, table)}
+            )
+            for table in tables
+        }
+        joins = [event.joined for event in events if event.joined is not None]
+        for subscriber in self.subscribers:
+            if subscriber.full:
+                continue
+            who = subscriber.participant
+            joining = subscriber.joining
+            if who is None and joining is not None:  # a late arrival, seated as they join
+                who = next((j.participant for j in joins if is_own_join(j, joining)), None)
+            seat = self._seat(subscriber, who)
+            frame = frames.get(seat) if seat is not None else None
+            if frame is not None:
+                subscriber.offer_prebuilt(frame)
+
+    def _seat(self, subscriber: Subscriber, participant: str | None) -> int | None:
+        """The table a socket sits at: its participant's, or its table tablet's."""
+        person = self.state.participants.get(participant or "")
+        if person is not None:
+            return person.table
+        return self.state.tablet_table(subscriber.holder or "")
 
     def _cut_off_revoked(self) -> None:
         """The sockets of the co-facilitator links just revoked are closed at once (4403): the
@@ -803,9 +881,15 @@ class SessionActor:
                         self.state,
                         facilitator=subscriber.full,
                         participant=request.participant,
+                        tablet=subscriber.holder,
                     )
                 ]
             )
+            seat = None if subscriber.full else self._seat(subscriber, request.participant)
+            if seat is not None:
+                # the backlog may have seated them: their table's roster, as live
+                roster = table_roster(self.state, seat)
+                subscriber.offer(Prebuilt({"k": "table", "table": seat, "participants": roster}))
         self.subscribers.add(subscriber)
         if subscriber.full:
             self._watchers += 1
@@ -843,6 +927,20 @@ class SessionActor:
         cmd = f"deadline-{round_number}-{self.clock()}"
         submit = self.submit(EndRound(), role=Role.SYSTEM, actor="system", cmd=cmd)
         self._timer_task = asyncio.ensure_future(submit)
+
+
+def _token_holder(envelope: Envelope, holder: str | None) -> str | None:
+    """Whom a token is issued for by this event: a participant who joined on their own device
+    (one added without a device gets none), a co-facilitator link, a table tablet link; else
+    whom the events before it named."""
+    event = envelope.event
+    if isinstance(event, ParticipantJoined) and event.added_by is None:
+        return event.participant
+    if isinstance(event, CoFacilitatorAdded):
+        return event.cofacilitator
+    if isinstance(event, TableTabletIssued):
+        return event.tablet
+    return holder
 
 
 def _resolve(future: asyncio.Future[Any], value: Any) -> None:

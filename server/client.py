@@ -39,6 +39,7 @@ class ProtocolClient:
         self.welcome: dict[str, Any] = {}
         self.presence: dict[str, Any] | None = None
         self.tallies: list[dict[str, Any]] = []  # every ``tallies`` frame, in order
+        self.tables: list[dict[str, Any]] = []  # every ``table`` frame (a table's roster)
         self.others: list[dict[str, Any]] = []  # frames without an id to match: errors, pongs
         self.closed: asyncio.Future[int | None] | None = None
         self.received: dict[int, float] = {}  # seq -> loop time it arrived (benchmarks)
@@ -169,6 +170,8 @@ class ProtocolClient:
         elif kind == "tallies":
             self.tallies.append(frame)
             self._new_event.set()
+        elif kind == "table":
+            self.tables.append(frame)
         else:
             self.others.append(frame)
 

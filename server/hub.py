@@ -136,9 +136,10 @@ class Hub:
 
     async def access(self, record: SessionRecord, token: str) -> Access | str:
         """Who ``token`` makes its holder in this session, or why it is refused: ``bad_token``
-        (no such token) or ``revoked`` (a co-facilitator link withdrawn). The session's own
-        facilitator token is checked first; the others are the tokens the session issued (the
-        participants', the co-facilitators'), whose holder the state tells apart. A token the
+        (no such token) or ``revoked`` (a co-facilitator's or a table tablet's link withdrawn).
+        The session's own facilitator token is checked first; the others are the tokens the
+        session issued (the participants', the co-facilitators', the table tablets'), whose
+        holder the state tells apart. A token the
         session's state does not know yet was issued by another writer (``metrokawa sessions``):
         the actor reads the store once more before deciding."""
         token_hash = hash_token(token)
@@ -149,11 +150,14 @@ class Hub:
             return "bad_token"
         actor = await self.actor(record.id)
         state = actor.state
-        if holder not in state.participants and holder not in state.cofacilitators:
+        if _unknown_holder(state, holder):
             await actor.refresh()
             state = actor.state
         if holder in state.participants:
             return Access(Role.PARTICIPANT, holder)
+        if holder in state.tablets:  # a table tablet's link: in service, or withdrawn
+            in_service = state.tablet_table(holder) is not None
+            return Access(Role.TABLET, holder) if in_service else "revoked"
         if holder not in state.cofacilitators:
             return "bad_token"
         return Access(Role.FACILITATOR, holder) if state.is_cofacilitator(holder) else "revoked"
@@ -251,3 +255,9 @@ class Hub:
             await asyncio.gather(self._sweeper, return_exceptions=True)
         await asyncio.gather(*(actor.stop() for actor in self.actors.values()))
         self.actors.clear()
+
+
+def _unknown_holder(state: SessionState, holder: str) -> bool:
+    """Whether the state knows nobody the session issued ``holder``'s token to."""
+    known = (state.participants, state.cofacilitators, state.tablets)
+    return all(holder not in issued for issued in known)

@@ -30,6 +30,7 @@ PAGES: dict[str, str] = {
     "/": "index.html",
     "/j": "participant.html",  # no code yet: the page asks for one
     "/j/{code}": "participant.html",
+    "/t/{code}/{table}": "participant.html",  # a table's shared tablet; its token in the fragment
     "/f/{session_id}": "console.html",
     "/p/{session_id}": "projector.html",
     "/r": "replay.html",  # a .mkawa file chosen on this device

@@ -57,7 +57,8 @@ CLOSE: Final = {
     "come_back": 4008,  # outbox overflowed, or another worker serves the session now: resume
     "bad_hello": 4400,
     "unauthorized": 4401,
-    "revoked": 4403,  # a co-facilitator link withdrawn: at the hello, or on a socket open with it
+    "revoked": 4403,  # a co-facilitator's or table tablet's link withdrawn: at the hello, or on
+    # a socket open with it
     "unknown_session": 4404,
     "too_many": 4429,  # too many sockets open (or waiting for their hello) from one address
 }
@@ -364,6 +365,8 @@ class Connection:
             self.session.arrive(answer.participant)
         if answer.token is not None and answer.cofacilitator is not None:
             frame["cofacilitator"], frame["token"] = answer.cofacilitator, answer.token
+        elif answer.token is not None and answer.tablet is not None:
+            frame["tablet"], frame["token"] = answer.tablet, answer.token
         elif answer.token is not None:
             frame["you"], frame["token"] = answer.participant, answer.token
         self._offer(frame)

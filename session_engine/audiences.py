@@ -11,11 +11,14 @@ it receives it at all. Three rules, one for each thing that is somebody's own:
 * a **join** (``ParticipantJoined``, with the pseudonym) reaches the facilitator and the
   co-facilitators, the joiner, and the members of the table where the joiner sits when it is
   delivered (a late arrival is seated by the same command, so their table learns their name at
-  once); everyone else learns joins as counts, from the tallies.
+  once), that table's shared tablet too (it stands for the members without a device); everyone
+  else learns joins as counts, from the tallies.
 
-Every other event reaches everyone (in its form: ``visibility``). The log keeps everything, and
-the facilitator's export of it (``GET /api/sessions/{id}/log``) keeps positions under
-pseudonyms, as before.
+Every other event reaches everyone (in its form: ``visibility``). Since a name reaches only the
+table of its moment, people seated together later learn each other's names from their table's
+roster (``introduced_tables``, ``table_roster``: the server's ``table`` frame). The log keeps
+everything, and the facilitator's export of it (``GET /api/sessions/{id}/log``) keeps positions
+under pseudonyms, as before.
 
 Since streams skip what is not for them, ``seq`` strictly increases on one connection but may
 jump: a gap is events that were not for you. ``receives`` is asked when an event is handed out
@@ -25,15 +28,33 @@ the state then): a resuming client gets what the rule gives it now.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import msgspec
 
 from .commands import JoinSession
-from .events import BallotCast, Event, ParticipantJoined, PositionTaken
+from .events import (
+    BallotCast,
+    Event,
+    ParticipantJoined,
+    ParticipantMoved,
+    ParticipantSeated,
+    PositionTaken,
+    TablesRotated,
+    TablesSeated,
+)
 from .state import SessionState
 
-__all__ = ["EVERYONE", "Audience", "audience", "is_own_join", "receives", "resolve"]
+__all__ = [
+    "EVERYONE",
+    "Audience",
+    "audience",
+    "introduced_tables",
+    "is_own_join",
+    "receives",
+    "resolve",
+    "table_roster",
+]
 
 
 class Audience(msgspec.Struct, frozen=True, kw_only=True):
@@ -43,6 +64,7 @@ class Audience(msgspec.Struct, frozen=True, kw_only=True):
     room: bool = True  # every other socket: participants, guests, the projector (public form)
     participants: frozenset[str] = frozenset()  # these participants' devices besides
     table_of: str | None = None  # and the members of the table where this participant sits
+    tables: frozenset[int] = frozenset()  # and these tables' shared tablets (``resolve``)
 
 
 EVERYONE: Final = Audience()
@@ -74,6 +96,29 @@ def is_own_join(event: ParticipantJoined, join: JoinSession) -> bool:
     )
 
 
+def introduced_tables(event: Event) -> tuple[int, ...] | None:
+    """The tables whose members must learn each other's names after ``event`` (they sit
+    together now, and a join reached only the table of the moment): every table of a new plan
+    (``None``), the table someone arrives at, or none."""
+    if isinstance(event, TablesSeated | TablesRotated):
+        return None
+    if isinstance(event, ParticipantSeated | ParticipantMoved):
+        return (event.table,)
+    return ()
+
+
+def table_roster(state: SessionState, table: int) -> dict[str, Any]:
+    """Who sits at ``table``, as its members may know them: each member's record as a snapshot
+    carries it (pseudonym, territory, role, table…)."""
+    seating = state.tables.get(table)
+    members = seating.members if seating is not None else ()
+    return {
+        member: msgspec.to_builtins(state.participants[member])
+        for member in members
+        if member in state.participants
+    }
+
+
 def resolve(rule: Audience, state: SessionState) -> Audience:
     """``rule`` with the table it names spelled out as its members in ``state`` (the state the
     event is handed out in): the same rule when it names no table."""
@@ -84,18 +129,32 @@ def resolve(rule: Audience, state: SessionState) -> Audience:
     table = state.tables.get(seat) if seat is not None else None
     mates = frozenset(table.members) if table is not None else frozenset()
     return Audience(
-        facilitators=rule.facilitators, room=rule.room, participants=rule.participants | mates
+        facilitators=rule.facilitators,
+        room=rule.room,
+        participants=rule.participants | mates,
+        tables=frozenset({seat}) if table is not None and seat is not None else frozenset(),
     )
 
 
 def receives(
-    rule: Audience, state: SessionState, *, facilitator: bool, participant: str | None
+    rule: Audience,
+    state: SessionState,
+    *,
+    facilitator: bool,
+    participant: str | None,
+    tablet: str | None = None,
 ) -> bool:
     """Whether a socket receives an event of audience ``rule``: a facilitator's (or a
-    co-facilitator's) when ``facilitator``; else a participant's (``participant``), or a guest's
-    or the projector's (``None``). ``state`` is the state the event is handed out in."""
+    co-facilitator's) when ``facilitator``; else a participant's (``participant``), a table's
+    shared tablet (``tablet``, its link in service), or a guest's or the projector's (``None``).
+    A table tablet stands for its table's members who have no device: it receives what their
+    table receives (the joins at its table). ``state`` is the state the event is handed out in."""
     if facilitator:
         return rule.facilitators
     if rule.room:
         return True
-    return participant is not None and participant in resolve(rule, state).participants
+    resolved = resolve(rule, state)
+    if participant is not None and participant in resolved.participants:
+        return True
+    table = state.tablet_table(tablet) if tablet is not None else None
+    return table is not None and table in resolved.tables

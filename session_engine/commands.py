@@ -17,6 +17,7 @@ __all__ = [
     "COMMAND_TYPES",
     "AbandonConsent",
     "AddCoFacilitator",
+    "AddParticipant",
     "AddRound",
     "AddTerritory",
     "AdoptVoeu",
@@ -29,10 +30,12 @@ __all__ = [
     "CreateSession",
     "EditRound",
     "EndRound",
+    "EnterPaperBallots",
     "ExtendRound",
     "HandOverHost",
     "HideResults",
     "HideStatement",
+    "IssueTableTablet",
     "JoinSession",
     "MergeParticipants",
     "MergeStatements",
@@ -45,12 +48,15 @@ __all__ = [
     "ProposeStatement",
     "PublishStatement",
     "RaiseObjection",
+    "RecordBallot",
+    "RecordPosition",
     "RemoveParticipant",
     "RemoveRound",
     "RenameTerritory",
     "ResolveObjection",
     "ResumeRound",
     "RevokeCoFacilitator",
+    "RevokeTableTablet",
     "RotateTables",
     "SeatTables",
     "ShowResults",
@@ -316,6 +322,61 @@ class ChangeTableSize(_Command, frozen=True):
     table_size: int
 
 
+# --- people without a phone ---------------------------------------------------------------------
+
+
+class AddParticipant(_Command, frozen=True):
+    """Someone without a device joins, added by the facilitator (at any table), by a table's
+    host or by its table tablet (at that table). ``table``: where they sit; ``None`` before the
+    tables are seated (seating places them), or for the host's and the tablet's own table."""
+
+    pseudonym: str
+    territory: str
+    role: ParticipantRole
+    table: int | None = None
+    stays_seated: bool = False
+    consent: bool = False  # may the replay show this pseudonym as is?
+
+
+class IssueTableTablet(_Command, frozen=True):
+    """Give a table a shared tablet: a link of its own, revocable. The server issues its token
+    to the sender (never to the log)."""
+
+    table: int
+
+
+class RevokeTableTablet(_Command, frozen=True):
+    """Withdraw a table tablet's link: its token is refused from now on."""
+
+    tablet: str
+
+
+class RecordPosition(_Command, frozen=True):
+    """A member's position, recorded for them (with them present) by their table's tablet or
+    host."""
+
+    participant: str
+    statement: str
+    value: int | None  # -2..+2, or None to pass
+
+
+class RecordBallot(_Command, frozen=True):
+    """A member's ballot, cast for them (with them present) by their table's tablet or host."""
+
+    participant: str
+    vote: str
+    grades: dict[str, Grade]
+
+
+class EnterPaperBallots(_Command, frozen=True):
+    """A counted stack of paper ballots of an open vote, entered by the facilitator: each one
+    grades every proposal of the vote."""
+
+    vote: str
+    ballots: tuple[dict[str, Grade], ...]
+    note: str  # where they come from: « Urne papier, table 4 »
+
+
 Command: TypeAlias = (
     CreateSession
     | JoinSession
@@ -357,6 +418,12 @@ Command: TypeAlias = (
     | AddTerritory
     | RenameTerritory
     | ChangeTableSize
+    | AddParticipant
+    | IssueTableTablet
+    | RevokeTableTablet
+    | RecordPosition
+    | RecordBallot
+    | EnterPaperBallots
 )
 
 # Wire name -> class; the wire name is the class name (``cmd {type: "TakePosition"}``).
@@ -403,5 +470,11 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         AddTerritory,
         RenameTerritory,
         ChangeTableSize,
+        AddParticipant,
+        IssueTableTablet,
+        RevokeTableTablet,
+        RecordPosition,
+        RecordBallot,
+        EnterPaperBallots,
     )
 }

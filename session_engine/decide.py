@@ -20,7 +20,8 @@ Phase table (``None`` is "no round started yet")::
     PauseRound                              running
     ResumeRound                             paused
     ExtendRound, EndRound                   running, paused
-    ProposeStatement, Annotate, TakePosition  running, and before its deadline
+    ProposeStatement, Annotate, TakePosition,
+    RecordPosition                          running, and before its deadline
     SubmitSynthesis                         running, paused, ended
     everything else                         any phase
 
@@ -33,15 +34,16 @@ pending, or ``AbandonConsent``. One consent round is open at a time.
 
 Changes made on the night (a host handed over, a participant moved, removed or merged, the
 agenda's rounds not started yet, territories and the table size before seating) do not depend on
-the round either; their rules are in ``decide_live``.
+the round either; their rules are in ``decide_live``. Nor do those for people without a phone (a
+participant added without a device, table tablets, paper ballots), but ``RecordPosition`` (a
+position recorded for a member of the table), which follows ``TakePosition``; their rules are
+in ``decide_tablet``.
 
 This module owns the checks in that order, the tables and the dispatch; the handlers of the
 votes, results and consent commands live in ``decide_votes``, those of the co-facilitator links
-in ``decide_access``, and what every handler shares
-votes, results and consent commands live in ``decide_votes``, those of the changes on the night
-in ``decide_live``, and what every handler shares
-(``Role``, ``Context``, ``LIMITS``, ``require``, ``clean_text``, the statement lookups) in
-``decide_base``.
+in ``decide_access``, those of the changes on the night in ``decide_live``, those for people
+without a phone in ``decide_tablet``, and what every handler shares (``Role``, ``Context``,
+``LIMITS``, ``require``, ``clean_text``, the statement lookups) in ``decide_base``.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from . import seating
 from .commands import (
     AbandonConsent,
     AddCoFacilitator,
+    AddParticipant,
     AddRound,
     AddTerritory,
     AdoptVoeu,
@@ -65,10 +68,12 @@ from .commands import (
     CreateSession,
     EditRound,
     EndRound,
+    EnterPaperBallots,
     ExtendRound,
     HandOverHost,
     HideResults,
     HideStatement,
+    IssueTableTablet,
     JoinSession,
     MergeParticipants,
     MergeStatements,
@@ -80,12 +85,15 @@ from .commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RecordBallot,
+    RecordPosition,
     RemoveParticipant,
     RemoveRound,
     RenameTerritory,
     ResolveObjection,
     ResumeRound,
     RevokeCoFacilitator,
+    RevokeTableTablet,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -119,6 +127,15 @@ from .decide_live import (
     remove_participant,
     remove_round,
     rename_territory,
+)
+from .decide_tablet import (
+    add_participant,
+    check_tablet_link,
+    enter_paper_ballots,
+    issue_table_tablet,
+    record_ballot,
+    record_position,
+    revoke_table_tablet,
 )
 from .decide_votes import (
     ADOPTION_GRADE,
@@ -169,7 +186,7 @@ from .state import (
 __all__ = ["ADOPTION_GRADE", "LIMITS", "PERMISSIONS", "PHASES", "Context", "Role", "decide"]
 
 
-_F, _P = Role.FACILITATOR, Role.PARTICIPANT
+_F, _P, _T = Role.FACILITATOR, Role.PARTICIPANT, Role.TABLET
 PERMISSIONS: Final[dict[type[Any], frozenset[Role]]] = {
     CreateSession: frozenset({_F}),
     JoinSession: frozenset({Role.GUEST}),
@@ -211,6 +228,13 @@ PERMISSIONS: Final[dict[type[Any], frozenset[Role]]] = {
     AddTerritory: frozenset({_F}),
     RenameTerritory: frozenset({_F}),
     ChangeTableSize: frozenset({_F}),
+    # People without a phone (``decide_tablet``): a participant is a table's host.
+    AddParticipant: frozenset({_F, _P, _T}),
+    IssueTableTablet: frozenset({_F, _P}),
+    RevokeTableTablet: frozenset({_F, _P}),
+    RecordPosition: frozenset({_T, _P}),
+    RecordBallot: frozenset({_T, _P}),
+    EnterPaperBallots: frozenset({_F}),
 }
 
 _RUN, _PAUSE, _END = RoundStatus.RUNNING, RoundStatus.PAUSED, RoundStatus.ENDED
@@ -225,12 +249,15 @@ PHASES: Final[dict[type[Any], frozenset[RoundStatus | None]]] = {
     ProposeStatement: frozenset({_RUN}),
     Annotate: frozenset({_RUN}),
     TakePosition: frozenset({_RUN}),
+    RecordPosition: frozenset({_RUN}),
     SubmitSynthesis: frozenset({_RUN, _PAUSE, _END}),
 }
 
 # What participants write during a round stops at the deadline, whether or not the clock's
 # EndRound has been applied yet: the round "allows it" only until then.
-_WRITING: Final[frozenset[type[Any]]] = frozenset({ProposeStatement, Annotate, TakePosition})
+_WRITING: Final[frozenset[type[Any]]] = frozenset(
+    {ProposeStatement, Annotate, TakePosition, RecordPosition}
+)
 
 _MINUTE = 60_000
 _MAX_EXTENSION_MINUTES = 60
@@ -257,6 +284,7 @@ def _check_sender(state: SessionState, command: Command, ctx: Context) -> None:
     if ctx.role is Role.PARTICIPANT and ctx.actor not in state.participants:
         raise CommandRejected("not_allowed")
     check_facilitator_link(state, ctx)  # a co-facilitator's link must still be in service
+    check_tablet_link(state, ctx)  # and a table tablet's
     if ctx.role is Role.PARTICIPANT and not state.present(ctx.actor):
         raise CommandRejected("not_allowed")  # unknown, or no longer in the session
 
@@ -599,4 +627,10 @@ _HANDLERS: Final[dict[type[Any], _Handler]] = {
     AddTerritory: add_territory,
     RenameTerritory: rename_territory,
     ChangeTableSize: change_table_size,
+    AddParticipant: add_participant,
+    IssueTableTablet: issue_table_tablet,
+    RevokeTableTablet: revoke_table_tablet,
+    RecordPosition: record_position,
+    RecordBallot: record_ballot,
+    EnterPaperBallots: enter_paper_ballots,
 }

@@ -36,10 +36,12 @@ __all__ = [
 
 
 class Role(StrEnum):
-    """Who is sending. A host is a participant; a guest holds only the join code."""
+    """Who is sending. A host is a participant; a guest holds only the join code; a table
+    tablet holds a table's shared link (``decide_tablet``)."""
 
     FACILITATOR = "facilitator"
     PARTICIPANT = "participant"
+    TABLET = "tablet"
     PROJECTOR = "projector"
     VIEWER = "viewer"
     SYSTEM = "system"
@@ -71,6 +73,8 @@ LIMITS: Final[dict[str, int]] = {
     "proposal": 400,  # also an amended wording under consent
     "objection": 1000,
     "outcome": 4000,  # the facilitator's outcome statement of a vœu
+    "paper_note": 200,  # where a stack of paper ballots comes from
+    "paper_ballots": 500,  # ballots in one stack (a count, not characters)
     "id": 32,  # a reference to something the session named: t3, s12, pr2, v1, c1, o4
 }
 
@@ -120,6 +124,11 @@ TEXT_FIELDS: Final[dict[str, dict[str, str]]] = {
     "EditRound": {"prompt": "prompt"},
     "AddTerritory": {"name": "territory", "commune": "commune"},
     "RenameTerritory": {"territory": "id", "name": "territory", "commune": "commune"},
+    "AddParticipant": {"pseudonym": "pseudonym", "territory": "id"},
+    "RevokeTableTablet": {"tablet": "id"},
+    "RecordPosition": {"participant": "id", "statement": "id"},
+    "RecordBallot": {"participant": "id", "vote": "id", "grades": "id"},
+    "EnterPaperBallots": {"vote": "id", "ballots": "id", "note": "paper_note"},
 }
 
 

@@ -128,6 +128,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Un territoire porte déjà ce nom.",
         "A territory already has this name.",
     ),
+    # People without a phone.
+    "not_at_table": (
+        "Cette personne n’est pas à votre table.",
+        "This person is not at your table.",
+    ),
+    "unknown_tablet": ("Cette tablette de table n’existe pas.", "Unknown table tablet."),
+    "tablet_revoked": (
+        "Le lien de cette tablette de table est déjà retiré.",
+        "This table tablet’s link is already revoked.",
+    ),
+    "too_many_tablets": (
+        "Il y a déjà 100 tablettes de table en service : retirez-en une d’abord.",
+        "There are already 100 table tablets in use: revoke one first.",
+    ),
 }
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "HostHandedOver",
     "ObjectionRaised",
     "ObjectionResolved",
+    "PaperBallotsEntered",
     "ParticipantJoined",
     "ParticipantMoved",
     "ParticipantRemoved",
@@ -61,6 +62,8 @@ __all__ = [
     "StatementsMerged",
     "SynthesisSubmitted",
     "TableSizeChanged",
+    "TableTabletIssued",
+    "TableTabletRevoked",
     "TablesRotated",
     "TablesSeated",
     "TerritoryAdded",
@@ -83,13 +86,18 @@ class SessionCreated(_Event, frozen=True):
     host_policy: HostPolicy
 
 
-class ParticipantJoined(_Event, frozen=True):
+class ParticipantJoined(_Event, frozen=True, omit_defaults=True):
+    """Someone joined: from their own device (``added_by`` is ``None``), or without one, added
+    by the facilitator, a table's host or a table tablet (``added_by`` names that sender). The
+    default is left out when written, so a log from before ``added_by`` reads the same."""
+
     participant: str
     pseudonym: str
     territory: str
     role: ParticipantRole
     stays_seated: bool
     consent: bool
+    added_by: str | None = None
 
 
 class TablesSeated(_Event, frozen=True):
@@ -174,11 +182,15 @@ class AnnotationAdded(_Event, frozen=True):
     round: int
 
 
-class PositionTaken(_Event, frozen=True):
+class PositionTaken(_Event, frozen=True, omit_defaults=True):
+    """``recorded_by``: who recorded it for the participant (a table tablet ``tb1``, or their
+    table's host), ``None`` when they took it themselves; left out when ``None``."""
+
     participant: str
     statement: str
     value: int | None
     round: int
+    recorded_by: str | None = None
 
 
 class SynthesisSubmitted(_Event, frozen=True):
@@ -199,10 +211,13 @@ class VoteOpened(_Event, frozen=True):
     proposals: tuple[str, ...]
 
 
-class BallotCast(_Event, frozen=True):
+class BallotCast(_Event, frozen=True, omit_defaults=True):
+    """``recorded_by`` as for ``PositionTaken``."""
+
     vote: str
     participant: str
     grades: dict[str, Grade]
+    recorded_by: str | None = None
 
 
 class VoteClosed(_Event, frozen=True):
@@ -369,6 +384,29 @@ class TableSizeChanged(_Event, frozen=True):
     table_size: int
 
 
+# --- people without a phone ---------------------------------------------------------------------
+
+
+class TableTabletIssued(_Event, frozen=True):
+    """A shared tablet link for ``table`` (its token went to the sender, never here)."""
+
+    tablet: str  # tb1, tb2…: the actor of the commands sent with that link
+    table: int
+
+
+class TableTabletRevoked(_Event, frozen=True):
+    tablet: str
+
+
+class PaperBallotsEntered(_Event, frozen=True):
+    """A stack of paper ballots of ``vote``, counted like cast ballots: each grades every
+    proposal. ``note`` says where they come from. Nobody's: ballots are secret."""
+
+    vote: str
+    ballots: tuple[dict[str, Grade], ...]
+    note: str
+
+
 Event: TypeAlias = (
     SessionCreated
     | ParticipantJoined
@@ -411,6 +449,9 @@ Event: TypeAlias = (
     | TerritoryAdded
     | TerritoryRenamed
     | TableSizeChanged
+    | TableTabletIssued
+    | TableTabletRevoked
+    | PaperBallotsEntered
 )
 
 # Wire name -> class; the wire name (envelope ``type``) is the class name.
@@ -458,5 +499,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TerritoryAdded,
         TerritoryRenamed,
         TableSizeChanged,
+        TableTabletIssued,
+        TableTabletRevoked,
+        PaperBallotsEntered,
     )
 }

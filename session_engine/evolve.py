@@ -57,6 +57,7 @@ from .events import (
     VoteClosed,
     VoteOpened,
 )
+from .evolve_tablet import TABLET_APPLY
 from .model import TableSeating, anonymous_pseudonym
 from .seating import pair_key, pairs_of, seated_with, seated_without
 from .state import (
@@ -105,6 +106,7 @@ def _participant_joined(state: SessionState, e: ParticipantJoined) -> None:
         role=e.role,
         stays_seated=e.stays_seated,
         consent=e.consent,
+        added_by=e.added_by,
     )
     state.pseudonyms[e.pseudonym.casefold()] = e.participant
 
@@ -506,4 +508,5 @@ _APPLY: Final[dict[type[Any], Callable[[SessionState, Any], None]]] = {
     TerritoryAdded: _territory_added,
     TerritoryRenamed: _territory_renamed,
     TableSizeChanged: _table_size_changed,
+    **TABLET_APPLY,  # people without a phone: table tablets, paper ballots
 }

@@ -337,12 +337,14 @@ def _fill(tally: MeritProfile, judges: int, mode: MissingJudgments, default: int
 def tally_vote(vote: Vote) -> dict[str, MeritProfile]:
     """Merit profiles of a vote's proposals over the 7 grades of ``model.Grade``.
 
-    The judges are the participants who cast a ballot; a proposal missing from someone's
-    ballot counts as À rejeter (StaticDefault with grade 0), so every profile has the same total.
-    Grades for proposals not on the vote are ignored.
+    The judges are the participants who cast a ballot and the paper ballots entered (each a
+    judge, as a cast ballot); a proposal missing from someone's ballot counts as À rejeter
+    (StaticDefault with grade 0), so every profile has the same total. Grades for proposals not
+    on the vote are ignored.
     """
     counts = {proposal: [0] * len(Grade) for proposal in vote.proposals}
-    for ballot in vote.ballots.values():
+    paper = (ballot for stack in vote.paper for ballot in stack.ballots)
+    for ballot in (*vote.ballots.values(), *paper):
         for proposal, tally in counts.items():
             tally[ballot.get(proposal, Grade.A_REJETER)] += 1
     return {proposal: tuple(tally) for proposal, tally in counts.items()}

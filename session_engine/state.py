@@ -29,6 +29,7 @@ __all__ = [
     "ConsentRound",
     "ConsentStatus",
     "Objection",
+    "PaperStack",
     "Participant",
     "ParticipantStatus",
     "Proposal",
@@ -38,6 +39,7 @@ __all__ = [
     "Statement",
     "StatementStatus",
     "Synthesis",
+    "TableTablet",
     "Voeu",
     "Vote",
 ]
@@ -85,6 +87,7 @@ class Participant(msgspec.Struct, kw_only=True):
     times_hosted: int = 0
     status: ParticipantStatus = ParticipantStatus.PRESENT
     merged_into: str | None = None  # for a merged entry: the participant it is now part of
+    added_by: str | None = None  # who added them without a device; None: joined on their own
 
     @property
     def present(self) -> bool:
@@ -138,6 +141,14 @@ class Proposal(msgspec.Struct, frozen=True, kw_only=True):
     text: str
 
 
+class PaperStack(msgspec.Struct, frozen=True, kw_only=True):
+    """A counted stack of paper ballots, entered by the facilitator: nobody's, counted."""
+
+    count: int
+    note: str
+    ballots: tuple[dict[str, Grade], ...]
+
+
 class Vote(msgspec.Struct, kw_only=True):
     id: str
     proposals: tuple[str, ...]
@@ -145,6 +156,11 @@ class Vote(msgspec.Struct, kw_only=True):
     ballots: dict[str, dict[str, Grade]] = msgspec.field(
         default_factory=dict
     )  # participant -> grades
+    paper: list[PaperStack] = msgspec.field(default_factory=list)
+
+    @property
+    def paper_count(self) -> int:
+        return sum(stack.count for stack in self.paper)
 
 
 class ShownResults(msgspec.Struct, frozen=True, kw_only=True):
@@ -196,6 +212,14 @@ class CoFacilitator(msgspec.Struct, kw_only=True):
     revoked: bool = False
 
 
+class TableTablet(msgspec.Struct, kw_only=True):
+    """A table's shared tablet link (its token is the server's, not here)."""
+
+    id: str
+    table: int
+    revoked: bool = False
+
+
 class SessionState(msgspec.Struct, kw_only=True):
     """Everything ``decide`` needs and every view is drawn from. Equal logs give equal states."""
 
@@ -222,6 +246,7 @@ class SessionState(msgspec.Struct, kw_only=True):
     objections: dict[str, Objection] = msgspec.field(default_factory=dict)
     voeux: dict[str, Voeu] = msgspec.field(default_factory=dict)
     cofacilitators: dict[str, CoFacilitator] = msgspec.field(default_factory=dict)
+    tablets: dict[str, TableTablet] = msgspec.field(default_factory=dict)
 
     def copy(self) -> SessionState:
         """A deep copy, for whoever must keep this state while the fold goes on."""
@@ -263,3 +288,8 @@ class SessionState(msgspec.Struct, kw_only=True):
         """Whether ``actor`` holds a co-facilitator link that is not revoked."""
         cofacilitator = self.cofacilitators.get(actor)
         return cofacilitator is not None and not cofacilitator.revoked
+
+    def tablet_table(self, actor: str) -> int | None:
+        """The table of the table tablet ``actor`` if its link is in service, else None."""
+        tablet = self.tablets.get(actor)
+        return None if tablet is None or tablet.revoked else tablet.table

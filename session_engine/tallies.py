@@ -77,7 +77,7 @@ class Joined(msgspec.Struct, frozen=True, kw_only=True):
 class VoteTally(msgspec.Struct, frozen=True, kw_only=True):
     vote: str
     open: bool
-    ballots: int  # ballots received
+    ballots: int  # ballots received, paper ones included
     waiting: int  # participants present who have cast no ballot in it
     # once closed: its merit profiles (count of each grade, per proposal), as ``ResultsShown``
     # carries them — what tells every screen which proposals the vote adopted
@@ -119,7 +119,7 @@ def tallies(state: SessionState, *, k: int = DEFAULT_K) -> Tallies:
             VoteTally(
                 vote=vote.id,
                 open=vote.open,
-                ballots=len(vote.ballots),
+                ballots=len(vote.ballots) + vote.paper_count,  # paper ones included
                 waiting=sum(
                     1 for p in state.participants.values() if p.present and p.id not in vote.ballots
                 ),

@@ -15,6 +15,9 @@ DESIGN §6: nobody sees what is not theirs to see. Two things are private:
   reasons (the text is public at once), but not who raised it, as with statements;
 * **who holds a co-facilitator link** — the room learns that a link was given (``cf1``) or
   revoked, not whom it was given to (its ``label``).
+* **paper ballots** — a stack of paper ballots is nobody's, and its grades are as secret as a
+  cast ballot's: the room learns how many were entered in a vote, not their grades nor the
+  facilitator's note on where they come from;
 * **whose positions and grades a merge moves** — when two entries of one person are merged, the
   room learns which entry went into which (tables change), not on which statements or proposals
   the second entry had a position or a grade.
@@ -38,6 +41,7 @@ from .events import (
     CoFacilitatorAdded,
     Event,
     ObjectionRaised,
+    PaperBallotsEntered,
     ParticipantsMerged,
     StatementProposed,
     StatementPublished,
@@ -93,6 +97,8 @@ def public_envelope(envelope: Envelope, state: SessionState) -> dict[str, Any]:
 def _public_data(event: Event, state: SessionState) -> dict[str, Any] | None:
     if isinstance(event, BallotCast):
         return {"vote": event.vote}
+    if isinstance(event, PaperBallotsEntered):
+        return {"vote": event.vote, "count": len(event.ballots)}
     if isinstance(event, StatementProposed):
         return {"statement": event.statement, "round": event.round}
     if isinstance(event, ObjectionRaised):
@@ -149,7 +155,8 @@ def console_state(state: SessionState) -> dict[str, Any]:
 
 
 def _own_positions_and_ballots(data: dict[str, Any], participant: str | None) -> None:
-    """Keep only ``participant``'s own positions and ballots (none when ``None``)."""
+    """Keep only ``participant``'s own positions and ballots (none when ``None``); of the paper
+    ballots, only that stacks were entered and how many ballots each held."""
     mine = f"{participant}|"
     data["positions"] = {
         key: value
@@ -158,6 +165,7 @@ def _own_positions_and_ballots(data: dict[str, Any], participant: str | None) ->
     }
     for vote in data["votes"].values():
         vote["ballots"] = {p: g for p, g in vote["ballots"].items() if p == participant}
+        vote["paper"] = [{**stack, "note": None, "ballots": []} for stack in vote["paper"]]
 
 
 def _authored(record: dict[str, Any], participant: str | None) -> dict[str, Any]:

@@ -37,6 +37,7 @@ const pageRoutes = {
     server.middlewares.use((req: any, _res: any, next: () => void) => {
       const url: string = req.url ?? '';
       if (/^\/j\/[^/]+\/?(\?.*)?$/.test(url)) req.url = '/participant.html';
+      else if (/^\/t\/[^/]+\/\d+\/?(\?.*)?$/.test(url)) req.url = '/participant.html';
       else if (/^\/f\/[^/]+\/?(\?.*)?$/.test(url)) req.url = '/console.html';
       else if (/^\/p\/[^/]+\/?(\?.*)?$/.test(url)) req.url = '/projector.html';
       next();

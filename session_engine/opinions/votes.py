@@ -11,16 +11,22 @@ from .results import ProposalResult, VoteRanking, VoteResult
 
 
 def _ranking(
-    group: str, vote: Vote, ballots: dict[str, dict[str, Grade]], hidden: bool
+    group: str, vote: Vote, ballots: dict[str, dict[str, Grade]], hidden: bool, *, paper: bool
 ) -> VoteRanking:
+    """``paper``: the vote's paper ballots count in this group (the whole room's; a paper ballot
+    has no territory)."""
+    stacks = list(vote.paper) if paper else []
+    voters = len(ballots) + sum(stack.count for stack in stacks)
     if hidden:
-        return VoteRanking(group=group, voters=len(ballots), hidden=True, proposals=())
-    subset = Vote(id=vote.id, proposals=vote.proposals, open=vote.open, ballots=ballots)
+        return VoteRanking(group=group, voters=voters, hidden=True, proposals=())
+    subset = Vote(
+        id=vote.id, proposals=vote.proposals, open=vote.open, ballots=ballots, paper=stacks
+    )
     profiles = tally_vote(subset)
     ranked = rank(profiles)
     return VoteRanking(
         group=group,
-        voters=len(ballots),
+        voters=voters,
         hidden=False,
         proposals=tuple(
             ProposalResult(
@@ -49,9 +55,15 @@ def vote_results(state: SessionState, *, k: int = DEFAULT_K) -> tuple[VoteResult
             VoteResult(
                 vote=vote.id,
                 open=vote.open,
-                overall=_ranking(ALL, vote, dict(vote.ballots), len(vote.ballots) < k),
+                overall=_ranking(
+                    ALL,
+                    vote,
+                    dict(vote.ballots),
+                    len(vote.ballots) + vote.paper_count < k,
+                    paper=True,
+                ),
                 territories=tuple(
-                    _ranking(t, vote, b, h)
+                    _ranking(t, vote, b, h, paper=False)
                     for t, b, h in zip(territories, per_territory, hidden, strict=True)
                 ),
             )

@@ -256,7 +256,12 @@ def _vote_section(ctx: _Context, result: VoteResult, last: dict[str, str]) -> Vo
     overall = result.overall
     if result.open:
         return VoteSection(
-            vote=result.vote, open=True, voters=overall.voters, hidden=False, proposals=()
+            vote=result.vote,
+            open=True,
+            voters=overall.voters,
+            hidden=False,
+            proposals=(),
+            paper=ctx.state.votes[result.vote].paper_count,
         )
     wanted = set(ctx.territory_ids())
     rankings = [r for r in result.territories if r.group in wanted]
@@ -295,6 +300,7 @@ def _vote_section(ctx: _Context, result: VoteResult, last: dict[str, str]) -> Vo
         voters=overall.voters,
         hidden=overall.hidden,
         proposals=tuple(proposals),
+        paper=ctx.state.votes[result.vote].paper_count,
     )
 
 

@@ -69,9 +69,10 @@ class RankedProposal(msgspec.Struct, frozen=True, kw_only=True):
 class VoteSection(msgspec.Struct, frozen=True, kw_only=True):
     vote: str
     open: bool
-    voters: int
+    voters: int  # ballots counted: cast, and on paper
     hidden: bool
     proposals: tuple[RankedProposal, ...]  # best first
+    paper: int = 0  # of which paper ballots (``EnterPaperBallots``)
 
 
 class ObjectionLine(msgspec.Struct, frozen=True, kw_only=True):

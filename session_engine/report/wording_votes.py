@@ -114,7 +114,8 @@ def ranking(w: Words) -> tuple[Block, ...]:
             rows.append(tuple(row))
         blocks.append(
             Table(
-                f"Vote {spoken(v.vote)} : {plural(v.voters, 'votant·e', 'votant·e·s')}",
+                f"Vote {spoken(v.vote)} : {plural(v.voters, 'votant·e', 'votant·e·s')}"
+                + _of_which_paper(v),
                 tuple(head),
                 tuple(rows),
             )
@@ -203,3 +204,10 @@ def _consent(w: Words, c: ConsentLine) -> list[Block]:
         )
     )
     return blocks
+
+
+def _of_which_paper(v: VoteSection) -> str:
+    """« , dont 3 bulletins papier » when paper ballots were entered, else nothing."""
+    if not v.paper:
+        return ""
+    return f", dont {plural(v.paper, 'bulletin papier', 'bulletins papier')}"

@@ -50,6 +50,7 @@ def http(built: Path) -> Iterator[httpx.Client]:
         ("/", "index.html"),
         ("/j", "participant.html"),  # no code: the page asks for one
         ("/j/A9AYH4", "participant.html"),
+        ("/t/A9AYH4/3", "participant.html"),  # a table's shared tablet, a mode of that page
         ("/f/ff9abfb5dd0be6a4", "console.html"),
         ("/p/ff9abfb5dd0be6a4", "projector.html"),
         ("/r", "replay.html"),

@@ -125,7 +125,10 @@ def test_a_guest_s_join_id_cannot_be_stolen_from_the_facilitator_nor_from_the_ex
         guest = await room.guest(after=None)
         joined = await guest.command("JoinSession", data, id=join_id)
         position = {"statement": lobby.published, "value": 1}
-        last = acked(await guest.command("TakePosition", position, id=position_id))
+        acked(await guest.command("TakePosition", position, id=position_id))
+        # the position is the guest's own: the facilitator's stream goes on with the next note
+        note = {"statement": lobby.published, "text": "Je confirme."}
+        last = acked(await guest.command("Annotate", note, id=new_id()))
         await facilitator.wait_for_seq(last)
         return facilitator.events, joined["you"]
 

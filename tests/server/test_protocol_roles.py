@@ -61,6 +61,12 @@ SAMPLES: Final[dict[str, dict[str, Any]]] = {
     "AddTerritory": {"name": "Quatre-Chemins", "commune": "Aubervilliers", "qpv": True},
     "RenameTerritory": {"territory": "t1", "name": "Franc-Moisin Nord"},
     "ChangeTableSize": {"table_size": 5},
+    "AddParticipant": {"pseudonym": "Sans Téléphone", "territory": "t1", "role": "habitant"},
+    "IssueTableTablet": {"table": 1},
+    "RevokeTableTablet": {"tablet": "tb1"},
+    "RecordPosition": {"participant": "p1", "statement": "s1", "value": 1},
+    "RecordBallot": {"participant": "p1", "vote": "v1", "grades": {"pr1": 6}},
+    "EnterPaperBallots": {"vote": "v1", "ballots": [{"pr1": 6}], "note": "Urne"},
 }
 STEERING: Final = frozenset(
     {
@@ -97,6 +103,22 @@ STEERING: Final = frozenset(
         "AddTerritory",
         "RenameTerritory",
         "ChangeTableSize",
+        "AddParticipant",  # people without a phone (see test_protocol_nophone)
+        "IssueTableTablet",
+        "RevokeTableTablet",
+        "EnterPaperBallots",
+    }
+)
+# What a host may send for their own table (their own tablet, a member beside them).
+HOSTING: Final = frozenset(
+    {
+        "SubmitSynthesis",
+        "HandOverHost",
+        "AddParticipant",
+        "IssueTableTablet",
+        "RevokeTableTablet",
+        "RecordPosition",
+        "RecordBallot",
     }
 )
 SPEAKING: Final = frozenset(
@@ -105,7 +127,7 @@ SPEAKING: Final = frozenset(
 MAY_SEND: Final[dict[str, frozenset[str]]] = {
     "facilitator": STEERING,
     "participant": SPEAKING,
-    "host": SPEAKING | {"SubmitSynthesis", "HandOverHost"},
+    "host": SPEAKING | HOSTING,
     "guest": frozenset({"JoinSession"}),
     "projector": frozenset(),
 }

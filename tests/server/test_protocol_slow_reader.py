@@ -154,8 +154,8 @@ def test_a_client_resuming_thousands_of_events_behind_is_not_sent_away_by_live_e
         assert "state" not in welcome, welcome
         reader.stop_reading()
         talker = await room.participant(flooded.talker.token, after=last)
-        position = {"statement": flooded.statement, "value": 1}
-        answers = await asyncio.gather(*(talker.send("TakePosition", position) for _ in range(20)))
+        note = {"statement": flooded.statement, "text": "Et le mardi aussi."}  # for everyone
+        answers = await asyncio.gather(*(talker.send("Annotate", note) for _ in range(20)))
         end = max(acked(a) for a in answers)
         reader.read_again()
         seqs: list[int] = []

@@ -304,7 +304,8 @@ LATE: Final = 4
 def test_joins_reach_the_room_as_counts_and_names_only_the_table(server: LiveServer) -> None:
     """Twelve people join before the tables are seated, four after (each seated at once at a
     table): a name reaches its joiner and, for a late arrival, the people at their table —
-    nobody else, not the projector; the room counts everyone in the tallies."""
+    nobody else, not the projector; once seated, each table gets its roster; the room counts
+    everyone in the tallies."""
     room = Room.create(server, table_size=4)
 
     async def scenario() -> None:
@@ -346,6 +347,16 @@ def test_joins_reach_the_room_as_counts_and_names_only_the_table(server: LiveSer
             table = {m.id for m in everyone if tables[m.id] == tables[joiner.id]}
             already = {m.id for m in [*early, *late[:n]] if m.id in table}
             assert {joiner.id} | already == receivers, joiner.id
+        # Seated, everyone learns who sits at their table (and nobody else) from a table frame.
+        for member in everyone:
+            mates = {m.id for m in everyone if tables[m.id] == tables[member.id]}
+            roster = member.client.tables[-1]
+            assert roster["table"] == tables[member.id]
+            assert set(roster["participants"]) == mates, member.id
+            pseudonyms = {p["pseudonym"] for p in roster["participants"].values()}
+            assert {m.pseudonym for m in everyone if m.id in mates} == pseudonyms
+        assert not projector.tables
+        assert not facilitator.tables  # the console knows everyone already
 
     run(scenario())
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from session_engine.commands import (
     AbandonConsent,
     AddCoFacilitator,
+    AddParticipant,
     AddRound,
     AddTerritory,
     AdoptVoeu,
@@ -28,10 +29,12 @@ from session_engine.commands import (
     CreateSession,
     EditRound,
     EndRound,
+    EnterPaperBallots,
     ExtendRound,
     HandOverHost,
     HideResults,
     HideStatement,
+    IssueTableTablet,
     JoinSession,
     MergeParticipants,
     MergeStatements,
@@ -44,12 +47,15 @@ from session_engine.commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RecordBallot,
+    RecordPosition,
     RemoveParticipant,
     RemoveRound,
     RenameTerritory,
     ResolveObjection,
     ResumeRound,
     RevokeCoFacilitator,
+    RevokeTableTablet,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -103,6 +109,7 @@ UNKNOWN_TERRITORIES = ("t0", "t99", "T1", "Sevran", "")
 UNKNOWN_CONSENTS = ("c0", "c999", "C1", "v1", "")
 UNKNOWN_OBJECTIONS = ("o0", "o999", "O1", "c1", "")
 UNKNOWN_COFACILITATORS = ("cf0", "cf999", "CF1", "facilitator", "p1", "")
+UNKNOWN_TABLETS = ("tb0", "tb999", "TB1", "t1", "cf1", "")
 
 TERRITORY_NAMES = (
     "Clichy-sous-Bois",
@@ -369,6 +376,7 @@ def command_strategies() -> dict[type[Command], st.SearchStrategy[Command]]:
             RevokeCoFacilitator, cofacilitator=_ids("cf", UNKNOWN_COFACILITATORS)
         ),
         **live_change_strategies(),
+        **tablet_strategies(),
     }
 
 
@@ -409,6 +417,41 @@ def live_change_strategies() -> dict[type[Command], st.SearchStrategy[Command]]:
             commune=st.none() | texts("commune"),
         ),
         ChangeTableSize: st.builds(ChangeTableSize, table_size=st.integers(0, 14)),
+    }
+
+
+def tablet_strategies() -> dict[type[Command], st.SearchStrategy[Command]]:
+    """The commands for people without a phone, arguments drawn without looking at the state."""
+    people = _ids("p", UNKNOWN_PARTICIPANTS)
+    tables = st.none() | st.integers(-1, 9)
+    paper = st.lists(_grades(), max_size=4).map(tuple)
+    return {
+        AddParticipant: st.builds(
+            AddParticipant,
+            pseudonym=pseudonyms(),
+            territory=_ids("t", UNKNOWN_TERRITORIES),
+            role=st.sampled_from(ParticipantRole),
+            table=tables,
+            stays_seated=st.booleans(),
+            consent=st.booleans(),
+        ),
+        IssueTableTablet: st.builds(IssueTableTablet, table=st.integers(-1, 9)),
+        RevokeTableTablet: st.builds(RevokeTableTablet, tablet=_ids("tb", UNKNOWN_TABLETS)),
+        RecordPosition: st.builds(
+            RecordPosition,
+            participant=people,
+            statement=_ids("s", UNKNOWN_STATEMENTS),
+            value=position_values(),
+        ),
+        RecordBallot: st.builds(
+            RecordBallot, participant=people, vote=_ids("v", UNKNOWN_VOTES), grades=_grades()
+        ),
+        EnterPaperBallots: st.builds(
+            EnterPaperBallots,
+            vote=_ids("v", UNKNOWN_VOTES),
+            ballots=paper,
+            note=texts("paper_note"),
+        ),
     }
 
 

@@ -20,6 +20,8 @@ from session_engine.events import (
     PositionTaken,
     RoundStarted,
     StatementPublished,
+    TableTabletIssued,
+    TableTabletRevoked,
 )
 from session_engine.model import Grade, ParticipantRole
 from session_engine.state import SessionState
@@ -31,8 +33,15 @@ FACILITATOR = "facilitator"  # a facilitator's or co-facilitator's socket
 PROJECTOR = "projector"  # a guest's or the projector's socket: no participant
 
 # The default session: p1 and p2 at table 1, p3 and p4 at table 2; p5 arrives late at table 2.
+# Each table has a shared tablet: tb1 at table 1, tb2 at table 2; tb3 at table 2 was withdrawn.
 LATE = joined("p5", territory="t2")
 SEATED_LATE = ParticipantSeated(participant="p5", table=2, hosts=False)
+TABLETS = (
+    TableTabletIssued(tablet="tb1", table=1),
+    TableTabletIssued(tablet="tb2", table=2),
+    TableTabletIssued(tablet="tb3", table=2),
+    TableTabletRevoked(tablet="tb3"),
+)
 
 TABLE: list[tuple[str, Event, set[str]]] = [
     (
@@ -47,30 +56,30 @@ TABLE: list[tuple[str, Event, set[str]]] = [
         {"p4"},
     ),
     (
-        "a join: the facilitators, the joiner, the joiner's table",
+        "a join: the facilitators, the joiner, the joiner's table and its tablet in service",
         LATE,
-        {FACILITATOR, "p5", "p3", "p4"},
+        {FACILITATOR, "p5", "p3", "p4", "tb2"},
     ),
     (
         "a late arrival seated: everyone",
         SEATED_LATE,
-        {FACILITATOR, "p1", "p2", "p3", "p4", "p5", PROJECTOR},
+        {FACILITATOR, "p1", "p2", "p3", "p4", "p5", PROJECTOR, "tb1", "tb2", "tb3"},
     ),
     (
         "a publication: everyone",
         StatementPublished(statement="s1"),
-        {FACILITATOR, "p1", "p2", "p3", "p4", "p5", PROJECTOR},
+        {FACILITATOR, "p1", "p2", "p3", "p4", "p5", PROJECTOR, "tb1", "tb2", "tb3"},
     ),
     (
         "a round: everyone",
         RoundStarted(round=1, deadline=1),
-        {FACILITATOR, "p1", "p2", "p3", "p4", "p5", PROJECTOR},
+        {FACILITATOR, "p1", "p2", "p3", "p4", "p5", PROJECTOR, "tb1", "tb2", "tb3"},
     ),
 ]
 
 
 def the_room() -> SessionState:
-    return given(a_running_round(), a_statement("s1"), LATE, SEATED_LATE).state
+    return given(a_running_round(), a_statement("s1"), *TABLETS, LATE, SEATED_LATE).state
 
 
 def receivers(event: Event, state: SessionState) -> set[str]:
@@ -81,6 +90,10 @@ def receivers(event: Event, state: SessionState) -> set[str]:
     for participant in state.participants:
         if receives(rule, state, facilitator=False, participant=participant):
             found.add(participant)
+    for tablet in ("tb1", "tb2", "tb3"):  # a tablet's socket: no participant (a revoked one
+        # is cut off by the server; the rule gives it nothing of its table's own)
+        if receives(rule, state, facilitator=False, participant=None, tablet=tablet):
+            found.add(tablet)
     return found
 
 

@@ -28,6 +28,7 @@ from session_engine.commands import (
     HandOverHost,
     HideResults,
     HideStatement,
+    IssueTableTablet,
     JoinSession,
     MoveParticipant,
     NewTerritory,
@@ -37,15 +38,18 @@ from session_engine.commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RecordPosition,
     RemoveRound,
     ResolveObjection,
     RevokeCoFacilitator,
+    RevokeTableTablet,
     RotateTables,
     SeatTables,
     ShowResults,
     StartRound,
     TakePosition,
 )
+from session_engine.decide import Role
 from session_engine.errors import MESSAGES, CommandRejected, Rejected
 from session_engine.events import (
     CoFacilitatorAdded,
@@ -57,6 +61,8 @@ from session_engine.events import (
     SessionClosed,
     StatementHidden,
     StatementsMerged,
+    TableTabletIssued,
+    TableTabletRevoked,
     VoeuAdopted,
 )
 from session_engine.model import Grade, ParticipantRole, RoundKind
@@ -301,6 +307,32 @@ REACHED_BY: dict[str, Case] = {
     # test_decide_agenda: test_a_territory_name_is_taken_once_whatever_the_case
     "territory_exists": Case(
         a_session(), AddTerritory(name="pleyel", commune="Saint-Denis", qpv=False), FACILITATOR
+    ),
+    # test_decide_tablet: test_a_table_tablet_acts_for_its_own_table_only
+    "not_at_table": Case(
+        [*a_running_round(), TableTabletIssued(tablet="tb1", table=1), *a_statement()],
+        RecordPosition(participant="p4", statement="s1", value=1),
+        Sender("tb1", Role.TABLET),
+    ),
+    # test_decide_tablet: test_a_tablet_link_is_revoked_once
+    "unknown_tablet": Case(a_running_round(), RevokeTableTablet(tablet="tb9"), FACILITATOR),
+    "tablet_revoked": Case(
+        [
+            *a_running_round(),
+            TableTabletIssued(tablet="tb1", table=1),
+            TableTabletRevoked(tablet="tb1"),
+        ],
+        RevokeTableTablet(tablet="tb1"),
+        FACILITATOR,
+    ),
+    # test_decide_tablet: test_a_hundred_tablet_links_at_most_are_in_service
+    "too_many_tablets": Case(
+        [
+            *a_running_round(),
+            *(TableTabletIssued(tablet=f"tb{i}", table=1) for i in range(1, 101)),
+        ],
+        IssueTableTablet(table=2),
+        FACILITATOR,
     ),
 }
 

@@ -18,6 +18,7 @@ from session_engine.commands import (
     COMMAND_TYPES,
     AbandonConsent,
     AddCoFacilitator,
+    AddParticipant,
     AddRound,
     AddTerritory,
     AdoptVoeu,
@@ -30,10 +31,12 @@ from session_engine.commands import (
     CreateSession,
     EditRound,
     EndRound,
+    EnterPaperBallots,
     ExtendRound,
     HandOverHost,
     HideResults,
     HideStatement,
+    IssueTableTablet,
     JoinSession,
     MergeParticipants,
     MergeStatements,
@@ -46,12 +49,15 @@ from session_engine.commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RecordBallot,
+    RecordPosition,
     RemoveParticipant,
     RemoveRound,
     RenameTerritory,
     ResolveObjection,
     ResumeRound,
     RevokeCoFacilitator,
+    RevokeTableTablet,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -59,8 +65,15 @@ from session_engine.commands import (
     SubmitSynthesis,
     TakePosition,
 )
+from session_engine.decide import Role
 from session_engine.errors import Rejected
-from session_engine.events import CoFacilitatorAdded, Event, ResultsShown, RoundPaused
+from session_engine.events import (
+    CoFacilitatorAdded,
+    Event,
+    ResultsShown,
+    RoundPaused,
+    TableTabletIssued,
+)
 from session_engine.model import Grade, ParticipantRole, RoundKind
 
 from .harness import (
@@ -132,6 +145,14 @@ ALLOWED_IN: dict[str, set[str]] = {
     "AddTerritory": EVERY_PHASE,
     "RenameTerritory": EVERY_PHASE,
     "ChangeTableSize": EVERY_PHASE,
+    # People without a phone: a position recorded for a member is a position (a running round);
+    # the rest whatever the round is doing.
+    "AddParticipant": EVERY_PHASE,
+    "IssueTableTablet": EVERY_PHASE,
+    "RevokeTableTablet": EVERY_PHASE,
+    "RecordPosition": {RUNNING},
+    "RecordBallot": EVERY_PHASE,
+    "EnterPaperBallots": EVERY_PHASE,
 }
 
 # What a command sent in a phase that does not allow it is told.
@@ -153,6 +174,8 @@ PHASES: dict[str, list[Event]] = {
 
 HOST = participant("p1")  # hosts table 1
 MEMBER = participant("p2")
+TABLET = Sender("tb1", Role.TABLET)  # table 1's shared tablet, once issued
+TABLET_ISSUED = TableTabletIssued(tablet="tb1", table=1)
 
 
 @dataclass(frozen=True)
@@ -251,6 +274,28 @@ SENT: dict[type[Command], Sent] = {
     ),
     RenameTerritory: Sent(RenameTerritory(territory="t2", name="Pleyel-Nord"), FACILITATOR),
     ChangeTableSize: Sent(ChangeTableSize(table_size=3), FACILITATOR),
+    AddParticipant: Sent(
+        AddParticipant(pseudonym="Odette", territory="t1", role=ParticipantRole.HABITANT),
+        TABLET,
+        [TABLET_ISSUED],
+    ),
+    IssueTableTablet: Sent(IssueTableTablet(table=1), HOST),
+    RevokeTableTablet: Sent(RevokeTableTablet(tablet="tb1"), HOST, [TABLET_ISSUED]),
+    RecordPosition: Sent(
+        RecordPosition(participant="p2", statement="s1", value=1),
+        TABLET,
+        [TABLET_ISSUED, *a_statement()],
+    ),
+    RecordBallot: Sent(
+        RecordBallot(participant="p2", vote="v1", grades={"pr1": Grade.BIEN}),
+        HOST,
+        [*a_proposal(), *vote_opened("v1", "pr1")],
+    ),
+    EnterPaperBallots: Sent(
+        EnterPaperBallots(vote="v1", ballots=({"pr1": Grade.BIEN},), note="Urne papier"),
+        FACILITATOR,
+        [*a_proposal(), *vote_opened("v1", "pr1")],
+    ),
 }
 
 
@@ -284,7 +329,7 @@ def test_a_position_in_a_paused_round_is_refused() -> None:
     )
 
 
-@pytest.mark.parametrize("name", ["ProposeStatement", "Annotate", "TakePosition"])
+@pytest.mark.parametrize("name", ["ProposeStatement", "Annotate", "TakePosition", "RecordPosition"])
 def test_writing_stops_at_the_deadline_even_before_the_round_is_ended(name: str) -> None:
     sent = SENT[COMMAND_TYPES[name]]
     running = given(PHASES[RUNNING], sent.also)

@@ -51,6 +51,7 @@ from session_engine.commands import (
     COMMAND_TYPES,
     AbandonConsent,
     AddCoFacilitator,
+    AddParticipant,
     AddRound,
     AddTerritory,
     AdoptVoeu,
@@ -63,10 +64,12 @@ from session_engine.commands import (
     CreateSession,
     EditRound,
     EndRound,
+    EnterPaperBallots,
     ExtendRound,
     HandOverHost,
     HideResults,
     HideStatement,
+    IssueTableTablet,
     JoinSession,
     MergeParticipants,
     MergeStatements,
@@ -79,12 +82,15 @@ from session_engine.commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RecordBallot,
+    RecordPosition,
     RemoveParticipant,
     RemoveRound,
     RenameTerritory,
     ResolveObjection,
     ResumeRound,
     RevokeCoFacilitator,
+    RevokeTableTablet,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -105,6 +111,7 @@ from session_engine.events import (
     HostHandedOver,
     ObjectionRaised,
     ObjectionResolved,
+    PaperBallotsEntered,
     ParticipantJoined,
     ParticipantMoved,
     ParticipantRemoved,
@@ -132,6 +139,8 @@ from session_engine.events import (
     TableSizeChanged,
     TablesRotated,
     TablesSeated,
+    TableTabletIssued,
+    TableTabletRevoked,
     TerritoryAdded,
     TerritoryRenamed,
     VoeuAdopted,
@@ -245,6 +254,11 @@ FACILITATOR_EVENTS: Final[frozenset[type[Event]]] = frozenset(
         TerritoryAdded,
         TerritoryRenamed,
         TableSizeChanged,
+        TableTabletIssued,
+        TableTabletRevoked,
+        PaperBallotsEntered,
+        ParticipantJoined,  # someone added without a device
+        ParticipantSeated,
     }
 )
 PARTICIPANT_EVENTS: Final[frozenset[type[Event]]] = frozenset(
@@ -256,7 +270,15 @@ PARTICIPANT_EVENTS: Final[frozenset[type[Event]]] = frozenset(
         BallotCast,
         ObjectionRaised,
         HostHandedOver,  # a host hands over their own table
+        ParticipantJoined,  # a host adds someone without a device at their table
+        ParticipantSeated,
+        TableTabletIssued,  # a host gives their table a tablet, or withdraws it
+        TableTabletRevoked,
     }
+)
+# A table tablet records a member's position or ballot, or adds someone at its table.
+TABLET_EVENTS: Final[frozenset[type[Event]]] = frozenset(
+    {PositionTaken, BallotCast, ParticipantJoined, ParticipantSeated}
 )
 GUEST_EVENTS: Final[frozenset[type[Event]]] = frozenset({ParticipantJoined, ParticipantSeated})
 
@@ -299,6 +321,11 @@ SINGLE_EVENT: Final[dict[type[Command], type[Event]]] = {
     AddTerritory: TerritoryAdded,
     RenameTerritory: TerritoryRenamed,
     ChangeTableSize: TableSizeChanged,
+    IssueTableTablet: TableTabletIssued,
+    RevokeTableTablet: TableTabletRevoked,
+    RecordPosition: PositionTaken,
+    RecordBallot: BallotCast,
+    EnterPaperBallots: PaperBallotsEntered,
 }
 PHASE_CODES: Final[dict[RoundStatus | None, str]] = {
     RoundStatus.RUNNING: "round_running",
@@ -357,6 +384,8 @@ class SessionMachine(RuleBasedStateMachine):
         self.voeux: dict[str, str] = {}  # vœu -> its proposal
         self.cofacilitators: dict[str, bool] = {}  # co-facilitator link -> revoked
         self.left: set[str] = set()  # participants removed or merged
+        self.tablets: dict[str, bool] = {}  # table tablet link -> revoked
+        self.paper: dict[str, int] = {}  # vote -> paper ballots entered
         self.erased: set[str] = set()  # statements erased
 
     # --- sending ---------------------------------------------------------------------------------
@@ -372,6 +401,8 @@ class SessionMachine(RuleBasedStateMachine):
         """The actor id for ``sender``: a participant (known, or not) or the role's fixed id."""
         if sender.role is Role.PARTICIPANT:
             return resolve(sender.who, candidates or self.participant_ids())
+        if sender.role is Role.TABLET:  # a link given (in service or not), or none
+            return resolve(sender.who, candidates or list(self.tablets))
         return FIXED_ACTORS[sender.role]
 
     def send(
@@ -411,6 +442,9 @@ class SessionMachine(RuleBasedStateMachine):
         if ctx.role is Role.FACILITATOR and not self.steers(ctx.actor):
             assert rejected == "not_allowed", f"{ctx.actor}, no link in service, sent {kind}"
             return
+        if ctx.role is Role.TABLET and self.tablets.get(ctx.actor) is not False:
+            assert rejected == "not_allowed", f"{ctx.actor}, no tablet in service, sent {kind}"
+            return
         if kind is CreateSession:
             assert (rejected == "already_created") == self.created
             return
@@ -442,7 +476,7 @@ class SessionMachine(RuleBasedStateMachine):
     ) -> None:
         events = [e.event for e in envelopes]
         kinds = [type(e) for e in events]
-        if isinstance(command, JoinSession):
+        if isinstance(command, JoinSession | AddParticipant):
             assert kinds in ([ParticipantJoined], [ParticipantJoined, ParticipantSeated])
             assert (len(kinds) == 2) == bool(before.tables), "late arrivals are seated at once"
         elif isinstance(command, CloseSession):
@@ -477,10 +511,12 @@ class SessionMachine(RuleBasedStateMachine):
                 and envelope.actor == "system"
             )
             by_machine = kind is CoFacilitatorAdded and envelope.actor == "system"
-            by_host = kind is HostHandedOver and ctx.role is Role.PARTICIPANT
-            assert self.steers(envelope.actor) or by_clock or by_machine or by_host, (
-                f"{kind} by {envelope.actor}"
-            )
+            by_host = kind in PARTICIPANT_EVENTS and ctx.role is Role.PARTICIPANT
+            by_tablet = kind in TABLET_EVENTS and ctx.role is Role.TABLET
+            by_guest = kind in GUEST_EVENTS and ctx.role is Role.GUEST
+            assert (
+                self.steers(envelope.actor) or by_clock or by_machine or by_host or by_tablet
+            ) or by_guest, f"{kind} by {envelope.actor}"
         if ctx.role is Role.FACILITATOR:
             assert kind in FACILITATOR_EVENTS, f"the facilitator made {kind} happen"
             assert envelope.actor == ctx.actor, f"{kind} names {envelope.actor}, not {ctx.actor}"
@@ -494,6 +530,10 @@ class SessionMachine(RuleBasedStateMachine):
             assert kind in PARTICIPANT_EVENTS, f"a participant made {kind} happen"
             assert envelope.actor == ctx.actor, "a participant's event names someone else"
             assert ctx.actor in before.participants
+        elif ctx.role is Role.TABLET:
+            assert kind in TABLET_EVENTS, f"a table tablet made {kind} happen"
+            assert envelope.actor == ctx.actor, "a table tablet's event names someone else"
+            assert before.tablet_table(ctx.actor) is not None
         elif ctx.role is Role.GUEST:
             assert kind in GUEST_EVENTS, f"a guest made {kind} happen"
             assert joined is not None
@@ -509,6 +549,8 @@ class SessionMachine(RuleBasedStateMachine):
                 self.created, self.agenda = True, e.agenda
             case ParticipantJoined():
                 assert e.participant not in self.participants
+                by_guest = ctx.role is Role.GUEST
+                assert e.added_by == (None if by_guest else ctx.actor), "who added them"
                 self.participants.add(e.participant)
             case ParticipantSeated():
                 assert e.participant in self.participants
@@ -603,7 +645,7 @@ class SessionMachine(RuleBasedStateMachine):
                 if e.table is not None:
                     assert before.participants[ctx.actor].table == e.table
             case PositionTaken():
-                assert e.participant == ctx.actor
+                self.check_for_whom(e.participant, e.recorded_by, ctx, before)
                 assert e.value is None or (type(e.value) is int and -2 <= e.value <= 2)
                 assert self.statement_status.get(e.statement) is StatementStatus.PUBLISHED, (
                     f"position on {e.statement} ({self.statement_status.get(e.statement)})"
@@ -630,7 +672,7 @@ class SessionMachine(RuleBasedStateMachine):
                 self.vote_proposals[e.vote] = e.proposals
                 self.open_votes.add(e.vote)
             case BallotCast():
-                assert e.participant == ctx.actor
+                self.check_for_whom(e.participant, e.recorded_by, ctx, before)
                 assert e.vote in self.open_votes, f"ballot in {e.vote}, which is not open"
                 assert e.vote not in self.closed_votes, f"ballot in {e.vote}, closed"
                 assert e.grades
@@ -651,7 +693,7 @@ class SessionMachine(RuleBasedStateMachine):
                     assert e.profiles == {}
                 else:
                     assert e.vote in self.closed_votes, f"results of {e.vote}, not closed"
-                    judges = len(before.votes[e.vote].ballots)
+                    judges = len(before.votes[e.vote].ballots) + self.paper.get(e.vote, 0)
                     assert set(e.profiles) == set(self.vote_proposals[e.vote])
                     assert all(len(p) == 7 and sum(p) == judges for p in e.profiles.values())
                 self.shown = True
@@ -729,6 +771,8 @@ class SessionMachine(RuleBasedStateMachine):
                 assert ctx.actor == "facilitator", f"{ctx.actor} revoked a link"
                 assert self.cofacilitators.get(e.cofacilitator) is False, e.cofacilitator
                 self.cofacilitators[e.cofacilitator] = True
+            case TableTabletIssued() | TableTabletRevoked() | PaperBallotsEntered():
+                self.apply_tablet_change(e, ctx, before)
             case _:
                 raise AssertionError(f"unexpected event {e!r}")
 
@@ -783,6 +827,51 @@ class SessionMachine(RuleBasedStateMachine):
                 self.agenda = self.agenda[: e.round - 1] + self.agenda[e.round :]
             case TerritoryAdded() | TerritoryRenamed() | TableSizeChanged():
                 assert not before.tables, f"{type(e).__name__} after seating"
+            case _:
+                raise AssertionError(f"unexpected event {e!r}")
+
+    def check_for_whom(
+        self, participant: str, recorded_by: str | None, ctx: Context, before: SessionState
+    ) -> None:
+        """A position or a ballot is the sender's own, or (``recorded_by`` the sender) that of a
+        member of the table the sender's tablet serves or the sender hosts."""
+        if recorded_by is None:
+            assert ctx.role is Role.PARTICIPANT
+            assert participant == ctx.actor
+            return
+        assert recorded_by == ctx.actor
+        assert participant != ctx.actor
+        assert participant in self.participants, f"recorded for {participant}, not here"
+        if ctx.role is Role.TABLET:
+            table = before.tablet_table(ctx.actor)
+        else:
+            table = next(t.table for t in before.tables.values() if t.host == ctx.actor)
+        assert before.participants[participant].table == table, "for another table's member"
+
+    def apply_tablet_change(self, e: Event, ctx: Context, before: SessionState) -> None:
+        """Check a table tablet's link or a stack of paper ballots, then update the model."""
+        match e:
+            case TableTabletIssued():
+                assert e.tablet == f"tb{len(self.tablets) + 1}"
+                assert e.table in before.tables
+                assert sum(not revoked for revoked in self.tablets.values()) < 100
+                if ctx.role is Role.PARTICIPANT:
+                    assert before.tables[e.table].host == ctx.actor
+                self.tablets[e.tablet] = False
+            case TableTabletRevoked():
+                assert self.tablets.get(e.tablet) is False, e.tablet
+                if ctx.role is Role.PARTICIPANT:
+                    assert before.tables[before.tablets[e.tablet].table].host == ctx.actor
+                self.tablets[e.tablet] = True
+            case PaperBallotsEntered():
+                assert e.vote in self.open_votes, f"paper ballots in {e.vote}, not open"
+                assert 1 <= len(e.ballots) <= 500
+                proposals = set(self.vote_proposals[e.vote])
+                assert all(set(b) == proposals for b in e.ballots), "a ballot grades them all"
+                assert all(0 <= g <= 6 for b in e.ballots for g in b.values())
+                assert e.note == e.note.strip()
+                assert 1 <= len(e.note) <= LIMITS["paper_note"]
+                self.paper[e.vote] = self.paper.get(e.vote, 0) + len(e.ballots)
             case _:
                 raise AssertionError(f"unexpected event {e!r}")
 
@@ -1448,6 +1537,101 @@ class SessionMachine(RuleBasedStateMachine):
         else:
             command = ChangeTableSize(table_size=size)
         self.send(command, sender.role, self.actor_of(sender))
+
+    # --- people without a phone ------------------------------------------------------------------
+
+    @rule(
+        sender=senders(Role.FACILITATOR),
+        acts=st.lists(
+            st.tuples(
+                st.sampled_from(("issue", "revoke", "add", "position", "ballot", "paper")),
+                st.sampled_from((Role.FACILITATOR, Role.PARTICIPANT, Role.TABLET)),
+                picks(UNKNOWN_PARTICIPANTS),
+                st.integers(0, 99),
+                position_values(),
+            ),
+            min_size=1,
+            max_size=6,
+        ),
+        person=joins(),
+    )
+    def table_without_phones(
+        self,
+        sender: Sender,
+        acts: list[tuple[str, Role, Pick, int, int | None]],
+        person: JoinArgs,
+    ) -> None:
+        """Tablets given and withdrawn, members' positions and ballots recorded by their table's
+        tablet or host (mostly for a member of that table), people added without a device, and
+        stacks of paper ballots: mostly sensible, now and then from the wrong sender."""
+        for action, role, who, choice, value in acts:
+            actor = self.tablet_sender(role, who, choice)
+            command = self.tablet_move(action, actor, role, who, choice, value, person)
+            if command is not None:
+                self.send(command, role, actor)
+
+    def tablet_sender(self, role: Role, who: Pick, choice: int) -> str:
+        """A tablet in service (mostly), a host (mostly), or the facilitator."""
+        state = self.state
+        if role is Role.TABLET:
+            in_service = [t for t, revoked in self.tablets.items() if not revoked]
+            return resolve(who, in_service, list(self.tablets) or ["tb1"])
+        if role is Role.PARTICIPANT:
+            hosts = [t.host for t in state.tables.values() if t.host is not None]
+            return resolve(who, hosts, self.participant_ids())
+        return "facilitator"
+
+    def table_of_sender(self, actor: str, role: Role) -> int | None:
+        state = self.state
+        if role is Role.TABLET:
+            return state.tablet_table(actor)
+        return next((t.table for t in state.tables.values() if t.host == actor), None)
+
+    def tablet_move(
+        self,
+        action: str,
+        actor: str,
+        role: Role,
+        who: Pick,
+        choice: int,
+        value: int | None,
+        person: JoinArgs,
+    ) -> Command | None:
+        state = self.state
+        own = self.table_of_sender(actor, role)
+        tables = sorted(state.tables)
+        members = list(state.tables[own].members) if own in state.tables else []
+        member = resolve(who, [m for m in members if m != actor], self.participant_ids())
+        if action == "issue":
+            table = (
+                own
+                if own is not None and choice < 70
+                else [*tables, -1, 99][choice % (len(tables) + 2)]
+            )
+            return IssueTableTablet(table=table)
+        if action == "revoke":
+            return RevokeTableTablet(tablet=resolve(who, list(self.tablets)))
+        if action == "add":
+            at = None if choice < 50 or not tables else tables[choice % len(tables)]
+            territory = resolve(person.territory, list(state.territories))
+            return AddParticipant(
+                pseudonym=f"{person.pseudonym}{choice}",
+                territory=territory,
+                role=person.role,
+                table=at,
+            )
+        if action == "position":
+            published = self.statement_ids(StatementStatus.PUBLISHED)
+            target = resolve(who, published, self.statement_ids() or ["s1"])
+            return RecordPosition(participant=member, statement=target, value=value)
+        vote = state.open_vote
+        if vote is None:
+            return None
+        grades = {p: Grade((choice + i) % 7) for i, p in enumerate(vote.proposals)}
+        if action == "ballot":
+            return RecordBallot(participant=member, vote=vote.id, grades=grades)
+        ballots = tuple(grades for _ in range(1 + choice % 3))
+        return EnterPaperBallots(vote=vote.id, ballots=ballots, note=f"Urne papier {choice}")
 
     # --- anything at all, from anyone ------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from session_engine.commands import (
     COMMAND_TYPES,
     AbandonConsent,
     AddCoFacilitator,
+    AddParticipant,
     AddRound,
     AddTerritory,
     AdoptVoeu,
@@ -26,10 +27,12 @@ from session_engine.commands import (
     CreateSession,
     EditRound,
     EndRound,
+    EnterPaperBallots,
     ExtendRound,
     HandOverHost,
     HideResults,
     HideStatement,
+    IssueTableTablet,
     JoinSession,
     MergeParticipants,
     MergeStatements,
@@ -42,12 +45,15 @@ from session_engine.commands import (
     ProposeStatement,
     PublishStatement,
     RaiseObjection,
+    RecordBallot,
+    RecordPosition,
     RemoveParticipant,
     RemoveRound,
     RenameTerritory,
     ResolveObjection,
     ResumeRound,
     RevokeCoFacilitator,
+    RevokeTableTablet,
     RotateTables,
     SeatTables,
     ShowResults,
@@ -67,6 +73,7 @@ from session_engine.events import (
     RoundPaused,
     StatementProposed,
     SynthesisSubmitted,
+    TableTabletIssued,
 )
 from session_engine.model import Grade, ParticipantRole, RoundKind
 
@@ -97,6 +104,8 @@ from .harness import (
 
 HOST = participant("p1")  # hosts table 1 in round 1
 MEMBER = participant("p2")  # sits at table 1, hosts nothing
+TABLET = Sender("tb1", Role.TABLET)  # table 1's shared tablet (``TABLET_ISSUED``)
+TABLET_ISSUED = TableTabletIssued(tablet="tb1", table=1)
 
 SENDERS: dict[str, Sender] = {
     "facilitator": FACILITATOR,
@@ -106,6 +115,7 @@ SENDERS: dict[str, Sender] = {
     "viewer": VIEWER,
     "system": SYSTEM,
     "guest": GUEST,
+    "tablet": TABLET,
 }
 
 
@@ -209,10 +219,32 @@ EXAMPLES: dict[type[Command], Example] = {
         RenameTerritory(territory="t2", name="Pleyel-Nord"), [*a_session(), *with_participants(4)]
     ),
     ChangeTableSize: Example(ChangeTableSize(table_size=3), [*a_session(), *with_participants(4)]),
+    # People without a phone: the examples act at table 1 (p1 hosts it, p2 sits at it), whose
+    # tablet is tb1. p2, a member who hosts nothing, is refused as any participant would be.
+    AddParticipant: Example(
+        AddParticipant(pseudonym="Odette", territory="t1", role=ParticipantRole.HABITANT, table=1),
+        [*a_running_round(), TABLET_ISSUED],
+    ),
+    IssueTableTablet: Example(IssueTableTablet(table=1), a_running_round()),
+    RevokeTableTablet: Example(
+        RevokeTableTablet(tablet="tb1"), [*a_running_round(), TABLET_ISSUED]
+    ),
+    RecordPosition: Example(
+        RecordPosition(participant="p2", statement="s1", value=1),
+        [*a_running_round(), TABLET_ISSUED, *a_statement()],
+    ),
+    RecordBallot: Example(
+        RecordBallot(participant="p2", vote="v1", grades={"pr1": Grade.BIEN}),
+        [*a_running_round(), TABLET_ISSUED, *a_proposal(), *vote_opened("v1", "pr1")],
+    ),
+    EnterPaperBallots: Example(
+        EnterPaperBallots(vote="v1", ballots=({"pr1": Grade.BIEN},), note="Urne papier"),
+        [*a_running_round(), *a_proposal(), *vote_opened("v1", "pr1")],
+    ),
 }
 
 # DESIGN §6, written out once more by hand so that a change of PERMISSIONS is a visible decision.
-F, P, S, G = "facilitator", "participant", "system", "guest"
+F, P, S, G, T = "facilitator", "participant", "system", "guest", "tablet"
 WHO_MAY: dict[str, set[str]] = {
     "CreateSession": {F},
     "JoinSession": {G},
@@ -254,6 +286,13 @@ WHO_MAY: dict[str, set[str]] = {
     "AddTerritory": {F},
     "RenameTerritory": {F},
     "ChangeTableSize": {F},
+    # A host for their own table, a table tablet for its own (``decide_tablet``).
+    "AddParticipant": {F, "host", T},
+    "IssueTableTablet": {F, "host"},
+    "RevokeTableTablet": {F, "host"},
+    "RecordPosition": {"host", T},
+    "RecordBallot": {"host", T},
+    "EnterPaperBallots": {F},
 }
 
 

@@ -68,6 +68,17 @@ LIMITS: Final[dict[tuple[str, str], int]] = {
     ("RenameTerritory", "territory"): 32,
     ("RenameTerritory", "name"): 80,
     ("RenameTerritory", "commune"): 120,
+    ("AddParticipant", "pseudonym"): 40,
+    ("AddParticipant", "territory"): 32,
+    ("RevokeTableTablet", "tablet"): 32,
+    ("RecordPosition", "participant"): 32,
+    ("RecordPosition", "statement"): 32,
+    ("RecordBallot", "participant"): 32,
+    ("RecordBallot", "vote"): 32,
+    ("RecordBallot", "grades"): 32,
+    ("EnterPaperBallots", "vote"): 32,
+    ("EnterPaperBallots", "ballots"): 32,
+    ("EnterPaperBallots", "note"): 200,
 }
 
 TERRITORY: Final = {"name": "Pleyel", "commune": "Saint-Denis", "qpv": False}
@@ -116,6 +127,20 @@ COMMANDS: Final[dict[str, tuple[dict[str, Any], Sender]]] = {
         {"territory": "t2", "name": "Pleyel-Nord", "commune": "Saint-Denis"},
         FACILITATOR,
     ),
+    "AddParticipant": (
+        {"pseudonym": "Odette", "territory": "t1", "role": "habitant", "table": 1},
+        FACILITATOR,
+    ),
+    "RevokeTableTablet": ({"tablet": "tb1"}, FACILITATOR),
+    "RecordPosition": ({"participant": "p2", "statement": "s1", "value": 1}, participant("p1")),
+    "RecordBallot": (
+        {"participant": "p2", "vote": "v1", "grades": {"pr1": 4}},
+        participant("p1"),
+    ),
+    "EnterPaperBallots": (
+        {"vote": "v1", "ballots": [{"pr1": 4}], "note": "Urne papier"},
+        FACILITATOR,
+    ),
 }
 
 
@@ -156,6 +181,8 @@ def with_text(data: dict[str, Any], path: str, text: str) -> dict[str, Any]:
     changed = dict(data)
     if rest:
         changed[head] = [with_text(item, rest, text) for item in value or [{}]]
+    elif isinstance(value, list) and value and isinstance(value[0], dict):
+        changed[head] = [{text: next(iter(value[0].values()))}]  # a tuple of mappings: a key
     elif isinstance(value, list):
         changed[head] = [text]
     elif isinstance(value, dict):

@@ -9,7 +9,7 @@ import { SessionStore, type Envelope, type Tallies } from './state';
 export type { Envelope } from './state';
 export { SessionStore } from './state';
 
-export type Role = 'facilitator' | 'participant' | 'guest' | 'projector';
+export type Role = 'facilitator' | 'participant' | 'guest' | 'projector' | 'tablet';
 export type LinkStatus = 'connecting' | 'online' | 'offline';
 
 export interface Welcome {
@@ -39,6 +39,8 @@ export interface Ack {
   you?: string;
   /** the co-facilitator link an AddCoFacilitator gave (its token comes with it, once) */
   cofacilitator?: string;
+  /** the table tablet link an IssueTableTablet gave (its token comes with it, once) */
+  tablet?: string;
   token?: string;
 }
 
@@ -374,6 +376,9 @@ export class Connection {
       case 'tallies':
         this.store.setTallies(frame as Tallies);
         break;
+      case 'table':
+        this.store.meetTable(frame.participants ?? {});
+        break;
       default:
         break;
     }
@@ -412,6 +417,7 @@ export class Connection {
     if (frame.you !== undefined) ack.you = frame.you;
     if (frame.token !== undefined) ack.token = frame.token;
     if (frame.cofacilitator !== undefined) ack.cofacilitator = frame.cofacilitator;
+    if (frame.tablet !== undefined) ack.tablet = frame.tablet;
     const cmd = this.take(ack.id);
     if (cmd) {
       // Fill in what the public form of our own events leaves out.

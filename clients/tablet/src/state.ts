@@ -10,10 +10,10 @@
  *
  * This module is the public surface only; the code lives in ./state/: `types` (the view's shape),
  * `store` (SessionStore), `evolve` (applyEvent), `ids` (natural order, pair keys), `derived` (rounds,
- * tables, positions, statements, the open vote), `consent` (adoption, consent rounds, vœux) and
- * `live` (the changes made on the night: handovers, moves, departures, the agenda), `tallies`
- * (what everyone sees of positions, ballots and joins: the `tallies` frame, and its port for the
- * replay viewer).
+ * tables, positions, statements, the open vote), `consent` (adoption, consent rounds, vœux),
+ * `live` (the changes made on the night: handovers, moves, departures, the agenda), `tablet`
+ * (people without a phone: table tablets, paper ballots) and `tallies` (what everyone sees of
+ * positions, ballots and joins: the `tallies` frame, and its port for the replay viewer).
  */
 export * from './state/types';
 export * from './state/ids';
@@ -23,3 +23,4 @@ export * from './state/derived';
 export * from './state/consent';
 export * from './state/live';
 export * from './state/tallies';
+export * from './state/tablet';

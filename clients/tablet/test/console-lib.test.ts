@@ -95,15 +95,21 @@ describe('participants and statements', () => {
 
 describe('vote preview', () => {
   it('builds profiles from ballots, ungraded proposals counting as À rejeter', () => {
-    const vote = { id: 'v1', proposals: ['pr1', 'pr2'], open: false, ballots: { p1: { pr1: 6, pr2: 3 }, p2: { pr1: 4 } } };
+    const vote = { id: 'v1', proposals: ['pr1', 'pr2'], open: false, ballots: { p1: { pr1: 6, pr2: 3 }, p2: { pr1: 4 } }, paper: [] };
     expect(voteTally(emptySession(), vote)).toEqual({ pr1: [0, 0, 0, 0, 1, 0, 1], pr2: [1, 0, 0, 1, 0, 0, 0] });
   });
 
   it('takes a closed vote\'s profiles from the tallies when it holds no ballot (the console live)', () => {
-    const vote = { id: 'v1', proposals: ['pr1'], open: false, ballots: {} };
+    const vote = { id: 'v1', proposals: ['pr1'], open: false, ballots: {}, paper: [] };
     const view = { ...emptySession(), tallies: { k_anonymity: 5, joined: { total: 0, territories: {}, roles: {} }, statements: [],
       votes: [{ vote: 'v1', open: false, ballots: 3, waiting: 0, profiles: { pr1: [0, 0, 0, 1, 2, 0, 0] } }] } };
     expect(voteTally(view, vote)).toEqual({ pr1: [0, 0, 0, 1, 2, 0, 0] });
+  });
+
+  it('counts the paper ballots the facilitator entered like cast ones', () => {
+    const paper = [{ count: 2, note: 'Urne', ballots: [{ pr1: 2, pr2: 2 }, { pr1: 6, pr2: 0 }] }];
+    const vote = { id: 'v1', proposals: ['pr1', 'pr2'], open: true, ballots: { p1: { pr1: 6, pr2: 3 } }, paper };
+    expect(voteTally(emptySession(), vote)).toEqual({ pr1: [0, 0, 1, 0, 0, 0, 2], pr2: [1, 0, 1, 1, 0, 0, 0] });
   });
 });
 

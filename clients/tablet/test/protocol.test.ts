@@ -275,6 +275,18 @@ describe('Connection', () => {
     conn.stop();
   });
 
+  it('learns its table mates from a table frame', () => {
+    const conn = connection();
+    conn.start();
+    last().open();
+    last().push(welcome(5));
+    const mate = { id: 'p7', pseudonym: 'Awa', territory: 't1', role: 'habitant', stays_seated: false, consent: false, table: 2, times_hosted: 0, status: 'present', merged_into: null };
+    last().push({ k: 'table', table: 2, participants: { p7: mate } });
+    expect(conn.store.state.participants.p7?.pseudonym).toBe('Awa');
+    expect(conn.store.seq).toBe(5);
+    conn.stop();
+  });
+
   it('keeps the latest tallies frame in the view, across a new snapshot', () => {
     const conn = connection();
     conn.start();

@@ -104,15 +104,15 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
       <main id="main" tabIndex={-1} ref={main}>
         {view.closed && <p class="mk-banner"><Pictogram name="stop" size={20} /> {t('console.session_closed')}</p>}
         <Participants view={view} presence={presence} />
-        <Seating view={view} run={run} />
-        <People view={view} run={run} />
+        <Seating view={view} run={run} noPhone={{ view, conn, onNotice: notify }} />
+        <People view={view} run={run} noPhone={{ view, conn, onNotice: notify }} />
         <Rounds view={view} run={run} conn={conn} />
         <Agenda view={view} run={run} />
         <Moderation view={view} run={run} />
         <Statements view={view} run={run} />
         <Syntheses view={view} />
         <Notes view={view} />
-        <Votes view={view} run={run} />
+        <Votes view={view} run={run} noPhone={{ view, conn, onNotice: notify }} />
         <Voeux view={view} run={run} />
         <SessionSection view={view} run={run} sessionId={sessionId} token={token} onNotice={notify} />
         <CoFacilitators view={view} conn={conn} sessionId={sessionId} onNotice={notify} />

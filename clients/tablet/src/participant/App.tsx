@@ -3,6 +3,7 @@
  * cached for offline reloads), then say at once when it is over, else show the join form or,
  * when this device holds a participant token for the session, the tablet view. Each of these
  * states has its own document title. The page's one live region is here, around all of them.
+ * /t/{code}/{table} is a table's shared tablet (./table/TableTablet.tsx), a mode of this page.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { codeFromLocation } from '../address';
@@ -13,6 +14,7 @@ import { LiveRegion, announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import { JoinForm } from './JoinForm';
 import { Tablet } from './Tablet';
+import { TableTabletApp, tableFromLocation } from './table/TableTablet';
 import { cacheInfo, cachedInfo, loadIdentity, saveIdentity, type Identity, type SessionInfo } from './storage';
 
 type Load =
@@ -23,6 +25,8 @@ type Load =
   | { kind: 'no_code' };
 
 export function App() {
+  const table = tableFromLocation(location); // /t/{code}/{table}: a table's shared tablet
+  if (table) return <TableTabletApp code={table.code} table={table.table} />;
   return (
     <>
       <Participant />

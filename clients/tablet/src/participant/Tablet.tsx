@@ -25,6 +25,7 @@ import { SignalSwitch, useRoundSignals } from './RoundSignal';
 import { StatementList } from './Statements';
 import { Synthesis } from './Synthesis';
 import { HandOver, LeftBanner, useBecameHost } from './Live';
+import { ForMember } from './table/ForMember';
 import { keys, type Identity, type SessionInfo } from './storage';
 import { unsentReason, useUnsent } from './unsent';
 import { WritingHint, useWriting } from './writing';
@@ -252,7 +253,13 @@ function HostCard({ ctx }: { ctx: Ctx }) {
   const round = currentRound(s);
   const table = hostedTable(s, me);
   if (!round || table == null || round.status === 'pending') return null;
-  return <Synthesis ctx={ctx} round={round} table={table} />;
+  const mates = tableMembers(s, table);
+  return (
+    <>
+      <Synthesis ctx={ctx} round={round} table={table} />
+      <ForMember ctx={ctx} table={table} mates={mates} code={ctx.conn.welcome?.session.code ?? ''} />
+    </>
+  );
 }
 
 function TableNote({ ctx }: { ctx: Ctx }) {

@@ -53,7 +53,8 @@ export function voteTally(s: SessionView, vote: VoteView): Record<string, number
   }
   const profiles: Record<string, number[]> = {};
   for (const proposal of vote.proposals) profiles[proposal] = [0, 0, 0, 0, 0, 0, 0];
-  for (const grades of Object.values(vote.ballots)) {
+  const paper = (vote.paper ?? []).flatMap((stack) => stack.ballots); // the facilitator's only
+  for (const grades of [...Object.values(vote.ballots), ...paper]) {
     for (const proposal of vote.proposals) {
       const grade = grades[proposal];
       const g = typeof grade === 'number' && grade >= 0 && grade <= 6 ? grade : 0;

@@ -3,6 +3,7 @@ import type { Envelope, RoundSpecView, RoundStatus, SessionView, TableView } fro
 import { pairKey } from './ids';
 import { currentRound } from './derived';
 import { applyLiveChange } from './live';
+import { applyTabletChange } from './tablet';
 
 function seatingOf(t: any): TableView {
   return { table: t.table, host: t.host ?? null, members: [...(t.members ?? [])] };
@@ -42,6 +43,7 @@ export function applyEvent(s: SessionView, e: Envelope): void {
         times_hosted: 0,
         status: 'present',
         merged_into: null,
+        added_by: d.added_by ?? null,
       };
       s.pseudonyms[String(d.pseudonym).toLowerCase()] = d.participant;
       break;
@@ -199,7 +201,7 @@ export function applyEvent(s: SessionView, e: Envelope): void {
       s.proposals[d.proposal] = { id: d.proposal, statement: d.statement, text: d.text };
       break;
     case 'VoteOpened':
-      s.votes[d.vote] = { id: d.vote, proposals: [...(d.proposals ?? [])], open: true, ballots: {} };
+      s.votes[d.vote] = { id: d.vote, proposals: [...(d.proposals ?? [])], open: true, ballots: {}, paper: [] };
       break;
     case 'BallotCast': {
       // Public form: {vote} only. The facilitator's carries the voter and the grades.
@@ -282,7 +284,9 @@ export function applyEvent(s: SessionView, e: Envelope): void {
       break;
     }
     default:
-      applyLiveChange(s, e); // the changes made on the night (./live.ts); others are ignored
+      // The changes made on the night (./live.ts), then people without a phone (./tablet.ts);
+      // others are ignored.
+      if (!applyLiveChange(s, e)) applyTabletChange(s, e);
       break;
   }
 }

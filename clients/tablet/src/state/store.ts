@@ -3,7 +3,7 @@
  * told once per batch, and the user's own statement / ballot / objection filled in from command acks.
  */
 import { applyEvent } from './evolve';
-import { emptySession, type Envelope, type SessionView, type StatementKind, type Tallies } from './types';
+import { emptySession, type Envelope, type ParticipantView, type SessionView, type StatementKind, type Tallies } from './types';
 
 /** Normalise a snapshot: object keys as strings, missing fields filled in. */
 function fromSnapshot(snapshot: any): SessionView {
@@ -90,6 +90,15 @@ export class SessionStore {
   /** The tallies of a `tallies` frame: the latest one wins. */
   setTallies(tallies: Tallies): void {
     this.state.tallies = tallies;
+    this.changed();
+  }
+
+  /** The people at one's table, as a `table` frame names them (after a seating, a rotation,
+   *  a move: a join's name reached only the table of its moment). */
+  meetTable(participants: Record<string, ParticipantView>): void {
+    for (const [id, person] of Object.entries(participants)) {
+      this.state.participants[id] = { ...person, merged_into: person.merged_into ?? null };
+    }
     this.changed();
   }
 

@@ -82,9 +82,9 @@ export function computeTallies(s: SessionView, k: number = DEFAULT_K): Tallies {
     votes: Object.values(s.votes).map((v) => ({
       vote: v.id,
       open: v.open,
-      ballots: Object.keys(v.ballots).length,
+      ballots: Object.keys(v.ballots).length + (v.paper ?? []).reduce((n, stack) => n + stack.count, 0), // paper ones included
       waiting: present.filter((p) => !(p.id in v.ballots)).length,
-      profiles: v.open ? null : meritProfiles(v.proposals, Object.values(v.ballots)),
+      profiles: v.open ? null : meritProfiles(v.proposals, [...Object.values(v.ballots), ...(v.paper ?? []).flatMap((stack) => stack.ballots)]),
     })),
   };
 }

@@ -60,6 +60,8 @@ export interface ParticipantView {
   status: ParticipantStatus;
   /** for a second entry merged into another: the participant it is now part of */
   merged_into: string | null;
+  /** who added them without a device (the facilitator, a host, a table tablet); null: their own */
+  added_by: string | null;
 }
 
 export interface TableView {
@@ -114,6 +116,24 @@ export interface VoteView {
   open: boolean;
   /** participant -> {proposal -> grade}; the public sees only its own ballot */
   ballots: Record<string, Record<string, number>>;
+  /** stacks of paper ballots entered by the facilitator; the public sees only their count */
+  paper: PaperStackView[];
+}
+
+/** A counted stack of paper ballots (state.py PaperStack): nobody's, counted like cast ones. */
+export interface PaperStackView {
+  count: number;
+  /** where they come from; null for everyone but the facilitator's audience */
+  note: string | null;
+  /** proposal -> grade, one map a ballot; empty for everyone but the facilitator's audience */
+  ballots: Record<string, number>[];
+}
+
+/** A table's shared tablet link (state.py TableTablet). */
+export interface TabletView {
+  id: string;
+  table: number;
+  revoked: boolean;
 }
 
 export type ConsentStatus = 'open' | 'adopted' | 'abandoned';
@@ -242,6 +262,7 @@ export interface SessionView {
   /** what everyone sees of positions, ballots and joins (the `tallies` frame; computed from the
    *  whole log in the replay viewer): client-side only, not in the engine's state */
   tallies: Tallies | null;
+  tablets: Record<string, TabletView>;
 }
 
 export function emptySession(): SessionView {
@@ -270,5 +291,6 @@ export function emptySession(): SessionView {
     voeux: {},
     cofacilitators: {},
     tallies: null,
+    tablets: {},
   };
 }

@@ -146,8 +146,9 @@ function useWho(conn: Connection): string | null {
   return who;
 }
 
-/** The server's public address, as it makes every link (issue 12: --public-url, serve --room). */
-function usePublicBase(sessionId: string): string {
+/** The server's public address, as it makes every link (issue 12: --public-url, serve --room);
+ *  the table tablets' links (./NoPhone.tsx) use it too. */
+export function usePublicBase(sessionId: string): string {
   const [base, setBase] = useState(location.origin);
   useEffect(() => {
     let alive = true;

@@ -16,6 +16,7 @@ import {
   type SessionView,
 } from '../../state';
 import { tablesInOrder } from '../lib';
+import { AddWithoutPhone, type NoPhoneProps } from './NoPhone';
 import { Pictogram } from '../../ui/Pictogram';
 import { Action, Section, closedReason, pseudonym, territoryName, type Run } from '../kit';
 
@@ -27,7 +28,7 @@ function personLabel(view: SessionView, person: ParticipantView): string {
   return t(host ? 'console.people.option_host' : 'console.people.option_table', params);
 }
 
-export function People({ view, run }: { view: SessionView; run: Run }) {
+export function People({ view, run, noPhone }: { view: SessionView; run: Run; noPhone?: NoPhoneProps }) {
   const people = presentParticipants(view);
   const [chosen, setChosen] = useState('');
   const person = people.find((p) => p.id === chosen) ?? null;
@@ -70,6 +71,7 @@ export function People({ view, run }: { view: SessionView; run: Run }) {
           <RemoveControl view={view} person={person} run={run} />
         </>
       )}
+      {noPhone && <AddWithoutPhone {...noPhone} />}
       <LeftList view={view} />
     </Section>
   );

@@ -4,8 +4,9 @@ import { currentRound, presentParticipants, type SessionView } from '../../state
 import { isQpvResident, isRoundLive, seatingQuality, tablesInOrder } from '../lib';
 import { Pictogram } from '../../ui/Pictogram';
 import { Action, Section, closedReason, territoryName, type Run } from '../kit';
+import { TableTablets, type NoPhoneProps } from './NoPhone';
 
-export function Seating({ view, run }: { view: SessionView; run: Run }) {
+export function Seating({ view, run, noPhone }: { view: SessionView; run: Run; noPhone?: NoPhoneProps }) {
   const tables = tablesInOrder(view);
   const quality = seatingQuality(view);
   const live = isRoundLive(currentRound(view));
@@ -67,6 +68,7 @@ export function Seating({ view, run }: { view: SessionView; run: Run }) {
           ))}
         </ul>
       )}
+      {noPhone && <TableTablets {...noPhone} code={noPhone.conn.welcome?.session.code ?? ''} />}
     </Section>
   );
 }

@@ -8,6 +8,7 @@ import {
   lastVoteOf,
   openConsent,
   openVote,
+  paperCount,
   voeuOf,
   voteTally,
   voteTallyOf,
@@ -17,8 +18,9 @@ import {
 import { MeritProfile } from '../../ui/MeritProfile';
 import { Pictogram } from '../../ui/Pictogram';
 import { Action, Section, closedReason, type Run } from '../kit';
+import { PaperBallots, type NoPhoneProps } from './NoPhone';
 
-export function Votes({ view, run }: { view: SessionView; run: Run }) {
+export function Votes({ view, run, noPhone }: { view: SessionView; run: Run; noPhone?: NoPhoneProps }) {
   const proposals = Object.values(view.proposals).sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
   const [chosen, setChosen] = useState<string[]>([]);
   const open = openVote(view);
@@ -64,16 +66,17 @@ export function Votes({ view, run }: { view: SessionView; run: Run }) {
       </div>
       <ul class="mk-list">
         {votes.map((vote) => (
-          <VoteItem key={vote.id} view={view} vote={vote} run={run} />
+          <VoteItem key={vote.id} view={view} vote={vote} run={run} noPhone={noPhone} />
         ))}
       </ul>
     </Section>
   );
 }
 
-function VoteItem({ view, vote, run }: { view: SessionView; vote: VoteView; run: Run }) {
+function VoteItem({ view, vote, run, noPhone }: { view: SessionView; vote: VoteView; run: Run; noPhone?: NoPhoneProps }) {
   const tally = voteTallyOf(view.tallies, vote.id);
-  const ballots = tally?.ballots ?? 0;
+  const ballots = tally?.ballots ?? 0; // paper ones included
+  const paper = paperCount(vote);
   const shown = view.results?.vote === vote.id;
   const closed = closedReason(view);
   const profiles = voteTally(view, vote);
@@ -83,13 +86,17 @@ function VoteItem({ view, vote, run }: { view: SessionView; vote: VoteView; run:
         {t('console.votes.vote', { n: idNumber(vote.id) })} —{' '}
         {vote.open ? <span><Pictogram name="play" size={20} /> {t('console.votes.is_open')}</span> : <span><Pictogram name="stop" size={20} /> {t('console.votes.is_closed')}</span>}
       </h3>
-      <p data-testid={`ballots-${vote.id}`}>{plural('console.votes.ballots', ballots)}</p>
+      <p data-testid={`ballots-${vote.id}`}>
+        {plural('console.votes.ballots', ballots)}
+        {paper > 0 && <span data-testid={`paper-${vote.id}-count`}> ({plural('console.paper.count', paper)})</span>}
+      </p>
       {vote.open && tally && <p data-testid={`waiting-${vote.id}`}>{plural('console.votes.waiting', tally.waiting)}</p>}
       {vote.open && (
         <ul>
           {vote.proposals.map((id) => <li key={id}>{proposalText(view, id)}</li>)}
         </ul>
       )}
+      {vote.open && noPhone && !closedReason(view) && <PaperBallots {...noPhone} vote={vote} />}
       {!vote.open && <MeritProfile profiles={profiles} proposals={view.proposals} order={vote.proposals} />}
       {!vote.open && <AdoptedProposals view={view} vote={vote} run={run} />}
       <div class="mk-actions">
