@@ -5,8 +5,17 @@
  * the consent round open now (its wording, objections pending and dealt with), then the vœu the
  * room has just adopted. Of these three, the newest takes the big space (./moment.ts). What changes
  * on the wall is also said in the page's one polite live region.
+ *
+ * Beside them, what needs no facilitator (issue 14 §4): while the room waits (before the first
+ * round, between rounds) how many have joined, overall and per territory; while a vote is open how
+ * many ballots it has received (a count, never whose); and the wall of published statements, newest
+ * first (./counts.ts). The wall is not a fourth moment: a statement is published many times a round
+ * by moderation, not put on show, and as a moment each publication would push results or a consent
+ * round off the big space mid-discussion. It fills the space under the round whenever no moment
+ * holds the big space, and gives way to the moments. Counts are announced in the live region once
+ * they settle (./settle.ts), not at every join or ballot.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Connection } from '../protocol';
 import { useStore } from '../hooks';
 import { LangSwitch, plural, quoted, t, useLang } from '../i18n';
@@ -14,19 +23,25 @@ import { ConnectionIndicator } from '../ui/ConnectionIndicator';
 import { Countdown } from '../ui/Countdown';
 import { LiveRegion, announce } from '../ui/Live';
 import { MeritProfile } from '../ui/MeritProfile';
+import { Pictogram } from '../ui/Pictogram';
 import { PositionBars } from '../ui/PositionBars';
 import {
   currentRound,
   nextRound,
   objectionsOf,
   openConsent,
+  openVote,
   DEFAULT_K,
   statementTally,
   type ConsentView,
   type RoundView,
   type SessionView,
+  type StatementView,
   type VoeuView,
+  type VoteView,
 } from '../state';
+import { ballotsReceived, joinedByTerritory, wallStatements } from './counts';
+import { CountSayer } from './settle';
 import { justAdopted, newestMoment, nextMoments, type MomentKind, type Moments } from './moment';
 
 export interface SessionInfo {
@@ -52,7 +67,13 @@ export function Projector({ conn, info }: { conn: Connection; info: SessionInfo 
   const results = moment === 'results' ? view.results : null;
   const voeu = moment === 'voeu' ? justAdopted(view) : null;
   const wide = Boolean(consent || results || voeu);
+  const vote = view.closed ? null : openVote(view);
+  const waiting = !view.closed && !vote && (!started || started.status === 'ended');
+  const wall = wide ? [] : wallStatements(view);
   useAnnouncements(view, shownRound, started, moment);
+  useCountAnnouncement(waiting ? plural('projector.joined.said', joinedByTerritory(view).total) : null);
+  const received = vote ? ballotsReceived(view, vote.id) : null;
+  useCountAnnouncement(received !== null ? plural('projector.ballots.said', received) : null);
   return (
     <div class={`mk-projector${wide ? ' mk-projector-results' : ''}`}>
       <a class="mk-skip" href="#main">{t('projector.skip')}</a>
@@ -64,15 +85,20 @@ export function Projector({ conn, info }: { conn: Connection; info: SessionInfo 
         </div>
       </header>
       <main id="main" class="mk-proj-main" tabIndex={-1}>
-        <section class="mk-proj-round" aria-labelledby="proj-round-title">
-          <h2 id="proj-round-title" class="mk-proj-round-title">
-            {roundTitle(view, shownRound, started)}
-          </h2>
-          {shownRound && !view.closed && (
-            <p class="mk-proj-prompt" data-testid="round-prompt">{shownRound.spec.prompt}</p>
-          )}
-          <Countdown round={view.closed ? null : shownRound} conn={conn} testId="projector-countdown" large class="mk-proj-countdown" />
-        </section>
+        <div class="mk-proj-now">
+          <section class="mk-proj-round" aria-labelledby="proj-round-title">
+            <h2 id="proj-round-title" class="mk-proj-round-title">
+              {roundTitle(view, shownRound, started)}
+            </h2>
+            {shownRound && !view.closed && (
+              <p class="mk-proj-prompt" data-testid="round-prompt">{shownRound.spec.prompt}</p>
+            )}
+            <Countdown round={view.closed ? null : shownRound} conn={conn} testId="projector-countdown" large class="mk-proj-countdown" />
+          </section>
+          {waiting && <JoinedCount view={view} compact={wide} />}
+          {vote && <BallotCount view={view} vote={vote} compact={wide} />}
+          {wall.length > 0 && <Wall statements={wall} roundOpen={!!started && started.status !== 'ended'} />}
+        </div>
         {consent && <Consent view={view} consent={consent} />}
         {results && <Results view={view} />}
         {voeu && <Voeu voeu={voeu} />}
@@ -148,6 +174,80 @@ function momentFacts(view: SessionView, moment: MomentKind | null): string[] {
   }
   const voeu = moment === 'voeu' ? justAdopted(view) : null;
   return voeu ? [`${t('projector.voeu.title')}${t('projector.said')}${quoted(voeu.text)}`] : [];
+}
+
+/** Say the count of a panel in the live region when it changes and settles (./settle.ts). */
+function useCountAnnouncement(message: string | null): void {
+  const sayer = useMemo(() => new CountSayer(announce), []);
+  useEffect(() => sayer.update(message), [message]);
+  useEffect(() => () => sayer.cancel(), [sayer]);
+}
+
+/** While the room waits: how many have joined, overall and per territory of the session (only
+ *  the total when a moment holds the big space and this sits in the side column). */
+function JoinedCount({ view, compact }: { view: SessionView; compact: boolean }) {
+  const joined = joinedByTerritory(view);
+  return (
+    <section class="mk-proj-panel mk-proj-joined" aria-labelledby="proj-joined-title" data-testid="projector-joined" data-count={joined.total}>
+      <h2 id="proj-joined-title" class={compact ? 'mk-sr-only' : 'mk-proj-panel-title'}>{t('projector.joined.title')}</h2>
+      <p class="mk-proj-bigcount">
+        <Pictogram name="users" class="mk-proj-bigicon" />
+        <span>{plural('projector.joined.total', joined.total)}</span>
+      </p>
+      {!compact && joined.territories.length > 0 && (
+        <ul class="mk-proj-territories" aria-label={t('projector.joined.territories')}>
+          {joined.territories.map((territory) => (
+            <li key={territory.territory} data-territory={territory.territory} data-count={territory.count}>
+              <Pictogram name="pin" class="mk-proj-territory-icon" />
+              <span class="mk-proj-territory-name">{territory.name}</span>
+              <span class="mk-proj-territory-count">{plural('projector.joined.in', territory.count)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** While a vote is open: how many ballots it has received, never whose (no count until the
+ *  tallies say it). */
+function BallotCount({ view, vote, compact }: { view: SessionView; vote: VoteView; compact: boolean }) {
+  const count = ballotsReceived(view, vote.id);
+  return (
+    <section class="mk-proj-panel mk-proj-ballots" aria-labelledby="proj-ballots-title" data-testid="projector-ballots" data-count={count ?? ''}>
+      <h2 id="proj-ballots-title" class="mk-proj-panel-title">{t('projector.ballots.title')}</h2>
+      {count !== null && (
+        <p class="mk-proj-bigcount">
+          <Pictogram name="ballot" class="mk-proj-bigicon" />
+          <span>{plural('projector.ballots.count', count)}</span>
+        </p>
+      )}
+      {!compact && <p class="mk-proj-how">{t('projector.ballots.how')}</p>}
+    </section>
+  );
+}
+
+/** The wall of published statements, newest first, without their authors. */
+function Wall({ statements, roundOpen }: { statements: StatementView[]; roundOpen: boolean }) {
+  return (
+    <section class="mk-proj-wall" aria-labelledby="proj-wall-title" data-testid="projector-wall">
+      <h2 id="proj-wall-title" class="mk-proj-panel-title">{t(roundOpen ? 'projector.wall.round' : 'projector.wall.title')}</h2>
+      <ul class="mk-proj-cards">
+        {statements.map((statement) => (
+          <li key={statement.id} class="mk-proj-card" data-statement-id={statement.id} data-kind={statement.kind ?? undefined}>
+            <p class="mk-proj-card-kind">
+              {statement.kind && <Pictogram name={statement.kind} class="mk-proj-card-icon" />}
+              <span>
+                {statement.kind ? t(`kind.${statement.kind}`) : ''}
+                {statement.table != null && `${statement.kind ? ' · ' : ''}${t('projector.wall.table', { n: statement.table })}`}
+              </span>
+            </p>
+            <p class="mk-proj-card-text">{statement.text}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
 
 /** "A9AYH4" read letter by letter by a screen reader. */
