@@ -22,7 +22,10 @@ Two ways to get the figures:
   always given)::
 
       .venv/bin/python bench/compare_vote_burst.py --run main i14-tallies \\
-          --keep /work/bench-results -- --repeat 3 --clients 120,1000,2000
+          --keep /work/bench-results --rounds 3 -- --clients 120,1000,2000
+
+  ``--rounds N`` runs both revisions N times, alternating which goes first (the medians are over
+  every round's runs; ``--repeat`` given to the bench multiplies them).
 
 Both runs share the machine with whatever else it does: read the load averages before the ratios.
 """
@@ -159,29 +162,56 @@ def _git(*args: str) -> str:
     return done.stdout.strip()
 
 
-def measure(revision: str, bench_args: Sequence[str], out: Path) -> list[Run]:
-    """Run the bench with Métrokawa from ``revision`` (a detached worktree, removed after)."""
+def checkout(revision: str) -> Path:
+    """A detached worktree of ``revision`` in a temporary directory (``git worktree remove`` it)."""
     commit = _git("rev-parse", "--verify", f"{revision}^{{commit}}")
     tree = Path(tempfile.mkdtemp(prefix=f"vote-burst-{commit[:10]}-"))
     tree.rmdir()  # git worktree add wants to create it
     _git("worktree", "add", "--detach", str(tree), commit)
-    try:
-        argv = [
-            sys.executable,
-            str(BENCH_DIR / "bench_vote_burst.py"),
-            "--only",
-            "metrokawa",
-            *bench_args,
-            "--server-tree",
-            str(tree),
-            "--json",
-            str(out),
-        ]
-        print(f"$ {' '.join(argv)}   (load {_uptime()})", file=sys.stderr, flush=True)
-        subprocess.run(argv, check=True)
-    finally:
-        _git("worktree", "remove", "--force", str(tree))
+    return tree
+
+
+def measure(tree: Path, bench_args: Sequence[str], out: Path) -> list[Run]:
+    """Run the bench with Métrokawa from ``tree``, its figures kept in ``out``."""
+    argv = [
+        sys.executable,
+        str(BENCH_DIR / "bench_vote_burst.py"),
+        "--only",
+        "metrokawa",
+        *bench_args,
+        "--server-tree",
+        str(tree),
+        "--json",
+        str(out),
+    ]
+    print(f"$ {' '.join(argv)}   (load {_uptime()})", file=sys.stderr, flush=True)
+    subprocess.run(argv, check=True)
     return load(out)
+
+
+def run_both(
+    revisions: tuple[str, str], bench_args: Sequence[str], rounds: int, where: Path
+) -> tuple[list[Run], list[Run]]:
+    """``rounds`` rounds, each running the bench on both revisions, the one that goes first
+    alternating: a machine whose load drifts does not always favour the same side."""
+    trees: list[Path] = []
+    figures: tuple[list[Run], list[Run]] = ([], [])
+    try:
+        for revision in revisions:
+            trees.append(checkout(revision))
+        for round_ in range(rounds):
+            order = (0, 1) if round_ % 2 == 0 else (1, 0)
+            for side in order:
+                name = ("before", "after")[side]
+                out = where / f"{name}-{_safe(revisions[side])}-{round_ + 1}.json"
+                figures[side].extend(measure(trees[side], bench_args, out))
+    finally:
+        for tree in trees:
+            _git("worktree", "remove", "--force", str(tree))
+    for side, name in enumerate(("before", "after")):  # every round's runs in one file each
+        merged = where / f"{name}-{_safe(revisions[side])}.json"
+        merged.write_text(json.dumps(figures[side], indent=2))
+    return figures
 
 
 def _uptime() -> str:
@@ -210,6 +240,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--keep", metavar="DIR", help="with --run: keep the JSON files here (before-*.json, …)"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="with --run: run both revisions this many times, alternating which goes first",
+    )
     args = parser.parse_args(argv)
     if not args.run:
         if bench_args:
@@ -219,8 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="vote-burst-json-") as scratch:
         where = Path(args.keep) if args.keep else Path(scratch)
         where.mkdir(parents=True, exist_ok=True)
-        before = measure(args.before, bench_args, where / f"before-{_safe(args.before)}.json")
-        after = measure(args.after, bench_args, where / f"after-{_safe(args.after)}.json")
+        before, after = run_both((args.before, args.after), bench_args, args.rounds, where)
     print(table(before, after, (args.before, args.after)))
     return 0
 
