@@ -12,7 +12,8 @@ Three drivers speak to the three servers over it:
 * ``MetrokawaDriver``: the real protocol (``metrokawa.v1.msgpack``): guests join by code with
   unguessable (uuid4) command ids, the facilitator seats and starts a round, ten statements are
   proposed and published, then every participant reconnects with its token and takes positions
-  (``TakePosition``). An event is matched to its command through the ``ack {id, seq}`` its
+  (``TakePosition``), each time another value than its last on that statement, so that every
+  command changes the tallies. An event is matched to its command through the ``ack {id, seq}`` its
   author receives (public envelopes carry no command id), so a delivery is keyed by ``seq``.
   A delivery is the moment a client first holds a view that reflects the command, whichever
   frames the server sends (see ``_MkConn``): the event itself where every client receives every
@@ -435,7 +436,7 @@ class _MkConn:
     delivered once per client, when it first enters the view: by its event, or by a ``tallies``
     frame whose ``seq`` reaches it (the frame reflects every event up to its ``seq``)."""
 
-    __slots__ = ("beyond", "phase", "upto", "waiting", "welcome", "ws")
+    __slots__ = ("beyond", "phase", "positions", "upto", "waiting", "welcome", "ws")
 
     def __init__(self, ws: WsClient, phase: _Phase) -> None:
         self.ws, self.phase = ws, phase
@@ -443,6 +444,7 @@ class _MkConn:
         self.welcome: asyncio.Future[_MkFrame] = asyncio.get_running_loop().create_future()
         self.upto = 0
         self.beyond: set[int] = set()
+        self.positions: dict[str, int] = {}  # statement -> the value this client last sent
         ws.set_handler(self.on_message)
 
     def _event(self, seq: int, now: float, recorder: Recorder | None) -> None:
@@ -579,8 +581,15 @@ class MetrokawaDriver:
         return self.conns
 
     def send(self, client: _MkConn, recorder: Recorder) -> None:
+        """A position on the command's statement, always another value than the one this client
+        last took on it: every command changes the tallies (the same position taken again would
+        leave them, and so the coalesced ``tallies`` frames, as they were)."""
         number = recorder.sending()
-        data = {"statement": STATEMENTS[number % len(STATEMENTS)], "value": number % 5 - 2}
+        statement = STATEMENTS[number % len(STATEMENTS)]
+        last = client.positions.get(statement)
+        value = number % 5 - 2 if last is None else (last + 3) % 5 - 2  # the next one, cyclic
+        client.positions[statement] = value
+        data = {"statement": statement, "value": value}
         frame = {"k": "cmd", "id": str(number), "type": "TakePosition", "data": data}
         client.ws.send(_encode(frame))
 
