@@ -13,8 +13,11 @@ Three drivers speak to the three servers over it:
   unguessable (uuid4) command ids, the facilitator seats and starts a round, ten statements are
   proposed and published, then every participant reconnects with its token and takes positions
   (``TakePosition``), each time another value than its last on that statement, so that every
-  command changes the tallies. An event is matched to its command through the ``ack {id, seq}`` its
-  author receives (public envelopes carry no command id), so a delivery is keyed by ``seq``.
+  command changes the tallies. Before the measurement, six participants take a position on every
+  statement (the room's tallies show no figure under k = 5 voters, so the first positions on a
+  statement would change nothing the room sees). An event is matched to its command through the
+  ``ack {id, seq}`` its author receives (public envelopes carry no command id), so a delivery is
+  keyed by ``seq``.
   A delivery is the moment a client first holds a view that reflects the command, whichever
   frames the server sends (see ``_MkConn``): the event itself where every client receives every
   ``PositionTaken`` (before issue 14), or the first coalesced ``tallies`` frame whose ``seq``
@@ -70,6 +73,7 @@ _GUID: Final = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 _ZERO_MASK: Final = b"\x00\x00\x00\x00"
 
 STATEMENTS: Final = tuple(f"s{k}" for k in range(1, 11))  # published before the measurement
+WARM_VOTERS: Final = 6  # positions on each statement before the measurement: k = 5, and one more
 
 MessageHandler = Callable[[int, bytes, float], None]  # opcode, payload, perf_counter() on arrival
 
@@ -578,6 +582,17 @@ class MetrokawaDriver:
             return await self._open(host, port, sid, token=tokens[i], after=self.seq)
 
         self.conns = await _gather_limited(clients, 100, participant)
+        # Before any measurement, every statement gets WARM_VOTERS positions: the room's tallies
+        # show no figure for a group under k (issue 14), so the first k - 1 positions on a
+        # statement would change nothing the room sees, and no ``tallies`` frame would come
+        # until the k-th; measured, those would time k-anonymity, not the server.
+        for conn in self.conns[:WARM_VOTERS]:
+            for number, statement in enumerate(STATEMENTS):
+                value = (number + len(conn.positions)) % 5 - 2
+                self._seen(
+                    await conn.command("TakePosition", {"statement": statement, "value": value})
+                )
+                conn.positions[statement] = value
         return self.conns
 
     def send(self, client: _MkConn, recorder: Recorder) -> None:
