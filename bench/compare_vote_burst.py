@@ -81,6 +81,7 @@ Figure = tuple[str, Callable[[Run], float], int]
 FIGURES: Final[list[Figure]] = [
     ("cmd→ack p99 ms", lambda r: _nan(r.get("ack_p99_ms")), 1),
     ("cmd→tally-visible p99 ms", lambda r: _nan(r.get("visible_p99_ms")), 1),
+    ("  (p50 ms)", lambda r: _nan(r.get("p50_ms")), 1),
     ("server CPU ms/command", lambda r: _nan(r.get("cpu_ms_per_command")), 3),
     ("commands acknowledged", lambda r: _nan(r.get("acked")), 0),
     ("commands sent/s", lambda r: _nan(r.get("commands_per_s")), 0),
