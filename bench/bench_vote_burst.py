@@ -31,18 +31,19 @@ reaches only its author and everyone else receives coalesced ``tallies`` frames 
 author's own event or, for everyone else, the first ``tallies`` frame whose ``seq`` (the last
 event it reflects) reaches the command's acknowledged ``seq``. The frames received decide
 (``loadgen.py``), so the same bench measures either server; the table's "view by" row says which
-it saw. Reported: p50/p99/max
-over all deliveries, split per command into the p99 of its first delivery (send → first arrival:
-the server's own delay) and of its fan-out spread (first → last arrival: the fan-out as the
-clients saw it, load generator included), deliveries/s (deliveries ÷ time from first send to last
-delivery), commands sent per second, deliveries missing after the drain, server CPU
-(user+system of its process, threads included) and max RSS, and this process's own CPU over the
-same interval. For Métrokawa (issue 14) also: **command→ack p99** (send → the ``ack`` at its
-sender), **command→tally-visible p99** (send → each client's view reflecting it, as above: the
-same figure as "latency p99", named for the issue) and **server CPU per command** (the server's
-user+system CPU over the phase, drain included, ÷ commands acknowledged; for the peers ÷ commands
-relayed). Each phase's row also gives the machine's load average at its end (``os.getloadavg``):
-the machine's cores are shared, and a figure taken under load says so.
+it saw. Reported: p50/p99/max over all deliveries, split per command into the p99 of its first
+delivery (send → first arrival: the server's own delay) and of its fan-out spread (first → last
+arrival: the fan-out as the clients saw it, load generator included), deliveries/s (deliveries
+÷ time from first send to last delivery), commands sent per second, deliveries missing after the
+drain, server CPU (user+system of its process, threads included) and max RSS, and this process's
+own CPU over the same interval. For Métrokawa (issue 14) also: **command→ack p99** (send → the
+``ack`` at its sender), **command→tally-visible p99** (send → each client's view reflecting it,
+as above: the same figure as "latency p99", named for the issue) and **server CPU per command**
+(the server's user+system CPU over the phase, drain included, ÷ commands acknowledged; for the
+peers ÷ commands relayed). Each phase's row also gives the machine's load average at its end
+(``os.getloadavg``): the machine's cores are shared, and a figure taken under load says so.
+Server CPU per command is CPU time, not wall time: of all the figures, the one that other work on
+the machine disturbs least.
 
 ``--server-tree DIR`` starts Métrokawa from another checkout (``cwd`` and ``PYTHONPATH`` at it,
 this venv's python), so that ``compare_vote_burst.py`` can measure two git revisions with the
