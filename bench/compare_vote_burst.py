@@ -138,7 +138,7 @@ def _each(runs: list[Run]) -> str:
 
 def _verdicts(clients: int, phase: str, before: list[Run], after: list[Run]) -> list[str]:
     out = []
-    cpu = FIGURES[2][1]
+    cpu = next(get for name, get, _ in FIGURES if name == "server CPU ms/command")
     mb, ma = _median([cpu(r) for r in before]), _median([cpu(r) for r in after])
     if mb == mb and ma == ma:
         verdict = "fell" if ma < mb else "did NOT fall"
