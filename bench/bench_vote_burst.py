@@ -12,7 +12,9 @@ another CPU, see ``loadgen.py``) and runs two phases:
   sent by the next client as soon as one has reached every client (and, for Métrokawa, has been
   acknowledged). For Métrokawa, "reached" means that the client holds a view reflecting the
   command (below): with tallies coalesced (issue 14), the loop waits for tally-visibility, so the
-  coalescing delay (up to 250 ms) is part of every command's round. The window is ``--inflight``
+  coalescing delay (up to 250 ms) is part of every command's round, and the burst's commands/s
+  (about the window ÷ that delay) then says more about the coalescing than about what the server
+  could take; its CPU per command and ack p99 still compare. The window is ``--inflight``
   per client, capped so that at most ``--outstanding`` deliveries are ever owed (2 per client and
   65,536 by default: 240 commands at 120 clients, 65 at 1,000, 32 at 2,000). The cap keeps every
   server's queues bounded, so what is measured is sustained throughput and not a queue that grows
