@@ -12,8 +12,17 @@ Three drivers speak to the three servers over it:
 * ``MetrokawaDriver``: the real protocol (``metrokawa.v1.msgpack``): guests join by code with
   unguessable (uuid4) command ids, the facilitator seats and starts a round, ten statements are
   proposed and published, then every participant reconnects with its token and takes positions
-  (``TakePosition``). An event is matched to its command through the ``ack {id, seq}`` its
-  author receives (public envelopes carry no command id), so a delivery is keyed by ``seq``.
+  (``TakePosition``), each time another value than its last on that statement, so that every
+  command changes the tallies. Before the measurement, six participants take a position on every
+  statement (the room's tallies show no figure under k = 5 voters, so the first positions on a
+  statement would change nothing the room sees). An event is matched to its command through the
+  ``ack {id, seq}`` its author receives (public envelopes carry no command id), so a delivery is
+  keyed by ``seq``.
+  A delivery is the moment a client first holds a view that reflects the command, whichever
+  frames the server sends (see ``_MkConn``): the event itself where every client receives every
+  ``PositionTaken`` (before issue 14), or the first coalesced ``tallies`` frame whose ``seq``
+  (the last event it reflects) reaches the command's where only the author receives its own
+  event and everyone else tallies. The bench needs no switch: the frames decide.
 * ``SocketIODriver``: engine.io v4 / socket.io v5 over a raw WebSocket (text frames), the
   ``position`` event echoed by the room; the command index travels in the payload.
 * ``BareDriver``: binary msgpack messages relayed by the bare Starlette broadcast.
@@ -22,7 +31,8 @@ The peers relay a message with the fields and size of Métrokawa's public ``Posi
 event (``_position``), so that every server's clients parse the same bytes.
 
 A ``Recorder`` stores every delivery as ``(key, perf_counter())`` at every client, one clock for
-the whole process, and knows when a command has been delivered to every client and answered.
+the whole process, the time of each command's ``ack``, and knows when a command has been
+delivered to every client and answered.
 """
 
 from __future__ import annotations
@@ -63,6 +73,7 @@ _GUID: Final = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 _ZERO_MASK: Final = b"\x00\x00\x00\x00"
 
 STATEMENTS: Final = tuple(f"s{k}" for k in range(1, 11))  # published before the measurement
+WARM_VOTERS: Final = 6  # positions on each statement before the measurement: k = 5, and one more
 
 MessageHandler = Callable[[int, bytes, float], None]  # opcode, payload, perf_counter() on arrival
 
@@ -261,6 +272,8 @@ class Recorder:
         self.keys = array("q")  # one entry per delivery…
         self.times = array("d")  # …and its arrival time
         self.key_cmd: dict[int, int] = {}
+        self.acked: dict[int, float] = {}  # local index -> arrival of its ack (Métrokawa only)
+        self.tallies = 0  # coalesced ``tallies`` frames received during the phase
         self.counts: dict[int, int] = {}
         self.errors: Counter[str] = Counter()
         self.completed = 0
@@ -284,12 +297,15 @@ class Recorder:
         if count == self.audience and key in self.key_cmd:
             self._complete(key)
 
-    def link(self, key: int, command: int) -> None:
-        """The command (global number) answered with ``key`` (its event's seq)."""
+    def link(self, key: int, command: int, now: float | None = None) -> None:
+        """The command (global number) answered with ``key`` (its event's seq); ``now``, the
+        arrival of that answer (an ``ack``), when there is one to time."""
         local = command - self.first
         if local < 0 or local >= len(self.sent):
             return  # a previous phase's straggler
         self.key_cmd[key] = local
+        if now is not None:
+            self.acked[local] = now
         if self.counts.get(key, 0) >= self.audience:
             self._complete(key)
 
@@ -324,6 +340,11 @@ class Recorder:
                 out.append(at - sent[local])
         out.sort()
         return out, stray
+
+    def ack_latencies(self) -> list[float]:
+        """Per acknowledged command, sorted: send → its ``ack`` at the sender, in seconds."""
+        sent = self.sent
+        return sorted(at - sent[local] for local, at in self.acked.items())
 
     def per_command(self) -> tuple[list[float], list[float]]:
         """Per command, sorted: the latency of its first delivery (what the server took) and
@@ -381,7 +402,8 @@ class _Seq(msgspec.Struct):
 class _MkFrame(msgspec.Struct):
     """The fields of a server frame the load generator reads; the rest is skipped undecoded."""
 
-    k: str
+    k: str = ""
+    type: str | None = None  # an event's type; a ``tallies`` frame may be told by it too
     seq: int | None = None
     id: str | None = None
     events: list[_Seq] | None = msgspec.field(default=None, name="list")
@@ -390,33 +412,83 @@ class _MkFrame(msgspec.Struct):
     code: str | None = None
 
 
-_mk_decode = msgspec.msgpack.Decoder(_MkFrame).decode
+_mk_typed = msgspec.msgpack.Decoder(_MkFrame).decode
+_any_decode = msgspec.msgpack.Decoder().decode
+
+
+def _mk_decode(payload: bytes) -> _MkFrame:
+    """The frame's few fields; a frame whose other fields happen to share a name with one of
+    them (a future frame, e.g. ``tallies``) is read loosely instead of failing."""
+    try:
+        return _mk_typed(payload)
+    except msgspec.ValidationError:
+        raw = _any_decode(payload)
+        text = {f: raw[f] for f in ("k", "type", "id", "code") if isinstance(raw.get(f), str)}
+        seq = raw.get("seq")
+        return _MkFrame(**text, seq=seq if isinstance(seq, int) else None)
+
+
 _encode = msgspec.msgpack.encode
 _json_encode = msgspec.json.encode
 
 
 class _MkConn:
-    """One Métrokawa socket: setup commands wait on futures, measured ones go to the recorder."""
+    """One Métrokawa socket: setup commands wait on futures, measured ones go to the recorder.
 
-    __slots__ = ("phase", "waiting", "welcome", "ws")
+    It keeps what this client's view reflects: every event up to ``upto``, and those in
+    ``beyond`` (its own events, received before a ``tallies`` frame covers them). A seq is
+    delivered once per client, when it first enters the view: by its event, or by a ``tallies``
+    frame whose ``seq`` reaches it (the frame reflects every event up to its ``seq``)."""
+
+    __slots__ = ("beyond", "phase", "positions", "upto", "waiting", "welcome", "ws")
 
     def __init__(self, ws: WsClient, phase: _Phase) -> None:
         self.ws, self.phase = ws, phase
         self.waiting: dict[str, asyncio.Future[_MkFrame]] = {}
         self.welcome: asyncio.Future[_MkFrame] = asyncio.get_running_loop().create_future()
+        self.upto = 0
+        self.beyond: set[int] = set()
+        self.positions: dict[str, int] = {}  # statement -> the value this client last sent
         ws.set_handler(self.on_message)
+
+    def _event(self, seq: int, now: float, recorder: Recorder | None) -> None:
+        if seq <= self.upto or seq in self.beyond:
+            return
+        if seq == self.upto + 1:  # every event, in order: the usual case before tallies
+            self.upto = seq
+            while self.beyond and self.upto + 1 in self.beyond:
+                self.upto += 1
+                self.beyond.discard(self.upto)
+        else:
+            self.beyond.add(seq)
+        if recorder is not None:
+            recorder.deliver(seq, now)
+
+    def _tallies(self, seq: int, now: float, recorder: Recorder | None) -> None:
+        if recorder is not None:
+            recorder.tallies += 1
+            beyond = self.beyond
+            for covered in range(self.upto + 1, seq + 1):
+                if covered not in beyond:
+                    recorder.deliver(covered, now)
+        if seq > self.upto:
+            self.upto = seq
+            self.beyond = {s for s in self.beyond if s > seq}
 
     def on_message(self, opcode: int, payload: bytes, now: float) -> None:
         message = _mk_decode(payload)
         kind = message.k
         recorder = self.phase.recorder
         if kind == "event":  # the common case first
-            if recorder is not None and message.seq is not None:
-                recorder.deliver(message.seq, now)
+            if message.seq is not None:
+                self._event(message.seq, now, recorder)
         elif kind == "events":
-            if recorder is not None and message.events is not None:
+            if message.events is not None:
                 for event in message.events:
-                    recorder.deliver(event.seq, now)
+                    self._event(event.seq, now, recorder)
+        elif kind == "tallies" or (not kind and message.type == "tallies"):
+            if message.seq is not None:
+                self._tallies(message.seq, now, recorder)
         elif kind == "ack" or kind == "error":
             cmd_id = message.id or ""
             waiter = self.waiting.pop(cmd_id, None)
@@ -424,10 +496,11 @@ class _MkConn:
                 waiter.set_result(message)
             elif recorder is not None and cmd_id.isdigit():
                 if kind == "ack" and message.seq is not None:
-                    recorder.link(message.seq, int(cmd_id))
+                    recorder.link(message.seq, int(cmd_id), now)
                 else:
                     recorder.refused(int(cmd_id), message.code or "?")
         elif kind == "welcome" and not self.welcome.done():
+            self.upto = max(self.upto, message.seq or 0)
             self.welcome.set_result(message)
 
     async def command(
@@ -509,11 +582,29 @@ class MetrokawaDriver:
             return await self._open(host, port, sid, token=tokens[i], after=self.seq)
 
         self.conns = await _gather_limited(clients, 100, participant)
+        # Before any measurement, every statement gets WARM_VOTERS positions: the room's tallies
+        # show no figure for a group under k (issue 14), so the first k - 1 positions on a
+        # statement would change nothing the room sees, and no ``tallies`` frame would come
+        # until the k-th; measured, those would time k-anonymity, not the server.
+        for conn in self.conns[:WARM_VOTERS]:
+            for number, statement in enumerate(STATEMENTS):
+                value = (number + len(conn.positions)) % 5 - 2
+                self._seen(
+                    await conn.command("TakePosition", {"statement": statement, "value": value})
+                )
+                conn.positions[statement] = value
         return self.conns
 
     def send(self, client: _MkConn, recorder: Recorder) -> None:
+        """A position on the command's statement, always another value than the one this client
+        last took on it: every command changes the tallies (the same position taken again would
+        leave them, and so the coalesced ``tallies`` frames, as they were)."""
         number = recorder.sending()
-        data = {"statement": STATEMENTS[number % len(STATEMENTS)], "value": number % 5 - 2}
+        statement = STATEMENTS[number % len(STATEMENTS)]
+        last = client.positions.get(statement)
+        value = number % 5 - 2 if last is None else (last + 3) % 5 - 2  # the next one, cyclic
+        client.positions[statement] = value
+        data = {"statement": statement, "value": value}
         frame = {"k": "cmd", "id": str(number), "type": "TakePosition", "data": data}
         client.ws.send(_encode(frame))
 
