@@ -9,8 +9,10 @@ k-anonymity, people present, ballots received): this module owns only their deli
   ``TALLIES_PER_SECOND`` frames per second per session; whatever was published in between, the
   frame carries the latest state (its ``seq`` is the last event it reflects), and none is sent
   when the tallies did not change;
-* the frame is encoded **once per tick** (``actor.Prebuilt``: one message, and one WebSocket
-  frame, per subprotocol), the same bytes written to every socket;
+* the frame is encoded **once per tick** for the room and once for the consoles (``actor.Prebuilt``:
+  one message, and one WebSocket frame, per subprotocol), the same bytes written to every socket
+  of each; the consoles' differs only by the merit profiles of closed votes under k ballots,
+  which the room does not see (``session_engine.tallies``);
 * a socket that joins gets the tallies right after its ``welcome`` (and its backlog).
 
 Tallies are computed only from the published state: the state between a batch's decision and
@@ -44,8 +46,9 @@ class TallyFeed:
 
     def __init__(self, actor: SessionActor) -> None:
         self._actor = actor
-        self._cache: tuple[int, Tallies, Prebuilt] | None = None  # at seq: the tallies, encoded
-        self._sent: Tallies | None = None  # the last ones sent to every socket
+        # at seq: the room's and the consoles' tallies, each with its frame
+        self._cache: tuple[int, _Feed, _Feed] | None = None
+        self._sent: tuple[Tallies, Tallies] | None = None  # the last ones sent (room, consoles)
         self._dirty = False  # published since the last tick
         self._last_tick = -INTERVAL_S  # time.monotonic() of the last tick
         self._timer: asyncio.TimerHandle | None = None
@@ -84,23 +87,44 @@ class TallyFeed:
             return
         self._dirty = False
         self._last_tick = time.monotonic()
-        current, prebuilt = self._current()
+        room, consoles = self._current()
+        current = (room.tallies, consoles.tallies)
         if current == self._sent:
             return
         self._sent = current
         for subscriber in self._actor.subscribers:
-            subscriber.offer_prebuilt(prebuilt)
+            subscriber.offer_prebuilt(consoles.frame if subscriber.full else room.frame)
 
     def _joined(self, actor: SessionActor, subscriber: Subscriber) -> None:
         """Right after the welcome (and the backlog): the tallies as of the joined ``seq``."""
-        subscriber.offer_prebuilt(self._current()[1])
+        room, consoles = self._current()
+        subscriber.offer_prebuilt(consoles.frame if subscriber.full else room.frame)
 
-    def _current(self) -> tuple[Tallies, Prebuilt]:
-        """The tallies of the published state, computed once per seq."""
+    def _current(self) -> tuple[_Feed, _Feed]:
+        """The room's and the consoles' tallies of the published state, computed once per seq
+        (the consoles' differ only when a closed vote has fewer than k ballots)."""
         seq = self._actor.published_seq
         if self._cache is None or self._cache[0] != seq:
-            computed = tallies(self._actor.state)
-            frame = {"k": "tallies", "type": "tallies", "seq": seq}
-            frame.update(msgspec.to_builtins(computed))
-            self._cache = (seq, computed, Prebuilt(frame))
+            room = _Feed.of(tallies(self._actor.state), seq)
+            seen = tallies(self._actor.state, console=True) if _under_k(room.tallies) else None
+            consoles = room if seen is None else _Feed.of(seen, seq)
+            self._cache = (seq, room, consoles)
         return self._cache[1], self._cache[2]
+
+
+def _under_k(room: Tallies) -> bool:
+    """Whether a closed vote has no profiles for the room (fewer than k ballots)."""
+    return any(not vote.open and vote.profiles is None for vote in room.votes)
+
+
+class _Feed(msgspec.Struct, frozen=True):
+    """Tallies and their frame, encoded once."""
+
+    tallies: Tallies
+    frame: Prebuilt
+
+    @classmethod
+    def of(cls, computed: Tallies, seq: int) -> _Feed:
+        frame = {"k": "tallies", "type": "tallies", "seq": seq}
+        frame.update(msgspec.to_builtins(computed))
+        return cls(computed, Prebuilt(frame))

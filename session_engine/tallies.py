@@ -92,8 +92,11 @@ class Tallies(msgspec.Struct, frozen=True, kw_only=True):
     votes: tuple[VoteTally, ...]  # every vote, in order
 
 
-def tallies(state: SessionState, *, k: int = DEFAULT_K) -> Tallies:
-    """The tallies of ``state`` under k-anonymity ``k``."""
+def tallies(state: SessionState, *, k: int = DEFAULT_K, console: bool = False) -> Tallies:
+    """The tallies of ``state`` under k-anonymity ``k``, as the room sees them; as the consoles
+    see them with ``console``: the same, but every closed vote's merit profiles (the facilitators
+    need a vote's result to run the evening — open the consent round on what it adopted — as
+    they always could, ``ShowResults`` being theirs to press)."""
     territories = _territories(state)
     roles = [role.value for role in ParticipantRole]
     # One pass over the positions (a whole room's can be 100,000): each person's cell block is
@@ -124,7 +127,7 @@ def tallies(state: SessionState, *, k: int = DEFAULT_K) -> Tallies:
                 waiting=sum(
                     1 for p in state.participants.values() if p.present and p.id not in vote.ballots
                 ),
-                profiles=_profiles(vote, k),
+                profiles=_profiles(vote, 0 if console else k),
             )
             for vote in state.votes.values()
         ),
@@ -133,7 +136,8 @@ def tallies(state: SessionState, *, k: int = DEFAULT_K) -> Tallies:
 
 def _profiles(vote: Vote, k: int) -> dict[str, tuple[int, ...]] | None:
     """A closed vote's merit profiles, or None: while it is open, and when it holds fewer than k
-    ballots (then each voter could read the others' grades in them; the k rule of a group)."""
+    ballots (then each voter could read the others' grades in them; the k rule of a group) — the
+    room learns those only if the facilitators show them (``ResultsShown``)."""
     if vote.open or len(vote.ballots) + vote.paper_count < k:
         return None
     return tally_vote(vote)

@@ -142,7 +142,10 @@ def test_joins_are_counts_of_people_present_and_a_vote_is_its_ballots_and_who_ha
     # Closed with 2 ballots, under k: no profile (each voter would read the other's grades).
     closed = tallies(_closed(state))
     assert closed.votes == (VoteTally(vote="v1", open=False, ballots=2, waiting=11),)
-    # With k = 2 (or 5 ballots and more), the profiles: which proposals the vote adopted.
+    # The consoles see them whatever the number of ballots: the facilitators run the evening on
+    # a vote's result (the consent round on what it adopted), as they always could.
+    assert tallies(_closed(state), console=True).votes[0].profiles == {"pr1": (0, 0, 1, 0, 1, 0, 0)}
+    # With k = 2 (or 5 ballots and more), the room sees the profiles too.
     assert tallies(_closed(state), k=2).votes == (
         VoteTally(
             vote="v1", open=False, ballots=2, waiting=11, profiles={"pr1": (0, 0, 1, 0, 1, 0, 0)}
