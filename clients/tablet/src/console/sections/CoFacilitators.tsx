@@ -151,6 +151,7 @@ function useWho(conn: Connection): string | null {
 export function usePublicBase(sessionId: string): string {
   const [base, setBase] = useState(location.origin);
   useEffect(() => {
+    if (!sessionId) return undefined; // not known yet (before the welcome): no request for nothing
     let alive = true;
     fetch(`/api/sessions/${encodeURIComponent(sessionId)}`)
       .then((r) => (r.ok ? r.json() : null))
