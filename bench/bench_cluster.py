@@ -10,28 +10,43 @@ exactly as in ``bench_vote_burst.py``; only its sockets are spread over the work
 
 * **steady**: ``bench_vote_burst``'s steady phase, unchanged — positions at a fixed total rate
   (200 commands/s up to 500 clients, 20/s above), round robin over the clients, open loop, for
-  ``--seconds``; latency from just before a command is written to its event's arrival at each
-  client, every client, every event. Reported: p50/p99/max over all deliveries, deliveries/s,
-  and the workers' CPU (user+system, summed over the worker processes: 200 % is both cores).
+  ``--seconds``, each one changing the tallies; latency from just before a command is written to
+  the moment each client's view reflects it, every client, every command, as
+  ``bench_vote_burst`` measures it (``loadgen.py``'s ``_MkConn``): a participant's position
+  reaches only its own sockets, so the view is the author's own event or, for everyone else,
+  the first coalesced ``tallies`` frame whose ``seq`` (the last event it reflects) reaches the
+  command's acknowledged ``seq`` (docs/protocol.md, *What each audience sees* and *Tallies*).
+  Reported: p50/p99/max of that command→tally-visible latency over all deliveries, command→ack
+  p99 at the sender, deliveries/s, the workers' CPU (user+system, summed over the worker
+  processes: 200 % is both cores) and per command, and the machine's load average at the end.
 * **reconnect storm**: every client's socket is cut at once (``transport.abort()``, what
   ``ProtocolClient.drop()`` does: no close handshake). Each client comes back after a random
   0–``--jitter`` s (500 ms), as real clients back off, through the *next* worker of the round
   robin (a load balancer does not remember where a socket was), with its token and ``after`` =
-  the last seq it received; a failed attempt is retried with exponential backoff. Meanwhile the
-  room keeps talking: four extra connections (second devices of four participants, not dropped,
-  spread over the workers) take positions at ``--storm-rate`` (20/s), so that the resuming
-  clients have a backlog to catch up on and live events arriving behind it. A client has
-  *resumed* when it holds its ``welcome`` and has received every event up to the welcome's
-  ``seq`` (the session's last seq as its worker published it); the storm's time is from the cut
-  to the last client resumed. The talk then stops and every client must reach the session's
-  final seq. Every event every client receives is checked as ``ProtocolClient`` checks it
-  (``GapError``: the next seq, nothing skipped, nothing twice), during the whole run; the storm's
-  gaps are its gaps plus its duplicates, and must be zero.
+  the last seq it received (the last event, as the tablet's client does); a failed attempt is
+  retried with exponential backoff. Meanwhile the room keeps talking: four extra connections
+  (second devices of four participants, not dropped, spread over the workers) take positions at
+  ``--storm-rate`` (20/s), each another value than that participant's last on the statement (the
+  tallies change, so frames keep coming), so that the resuming clients have a backlog to catch
+  up on (their own events: those four participants' first sockets) and live tallies arriving
+  behind it. A client has *resumed* when it holds its ``welcome`` and its view reaches the
+  welcome's ``seq`` (the session's last seq as its worker published it): a ``tallies`` frame
+  whose ``seq`` is at least that, or its own events up to it (the server sends the backlog, then
+  the tallies as of the welcome's ``seq``); the storm's time is from the cut to the last client
+  resumed. The talk then stops and every client's view (the four extra connections' too) must
+  reach the session's final seq (the last one acknowledged). Every event every client receives
+  is checked, during the whole run, as ``ProtocolClient`` checks it (``GapError``: ``seq``
+  strictly increases; a jump is events that were not for this client, no loss, and one at or
+  below the last is a duplicate), and so is that every event of the client's participant that
+  was acknowledged (to any of their devices) reached this socket, live or in its resume's
+  backlog or snapshot. The storm's "lost" are its own events missing plus its duplicates, and
+  must be zero.
 
 The clients are the load generator's bare sockets rather than ``ProtocolClient`` (the websockets
-library) for the reason ``loadgen.py`` gives: 2,000 clients at 20 commands/s are 40,000 deliveries
-a second, which one Python process must take in on a fraction of a core to be measuring the
-workers and not itself; the same sockets are cut and resumed, with the same gap rule.
+library) for the reason ``loadgen.py`` gives: 2,000 clients each receive up to four ``tallies``
+frames a second, every statement's counts per group in each, besides their own events, which one
+Python process must take in on a fraction of a core to be measuring the workers and not itself;
+the same sockets are cut and resumed, with the same stream rules.
 
 Nothing is pinned: the workers, the load generator, PostgreSQL and Redis share the machine's CPUs
 as they would in a deployment on one host (pinning two workers and the load generator on two
@@ -220,24 +235,23 @@ class ClusterUsage(Usage):
 # --- clients that check their stream -------------------------------------------------------------
 
 
-class _Frame(_MkFrame):
-    state: msgspec.Raw = msgspec.Raw()  # a welcome's snapshot, left undecoded
-
-
-_decode = msgspec.msgpack.Decoder(_Frame).decode
-
-
 class TrackedConn(_MkConn):
-    """The load generator's connection, which also follows its own stream: the last seq it
-    received, gaps and duplicates (``ProtocolClient``'s ``GapError`` rule), acks that came before
-    their event, snapshots; and, during the storm, when it had caught up after its welcome."""
+    """The load generator's connection, whose view (``_MkConn``: its own events, and ``tallies``
+    frames, each reflecting every event up to its ``seq``) times tally-visibility, and which also
+    checks its stream against docs/protocol.md: ``seq`` strictly increases, a jump being events
+    that were not for this client and one at or below the last a duplicate (``ProtocolClient``'s
+    ``GapError`` rule); every event of its participant's acknowledged commands, from any of their
+    devices, reaches it (``missing`` those that did not); an ack never comes before its event. It
+    counts snapshots and, during the storm, notes when its view caught up with its welcome."""
 
     __slots__ = (
+        "acked",
         "caught_up",
+        "covered",
         "duplicates",
         "early_acks",
-        "gaps",
         "port",
+        "received",
         "seq",
         "snapshots",
         "target",
@@ -247,13 +261,27 @@ class TrackedConn(_MkConn):
 
     def __init__(self, ws: WsClient, phase: _Phase, port: int, token: str | None) -> None:
         self.port, self.token = port, token
-        self.seq = self.target = 0
-        self.gaps = self.duplicates = self.early_acks = self.snapshots = self.went_back = 0
+        self.seq = self.target = 0  # the last event received; the welcome's seq
+        self.acked: set[int] = set()  # the seqs of the participant's acks (shared by its devices)
+        self.received: set[int] = set()  # the seqs of the events received
+        self.covered = 0  # the events up to this seq came in a snapshot
+        self.duplicates = self.early_acks = self.snapshots = self.went_back = 0
         self.caught_up: asyncio.Future[float] | None = None
         super().__init__(ws, phase)
 
+    def share(self, participant: TrackedConn) -> None:
+        """This socket is another device of ``participant``'s: one person's acks and positions."""
+        self.acked, self.positions = participant.acked, participant.positions
+
     def reset_counts(self) -> None:
-        self.gaps = self.duplicates = self.early_acks = self.snapshots = self.went_back = 0
+        self.acked.clear()
+        self.received.clear()
+        self.duplicates = self.early_acks = self.snapshots = self.went_back = 0
+
+    @property
+    def missing(self) -> int:
+        """The participant's acknowledged events that did not reach this socket."""
+        return sum(s > self.covered and s not in self.received for s in self.acked)
 
     def rebind(self, ws: WsClient, port: int) -> None:
         """The same client on a new socket."""
@@ -263,8 +291,11 @@ class TrackedConn(_MkConn):
         ws.set_handler(self.on_message)
 
     async def hello(self, timeout: float, **hello: Any) -> None:
-        """Say hello; return once welcomed, raise ``ConnectionError`` if the socket closes first."""
+        """Say hello; return once welcomed, raise ``ConnectionError`` if the socket closes first.
+        ``after`` is what the client holds: its last event, and its view up to there at least."""
         self.seq = hello.get("after") or 0
+        self.upto = max(self.upto, self.seq)
+        self.beyond = {s for s in self.beyond if s > self.upto}
         self.ws.send(msgspec.msgpack.encode({"k": "hello", **hello}))
         either: list[asyncio.Future[Any]] = [self.welcome, self.ws.closed]
         done, _ = await asyncio.wait(either, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
@@ -272,49 +303,49 @@ class TrackedConn(_MkConn):
             code = self.ws.closed.result() if self.ws.closed in done else "timeout"
             raise ConnectionError(f"no welcome ({code})")
 
-    def on_message(self, opcode: int, payload: bytes, now: float) -> None:
-        message = _decode(payload)
+    def on_frame(self, message: _MkFrame, now: float) -> None:
         kind = message.k
-        if kind == "event":  # the common case, handled here in full
-            recorder = self.phase.recorder
-            if message.seq is not None and self._next(message.seq, now) and recorder is not None:
-                recorder.deliver(message.seq, now)
-            return
-        if kind == "events":
-            recorder = self.phase.recorder
+        if kind == "event":  # the common case first
+            if message.seq is not None:
+                self._check(message.seq)
+        elif kind == "events":
             for event in message.events or ():
-                if self._next(event.seq, now) and recorder is not None:
-                    recorder.deliver(event.seq, now)
+                self._check(event.seq)
+        elif kind == "ack" and message.seq is not None:
+            self.acked.add(message.seq)
+            self.early_acks += message.seq > self.seq
+        elif kind == "welcome":
+            # Not ``_MkConn``'s: the view is not the welcome's seq until the backlog and the
+            # ``tallies`` frame that follow it have come.
+            if not self.welcome.done():
+                self._welcomed(message, now)
             return
-        if kind == "ack" and message.seq is not None and message.seq > self.seq:
-            self.early_acks += 1
-        elif kind == "welcome" and not self.welcome.done():
-            welcomed = message.seq or 0
-            if len(message.state):  # a snapshot at ``welcomed``: the stream goes on after it
-                self.snapshots += 1
-                self.went_back += welcomed < self.seq
-                self.seq = welcomed
-            self.target = welcomed
-            self._check_caught_up(now)
-        super().on_message(opcode, payload, now)  # answers and the welcome (decoded again)
-
-    def _next(self, seq: int, now: float) -> bool:
-        """Whether to count this event as delivered."""
-        if seq != self.seq + 1:
-            if seq <= self.seq:
-                self.duplicates += 1
-                return False
-            self.gaps += 1
-        self.seq = seq
+        super().on_frame(message, now)  # the view, the recorder, answers
         if self.caught_up is not None:
             self._check_caught_up(now)
-        return True
+
+    def _check(self, seq: int) -> None:
+        if seq <= self.seq:
+            self.duplicates += 1
+        else:
+            self.seq = seq
+            self.received.add(seq)
+
+    def _welcomed(self, message: _MkFrame, now: float) -> None:
+        welcomed = message.seq or 0
+        if len(message.state):  # a snapshot at ``welcomed``: the stream goes on after it
+            self.snapshots += 1
+            self.went_back += welcomed < self.seq
+            self.seq = self.covered = welcomed
+        self.target = welcomed
+        self.welcome.set_result(message)
+        self._check_caught_up(now)
 
     def _check_caught_up(self, now: float) -> None:
-        """During the storm: resolve ``caught_up`` once the events up to the welcome's seq are
-        in (nothing reaches a cut socket, and nothing comes before the new one's welcome)."""
+        """During the storm: resolve ``caught_up`` once the view reaches the welcome's seq
+        (nothing reaches a cut socket, and nothing comes before the new one's welcome)."""
         caught_up = self.caught_up
-        if caught_up is not None and not caught_up.done() and self.seq >= self.target:
+        if caught_up is not None and not caught_up.done() and self.upto >= self.target:
             caught_up.set_result(now)
 
 
@@ -349,7 +380,8 @@ class ClusterDriver(MetrokawaDriver):
 
 @dataclass
 class StreamCounts:
-    gaps: int = 0
+    own: int = 0  # acknowledged events of each client's participant, each to reach that client
+    missing: int = 0  # of those, the ones that did not reach it
     duplicates: int = 0
     early_acks: int = 0
     snapshots: int = 0
@@ -358,7 +390,8 @@ class StreamCounts:
     @classmethod
     def of(cls, conns: Sequence[TrackedConn]) -> StreamCounts:
         return cls(
-            gaps=sum(c.gaps for c in conns),
+            own=sum(len(c.acked) for c in conns),
+            missing=sum(c.missing for c in conns),
             duplicates=sum(c.duplicates for c in conns),
             early_acks=sum(c.early_acks for c in conns),
             snapshots=sum(c.snapshots for c in conns),
@@ -379,13 +412,15 @@ class StormResult:
     talk_commands: int = 0
     talk_errors: dict[str, int] = field(default_factory=dict)
     final_seq: int = 0
-    short_of_final: int = 0  # clients that never reached the final seq
+    short_of_final: int = 0  # clients whose view never reached the final seq
     server_cpu_pct: float = 0.0
     loadgen_cpu_pct: float = 0.0
+    load_avg: tuple[float, float, float] = (0.0, 0.0, 0.0)  # at the end of the storm
 
     @property
-    def gaps(self) -> int:
-        return self.counts.gaps + self.counts.duplicates
+    def lost(self) -> int:
+        """What the protocol forbids: own events missing, and duplicates."""
+        return self.counts.missing + self.counts.duplicates
 
 
 @dataclass
@@ -406,13 +441,16 @@ class RunResult:
 async def talk(
     pacers: Sequence[TrackedConn], rate: float, stop: asyncio.Event
 ) -> tuple[list[int], Counter[str]]:
-    """Positions from ``pacers`` at ``rate`` until ``stop``; the acks' seqs and the refusals."""
+    """Positions from ``pacers`` at ``rate`` until ``stop``; the acks' seqs and the refusals.
+    Each is another value than its participant's last on that statement: tallies that did not
+    change are not sent, and the clients' views would stop short of the last seq."""
     pending: list[asyncio.Future[Any]] = []
     started = time.perf_counter()
     i = 0
     while not stop.is_set():
-        data = {"statement": STATEMENTS[i % len(STATEMENTS)], "value": i % 5 - 2}
-        pending.append(asyncio.ensure_future(pacers[i % len(pacers)].command("TakePosition", data)))
+        pacer, statement = pacers[i % len(pacers)], STATEMENTS[i % len(STATEMENTS)]
+        data = {"statement": statement, "value": pacer.next_value(statement, i)}
+        pending.append(asyncio.ensure_future(pacer.command("TakePosition", data)))
         i += 1
         delay = started + i / rate - time.perf_counter()
         if delay > 0:
@@ -439,11 +477,14 @@ async def storm(
     result = StormResult(len(conns), args.jitter)
     pacers: list[TrackedConn] = []
     for k in range(PACERS):  # second devices of the first participants, one worker after another
-        port, token = driver.ports[k % len(driver.ports)], conns[k % len(conns)].token
+        port, participant = driver.ports[k % len(driver.ports)], conns[k % len(conns)]
         after = max(c.seq for c in conns)
         pacers.append(
-            await driver.open_on(port, driver.session, _Phase(), token=token, after=after)
+            await driver.open_on(
+                port, driver.session, _Phase(), token=participant.token, after=after
+            )
         )
+        pacers[-1].share(participant)
         driver.conns.append(pacers[-1])  # cut by ``teardown`` if the storm fails
     for conn in [*conns, *pacers]:
         conn.reset_counts()
@@ -493,12 +534,14 @@ async def storm(
         seqs, talk_errors = [], Counter({"unanswered after 60 s": 1})
     result.talk_commands = len(seqs) + sum(talk_errors.values())
     result.talk_errors = dict(talk_errors)
-    result.final_seq = max([*seqs, *(c.seq for c in conns), *(p.seq for p in pacers)])
+    result.final_seq = max([*seqs, *(c.upto for c in conns), *(p.upto for p in pacers)])
+    everyone = [*conns, *pacers]
     deadline = time.perf_counter() + args.drain
-    while time.perf_counter() < deadline and any(c.seq < result.final_seq for c in conns):
+    while time.perf_counter() < deadline and any(c.upto < result.final_seq for c in everyone):
         await asyncio.sleep(0.05)
     result.server_cpu_pct, result.loadgen_cpu_pct = usage.end()
-    result.short_of_final = sum(c.seq < result.final_seq for c in conns)
+    result.load_avg = os.getloadavg()
+    result.short_of_final = sum(c.upto < result.final_seq for c in everyone)
     result.attempts_failed = sum(failures.values())
     result.failures = dict(failures)
     result.counts = StreamCounts.of([*conns, *pacers])
@@ -581,11 +624,11 @@ def _storm_time(run: RunResult) -> str:
     return f"{storm.all_resumed_s:.2f}"
 
 
-def _storm_gaps(storm: StormResult | None) -> str:
+def _storm_lost(storm: StormResult | None) -> str:
     if storm is None:
         return "—"
     short = f" ({storm.short_of_final} short)" if storm.short_of_final else ""
-    return f"{storm.gaps}{short}"
+    return f"{storm.lost}{short}"
 
 
 def _steady(cell: Callable[[PhaseResult], str]) -> Callable[[RunResult], str]:
@@ -594,14 +637,19 @@ def _steady(cell: Callable[[PhaseResult], str]) -> Callable[[RunResult], str]:
 
 COLUMNS: Final[list[Column]] = [
     ("workers", 7, lambda r: str(r.workers)),
-    ("p50 ms", 9, _steady(lambda s: _ms(s.p50_ms))),
-    ("p99 ms", 9, _steady(lambda s: _ms(s.p99_ms))),
-    ("max ms", 9, _steady(lambda s: _ms(s.max_ms))),
+    ("visible p50 ms", 16, _steady(lambda s: _ms(s.p50_ms))),
+    ("visible p99 ms", 16, _steady(lambda s: _ms(s.p99_ms))),
+    ("visible max ms", 16, _steady(lambda s: _ms(s.max_ms))),
+    ("ack p99 ms", 12, _steady(lambda s: _ms(s.ack_p99_ms))),
     ("deliveries/s", 14, _steady(lambda s: f"{s.deliveries_per_s:,.0f}")),
     ("server CPU %", 14, _steady(lambda s: f"{s.server_cpu_pct:.0f}")),
     ("storm: all resumed s", 22, _storm_time),
-    ("storm gaps", 12, lambda r: _storm_gaps(r.storm)),
+    ("storm lost", 12, lambda r: _storm_lost(r.storm)),
 ]
+
+
+def _load(load_avg: tuple[float, float, float]) -> str:
+    return "/".join(f"{x:.1f}" for x in load_avg) + " (1/5/15 min)"
 
 
 def _errors(errors: dict[str, int]) -> str:
@@ -620,12 +668,15 @@ def notes(run: RunResult) -> list[str]:
             f"{steady.deliveries:,}/{steady.expected:,} deliveries"
             f"{'' if steady.drained else ' (NOT DRAINED)'}, refused: {_errors(steady.errors)}; "
             f"first delivery p99 {_ms(steady.first_p99_ms)} ms, fan-out spread p99 "
-            f"{_ms(steady.spread_p99_ms)} ms; workers' max RSS {steady.server_rss_mb:.0f} MB, "
-            f"load generator CPU {steady.loadgen_cpu_pct:.0f} %"
+            f"{_ms(steady.spread_p99_ms)} ms; view by {steady.view} ({steady.tallies_frames:,} "
+            f"tallies frames); workers' max RSS {steady.server_rss_mb:.0f} MB, workers' CPU "
+            f"{steady.cpu_ms_per_command:,.1f} ms per command; load generator CPU "
+            f"{steady.loadgen_cpu_pct:.0f} %; load average {_load(steady.load_avg)}"
         )
         lines.append(
-            f"    steady streams: {counts.gaps} gaps, {counts.duplicates} duplicates, "
-            f"{counts.early_acks} acks before their event"
+            f"    steady streams: {counts.missing} of {counts.own:,} own events missing, "
+            f"{counts.duplicates} "
+            f"duplicates, {counts.early_acks} acks before their event"
         )
     storm = run.storm
     if storm is not None:
@@ -636,12 +687,14 @@ def notes(run: RunResult) -> list[str]:
             f"{storm.attempts_failed} failed attempts ({_errors(storm.failures)})"
         )
         lines.append(
-            f"    storm streams: {c.gaps} gaps, {c.duplicates} duplicates, {c.snapshots} "
+            f"    storm streams: {c.missing} of {c.own:,} own events missing, "
+            f"{c.duplicates} duplicates, "
+            f"{c.snapshots} "
             f"snapshots ({c.went_back} back in time), {c.early_acks} acks before their event; "
             f"{storm.talk_commands} positions during it (refused: {_errors(storm.talk_errors)}); "
-            f"final seq {storm.final_seq:,}, not reached by {storm.short_of_final}; "
+            f"final seq {storm.final_seq:,}, not reached by {storm.short_of_final} views; "
             f"workers' CPU {storm.server_cpu_pct:.0f} %, "
-            f"load generator {storm.loadgen_cpu_pct:.0f} %"
+            f"load generator {storm.loadgen_cpu_pct:.0f} %; load average {_load(storm.load_avg)}"
         )
     for line, count in sorted(run.complaints.items(), key=lambda item: -item[1])[:8]:
         lines.append(f"    log ×{count}: {line[:150]}")
@@ -660,7 +713,10 @@ def table(runs: Sequence[RunResult], args: argparse.Namespace) -> str:
     ]
     for run in runs:
         lines.append("".join(f"{cell(run):>{width}}" for _, width, cell in COLUMNS))
-    lines.append("  (server CPU: user+system summed over the workers, 100 % = one core)")
+    lines.append(
+        "  (visible: command → each client's view reflecting it; ack: command → its ack at the "
+        "sender; server CPU: user+system summed over the workers, 100 % = one core)"
+    )
     for run in runs:
         lines.extend(notes(run))
     return "\n".join(lines)

@@ -410,6 +410,7 @@ class _MkFrame(msgspec.Struct):
     token: str | None = None
     you: str | None = None
     code: str | None = None
+    state: msgspec.Raw = msgspec.Raw()  # a welcome's snapshot, left undecoded
 
 
 _mk_typed = msgspec.msgpack.Decoder(_MkFrame).decode
@@ -476,7 +477,9 @@ class _MkConn:
             self.beyond = {s for s in self.beyond if s > seq}
 
     def on_message(self, opcode: int, payload: bytes, now: float) -> None:
-        message = _mk_decode(payload)
+        self.on_frame(_mk_decode(payload), now)
+
+    def on_frame(self, message: _MkFrame, now: float) -> None:
         kind = message.k
         recorder = self.phase.recorder
         if kind == "event":  # the common case first
@@ -514,6 +517,14 @@ class _MkConn:
         if reply.k != "ack":
             raise RuntimeError(f"{type_} refused: {reply.code}")
         return reply
+
+    def next_value(self, statement: str, number: int) -> int:
+        """A position on ``statement`` other than the one this client last took on it (the next
+        one, cyclic; the first from ``number``), remembered: each one changes the tallies."""
+        last = self.positions.get(statement)
+        value = number % 5 - 2 if last is None else (last + 3) % 5 - 2
+        self.positions[statement] = value
+        return value
 
 
 class MetrokawaDriver:
@@ -601,10 +612,7 @@ class MetrokawaDriver:
         leave them, and so the coalesced ``tallies`` frames, as they were)."""
         number = recorder.sending()
         statement = STATEMENTS[number % len(STATEMENTS)]
-        last = client.positions.get(statement)
-        value = number % 5 - 2 if last is None else (last + 3) % 5 - 2  # the next one, cyclic
-        client.positions[statement] = value
-        data = {"statement": statement, "value": value}
+        data = {"statement": statement, "value": client.next_value(statement, number)}
         frame = {"k": "cmd", "id": str(number), "type": "TakePosition", "data": data}
         client.ws.send(_encode(frame))
 
