@@ -164,7 +164,8 @@ class Batch:
     codec, built on first use and written as is to every socket that is ready (DESIGN §3: encode
     once). The facilitators share one list, the room another; a participant with events of
     their own in the batch (their position, their ballot, a join at their table) gets the room's
-    list with those merged in, built once for all their devices."""
+    list with those merged in, built once for all their devices; a table's shared tablet, the
+    room's with its table's joins merged in."""
 
     __slots__ = ("_at_table", "_frames", "_joins", "_lists", "_own", "_state", "events")
 

@@ -57,30 +57,16 @@ export function Ballot({ ctx, vote }: { ctx: Ctx; vote: VoteView }) {
         {vote.proposals.map((pid, i) => {
           const proposal = s.proposals[pid];
           return (
-            <fieldset key={pid} class="mk-proposal" data-proposal-id={pid}>
-              <legend>
-                <span class="mk-muted">{t('p.ballot.proposal_n', { n: i + 1 })}</span> {proposal?.text ?? pid}
-              </legend>
-              <div class="mk-grades">
-                {GRADES.map((g) => (
-                  <label key={g} class={`mk-grade-choice mk-grade-choice-${g}`}>
-                    <input
-                      type="radio"
-                      id={`grade-${vote.id}-${pid}-${g}`}
-                      name={`grade-${vote.id}-${pid}`}
-                      value={g}
-                      checked={shown[pid] === g}
-                      disabled={locked}
-                      onChange={() => setGrades((prev) => ({ ...prev, [pid]: g }))}
-                    />
-                    <span class={`mk-swatch ${gradeClass(g)}`} aria-hidden="true">
-                      <b>{t(`grade.letter.${g}`)}</b>
-                    </span>
-                    <span>{t(`grade.${g}`)}</span>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
+            <ProposalGrades
+              key={pid}
+              proposal={pid}
+              n={i + 1}
+              text={proposal?.text ?? pid}
+              idPrefix={`grade-${vote.id}`}
+              grade={shown[pid]}
+              disabled={locked}
+              onChoose={(g) => setGrades((prev) => ({ ...prev, [pid]: g }))}
+            />
           );
         })}
         {error && (
@@ -100,5 +86,46 @@ export function Ballot({ ctx, vote }: { ctx: Ctx; vote: VoteView }) {
         </div>
       </form>
     </section>
+  );
+}
+
+/** One proposal of a ballot: its 7 grades as radio buttons, each with its colour, pattern
+ *  letter and word (the results' look). Ids are `${idPrefix}-${proposal}-${grade}`. Used by the
+ *  participant's ballot and by the table tablet's. */
+export function ProposalGrades(props: {
+  proposal: string;
+  n: number;
+  text: string;
+  idPrefix: string;
+  grade: number | undefined;
+  disabled?: boolean;
+  onChoose: (grade: number) => void;
+}) {
+  const { proposal, n, text, idPrefix, grade, disabled, onChoose } = props;
+  return (
+    <fieldset class="mk-proposal" data-proposal-id={proposal}>
+      <legend>
+        <span class="mk-muted">{t('p.ballot.proposal_n', { n })}</span> {text}
+      </legend>
+      <div class="mk-grades">
+        {GRADES.map((g) => (
+          <label key={g} class={`mk-grade-choice mk-grade-choice-${g}`}>
+            <input
+              type="radio"
+              id={`${idPrefix}-${proposal}-${g}`}
+              name={`${idPrefix}-${proposal}`}
+              value={g}
+              checked={grade === g}
+              disabled={disabled}
+              onChange={() => onChoose(g)}
+            />
+            <span class={`mk-swatch ${gradeClass(g)}`} aria-hidden="true">
+              <b>{t(`grade.letter.${g}`)}</b>
+            </span>
+            <span>{t(`grade.${g}`)}</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }

@@ -21,9 +21,8 @@ import { Button } from '../../ui/Button';
 import { ConnectionIndicator } from '../../ui/ConnectionIndicator';
 import { LiveRegion, announce } from '../../ui/Live';
 import { Pictogram } from '../../ui/Pictogram';
+import { ProposalGrades } from '../Ballot';
 import { PositionScale } from '../../ui/PositionScale';
-import { GRADES } from '../../ui/MeritProfile';
-import { gradeClass } from '../../ui/chartStyle';
 import type { SessionInfo } from '../storage';
 import { AddMember } from './AddMember';
 
@@ -300,29 +299,15 @@ function MemberBallot(props: { conn: Connection; s: SessionView; member: string;
     <form onSubmit={submit} noValidate data-testid="tablet-ballot">
       <p>{t('tt.ballot.intro')}</p>
       {vote.proposals.map((pid, i) => (
-        <fieldset key={pid} class="mk-proposal" data-proposal-id={pid}>
-          <legend>
-            <span class="mk-muted">{t('p.ballot.proposal_n', { n: i + 1 })}</span> {s.proposals[pid]?.text ?? pid}
-          </legend>
-          <div class="mk-grades">
-            {GRADES.map((g) => (
-              <label key={g} class={`mk-grade-choice mk-grade-choice-${g}`}>
-                <input
-                  type="radio"
-                  id={`tt-grade-${pid}-${g}`}
-                  name={`tt-grade-${pid}`}
-                  value={g}
-                  checked={grades[pid] === g}
-                  onChange={() => setGrades((prev) => ({ ...prev, [pid]: g }))}
-                />
-                <span class={`mk-swatch ${gradeClass(g)}`} aria-hidden="true">
-                  <b>{t(`grade.letter.${g}`)}</b>
-                </span>
-                <span>{t(`grade.${g}`)}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <ProposalGrades
+          key={pid}
+          proposal={pid}
+          n={i + 1}
+          text={s.proposals[pid]?.text ?? pid}
+          idPrefix="tt-grade"
+          grade={grades[pid]}
+          onChoose={(g) => setGrades((prev) => ({ ...prev, [pid]: g }))}
+        />
       ))}
       {error && (
         <p class="mk-error" role="alert">
