@@ -29,7 +29,7 @@ from typing import Final
 
 import msgspec
 
-from session_engine.tallies import Tallies, tallies
+from session_engine.tallies import Tallies, for_the_room, tallies
 
 from .actor import EncodedEvent, Prebuilt, SessionActor, Subscriber
 
@@ -105,16 +105,12 @@ class TallyFeed:
         (the consoles' differ only when a closed vote has fewer than k ballots)."""
         seq = self._actor.published_seq
         if self._cache is None or self._cache[0] != seq:
-            room = _Feed.of(tallies(self._actor.state), seq)
-            seen = tallies(self._actor.state, console=True) if _under_k(room.tallies) else None
-            consoles = room if seen is None else _Feed.of(seen, seq)
+            seen = tallies(self._actor.state, console=True)  # computed once, the room's derived
+            shown = for_the_room(seen)
+            consoles = _Feed.of(seen, seq)
+            room = consoles if shown is seen else _Feed.of(shown, seq)
             self._cache = (seq, room, consoles)
         return self._cache[1], self._cache[2]
-
-
-def _under_k(room: Tallies) -> bool:
-    """Whether a closed vote has no profiles for the room (fewer than k ballots)."""
-    return any(not vote.open and vote.profiles is None for vote in room.votes)
 
 
 class _Feed(msgspec.Struct, frozen=True):

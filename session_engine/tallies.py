@@ -32,7 +32,7 @@ from .majority import tally_vote
 from .model import ParticipantRole
 from .opinions.breakdown import suppressed
 from .opinions.params import DEFAULT_K
-from .state import SessionState, StatementStatus, Vote
+from .state import SessionState, StatementStatus
 
 __all__ = [
     "ALL",
@@ -42,6 +42,7 @@ __all__ = [
     "StatementTally",
     "Tallies",
     "VoteTally",
+    "for_the_room",
     "tallies",
 ]
 
@@ -112,7 +113,7 @@ def tallies(state: SessionState, *, k: int = DEFAULT_K, console: bool = False) -
         counts = cells.get(statement)
         if start is not None and counts is not None:
             counts[start + (_PASS if value is None else value + 2)] += 1
-    return Tallies(
+    seen = Tallies(
         k_anonymity=k,
         joined=_joined(state, territories, roles),
         statements=tuple(
@@ -127,20 +128,28 @@ def tallies(state: SessionState, *, k: int = DEFAULT_K, console: bool = False) -
                 waiting=sum(
                     1 for p in state.participants.values() if p.present and p.id not in vote.ballots
                 ),
-                profiles=_profiles(vote, 0 if console else k),
+                profiles=None if vote.open else tally_vote(vote),
             )
             for vote in state.votes.values()
         ),
     )
+    return seen if console else for_the_room(seen)
 
 
-def _profiles(vote: Vote, k: int) -> dict[str, tuple[int, ...]] | None:
-    """A closed vote's merit profiles, or None: while it is open, and when it holds fewer than k
-    ballots (then each voter could read the others' grades in them; the k rule of a group) — the
-    room learns those only if the facilitators show them (``ResultsShown``)."""
-    if vote.open or len(vote.ballots) + vote.paper_count < k:
-        return None
-    return tally_vote(vote)
+def for_the_room(seen: Tallies) -> Tallies:
+    """The consoles' tallies as the room sees them: a closed vote of fewer than k ballots shows
+    no merit profiles (each voter could read the others' grades in them; the k rule of a group) —
+    the room learns those only if the facilitators show them (``ResultsShown``). Derived, not
+    computed again: the server sends both every tick."""
+    small = [v for v in seen.votes if v.profiles is not None and v.ballots < seen.k_anonymity]
+    if not small:
+        return seen
+    return msgspec.structs.replace(
+        seen,
+        votes=tuple(
+            msgspec.structs.replace(v, profiles=None) if v in small else v for v in seen.votes
+        ),
+    )
 
 
 def _territories(state: SessionState) -> list[str]:
