@@ -189,9 +189,9 @@ class Programmes:
         return [s for s in states if s is not None]
 
     async def create(
-        self, command: CreateProgramme, *, organiser: str, now: int
+        self, command: CreateProgramme, *, organiser: str, now: int, email: str = ""
     ) -> ProgrammeState | Rejected:
-        ctx = ProgrammeContext(actor=organiser, now=now, programme=new_programme_id())
+        ctx = ProgrammeContext(actor=organiser, now=now, programme=new_programme_id(), email=email)
         outcome = await self._decide_and_append(ProgrammeState(), command, ctx)
         if isinstance(outcome, Rejected):
             return outcome
