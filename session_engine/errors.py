@@ -142,6 +142,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Il y a déjà 100 tablettes de table en service : retirez-en une d’abord.",
         "There are already 100 table tablets in use: revoke one first.",
     ),
+    # Statements imported from another step of the programme.
+    "already_imported": (
+        "Cet énoncé a déjà été importé dans cette session.",
+        "This statement has already been imported into this session.",
+    ),
 }
 
 
