@@ -44,10 +44,18 @@ class QueryValuesHidden(logging.Filter):
 
 
 def _hidden(argument: Any) -> Any:
-    """A request target (``/path?query``) without its query's values; anything else as it is."""
+    """A request target (``/path?query``) without its query's values, and without the token of a
+    path that carries one (``SECRET_PATHS``); anything else as it is."""
+    if isinstance(argument, str) and argument.startswith(SECRET_PATHS):
+        prefix = next(p for p in SECRET_PATHS if argument.startswith(p))
+        return prefix + HIDDEN
     if isinstance(argument, str) and argument.startswith("/") and "?" in argument:
         return without_query_values(argument)
     return argument
+
+
+# Paths whose last part is a secret: an organiser's one-time link (``web_auth``).
+SECRET_PATHS: Final = ("/mot-de-passe/",)
 
 
 def _log_config() -> dict[str, Any]:

@@ -326,6 +326,11 @@ class SqlStore:
         self._connection: PoolProxiedConnection | None = None
         self._last: dict[str, int] = {}  # session → its last seq, as of our last commit
 
+    @property
+    def engine(self) -> Engine:
+        """The database's engine, for the tables kept beside the events (``organisers``)."""
+        return self._engine
+
     async def _run(self, work: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._thread, work, *args)
 
