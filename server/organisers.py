@@ -27,8 +27,10 @@ import asyncio
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final, TypeVar
 
 import msgspec
 from argon2 import PasswordHasher
@@ -63,6 +65,7 @@ MAX_PASSWORD: Final = 256  # characters; Argon2 takes any length, the bound keep
 LINK_LIFETIME_MS: Final = 72 * 3600 * 1000
 SESSION_LIFETIME_MS: Final = 12 * 3600 * 1000
 SECRET_NAME: Final = "cookies"
+_T = TypeVar("_T")
 
 # One @, something on each side, a dot in the domain, no space: a typo is caught here, the rest
 # is the mail server's business.
@@ -172,6 +175,9 @@ class Organisers:
 
     def __init__(self, engine: Engine, hasher: PasswordHasher | None = None) -> None:
         self._engine = engine
+        # One thread for the database, as the store has: the in-memory database is one
+        # connection, which two threads must not use at once. Argon2 runs on the default pool.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="organisers")
         self._hasher = hasher or PasswordHasher()
         # Verified when the e-mail is unknown, so that a wrong address costs the same time as a
         # wrong password: the answer's delay tells nothing about who has an account.
@@ -191,22 +197,25 @@ class Organisers:
         )
         return cls(memory, hasher)
 
+    async def _run(self, work: Callable[..., _T], *args: Any) -> _T:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, work, *args)
+
     # --- accounts and links ---------------------------------------------------------------------
 
     async def add(self, email: str, now: int, *, by: str | None = None) -> Issued:
         """A new account with its « set password » link; an existing one gets a reset link."""
         email = normalise_email(email)
-        return await asyncio.to_thread(self._add, email, now, by, True)
+        return await self._run(self._add, email, now, by, True)
 
     async def invite(self, email: str, now: int, *, by: str) -> Issued:
         """A colleague's new account (AccountError ``already_organiser`` if there is one)."""
         email = normalise_email(email)
-        return await asyncio.to_thread(self._add, email, now, by, False)
+        return await self._run(self._add, email, now, by, False)
 
     async def reset(self, email: str, now: int, *, by: str) -> Issued:
         """A reset link for a colleague (AccountError ``unknown_organiser`` if there is none)."""
         email = normalise_email(email)
-        return await asyncio.to_thread(self._reset, email, now, by)
+        return await self._run(self._reset, email, now, by)
 
     def _add(self, email: str, now: int, by: str | None, existing_ok: bool) -> Issued:
         with DbSession(self._engine) as db:
@@ -261,7 +270,7 @@ class Organisers:
         """Whom a link is for, while it is unused and not expired; None otherwise."""
         if not 0 < len(token) <= 64:
             return None
-        return await asyncio.to_thread(self._find_link, digest(token), now)
+        return await self._run(self._find_link, digest(token), now)
 
     def _find_link(self, token_hash: str, now: int) -> tuple[Organiser, LinkKind] | None:
         with DbSession(self._engine) as db:
@@ -280,7 +289,7 @@ class Organisers:
         if not 0 < len(token) <= 64:
             return None
         hashed = await asyncio.to_thread(self._hasher.hash, password)
-        return await asyncio.to_thread(self._use_link, digest(token), hashed, now)
+        return await self._run(self._use_link, digest(token), hashed, now)
 
     def _use_link(self, token_hash: str, hashed: str, now: int) -> Organiser | None:
         with DbSession(self._engine) as db:
@@ -319,27 +328,37 @@ class Organisers:
             email = ""
         if len(password) > MAX_PASSWORD:
             password = ""
-        return await asyncio.to_thread(self._authenticate, email, password)
+        hashed = await self._run(self._hash_of, email)
+        try:
+            await asyncio.to_thread(self._hasher.verify, hashed[1] or self._decoy, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        organiser, stored = hashed
+        if organiser is None or stored is None:
+            return None
+        if self._hasher.check_needs_rehash(stored):
+            rehashed = await asyncio.to_thread(self._hasher.hash, password)
+            await self._run(self._rehash, organiser.id, stored, rehashed)
+        return organiser
 
-    def _authenticate(self, email: str, password: str) -> Organiser | None:
+    def _hash_of(self, email: str) -> tuple[Organiser | None, str | None]:
         with DbSession(self._engine) as db:
             row = db.exec(select(OrganiserRow).where(OrganiserRow.email == email)).first()
-            hashed = row.password_hash if row is not None else None
-            try:
-                self._hasher.verify(hashed or self._decoy, password)
-            except (VerificationError, InvalidHashError):
-                return None
-            if row is None or hashed is None:
-                return None
-            if self._hasher.check_needs_rehash(hashed):
-                row.password_hash = self._hasher.hash(password)
+            if row is None:
+                return None, None
+            return Organiser(row.id, row.email), row.password_hash
+
+    def _rehash(self, organiser_id: str, old: str, new: str) -> None:
+        with DbSession(self._engine) as db:
+            row = db.get(OrganiserRow, organiser_id)
+            if row is not None and row.password_hash == old:  # not changed by a link meanwhile
+                row.password_hash = new
                 db.add(row)
                 db.commit()
-            return Organiser(row.id, row.email)
 
     async def by_email(self, email: str) -> Organiser | None:
         email = normalise_email(email)
-        return await asyncio.to_thread(self._by_email, email)
+        return await self._run(self._by_email, email)
 
     def _by_email(self, email: str) -> Organiser | None:
         with DbSession(self._engine) as db:
@@ -357,7 +376,7 @@ class Organisers:
             created_at=now,
             expires_at=now + SESSION_LIFETIME_MS,
         )
-        await asyncio.to_thread(self._save, row)
+        await self._run(self._save, row)
         return session_id
 
     def _save(self, row: SQLModel) -> None:
@@ -367,7 +386,7 @@ class Organisers:
 
     async def session(self, session_id: str, organiser_id: str, now: int) -> Organiser | None:
         """The organiser logged in by this login, if it is theirs and still open."""
-        return await asyncio.to_thread(self._session, digest(session_id), organiser_id, now)
+        return await self._run(self._session, digest(session_id), organiser_id, now)
 
     def _session(self, id_hash: str, organiser_id: str, now: int) -> Organiser | None:
         with DbSession(self._engine) as db:
@@ -379,7 +398,7 @@ class Organisers:
 
     async def close_session(self, session_id: str, now: int) -> None:
         """Log out: this login is deleted, and with it any expired one."""
-        await asyncio.to_thread(self._close_session, digest(session_id), now)
+        await self._run(self._close_session, digest(session_id), now)
 
     def _close_session(self, id_hash: str, now: int) -> None:
         with DbSession(self._engine) as db:
@@ -395,7 +414,7 @@ class Organisers:
 
     async def secret(self) -> str:
         """The secret kept in the database, made at the first call (the first start)."""
-        return await asyncio.to_thread(self._secret)
+        return await self._run(self._secret)
 
     def _secret(self) -> str:
         with DbSession(self._engine) as db:
