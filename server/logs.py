@@ -6,8 +6,9 @@ uvicorn logs every request line (``uvicorn.access``) and every WebSocket handsha
 go in the fragment or a header), but a query string is where a future link or a careless client
 would put one: ``QueryValuesHidden`` keeps each parameter's name and replaces its value with
 ``…`` before any handler formats the line. A path whose last part is a secret (an organiser's
-one-time link, ``/mot-de-passe/{token}``) is logged without it. The ``metrokawa.*`` loggers (``ws``, ``actor``,
-``cluster``, ``store``) go to the same stream as uvicorn's, with their level in front.
+one-time link, ``/mot-de-passe/{token}``) is logged without it. The ``metrokawa.*`` loggers
+(``ws``, ``actor``, ``cluster``, ``store``) go to the same stream as uvicorn's, with their level in
+front.
 """
 
 from __future__ import annotations

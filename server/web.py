@@ -68,7 +68,8 @@ header button{margin:0;padding:.25rem .75rem;background:#fff;color:#0b4f9c}
 :focus-visible{outline:3px solid #c25100;outline-offset:2px}
 .hint{color:#4a4a4a;margin:0;font-size:.9375rem}
 .error{color:#a4161a;font-weight:600;margin:0}
-.notice{border-left:4px solid #0b4f9c;padding:.5rem 1rem;background:#eef4fb}
+.notice{border-left:4px solid #0b4f9c;padding:.5rem 1rem;background:#eef4fb;margin:0 0 1rem}
+.notice h2{font-size:1.125rem;margin:.25rem 0}
 .refusal{border-left:4px solid #a4161a;padding:.5rem 1rem;background:#fbeeee}
 .link{word-break:break-all;font-family:ui-monospace,monospace}
 """

@@ -9,8 +9,8 @@ than that, or whose login was closed, logs nobody in.
 
 CSRF: every form of these pages carries ``csrf``, an HMAC of the login's id (logged in) or of a
 random ``mk_pre`` cookie set with the first form (not logged in: the login form and the one-time
-link's form); a POST without it or with another one is refused with 403 « Formulaire expiré »,
-code ``csrf``, before anything is read or changed.
+link's form), masked afresh on every page; a POST without it or with another one is refused with
+403 « Formulaire expiré », code ``csrf``, before anything is read or changed.
 
 Login attempts are counted per e-mail and per client address in a sliding window: the
 ``EMAIL_FAILURES``-th failure for an address within ``FAILURE_WINDOW_S`` blocks it (429, « Trop de
@@ -200,8 +200,8 @@ class WebAuth:
             return None
         return organiser_id, login
 
-    def csrf_token(self, basis: str) -> str:
-        return self.mac("csrf", basis)
+    def csrf_token(self, basis: str) -> bytes:
+        return self.mac("csrf", basis).encode()
 
     def base_url(self, request: Request) -> str:
         return (self.public_url or str(request.base_url)).rstrip("/")
@@ -272,9 +272,15 @@ def _csrf_basis(request: Request, *, create: bool) -> str | None:
 
 
 def csrf_field(request: Request) -> str:
-    """The hidden input every form of these pages carries (``check_csrf`` checks it)."""
+    """The hidden input every form of these pages carries (``check_csrf`` checks it).
+
+    The token is masked afresh on every page (a random pad, then the token XOR that pad), so
+    that no two compressed pages carry the same bytes: a page that also reflects something sent
+    to it (the ``next`` path) never lets its compressed size tell the token (BREACH)."""
     token = _auth(request).csrf_token(str(_csrf_basis(request, create=True)))
-    return f'<input type="hidden" name="csrf" value="{esc(token)}">'
+    pad = secrets.token_bytes(len(token))
+    masked = base64.urlsafe_b64encode(pad + _xor(pad, token)).decode()
+    return f'<input type="hidden" name="csrf" value="{esc(masked)}">'
 
 
 def check_csrf(request: Request, form: dict[str, str]) -> bool:
@@ -282,7 +288,18 @@ def check_csrf(request: Request, form: dict[str, str]) -> bool:
     if basis is None:
         return False
     expected = _auth(request).csrf_token(basis)
-    return hmac.compare_digest(form.get("csrf", "").encode(), expected.encode())
+    try:
+        masked = base64.urlsafe_b64decode(form.get("csrf", "")[:128].encode())
+    except ValueError:  # not base64
+        return False
+    pad, sent = masked[: len(expected)], masked[len(expected) :]
+    if len(masked) != 2 * len(expected):
+        return False
+    return hmac.compare_digest(_xor(pad, sent), expected)
+
+
+def _xor(pad: bytes, data: bytes) -> bytes:
+    return bytes(a ^ b for a, b in zip(pad, data, strict=True))
 
 
 def csrf_refused(request: Request, organiser: Organiser | None = None) -> Response:
@@ -574,13 +591,13 @@ _COLLEAGUE: Final = {
     "inviter": (
         "Inviter un·e collègue",
         "Son compte est créé avec un lien à usage unique, valable 72 heures, pour choisir son "
-        "mot de passe : transmettez-le lui.",
+        "mot de passe : transmettez-le-lui.",
         "Créer le compte et le lien",
     ),
     "oubli": (
         "Mot de passe oublié d’un·e collègue",
         "Un lien à usage unique, valable 72 heures, lui permet de choisir un nouveau mot de "
-        "passe ; l’ancien reste valable jusque-là. Transmettez-le lui vous-même : ne le donnez "
+        "passe ; l’ancien reste valable jusque-là. Transmettez-le-lui vous-même : ne le donnez "
         "qu’à la personne dont c’est le compte.",
         "Créer le lien",
     ),
@@ -659,7 +676,7 @@ async def _issued_notice(request: Request, issued: Issued, *, by: Organiser) -> 
         mailed = (
             " Il lui a aussi été envoyé par courriel."
             if sent
-            else " L’envoi par courriel a échoué : transmettez-le lui vous-même."
+            else " L’envoi par courriel a échoué : transmettez-le-lui vous-même."
         )
     mailed_html = f"<p>{esc(typeset(mailed.strip()))}</p>" if mailed else ""
     return (

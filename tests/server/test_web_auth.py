@@ -298,7 +298,9 @@ def test_a_post_without_or_with_a_wrong_csrf_token_is_403_and_changes_nothing(
         forms = [  # (what is sent as csrf, why it is refused)
             ({}, "absent"),
             ({"csrf": ""}, "empty"),
-            ({"csrf": mine[:-1] + ("A" if mine[-1] != "A" else "B")}, "altered"),
+            ({"csrf": mine[:40] + ("A" if mine[40] != "A" else "B") + mine[41:]}, "altered"),
+            ({"csrf": mine[:-8]}, "cut short"),
+            ({"csrf": "%%%%"}, "not base64"),
             ({"csrf": others_token}, "another login's"),
         ]
         for csrf, why in forms:
