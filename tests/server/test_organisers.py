@@ -138,14 +138,30 @@ def test_addresses_are_normalised_and_bounded(typed: str, expected: str) -> None
         assert normalise_email(typed) == expected
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("postgres_schema")
+        return url
+    return f"sqlite:///{tmp_path / 'metrokawa.sqlite'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "memory"])
 def organisers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Organisers]:
     if request.param == "memory":
         yield Organisers.for_store(MemoryStore(), FAST)
         return
-    store = SqlStore(f"sqlite:///{tmp_path / 'metrokawa.sqlite'}")
+    store = SqlStore(store_url(request, tmp_path))
     try:
         yield Organisers.for_store(store, FAST)
+    finally:
+        asyncio.run(store.close())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sql_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
+    store = SqlStore(store_url(request, tmp_path))
+    try:
+        yield store
     finally:
         asyncio.run(store.close())
 
@@ -207,21 +223,21 @@ def test_a_link_sets_a_password_once_and_only_within_72_hours(organisers: Organi
     asyncio.run(scenario())
 
 
-def test_two_requests_racing_with_one_link_set_one_password(tmp_path: Path) -> None:
-    store = SqlStore(f"sqlite:///{tmp_path / 'metrokawa.sqlite'}")
-    organisers = Organisers.for_store(store, FAST)
+def test_two_requests_racing_with_one_link_set_one_password(sql_store: SqlStore) -> None:
+    # Four instances, each with its own database thread, as four worker processes would be.
+    instances = [Organisers.for_store(sql_store, FAST) for _ in range(4)]
 
     async def scenario() -> list[bool]:
-        issued = await organisers.add("course@asso.example", T0)
+        issued = await instances[0].add("course@asso.example", T0)
         results = await asyncio.gather(
-            *(organisers.set_password(issued.token, f"mot de passe {n:02}", T0) for n in range(8))
+            *(
+                instances[n % 4].set_password(issued.token, f"mot de passe {n:02}", T0)
+                for n in range(8)
+            )
         )
         return [r is not None for r in results]
 
-    try:
-        assert sum(asyncio.run(scenario())) == 1
-    finally:
-        asyncio.run(store.close())
+    assert sum(asyncio.run(scenario())) == 1
 
 
 def test_hashes_are_argon2id_and_old_parameters_are_rehashed_at_login(tmp_path: Path) -> None:
@@ -274,15 +290,11 @@ def test_logins_last_12_hours_and_end_at_logout_or_at_a_new_password(
     asyncio.run(scenario())
 
 
-def test_the_cookie_secret_is_made_once_and_kept(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'metrokawa.sqlite'}"
-    secrets = []
-    for _ in range(2):  # two starts of the server on one database
-        store = SqlStore(url)
-        secrets.append(asyncio.run(Organisers.for_store(store, FAST).secret()))
-        asyncio.run(store.close())
-    assert secrets[0] == secrets[1]
-    assert len(secrets[0]) >= 64
+def test_the_cookie_secret_is_made_once_and_kept(sql_store: SqlStore) -> None:
+    # Two starts on one database, or two workers: the same secret.
+    made = [asyncio.run(Organisers.for_store(sql_store, FAST).secret()) for _ in range(2)]
+    assert made[0] == made[1]
+    assert len(made[0]) >= 64
 
 
 FAILURES = [  # (seconds of each attempt, the limit, the window, the wait after the last one)
