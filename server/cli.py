@@ -430,6 +430,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .app import SETTINGS_VARIABLE, Settings, create_app
     from .limits import limits_from_environment
     from .logs import LOG_CONFIG
+    from .mail import Mailer
 
     host = args.host or ("0.0.0.0" if args.room else "127.0.0.1")
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -454,6 +455,10 @@ def _serve(args: argparse.Namespace) -> int:
         limits = limits_from_environment()
     except (msgspec.DecodeError, msgspec.ValidationError) as error:
         return _refuse(f"METROKAWA_LIMITS n'est pas un objet JSON de limites valable ({error}).")
+    try:  # a mistyped METROKAWA_SMTP_URL: one sentence now, not a traceback at start-up
+        Mailer.from_environment()
+    except ValueError as error:
+        return _refuse(str(error))
     settings = Settings(
         db=db,
         limits=limits,
@@ -692,14 +697,19 @@ def _organiser(args: argparse.Namespace) -> int:
         email = normalise_email(args.email)
     except AccountError:
         return _refuse(f"« {args.email[:80]} » n'est pas une adresse électronique valable.")
+    from .mail import Mailer
+
     try:
-        return asyncio.run(_organiser_add(_db_url(args.db), email, args))
+        mailer = Mailer.from_environment()
+    except ValueError as error:
+        return _refuse(str(error))
+    try:
+        return asyncio.run(_organiser_add(_db_url(args.db), email, args, mailer))
     except Exception as error:  # an unreadable database: one sentence, no traceback
         return _refuse(f"Impossible d'écrire dans la base « {args.db} » ({type(error).__name__}).")
 
 
-async def _organiser_add(db: str, email: str, args: argparse.Namespace) -> int:
-    from .mail import Mailer
+async def _organiser_add(db: str, email: str, args: argparse.Namespace, mailer: Any) -> int:
     from .organisers import LINK_LIFETIME_MS, Organisers
     from .store import open_store
 
@@ -712,13 +722,12 @@ async def _organiser_add(db: str, email: str, args: argparse.Namespace) -> int:
     link = f"{base}/mot-de-passe/{issued.token}"
     hours = LINK_LIFETIME_MS // 3_600_000
     if issued.created:
-        _say(f"Compte d'organisateur·rice créé pour {email}.")
+        _say(f"Compte d'organisateur·rice créé pour {email} dans {args.db}.")
         _say(f"Pour choisir son mot de passe (lien valable {hours} heures, une seule fois) :")
     else:
-        _say(f"{email} a déjà un compte d'organisateur·rice.")
+        _say(f"{email} a déjà un compte d'organisateur·rice dans {args.db}.")
         _say(f"Pour changer son mot de passe (lien valable {hours} heures, une seule fois) :")
     print(f"  {link}", flush=True)
-    mailer = Mailer.from_environment()
     if mailer is not None:
         if await mailer.send_link(email, issued.kind, link, by=None):
             _say(f"Le lien lui a aussi été envoyé par courriel ({email}).")

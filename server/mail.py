@@ -33,12 +33,21 @@ log = logging.getLogger("metrokawa.mail")
 
 class Mailer:
     def __init__(self, url: str, sender: str) -> None:
+        # The refusal never repeats the URL: it may hold a password.
+        refusal = (
+            f"{SMTP_URL_VARIABLE} n'est pas une adresse smtp://utilisateur:mot-de-passe@hôte:port "
+            "ni smtps://…"
+        )
         parts = urlsplit(url)
+        try:
+            port = parts.port
+        except ValueError:  # not a number, or out of range
+            raise ValueError(refusal) from None
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise ValueError(f"{SMTP_URL_VARIABLE} : smtp://hôte:port ou smtps://hôte:port")
+            raise ValueError(refusal)
         self.tls = parts.scheme == "smtps"
         self.host = parts.hostname
-        self.port = parts.port or (465 if self.tls else 25)
+        self.port = port or (465 if self.tls else 25)
         self.user = unquote(parts.username) if parts.username else None
         self.password = unquote(parts.password) if parts.password else ""
         self.sender = sender

@@ -470,12 +470,12 @@ async def login(request: Request) -> Response:
         headers = {"Retry-After": str(math.ceil(wait))}
         return page("Trop de tentatives", body, request=request, status=429, headers=headers)
     # Counted before the (slow) check, so that parallel attempts cannot all pass the limit.
-    by_email, by_address = auth.by_email.add(email_key, now), auth.by_address.add(address_key, now)
+    auth.by_email.add(email_key, now)
+    by_address = auth.by_address.add(address_key, now)
     organiser = await auth.organisers.authenticate(typed, form.get("password", ""))
     if organiser is None:
         return _login_page(request, target=target, email=typed, code="login_failed", status=401)
-    auth.by_email.forgive(email_key, by_email)
-    auth.by_email.clear(email_key)
+    auth.by_email.clear(email_key)  # they know the password: their typos are forgiven
     auth.by_address.forgive(address_key, by_address)
     return await _log_in(request, organiser, target)
 
@@ -489,7 +489,8 @@ async def logout(request: Request) -> Response:
     if login is not None:
         await auth.organisers.close_session(login[1], now)
     response = RedirectResponse("/connexion", status_code=303)
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
+    secure = auth.secure(request)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=secure)
     return response
 
 

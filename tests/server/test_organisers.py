@@ -74,7 +74,7 @@ def test_organiser_add_creates_the_account_and_prints_its_link(
         "--public-url", "https://mk.example.org/",
     )  # fmt: skip
     assert (code, err) == (0, "")
-    assert "Compte d'organisateur·rice créé pour awa@asso.example." in out
+    assert f"Compte d'organisateur·rice créé pour awa@asso.example dans {db}." in out
     assert "valable 72 heures, une seule fois" in out
     found = LINK.search(out)
     assert found is not None, out
@@ -90,7 +90,7 @@ def test_organiser_add_creates_the_account_and_prints_its_link(
     # The same address again: the account stays, a reset link is printed.
     code, out, _ = run_cli(capsys, "organiser", "add", "awa@asso.example", "--db", str(db))
     assert code == 0
-    assert "awa@asso.example a déjà un compte" in out
+    assert f"awa@asso.example a déjà un compte d'organisateur·rice dans {db}." in out
     again = LINK.search(out)
     assert again is not None
     assert again.group(1).startswith("http://127.0.0.1:8000/mot-de-passe/")
@@ -402,6 +402,19 @@ def test_organiser_add_mails_the_link_when_smtp_is_set(
     assert message["To"] == "courrier@asso.example"
     assert message["From"] == "metrokawa@asso.example"
     assert found.group(1) in message.get_content()
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:25", "smtp://", "smtp://127.0.0.1:port"])
+def test_a_mistyped_smtp_url_is_one_sentence_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("METROKAWA_SMTP_URL", url)
+    monkeypatch.setenv("METROKAWA_MAIL_FROM", "metrokawa@asso.example")
+    db = tmp_path / "m.sqlite"
+    code, out, err = run_cli(capsys, "organiser", "add", "a@asso.example", "--db", str(db))
+    assert (code, out) == (2, "")
+    assert "METROKAWA_SMTP_URL" in err
+    assert not db.exists()
 
 
 def test_a_failed_mail_is_said_and_the_link_still_printed(
