@@ -328,7 +328,8 @@ class SqlStore:
 
     @property
     def engine(self) -> Engine:
-        """The database's engine, for the tables kept beside the events (``organisers``)."""
+        """The database, for the stores that keep their own tables in it (programmes,
+        organisers, archives): one database to back up, one URL to configure."""
         return self._engine
 
     async def _run(self, work: Any, *args: Any) -> Any:
