@@ -357,7 +357,12 @@ class Organisers:
                 db.commit()
 
     async def by_email(self, email: str) -> Organiser | None:
-        email = normalise_email(email)
+        """The organiser with this address (typed as people type it); None for no account, and
+        for what is not an address at all."""
+        try:
+            email = normalise_email(email)
+        except AccountError:
+            return None
         return await self._run(self._by_email, email)
 
     def _by_email(self, email: str) -> Organiser | None:

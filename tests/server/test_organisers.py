@@ -211,6 +211,9 @@ def test_a_link_sets_a_password_once_and_only_within_72_hours(organisers: Organi
             is None
         )
         assert await organisers.authenticate("deux@asso.example", "trop tard pour ce lien") is None
+        assert await organisers.by_email(" UNE@asso.example") == first.organiser
+        assert await organisers.by_email("trois@asso.example") is None
+        assert await organisers.by_email("pas une adresse") is None
         assert await organisers.set_password(first.token, "premier mot de passe", last_moment)
         assert (
             await organisers.set_password(first.token, "second mot de passe", last_moment) is None
