@@ -10,6 +10,7 @@
     metrokawa import [--format polis] DOSSIER [-o FICHIER.mkawa]
     metrokawa serve [--room] [--host 127.0.0.1] [--port 8000] [--db metrokawa.sqlite]
     metrokawa sessions [SESSION] [--db metrokawa.sqlite] [--public-url URL | --room] [--port 8000]
+    metrokawa organiser add EMAIL [--db metrokawa.sqlite] [--public-url URL] [--port 8000]
 
 ``simulate --offline`` writes the replay of a whole synthetic session (``simulation.offline``);
 ``replay`` folds a ``.mkawa`` file through the engine and prints what the room did, as text or
@@ -19,7 +20,8 @@ as Pol.is's openData CSV files and build a log from them (``session_engine.opend
 ``serve`` binds its port first (``listen``: a taken port is one French sentence, before anything
 is created), then runs the live server and announces a new session (``--room``: for the tablets of
 the room, ``room``); ``sessions`` lists the sessions of the local database and gives a console
-link back for one of them (``local``).
+link back for one of them (``local``); ``organiser add`` creates an organiser's account and prints
+its one-time link to choose a password (``organisers``; mailed too when SMTP is configured).
 ``main(argv)`` returns the exit code: 0 when all went well, 2 for anything the user can fix
 (bad arguments, an unreadable log, a command not available yet), always with a French sentence
 on stderr and never a traceback.
@@ -428,6 +430,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .app import SETTINGS_VARIABLE, Settings, create_app
     from .limits import limits_from_environment
     from .logs import LOG_CONFIG
+    from .mail import Mailer
 
     host = args.host or ("0.0.0.0" if args.room else "127.0.0.1")
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -452,6 +455,10 @@ def _serve(args: argparse.Namespace) -> int:
         limits = limits_from_environment()
     except (msgspec.DecodeError, msgspec.ValidationError) as error:
         return _refuse(f"METROKAWA_LIMITS n'est pas un objet JSON de limites valable ({error}).")
+    try:  # a mistyped METROKAWA_SMTP_URL: one sentence now, not a traceback at start-up
+        Mailer.from_environment()
+    except ValueError as error:
+        return _refuse(str(error))
     settings = Settings(
         db=db,
         limits=limits,
@@ -677,6 +684,98 @@ def _add_sessions(commands: Any) -> None:
     sub.set_defaults(run=_sessions)
 
 
+# --- organiser ----------------------------------------------------------------------------------
+
+
+def _organiser(args: argparse.Namespace) -> int:
+    """``organiser add EMAIL``: the account, and its one-time link printed (and mailed)."""
+    import asyncio
+
+    from .organisers import AccountError, normalise_email
+
+    try:
+        email = normalise_email(args.email)
+    except AccountError:
+        return _refuse(f"« {args.email[:80]} » n'est pas une adresse électronique valable.")
+    from .mail import Mailer
+
+    try:
+        mailer = Mailer.from_environment()
+    except ValueError as error:
+        return _refuse(str(error))
+    try:
+        return asyncio.run(_organiser_add(_db_url(args.db), email, args, mailer))
+    except Exception as error:  # an unreadable database: one sentence, no traceback
+        return _refuse(f"Impossible d'écrire dans la base « {args.db} » ({type(error).__name__}).")
+
+
+async def _organiser_add(db: str, email: str, args: argparse.Namespace, mailer: Any) -> int:
+    from .organisers import LINK_LIFETIME_MS, Organisers
+    from .store import open_store
+
+    store = open_store(db)
+    try:
+        issued = await Organisers.for_store(store).add(email, _now_ms())
+    finally:
+        await store.close()
+    base = (_sessions_base(args) or f"http://127.0.0.1:{args.port}").rstrip("/")
+    link = f"{base}/mot-de-passe/{issued.token}"
+    hours = LINK_LIFETIME_MS // 3_600_000
+    if issued.created:
+        _say(f"Compte d'organisateur·rice créé pour {email} dans {args.db}.")
+        _say(f"Pour choisir son mot de passe (lien valable {hours} heures, une seule fois) :")
+    else:
+        _say(f"{email} a déjà un compte d'organisateur·rice dans {args.db}.")
+        _say(f"Pour changer son mot de passe (lien valable {hours} heures, une seule fois) :")
+    print(f"  {link}", flush=True)
+    if mailer is not None:
+        if await mailer.send_link(email, issued.kind, link, by=None):
+            _say(f"Le lien lui a aussi été envoyé par courriel ({email}).")
+        else:
+            _say("L'envoi par courriel a échoué : transmettez-lui ce lien vous-même.", sys.stderr)
+    return 0
+
+
+def _add_organiser(commands: Any) -> None:
+    sub = _subparser(
+        commands,
+        "organiser",
+        "gérer les comptes des organisateur·rice·s (metrokawa organiser add ADRESSE)",
+        "Comptes des organisateur·rice·s de l'association, dans la base du serveur. "
+        "« metrokawa organiser add ADRESSE » crée un compte et affiche un lien à usage unique, "
+        "valable 72 heures, pour choisir son mot de passe (à transmettre à la personne) ; pour "
+        "une adresse qui a déjà un compte, un lien pour changer son mot de passe. Le lien est "
+        "aussi envoyé par courriel quand METROKAWA_SMTP_URL (smtp://utilisateur:mot-de-passe@"
+        "hôte:port, ou smtps://) et METROKAWA_MAIL_FROM sont définies. Ensuite, on se connecte "
+        "sur /connexion, et un·e organisateur·rice invite ses collègues depuis le site.",
+    )
+    actions = sub.add_subparsers(title="actions", dest="action", metavar="ACTION", required=True)
+    add = _subparser(
+        actions,
+        "add",
+        "créer un compte et afficher son lien pour choisir un mot de passe",
+        "Crée le compte d'organisateur·rice de ADRESSE et affiche un lien à usage unique (72 "
+        "heures) pour choisir son mot de passe ; si le compte existe, un lien pour le changer.",
+    )
+    add.add_argument_group("arguments").add_argument(
+        "email", metavar="ADRESSE", help="l'adresse électronique de l'organisateur·rice"
+    )
+    add.add_argument(
+        "--db",
+        default=DEFAULT_DB,
+        help=f"base du serveur : fichier SQLite ou URL postgresql:// ({DEFAULT_DB})",
+    )
+    add.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="l'adresse publique du serveur, dont faire le lien (ou METROKAWA_PUBLIC_URL)",
+    )
+    add.add_argument(
+        "--port", type=_count(1, 65535), default=8000, help="port du serveur, pour le lien (8000)"
+    )
+    add.set_defaults(run=_organiser, room=False)
+
+
 # --- the parser, in French ----------------------------------------------------------------------
 
 
@@ -769,6 +868,7 @@ def _parser() -> _Parser:
     _add_import(commands)
     _add_serve(commands)
     _add_sessions(commands)
+    _add_organiser(commands)
     return parser
 
 
