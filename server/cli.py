@@ -4,6 +4,9 @@
                        [--seed 2026] [-o FICHIER.mkawa]
     metrokawa simulate --url http://HÔTE:PORT [--participants 120] [--territories 6]
                        [--speed 150 | --real-time] [--timeout 300] [--json] [-o FICHIER.mkawa]
+                       [--voeux N]
+    metrokawa simulate --console http://HÔTE:PORT/f/SESSION#token=JETON [--participants 120]
+                       [--speed 150 | --real-time] [--timeout 300] [--json] [--voeux N]
     metrokawa replay FICHIER.mkawa [--until SEQ] [--json]
     metrokawa report FICHIER.mkawa [--format md|html|json] [--territory T] [-o SORTIE]
     metrokawa export [--format polis] FICHIER.mkawa DOSSIER
@@ -87,7 +90,14 @@ def _simulate(args: argparse.Namespace) -> int:
             "Choisissez : --offline pour simuler en mémoire, ou --url pour simuler par le réseau "
             "contre un serveur, pas les deux."
         )
-    if args.url:
+    if args.console and (args.offline or args.url):
+        return _refuse(
+            "--console désigne déjà la session et son serveur : ne l'ajoutez ni à --offline ni "
+            "à --url."
+        )
+    if args.voeux and args.offline:
+        return _refuse("--voeux ne vaut que pour la simulation par le réseau (--url ou --console).")
+    if args.url or args.console:
         if args.real_time and args.speed is not None:
             return _refuse("Choisissez : --speed pour accélérer l'horloge, ou --real-time.")
         return _simulate_over_the_wire(args)
@@ -128,7 +138,7 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
     )
 
     options = WireOptions(
-        url=args.url,
+        url=args.url or "",
         participants=args.participants,
         territories=args.territories,
         rounds=args.rounds,
@@ -136,6 +146,8 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
         speed=DEFAULT_SPEED if args.speed is None else args.speed,
         real_time=args.real_time,
         timeout_s=args.timeout,
+        console=args.console,
+        voeux=args.voeux,
     )
     stream = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the summary
     try:
@@ -151,7 +163,7 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
     if args.output:
         output = Path(args.output)
         try:
-            output.write_bytes(fetch_log(args.url, summary.session, summary.facilitator_token))
+            output.write_bytes(fetch_log(summary.url, summary.session, summary.facilitator_token))
         except WireSimulationError as error:
             return _refuse(str(error))
         except OSError as error:
@@ -793,7 +805,10 @@ def _add_simulate(commands: Any) -> None:
         "Avec --offline, en mémoire sur une horloge fictive : la même graine donne toujours le "
         "même fichier, octet pour octet. Avec --url, contre un serveur temps réel : l'animation "
         "et chaque participant·e sont de vrais clients WebSocket (démonstration et test de "
-        "charge) ; la session reste ensuite sur le serveur.",
+        "charge) ; la session reste ensuite sur le serveur. Avec --console, la simulation joue "
+        "une session existante (créée depuis la console ou la page d'un programme) : sur ses "
+        "territoires, les manches de son ordre du jour pas encore commencées, jusqu'à sa "
+        "clôture.",
     )
     sub.add_argument(
         "--offline",
@@ -840,7 +855,24 @@ def _add_simulate(commands: Any) -> None:
         help="fichier à écrire (metrokawa-GRAINE.mkawa par défaut ; avec --url, le journal "
         "n'est téléchargé que si FICHIER est donné)",
     )
-    wire = sub.add_argument_group("simulation par le réseau (--url)")
+    wire = sub.add_argument_group("simulation par le réseau (--url ou --console)")
+    wire.add_argument(
+        "--console",
+        metavar="LIEN",
+        help="lien de la console d'animation d'une session existante "
+        "(http://HÔTE:PORT/f/SESSION#token=JETON, celui de l'animation ou d'une co-animation) : "
+        "la simuler jusqu'à sa clôture, au lieu d'en créer une ; le serveur est celui du lien, "
+        "--territories et --rounds sont ceux de la session",
+    )
+    wire.add_argument(
+        "--voeux",
+        type=_count(0, 20),
+        default=0,
+        metavar="N",
+        help="après le vote, ouvrir un tour de consentement sur chacune des N propositions "
+        "adoptées les mieux classées et l'adopter comme vœu (0 par défaut : aucun) ; moins de "
+        "propositions adoptées, moins de vœux",
+    )
     wire.add_argument(
         "--speed",
         type=_factor(1, 100_000),

@@ -1,0 +1,243 @@
+"""The over-the-wire simulator playing a session it did not create: ``metrokawa simulate
+--console LINK [--voeux N]``.
+
+A session is created by ``POST /api/sessions`` (as a programme page or a console would), a
+co-facilitator link is given through the facilitator's WebSocket (``AddCoFacilitator``), and the
+simulator runs ``main([...])`` in-process against a real ``metrokawa serve`` with that link. The
+log the server exports is the judge: the session's own territories and agenda, closed, with its
+vœux adopted by the co-facilitator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from server.cli import main
+from server.client import ProtocolClient
+from session_engine import read_log, replay
+from session_engine.decide import PERMISSIONS, Role
+from session_engine.decide_votes import ADOPTION_GRADE
+from session_engine.events import ConsentOpened, VoeuAdopted
+from session_engine.majority import median_grade, tally_vote
+from session_engine.state import RoundStatus
+
+from .live import LiveServer
+
+# The session a programme page would create: two territories, one the simulator's population does
+# not know by name (it borrows a known one's places under the session's name), one table round
+# and the vote. Seed 7 gives adopted proposals with 12 people (checked below, not assumed).
+TERRITORIES = [
+    {"name": "La Goutte d'Or", "commune": "Paris 18e", "qpv": True},
+    {"name": "Le Bas-Montreuil", "commune": "Montreuil", "qpv": False},
+]
+AGENDA = [
+    {"kind": "table", "prompt": "Quels problèmes vivez-vous ici\u202f?", "duration_ms": 1_200_000},
+    {"kind": "vote", "prompt": "Vote\u00a0: nos préconisations", "duration_ms": 1_200_000},
+]
+SEED = "7"
+
+
+def _create(url: str, agenda: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    body = {"title": "Métrokawa local", "territories": TERRITORIES, "agenda": agenda or AGENDA}
+    response = httpx.post(f"{url}/api/sessions", json=body, timeout=10)
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def _cofacilitator_link(url: str, created: dict[str, Any]) -> str:
+    """The facilitator gives a co-facilitator link, as the console's « co-animation » does."""
+
+    async def give() -> str:
+        client = ProtocolClient(url, created["id"])
+        await client.connect(token=created["facilitator_token"])
+        try:
+            answer = await client.command("AddCoFacilitator", {"label": "Amina, accueil"})
+        finally:
+            await client.close()
+        assert answer["k"] == "ack", answer
+        return f"{url}/f/{created['id']}#token={answer['token']}"
+
+    return asyncio.run(give())
+
+
+def _log(url: str, created: dict[str, Any]) -> Any:
+    response = httpx.get(
+        f"{url}/api/sessions/{created['id']}/log",
+        headers={"Authorization": f"Bearer {created['facilitator_token']}"},
+        timeout=10,
+    )
+    assert response.status_code == 200
+    return read_log(response.content)[1]
+
+
+def test_a_cofacilitator_may_send_everything_the_simulator_sends() -> None:
+    """The simulator steers with whatever console link it is given: each command it sends as the
+    console is one the facilitator role may send, and a co-facilitator holds that role (its actor
+    is ``cf1``…, checked for being in service, not for a narrower right)."""
+    steering = [
+        "SeatTables", "RotateTables", "StartRound", "PauseRound", "ResumeRound", "ExtendRound",
+        "EndRound", "PublishStatement", "HideStatement", "MergeStatements", "PromoteProposal",
+        "OpenVote", "CloseVote", "OpenConsent", "AdoptVoeu", "CloseSession",
+    ]  # fmt: skip
+    allowed = {kind.__name__ for kind, roles in PERMISSIONS.items() if Role.FACILITATOR in roles}
+    assert set(steering) <= allowed
+    # Only giving links out is the facilitator's alone, and the simulator gives none.
+    assert "AddCoFacilitator" not in steering
+
+
+def test_a_cofacilitator_link_plays_the_session_to_its_close_with_a_voeu(
+    live_server: LiveServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    created = _create(live_server.url)
+    link = _cofacilitator_link(live_server.url, created)
+
+    code = main(["simulate", "--console", link, "--participants", "12", "--speed", "2000",
+                 "--seed", SEED, "--voeux", "1", "--timeout", "60", "--json"])  # fmt: skip
+    captured = capsys.readouterr()
+
+    assert code == 0, captured.err
+    summary = json.loads(captured.out)
+    assert (summary["completed"], summary["closed"], summary["failure"]) == (True, True, None)
+    assert summary["session"] == created["id"]
+    assert summary["code"] == created["code"]
+    assert summary["console"] == link
+    assert (summary["participants"], summary["territories"], summary["rounds"]) == (12, 2, 2)
+    assert summary["voeux"] == 1
+    assert "Session reprise" in captured.err
+    assert "1 vœu adopté par consentement" in captured.err
+
+    log = _log(live_server.url, created)
+    state = replay(log)
+    assert state.closed
+    assert len(state.participants) == 12
+    # The territories are the ones created, no other: everyone joined one of them.
+    assert [(t.name, t.commune, t.qpv) for t in state.territories.values()] == [
+        (t["name"], t["commune"], t["qpv"]) for t in TERRITORIES
+    ]
+    assert {p.territory for p in state.participants.values()} == set(state.territories)
+    # The session's own agenda, played to its end.
+    assert [(r.spec.kind.value, r.spec.prompt) for r in state.rounds] == [
+        (r["kind"], r["prompt"]) for r in AGENDA
+    ]
+    assert all(r.status is RoundStatus.ENDED for r in state.rounds)
+    # The co-facilitator steered: every event of the console's commands is cf1's.
+    steering = {"TablesSeated", "RoundStarted", "VoteClosed", "VoeuAdopted", "SessionClosed"}
+    steered = [e for e in log if e.type in steering]
+    assert {e.type for e in steered} == steering
+    assert {e.actor for e in steered} == {"cf1"}
+    # One vœu, on the best proposal the vote adopted.
+    (vote,) = state.votes.values()
+    profiles = tally_vote(vote)
+    adopted = [p for p, tally in profiles.items() if median_grade(tally) >= ADOPTION_GRADE]
+    assert adopted  # the seed gives some: the vœu is not vacuous
+    (voeu,) = state.voeux.values()
+    assert voeu.proposal in adopted
+    assert max(median_grade(profiles[p]) for p in adopted) == median_grade(profiles[voeu.proposal])
+    opened = [e.event for e in log if isinstance(e.event, ConsentOpened)]
+    assert [c.proposal for c in opened] == [voeu.proposal]
+    assert sum(isinstance(e.event, VoeuAdopted) for e in log) == 1
+
+
+def test_asking_more_voeux_than_adopted_proposals_gives_fewer_and_says_so(
+    live_server: LiveServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    created = _create(live_server.url)
+    link = f"{live_server.url}/f/{created['id']}#token={created['facilitator_token']}"
+
+    code = main(["simulate", "--console", link, "--participants", "12", "--speed", "2000",
+                 "--seed", SEED, "--voeux", "20", "--timeout", "60"])  # fmt: skip
+    out = capsys.readouterr().out
+
+    assert code == 0
+    state = replay(_log(live_server.url, created))
+    (vote,) = state.votes.values()
+    adopted = [p for p, t in tally_vote(vote).items() if median_grade(t) >= ADOPTION_GRADE]
+    assert 0 < len(state.voeux) == len(adopted) < 20
+    assert {v.proposal for v in state.voeux.values()} == set(adopted)
+    assert f"(20 demandés, {len(adopted)} proposition" in out
+    assert f"vœux {len(adopted)}" in out
+
+
+@pytest.mark.parametrize(
+    ("link", "words"),
+    [
+        ("{url}/f/{id}", "n'a pas de jeton"),
+        ("{url}/f/{id}#token=", "n'a pas de jeton"),
+        ("{url}/j/{id}#token=abc", "n'est pas un lien de console d'animation"),
+        ("{url}/f/{id}#token=pas-le-bon-jeton", "Le serveur refuse ce lien de console"),
+        ("{url}/f/inconnue#token=abc", "ne connaît pas la session inconnue"),
+    ],
+)
+def test_a_bad_console_link_exits_2_with_a_french_sentence_and_changes_nothing(
+    link: str, words: str, live_server: LiveServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    created = _create(live_server.url)
+    before = httpx.get(f"{live_server.url}/api/sessions/{created['id']}", timeout=10).json()
+
+    code = main(["simulate", "--console", link.format(url=live_server.url, id=created["id"])])
+    captured = capsys.readouterr()
+
+    assert code == 2
+    assert captured.err.startswith("metrokawa\u00a0: ")
+    assert words in captured.err
+    assert "Traceback" not in captured.err + captured.out
+    after = httpx.get(f"{live_server.url}/api/sessions/{created['id']}", timeout=10).json()
+    assert (after["seq"], after["participants"]) == (before["seq"], before["participants"])
+
+
+def test_a_closed_session_or_one_with_a_round_under_way_is_refused(
+    live_server: LiveServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    closed, running = _create(live_server.url), _create(live_server.url)
+
+    steps: list[tuple[dict[str, Any], list[str]]] = [
+        (closed, ["CloseSession"]),
+        (running, ["SeatTables", "StartRound"]),
+    ]
+
+    async def steer() -> None:
+        for created, commands in steps:
+            client = ProtocolClient(live_server.url, created["id"])
+            await client.connect(token=created["facilitator_token"])
+            try:
+                if created is running:  # two people, so that the tables can be seated
+                    for name in ("Awa", "Bruno"):
+                        guest = ProtocolClient(live_server.url, created["id"])
+                        await guest.connect(code=created["code"])
+                        data = {"pseudonym": name, "territory": "t1", "role": "habitant"}
+                        assert (await guest.command("JoinSession", data))["k"] == "ack"
+                        await guest.close()
+                for kind in commands:
+                    assert (await client.command(kind, {}))["k"] == "ack"
+            finally:
+                await client.close()
+
+    asyncio.run(steer())
+    for created, words in (
+        (closed, "est déjà close"),
+        (running, "Une manche de la session"),
+    ):
+        link = f"{live_server.url}/f/{created['id']}#token={created['facilitator_token']}"
+        assert main(["simulate", "--console", link]) == 2
+        assert words in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--console", "http://127.0.0.1:8000/f/x#token=y", "--url", "http://127.0.0.1:8000"],
+         "--console désigne déjà"),
+        (["--console", "http://127.0.0.1:8000/f/x#token=y", "--offline"], "--console désigne déjà"),
+    ],
+)  # fmt: skip
+def test_console_with_url_or_offline_exits_2(
+    args: list[str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["simulate", *args]) == 2
+    assert words in capsys.readouterr().err
