@@ -241,3 +241,64 @@ def test_console_with_url_or_offline_exits_2(
 ) -> None:
     assert main(["simulate", *args]) == 2
     assert words in capsys.readouterr().err
+
+
+def test_a_session_already_under_way_is_played_from_its_next_round(
+    live_server: LiveServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A local session of one territory whose first round was run by hand (two people, one
+    statement published that the simulator never wrote): the simulator plays rounds 2 and 3, rotates
+    the tables already seated instead of seating them again, and its people take positions on the
+    statement that was there before them."""
+    agenda = [
+        {"kind": "table", "prompt": "Manche faite à la main", "duration_ms": 1_200_000},
+        *AGENDA,
+    ]
+    body = {"title": "Local", "territories": TERRITORIES[:1], "agenda": agenda}
+    created = httpx.post(f"{live_server.url}/api/sessions", json=body, timeout=10).json()
+    text = "Le local associatif ferme trop tôt le samedi."
+
+    async def first_round() -> None:
+        console = ProtocolClient(live_server.url, created["id"])
+        await console.connect(token=created["facilitator_token"])
+        guests = []
+        for name in ("Awa", "Bruno"):
+            guest = ProtocolClient(live_server.url, created["id"])
+            await guest.connect(code=created["code"])
+            data = {"pseudonym": name, "territory": "t1", "role": "habitant"}
+            assert (await guest.command("JoinSession", data))["k"] == "ack"
+            guests.append(guest)
+        for kind in ("SeatTables", "StartRound"):
+            assert (await console.command(kind, {}))["k"] == "ack"
+        data = {"text": text, "kind": "problem"}
+        assert (await guests[0].command("ProposeStatement", data))["k"] == "ack"
+        for kind, data in (("PublishStatement", {"statement": "s1"}), ("EndRound", {})):
+            assert (await console.command(kind, data))["k"] == "ack"
+        for client in (console, *guests):
+            await client.close()
+
+    asyncio.run(first_round())
+    link = f"{live_server.url}/f/{created['id']}#token={created['facilitator_token']}"
+    code = main(["simulate", "--console", link, "--participants", "12", "--speed", "2000",
+                 "--seed", SEED, "--timeout", "60"])  # fmt: skip
+    out = capsys.readouterr().out
+
+    assert code == 0, out
+    assert "2 manches à jouer à partir de la 2e" in out
+    assert "manche 2/3" in out
+    assert "manche 3/3" in out
+    assert "Participant·e·s\u00a0: 14 (1 territoire, 3 manches," in out
+    log = _log(live_server.url, created)
+    state = replay(log)
+    assert state.closed
+    assert all(r.status is RoundStatus.ENDED for r in state.rounds)
+    assert len(state.participants) == 14
+    assert {p.territory for p in state.participants.values()} == {"t1"}
+    kinds = [e.type for e in log]
+    assert kinds.count("TablesSeated") == 1  # seated once, by hand; rotated since
+    assert kinds.count("TablesRotated") >= 2
+    assert state.statements["s1"].text == text
+    newcomers = {p for p in state.participants if p not in ("p1", "p2")}
+    on_s1 = {who for (who, sid) in state.positions if sid == "s1"}
+    assert on_s1 & newcomers
+    assert state.voeux == {}  # --voeux 0: none asked, none adopted

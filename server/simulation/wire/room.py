@@ -230,7 +230,7 @@ class _Room:
         clock = _clock(self.speed, pause_at=duration * 2 // 5 if pause else None)
         for participant in self.present:
             participant.this_round = []
-        late = [p for p in self.people if p.person.late] if number == 1 else []
+        late = [p for p in self.people if p.person.late] if number == self.first else []
         async with asyncio.TaskGroup() as group:
             group.create_task(self.steer(clock, duration, active, extend))
             for participant in list(self.present):

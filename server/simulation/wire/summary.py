@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 from session_engine.summary import POSITIONS_IN_FORCE, POSITIONS_TAKEN
+from session_engine.typography import plural
 
 from .. import population
 
@@ -116,8 +117,9 @@ class WireSummary:
             head,
             f"  Session {self.session} (code {self.code}) : "
             + ("close." if self.closed else "encore ouverte."),
-            f"  Participant·e·s : {_n(self.participants)} ({self.territories} territoires, "
-            f"{self.rounds} manches, {pace})",
+            f"  Participant·e·s : {_n(self.participants)} "
+            f"({plural(self.territories, 'territoire', 'territoires')}, "
+            f"{plural(self.rounds, 'manche', 'manches')}, {pace})",
             f"  Événements : {_n(self.events)}",
             f"  Commandes : {_n(self.sent)} envoyées, {_n(self.acked)} acquittées, "
             f"{_n(self.refused)} refusées"
