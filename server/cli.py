@@ -1,7 +1,7 @@
 """``metrokawa``: the command line of Métrokawa, in French.
 
     metrokawa simulate --offline [--participants 120] [--territories 6] [--rounds 4]
-                       [--seed 2026] [-o FICHIER.mkawa]
+                       [--seed 2026] [--voeux N] [-o FICHIER.mkawa]
     metrokawa simulate --url http://HÔTE:PORT [--participants 120] [--territories 6]
                        [--speed 150 | --real-time] [--timeout 300] [--json] [-o FICHIER.mkawa]
                        [--voeux N]
@@ -57,7 +57,7 @@ from session_engine.events import PositionTaken
 from session_engine.summary import POSITIONS_IN_FORCE, POSITIONS_TAKEN
 from session_engine.typography import plural, typeset
 
-from .simulation.offline import MAX_PARTICIPANTS, SimulationError, run_offline
+from .simulation.offline import MAX_PARTICIPANTS, MAX_VOEUX, SimulationError, run_offline
 from .simulation.population import MAX_ROUNDS, TERRITORIES
 from .trust import DEVELOPMENT_SECRET, SECRET_MIN_LENGTH, SECRET_VARIABLE, development
 
@@ -95,8 +95,6 @@ def _simulate(args: argparse.Namespace) -> int:
             "--console désigne déjà la session et son serveur : ne l'ajoutez ni à --offline ni "
             "à --url."
         )
-    if args.voeux and args.offline:
-        return _refuse("--voeux ne vaut que pour la simulation par le réseau (--url ou --console).")
     if args.url or args.console:
         if args.real_time and args.speed is not None:
             return _refuse("Choisissez : --speed pour accélérer l'horloge, ou --real-time.")
@@ -109,7 +107,7 @@ def _simulate(args: argparse.Namespace) -> int:
         )
     output = Path(args.output or f"metrokawa-{args.seed}.mkawa")
     try:
-        run = run_offline(args.participants, args.territories, args.rounds, args.seed)
+        run = run_offline(args.participants, args.territories, args.rounds, args.seed, args.voeux)
     except (ValueError, SimulationError) as error:
         return _refuse(str(error))
     try:
@@ -121,7 +119,9 @@ def _simulate(args: argparse.Namespace) -> int:
         f"Simulation hors ligne (graine {args.seed}) : {_n(s.events)} événements, "
         f"{_n(s.participants)} participant·e·s, {s.territories} territoires, {s.rounds} manches, "
         f"{_n(s.statements)} énoncés, {_n(s.positions)} {POSITIONS_TAKEN} "
-        f"({_n(s.positions_in_force)} {POSITIONS_IN_FORCE}), {_n(s.ballots)} bulletins ; "
+        f"({_n(s.positions_in_force)} {POSITIONS_IN_FORCE}), {_n(s.ballots)} bulletins"
+        + (f", {plural(s.voeux, 'vœu', 'vœux')}" if args.voeux else "")
+        + " ; "
         f"{_kb(s.size_bytes)} Ko écrits dans {output}"
     )
     return 0
@@ -849,11 +849,20 @@ def _add_simulate(commands: Any) -> None:
         help="graine du hasard (2026 par défaut)",
     )
     sub.add_argument(
+        "--voeux",
+        type=_count(0, MAX_VOEUX),
+        default=0,
+        metavar="N",
+        help="après le vote, ouvrir un tour de consentement sur chacune des N propositions "
+        "adoptées les mieux classées et l'adopter comme vœu (0 par défaut : aucun) ; moins de "
+        "propositions adoptées, moins de vœux ; en mémoire comme par le réseau",
+    )
+    sub.add_argument(
         "-o",
         "--output",
         metavar="FICHIER",
-        help="fichier à écrire (metrokawa-GRAINE.mkawa par défaut ; avec --url, le journal "
-        "n'est téléchargé que si FICHIER est donné)",
+        help="fichier à écrire (metrokawa-GRAINE.mkawa par défaut ; avec --url ou --console, "
+        "le journal n'est téléchargé que si FICHIER est donné)",
     )
     wire = sub.add_argument_group("simulation par le réseau (--url ou --console)")
     wire.add_argument(
@@ -863,15 +872,6 @@ def _add_simulate(commands: Any) -> None:
         "(http://HÔTE:PORT/f/SESSION#token=JETON, celui de l'animation ou d'une co-animation) : "
         "la simuler jusqu'à sa clôture, au lieu d'en créer une ; le serveur est celui du lien, "
         "--territories et --rounds sont ceux de la session",
-    )
-    wire.add_argument(
-        "--voeux",
-        type=_count(0, 20),
-        default=0,
-        metavar="N",
-        help="après le vote, ouvrir un tour de consentement sur chacune des N propositions "
-        "adoptées les mieux classées et l'adopter comme vœu (0 par défaut : aucun) ; moins de "
-        "propositions adoptées, moins de vœux",
     )
     wire.add_argument(
         "--speed",
@@ -897,7 +897,8 @@ def _add_simulate(commands: Any) -> None:
         "--json",
         action="store_true",
         help="afficher le bilan en JSON (positions\u00a0: prises, changements compris\u202f; "
-        "positions_in_force\u00a0: en cours à la fin, sur les énoncés publiés)",
+        "positions_in_force\u00a0: en cours à la fin, sur les énoncés publiés\u202f; "
+        "voeux\u00a0: vœux adoptés)",
     )
     sub.set_defaults(run=_simulate)
 

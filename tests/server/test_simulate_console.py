@@ -1,5 +1,5 @@
 """The over-the-wire simulator playing a session it did not create: ``metrokawa simulate
---console LINK [--voeux N]``.
+--console LINK [--voeux N]``; and ``--voeux N`` of the offline simulator.
 
 A session is created by ``POST /api/sessions`` (as a programme page or a console would), a
 co-facilitator link is given through the facilitator's WebSocket (``AddCoFacilitator``), and the
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,11 +20,12 @@ import pytest
 
 from server.cli import main
 from server.client import ProtocolClient
+from server.simulation.offline import run_offline
 from session_engine import read_log, replay
 from session_engine.decide import PERMISSIONS, Role
 from session_engine.decide_votes import ADOPTION_GRADE
 from session_engine.events import ConsentOpened, VoeuAdopted
-from session_engine.majority import median_grade, tally_vote
+from session_engine.majority import median_grade, rank, tally_vote
 from session_engine.state import RoundStatus
 
 from .live import LiveServer
@@ -191,6 +193,28 @@ def test_a_bad_console_link_exits_2_with_a_french_sentence_and_changes_nothing(
     assert (after["seq"], after["participants"]) == (before["seq"], before["participants"])
 
 
+def test_a_revoked_cofacilitator_link_is_refused(
+    live_server: LiveServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    created = _create(live_server.url)
+    link = _cofacilitator_link(live_server.url, created)
+
+    async def revoke() -> None:
+        client = ProtocolClient(live_server.url, created["id"])
+        await client.connect(token=created["facilitator_token"])
+        try:
+            answer = await client.command("RevokeCoFacilitator", {"cofacilitator": "cf1"})
+        finally:
+            await client.close()
+        assert answer["k"] == "ack", answer
+
+    asyncio.run(revoke())
+    assert main(["simulate", "--console", link]) == 2
+    assert "Ce lien de co-animation a été retiré" in capsys.readouterr().err
+    after = httpx.get(f"{live_server.url}/api/sessions/{created['id']}", timeout=10).json()
+    assert after["participants"] == 0
+
+
 def test_a_closed_session_or_one_with_a_round_under_way_is_refused(
     live_server: LiveServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -302,3 +326,36 @@ def test_a_session_already_under_way_is_played_from_its_next_round(
     on_s1 = {who for (who, sid) in state.positions if sid == "s1"}
     assert on_s1 & newcomers
     assert state.voeux == {}  # --voeux 0: none asked, none adopted
+
+
+@pytest.mark.parametrize(("asked", "expected"), [(0, 0), (1, 1), (3, 3), (20, None)])
+def test_offline_voeux_are_the_best_adopted_proposals_in_the_vote_round(
+    asked: int, expected: int | None
+) -> None:
+    """``None``: as many as the vote adopted (fewer than asked)."""
+    run = run_offline(60, 3, 3, seed=3, voeux=asked)  # raises if the engine refused anything
+
+    state = replay(read_log(run.data)[1])
+    (vote,) = state.votes.values()
+    ranked = rank(tally_vote(vote))
+    adopted = [r.proposal for r in ranked if r.majority_grade >= ADOPTION_GRADE]
+    assert len(adopted) > 3  # the seed is one where the vote adopts several
+    wanted = len(adopted) if expected is None else expected
+    assert wanted < 20
+    assert run.stats.voeux == len(state.voeux) == wanted
+    assert [v.proposal for v in state.voeux.values()] == adopted[:wanted]
+    log = read_log(run.data)[1]
+    end_of_vote = next(e for e in reversed(log) if e.type == "RoundEnded")
+    assert all(e.seq < end_of_vote.seq for e in log if e.type == "VoeuAdopted")
+    assert [e.at for e in log] == sorted(e.at for e in log)  # time never goes back
+
+
+def test_offline_prints_its_voeux_only_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["simulate", "--offline", "--participants", "12", "--territories", "2", "--rounds",
+            "2", "--seed", "3", "-o"]  # fmt: skip
+    assert main([*args, str(tmp_path / "a.mkawa")]) == 0
+    assert "vœu" not in capsys.readouterr().out
+    assert main([*args, str(tmp_path / "b.mkawa"), "--voeux", "1"]) == 0
+    assert "12 bulletins, 1 vœu\u202f; " in capsys.readouterr().out

@@ -40,7 +40,7 @@ from session_engine.state import RoundStatus, StatementStatus
 from session_engine.typography import plural
 
 from .. import population
-from ..offline import PROPOSALS
+from ..offline import PROPOSALS, VOEU_OUTCOME
 from ..population import AgendaItem, BankStatement, Person, TerritoryProfile, Theme
 from .link import _acked, _Console, _Link, _Refused
 from .pacing import _MINUTE, _SECOND, _Clock, _clock, _Gate, _Tally
@@ -51,10 +51,6 @@ _ARRIVALS_MS: Final = 5 * _MINUTE  # on-time people come in over five minutes
 _EXTENSION_MINUTES: Final = 5
 _MODERATION_EVERY_MS: Final = 45 * _SECOND
 _OPENING_AT_ONCE: Final = 32  # sockets being opened at the same time during the arrivals
-# What the facilitator says when the room consents to a vœu: no objection was raised.
-_OUTCOME: Final = (
-    "Adopté par consentement, sans objection : ce vœu sera porté au conseil municipal."
-)
 
 
 class _Room:
@@ -388,7 +384,9 @@ class _Room:
                 continue
             consent = self.console.state.open_consent
             assert consent is not None
-            voeux += _acked(await self.facilitate(AdoptVoeu(consent=consent.id, outcome=_OUTCOME)))
+            voeux += _acked(
+                await self.facilitate(AdoptVoeu(consent=consent.id, outcome=VOEU_OUTCOME))
+            )
         said = f"  {plural(voeux, 'vœu adopté', 'vœux adoptés')} par consentement"
         if len(adopted) < wanted:
             found = plural(len(adopted), "proposition adoptée", "propositions adoptées")
