@@ -138,7 +138,7 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
     )
 
     options = WireOptions(
-        url=args.url or "",
+        url=args.url or "",  # with --console, the link's server
         participants=args.participants,
         territories=args.territories,
         rounds=args.rounds,

@@ -22,7 +22,7 @@ class WireSimulationError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class WireOptions:
-    url: str
+    url: str = ""  # the server; with ``console``, the link's
     participants: int = 120
     territories: int = 6
     rounds: int = 4
