@@ -1,9 +1,12 @@
 """``metrokawa``: the command line of Métrokawa, in French.
 
     metrokawa simulate --offline [--participants 120] [--territories 6] [--rounds 4]
-                       [--seed 2026] [-o FICHIER.mkawa]
+                       [--seed 2026] [--voeux N] [-o FICHIER.mkawa]
     metrokawa simulate --url http://HÔTE:PORT [--participants 120] [--territories 6]
                        [--speed 150 | --real-time] [--timeout 300] [--json] [-o FICHIER.mkawa]
+                       [--voeux N]
+    metrokawa simulate --console http://HÔTE:PORT/f/SESSION#token=JETON [--participants 120]
+                       [--speed 150 | --real-time] [--timeout 300] [--json] [--voeux N]
     metrokawa replay FICHIER.mkawa [--until SEQ] [--json]
     metrokawa report FICHIER.mkawa [--format md|html|json] [--territory T] [-o SORTIE]
     metrokawa export [--format polis] FICHIER.mkawa DOSSIER
@@ -56,7 +59,7 @@ from session_engine.events import PositionTaken
 from session_engine.summary import POSITIONS_IN_FORCE, POSITIONS_TAKEN
 from session_engine.typography import plural, typeset
 
-from .simulation.offline import MAX_PARTICIPANTS, SimulationError, run_offline
+from .simulation.offline import MAX_PARTICIPANTS, MAX_VOEUX, SimulationError, run_offline
 from .simulation.population import MAX_ROUNDS, TERRITORIES
 from .trust import DEVELOPMENT_SECRET, SECRET_MIN_LENGTH, SECRET_VARIABLE, development
 
@@ -89,7 +92,12 @@ def _simulate(args: argparse.Namespace) -> int:
             "Choisissez : --offline pour simuler en mémoire, ou --url pour simuler par le réseau "
             "contre un serveur, pas les deux."
         )
-    if args.url:
+    if args.console and (args.offline or args.url):
+        return _refuse(
+            "--console désigne déjà la session et son serveur : ne l'ajoutez ni à --offline ni "
+            "à --url."
+        )
+    if args.url or args.console:
         if args.real_time and args.speed is not None:
             return _refuse("Choisissez : --speed pour accélérer l'horloge, ou --real-time.")
         return _simulate_over_the_wire(args)
@@ -101,7 +109,7 @@ def _simulate(args: argparse.Namespace) -> int:
         )
     output = Path(args.output or f"metrokawa-{args.seed}.mkawa")
     try:
-        run = run_offline(args.participants, args.territories, args.rounds, args.seed)
+        run = run_offline(args.participants, args.territories, args.rounds, args.seed, args.voeux)
     except (ValueError, SimulationError) as error:
         return _refuse(str(error))
     try:
@@ -113,7 +121,9 @@ def _simulate(args: argparse.Namespace) -> int:
         f"Simulation hors ligne (graine {args.seed}) : {_n(s.events)} événements, "
         f"{_n(s.participants)} participant·e·s, {s.territories} territoires, {s.rounds} manches, "
         f"{_n(s.statements)} énoncés, {_n(s.positions)} {POSITIONS_TAKEN} "
-        f"({_n(s.positions_in_force)} {POSITIONS_IN_FORCE}), {_n(s.ballots)} bulletins ; "
+        f"({_n(s.positions_in_force)} {POSITIONS_IN_FORCE}), {_n(s.ballots)} bulletins"
+        + (f", {plural(s.voeux, 'vœu', 'vœux')}" if args.voeux else "")
+        + " ; "
         f"{_kb(s.size_bytes)} Ko écrits dans {output}"
     )
     return 0
@@ -130,7 +140,7 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
     )
 
     options = WireOptions(
-        url=args.url,
+        url=args.url or "",  # with --console, the link's server
         participants=args.participants,
         territories=args.territories,
         rounds=args.rounds,
@@ -138,6 +148,8 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
         speed=DEFAULT_SPEED if args.speed is None else args.speed,
         real_time=args.real_time,
         timeout_s=args.timeout,
+        console=args.console,
+        voeux=args.voeux,
     )
     stream = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the summary
     try:
@@ -153,7 +165,7 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
     if args.output:
         output = Path(args.output)
         try:
-            output.write_bytes(fetch_log(args.url, summary.session, summary.facilitator_token))
+            output.write_bytes(fetch_log(summary.url, summary.session, summary.facilitator_token))
         except WireSimulationError as error:
             return _refuse(str(error))
         except OSError as error:
@@ -893,7 +905,10 @@ def _add_simulate(commands: Any) -> None:
         "Avec --offline, en mémoire sur une horloge fictive : la même graine donne toujours le "
         "même fichier, octet pour octet. Avec --url, contre un serveur temps réel : l'animation "
         "et chaque participant·e sont de vrais clients WebSocket (démonstration et test de "
-        "charge) ; la session reste ensuite sur le serveur.",
+        "charge) ; la session reste ensuite sur le serveur. Avec --console, la simulation joue "
+        "une session existante (créée depuis la console ou la page d'un programme) : sur ses "
+        "territoires, les manches de son ordre du jour pas encore commencées, jusqu'à sa "
+        "clôture.",
     )
     sub.add_argument(
         "--offline",
@@ -934,13 +949,30 @@ def _add_simulate(commands: Any) -> None:
         help="graine du hasard (2026 par défaut)",
     )
     sub.add_argument(
+        "--voeux",
+        type=_count(0, MAX_VOEUX),
+        default=0,
+        metavar="N",
+        help="après le vote, ouvrir un tour de consentement sur chacune des N propositions "
+        "adoptées les mieux classées et l'adopter comme vœu (0 par défaut : aucun) ; moins de "
+        "propositions adoptées, moins de vœux ; en mémoire comme par le réseau",
+    )
+    sub.add_argument(
         "-o",
         "--output",
         metavar="FICHIER",
-        help="fichier à écrire (metrokawa-GRAINE.mkawa par défaut ; avec --url, le journal "
-        "n'est téléchargé que si FICHIER est donné)",
+        help="fichier à écrire (metrokawa-GRAINE.mkawa par défaut ; avec --url ou --console, "
+        "le journal n'est téléchargé que si FICHIER est donné)",
     )
-    wire = sub.add_argument_group("simulation par le réseau (--url)")
+    wire = sub.add_argument_group("simulation par le réseau (--url ou --console)")
+    wire.add_argument(
+        "--console",
+        metavar="LIEN",
+        help="lien de la console d'animation d'une session existante "
+        "(http://HÔTE:PORT/f/SESSION#token=JETON, celui de l'animation ou d'une co-animation) : "
+        "la simuler jusqu'à sa clôture, au lieu d'en créer une ; le serveur est celui du lien, "
+        "--territories et --rounds sont ceux de la session",
+    )
     wire.add_argument(
         "--speed",
         type=_factor(1, 100_000),
@@ -965,7 +997,8 @@ def _add_simulate(commands: Any) -> None:
         "--json",
         action="store_true",
         help="afficher le bilan en JSON (positions\u00a0: prises, changements compris\u202f; "
-        "positions_in_force\u00a0: en cours à la fin, sur les énoncés publiés)",
+        "positions_in_force\u00a0: en cours à la fin, sur les énoncés publiés\u202f; "
+        "voeux\u00a0: vœux adoptés)",
     )
     sub.set_defaults(run=_simulate)
 
