@@ -9,7 +9,7 @@ the singular); an id is said as its number (``spoken``: « vote 1 », never « v
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 from ..model import GRADE_LABELS, Grade
@@ -25,6 +25,7 @@ __all__ = [
     "ROUND_KINDS",
     "end_reason",
     "french_date",
+    "french_day",
     "grade_label",
     "number",
     "ordinal",
@@ -59,6 +60,13 @@ def french_date(ms: int) -> str:
         f"{_DAYS[local.weekday()]} {day} {_MONTHS[local.month - 1]} {local.year}, "
         f"{local.hour} h {local.minute:02d} (heure de Paris)"
     )
+
+
+def french_day(iso: str) -> str:
+    """A day (``YYYY-MM-DD``) as French writes it: « 14 mars 2027 », « 1er avril 2027 »."""
+    day = date.fromisoformat(iso)
+    number_ = "1er" if day.day == 1 else str(day.day)
+    return f"{number_} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def percent(share: float | None) -> str:
