@@ -329,7 +329,7 @@ def test_the_html_is_a_whole_page_that_prints_like_the_session_cahier() -> None:
     assert "<script" not in page
 
 
-def test_what_organisers_typed_is_escaped_in_html() -> None:
+def test_what_organisers_typed_is_escaped_in_html_and_markdown() -> None:
     state = a_programme()
     sent(
         state,
@@ -348,6 +348,9 @@ def test_what_organisers_typed_is_escaped_in_html() -> None:
     assert "<img" not in page
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page
     assert 'href="https://example.org/&quot;&gt;&lt;script&gt;alert(3)&lt;/script&gt;"' in page
+    md = render_programme_markdown(programme_cahier(state, {}, territory="t1"))
+    assert "<script>" not in md  # not an autolink (it holds < and >): escaped text
+    assert 'https://example.org/"\\>\\<script\\>alert(3)\\</script\\>' in md
 
 
 def test_a_figure_a_session_report_hides_stays_hidden() -> None:
