@@ -63,6 +63,7 @@ class ProgrammeContext(msgspec.Struct, frozen=True, kw_only=True):
     actor: str
     now: int
     programme: str = ""
+    email: str = ""  # the sender's address, recorded with the programme it creates
 
 
 def decide(
@@ -112,6 +113,7 @@ def _(
             theme=theme,
             territories=territories,
             organiser=ctx.actor,
+            email=ctx.email,
         )
     ]
 

@@ -38,6 +38,7 @@ class ProgrammeCreated(_Event, frozen=True):
     theme: str
     territories: tuple[Territory, ...]
     organiser: str  # who created it: the first of its organisers
+    email: str = ""  # their address, as the programme's page lists its organisers
 
 
 class ProgrammeTerritoryAdded(_Event, frozen=True):

@@ -41,7 +41,7 @@ def _(event: ProgrammeCreated, state: ProgrammeState, at: int) -> None:
         at,
     )
     state.territories = {t.id: t for t in event.territories}
-    state.organisers[event.organiser] = ""
+    state.organisers[event.organiser] = event.email
 
 
 @_apply.register

@@ -9,7 +9,7 @@ the singular); an id is said as its number (``spoken``: « vote 1 », never « v
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from ..model import GRADE_LABELS, Grade
@@ -63,10 +63,9 @@ def french_date(ms: int) -> str:
 
 
 def french_day(iso: str) -> str:
-    """A day (``YYYY-MM-DD``) as French writes it: « 14 mars 2027 », « 1er avril 2027 »."""
-    day = date.fromisoformat(iso)
-    number_ = "1er" if day.day == 1 else str(day.day)
-    return f"{number_} {_MONTHS[day.month - 1]} {day.year}"
+    """A calendar day (``2027-03-01``) as a French sentence writes it: « 1er mars 2027 »."""
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{'1er' if day == 1 else day} {_MONTHS[month - 1]} {year}"
 
 
 def percent(share: float | None) -> str:

@@ -44,7 +44,9 @@ REPLAYS = Path(__file__).resolve().parents[2] / "replays"
 DEMO = REPLAYS / "demo-metrokawa-120.mkawa"
 GOLDEN = REPLAYS / "golden-v1-voeux.mkawa"
 
-ALICE = ProgrammeContext(actor="o1", now=1_790_000_000_000, programme="pg1")
+ALICE = ProgrammeContext(
+    actor="o1", now=1_790_000_000_000, programme="pg1", email="alice.organisatrice@example.org"
+)
 # The demo's six territories, as the programme created them (sessions are pre-filled from it).
 SIX = (
     NewTerritory(name="La Goutte d'Or", commune="Paris 18e", qpv=True),
