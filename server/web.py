@@ -23,6 +23,8 @@ from starlette.responses import HTMLResponse, Response
 
 from session_engine.typography import typeset
 
+from .web_session import csrf_field, set_pending_cookies
+
 if TYPE_CHECKING:
     from .organisers import Organiser
 
@@ -121,8 +123,6 @@ def page(
 ) -> HTMLResponse:
     """A whole page: ``title`` (plain text, typeset and escaped here) and ``body`` (HTML, made
     with ``esc``). With an organiser, the header shows who is logged in and a logout form."""
-    from .web_auth import csrf_field, set_pending_cookies  # web_auth renders its pages with this
-
     title = typeset(title)
     account = ""
     if organiser is not None:
