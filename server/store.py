@@ -326,6 +326,12 @@ class SqlStore:
         self._connection: PoolProxiedConnection | None = None
         self._last: dict[str, int] = {}  # session → its last seq, as of our last commit
 
+    @property
+    def engine(self) -> Engine:
+        """The database, for the stores that keep their own tables in it (programmes,
+        organisers, archives): one database to back up, one URL to configure."""
+        return self._engine
+
     async def _run(self, work: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._thread, work, *args)
 

@@ -142,6 +142,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Il y a déjà 100 tablettes de table en service : retirez-en une d’abord.",
         "There are already 100 table tablets in use: revoke one first.",
     ),
+    "unknown_programme": ("Ce programme n’existe pas.", "Unknown programme."),
+    "already_added": ("C’est déjà fait.", "It is already there."),
+    "bad_date": (
+        "La date n’est pas valide (jour, mois, année).",
+        "The date is not valid (YYYY-MM-DD).",
+    ),
+    "already_imported": (
+        "Cet énoncé a déjà été importé dans cette séance.",
+        "This statement was already imported into this session.",
+    ),
+    "unknown_voeu": ("Ce vœu n’existe pas.", "Unknown vœu."),
+    "bad_transition": (
+        "Ce vœu ne peut pas passer directement à cette étape.",
+        "This vœu cannot move to that step from where it is.",
+    ),
+    "council_missing": (
+        "Indiquez le conseil municipal où le vœu est déposé.",
+        "Say which municipal council the vœu is tabled at.",
+    ),
+    "bad_link": (
+        "Le lien doit commencer par https:// ou http://.",
+        "The link must start with https:// or http://.",
+    ),
+    "not_closed": (
+        "La séance n’est pas encore clôturée.",
+        "The session is not closed yet.",
+    ),
 }
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 from ..decide import ADOPTION_GRADE
 from .build import UnknownTerritory, build_report
 from .formats import FORMATS, render, render_json
-from .french import french_date
+from .french import french_date, french_day
 from .html import render_html
 from .markdown import _text_bar as _text_bar  # the tests check the text bars directly
 from .markdown import render_markdown
@@ -46,6 +46,7 @@ __all__ = [
     "build_report",
     "document",
     "french_date",
+    "french_day",
     "render",
     "render_html",
     "render_json",

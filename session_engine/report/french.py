@@ -25,6 +25,7 @@ __all__ = [
     "ROUND_KINDS",
     "end_reason",
     "french_date",
+    "french_day",
     "grade_label",
     "number",
     "ordinal",
@@ -59,6 +60,12 @@ def french_date(ms: int) -> str:
         f"{_DAYS[local.weekday()]} {day} {_MONTHS[local.month - 1]} {local.year}, "
         f"{local.hour} h {local.minute:02d} (heure de Paris)"
     )
+
+
+def french_day(iso: str) -> str:
+    """A calendar day (``2027-03-01``) as a French sentence writes it: « 1er mars 2027 »."""
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{'1er' if day == 1 else day} {_MONTHS[month - 1]} {year}"
 
 
 def percent(share: float | None) -> str:

@@ -66,6 +66,25 @@ from session_engine.events import (
     VoeuAdopted,
 )
 from session_engine.model import Grade, ParticipantRole, RoundKind
+from session_engine.programme import (
+    AddOrganiser,
+    AddProgrammeTerritory,
+    AddSession,
+    CloseProgrammeSession,
+    CreateProgramme,
+    FollowUpVoeu,
+    ImportedStatement,
+    ProgrammeCommand,
+    ProgrammeContext,
+    ProgrammeState,
+    PublishProgrammeSession,
+    RecordedVoeu,
+    RecordImports,
+    SessionKind,
+    VoeuStatus,
+)
+from session_engine.programme import decide as decide_programme
+from session_engine.programme.log import run as run_programme
 
 from .harness import (
     FACILITATOR,
@@ -108,6 +127,7 @@ WITH_VOTE = [*a_running_round(), *a_proposal(), *vote_opened("v1", "pr1")]
 WITH_CONSENT = [*a_running_round(), *an_adopted_proposal(), *consent_opened()]
 WITHDRAWN = ObjectionResolved(objection="o1", consent="c1", resolution="withdrawn", wording=None)
 
+DAY = "2027-03-14"
 REACHED_BY: dict[str, Case] = {
     # test_roles: test_a_command_is_accepted_only_from_who_may_send_it
     "not_allowed": Case(a_running_round(), PublishStatement(statement="s1"), P2),
@@ -337,8 +357,50 @@ REACHED_BY: dict[str, Case] = {
 }
 
 
+# The codes of a programme's rules (session_engine.programme), each reached by the smallest
+# command from a programme with one closed local session and its vœu « vo1 » (test_programme).
+REACHED_IN_A_PROGRAMME: dict[str, ProgrammeCommand] = {
+    "unknown_programme": AddProgrammeTerritory(name="Nord", commune="Pantin", qpv=False),
+    "already_added": AddOrganiser(organiser="o1", email="alice@example.org"),
+    "bad_date": AddSession(session="S3", kind=SessionKind.METROPOLITAN, title="M", date="14/03"),
+    "already_imported": RecordImports(
+        session="ps1", statements=(ImportedStatement(key="ps0-s1", statement="s1"),)
+    ),
+    "unknown_voeu": FollowUpVoeu(session="ps1", voeu="vo9", status=VoeuStatus.TABLED, date=DAY),
+    "bad_transition": FollowUpVoeu(session="ps1", voeu="vo1", status=VoeuStatus.ADOPTED, date=DAY),
+    "council_missing": FollowUpVoeu(session="ps1", voeu="vo1", status=VoeuStatus.TABLED, date=DAY),
+    "bad_link": FollowUpVoeu(
+        session="ps1", voeu="vo1", status=VoeuStatus.TABLED, date=DAY, council="CM", link="ftp:x"
+    ),
+    "not_closed": PublishProgrammeSession(session="ps2", archive="a1"),
+}
+
+
+def a_programme_with_a_voeu() -> ProgrammeState:
+    state = ProgrammeState()
+    ctx = ProgrammeContext(actor="o1", now=0, programme="pg1")
+    for command in (
+        CreateProgramme(title="P", territories=(NewTerritory(name="A", commune="B", qpv=True),)),
+        AddSession(session="S1", kind=SessionKind.LOCAL, title="L", date=DAY, territory="t1"),
+        RecordImports(session="ps1", statements=(ImportedStatement(key="ps0-s1", statement="s1"),)),
+        CloseProgrammeSession(session="ps1", voeux=(RecordedVoeu(voeu="vo1", text="Des bancs"),)),
+        AddSession(session="S2", kind=SessionKind.METROPOLITAN, title="M", date=DAY),
+    ):
+        assert run_programme(state, command, ctx) is not None
+    return state
+
+
+@pytest.mark.parametrize("code", list(REACHED_IN_A_PROGRAMME))
+def test_the_programme_code_is_reached(code: str) -> None:
+    state = ProgrammeState() if code == "unknown_programme" else a_programme_with_a_voeu()
+    ctx = ProgrammeContext(actor="o1", now=0)
+    outcome = decide_programme(state, REACHED_IN_A_PROGRAMME[code], ctx)
+    assert isinstance(outcome, Rejected)
+    assert outcome.code == code
+
+
 def test_every_code_has_a_scenario_and_every_scenario_a_code() -> None:
-    assert set(REACHED_BY) == set(MESSAGES)
+    assert set(REACHED_BY) | set(REACHED_IN_A_PROGRAMME) == set(MESSAGES)
 
 
 @pytest.mark.parametrize("code", list(REACHED_BY))

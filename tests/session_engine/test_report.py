@@ -41,6 +41,7 @@ from session_engine.report import (
     UnknownTerritory,
     build_report,
     french_date,
+    french_day,
     render,
     render_html,
     render_json,
@@ -521,6 +522,18 @@ def test_an_unknown_format_is_refused() -> None:
 def test_the_date_is_read_in_paris_time_summer_and_winter() -> None:
     assert french_date(1_795_854_600_000) == "samedi 28 novembre 2026, 9 h 30 (heure de Paris)"
     assert french_date(1_782_896_400_000) == "mercredi 1er juillet 2026, 11 h 00 (heure de Paris)"
+
+
+@pytest.mark.parametrize(
+    ("iso", "french"),
+    [
+        ("2027-03-14", "14 mars 2027"),
+        ("2027-07-01", "1er juillet 2027"),
+        ("2026-12-31", "31 décembre 2026"),
+    ],
+)
+def test_a_calendar_day_in_french(iso: str, french: str) -> None:
+    assert french_day(iso) == french
 
 
 def test_a_text_bar_has_a_fixed_width_with_the_grades_worst_first() -> None:

@@ -1,0 +1,64 @@
+"""A programme across sessions, as the engine models a session: commands, events, a log, replay.
+
+The programme of ``../shared/seed/`` holds territories, organisers, sessions (online phase,
+metropolitan, local), which statements each session imported (by provenance key) and the life of
+every vœu at its municipal council. Pure: plain data in, plain data out.
+"""
+
+from .commands import (
+    AddOrganiser,
+    AddProgrammeTerritory,
+    AddSession,
+    CloseProgrammeSession,
+    CreateProgramme,
+    FollowUpVoeu,
+    ImportedStatement,
+    ProgrammeCommand,
+    PublishProgramme,
+    PublishProgrammeSession,
+    RecordedVoeu,
+    RecordImports,
+)
+from .decide import ProgrammeContext, decide
+from .events import ProgrammeEvent
+from .evolve import evolve
+from .log import (
+    ProgrammeEnvelope,
+    decode_programme_envelope,
+    encode_programme_envelope,
+    replay_programme,
+    seal_programme,
+)
+from .model import FOLLOW_UP, SessionKind, VoeuStatus
+from .state import FollowUp, ProgrammeSession, ProgrammeState, Voeu
+
+__all__ = [
+    "FOLLOW_UP",
+    "AddOrganiser",
+    "AddProgrammeTerritory",
+    "AddSession",
+    "CloseProgrammeSession",
+    "CreateProgramme",
+    "FollowUp",
+    "FollowUpVoeu",
+    "ImportedStatement",
+    "ProgrammeCommand",
+    "ProgrammeContext",
+    "ProgrammeEnvelope",
+    "ProgrammeEvent",
+    "ProgrammeSession",
+    "ProgrammeState",
+    "PublishProgramme",
+    "PublishProgrammeSession",
+    "RecordImports",
+    "RecordedVoeu",
+    "SessionKind",
+    "Voeu",
+    "VoeuStatus",
+    "decide",
+    "decode_programme_envelope",
+    "encode_programme_envelope",
+    "evolve",
+    "replay_programme",
+    "seal_programme",
+]
