@@ -86,7 +86,7 @@ async def fill(db: Path, archives: int) -> str:
         )
         await store.create_session(record)
         await store.append("demo", 0, [encode_envelope(e) for e in envelopes], [], [])
-        shelf = SqlArchives(store._engine)
+        shelf = SqlArchives(store.engine)
         meta = ArchiveMeta(
             title=header.title,
             territories=tuple(TERRITORIES[:4]),

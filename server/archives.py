@@ -25,6 +25,7 @@ HTML, without script.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import html
 import json
 import re
@@ -61,7 +62,7 @@ from session_engine import LogHeader, decode_envelope, write_log
 from session_engine.archive import anonymise, results
 from session_engine.codec import Envelope
 from session_engine.opendata import export_polis
-from session_engine.report import build_report, render_html
+from session_engine.report import build_report, french_day, render_html
 from session_engine.typography import plural, typeset
 
 from .store import EventStore, SqlStore
@@ -100,6 +101,17 @@ MEDIA: Final = {
 }
 
 
+def is_day(text: str) -> bool:
+    """``YYYY-MM-DD``, a day of the calendar (not « 2026-13-45 »)."""
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 class ArchiveError(ValueError):
     """A publication refused: ``code`` is stable (``not_found``, ``bad_request``)."""
 
@@ -133,7 +145,7 @@ class ArchiveMeta(msgspec.Struct, frozen=True, kw_only=True):
                 raise ArchiveError("bad_request", f"{name}: at most {MAX_ITEMS}")
             return tuple(dict.fromkeys(text(v, name) for v in values))
 
-        if not _DATE.fullmatch(self.date):
+        if not is_day(self.date):
             raise ArchiveError("bad_request", "date: YYYY-MM-DD")
         return ArchiveMeta(
             title=text(self.title, "title"),
@@ -425,8 +437,7 @@ def open_archives(store: EventStore) -> Archives:
     """The archives beside ``store``: in its database for a ``SqlStore``, else in memory."""
     if isinstance(store, SqlStore):
         # The store's engine: its database, its pool and its SQLite pragmas (WAL, busy wait).
-        engine: Engine = store._engine
-        return SqlArchives(engine)
+        return SqlArchives(store.engine)
     return MemoryArchives()
 
 
@@ -589,30 +600,6 @@ def shell(title: str, body: str, *, status: int = 200) -> HTMLResponse:
     return HTMLResponse(page, status_code=status, headers=PAGE_HEADERS)
 
 
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-
-def french_day(date: str) -> str:
-    """« 12 mars 2026 » for ``2026-03-12`` (« 1er » on the first of the month)."""
-    year, month, day = (int(part) for part in date.split("-"))
-    if not 1 <= month <= 12:
-        return date
-    return f"{'1er' if day == 1 else day}\u00a0{_MONTHS[month - 1]}\u00a0{year}"
-
-
 def _listing(record: ArchiveRecord) -> dict[str, Any]:
     listed: dict[str, Any] = msgspec.to_builtins(record)
     listed["url"] = f"/archives/{record.id}"
@@ -636,7 +623,7 @@ def read_filters(request: Request) -> tuple[Filters, int]:
 
     def date(name: str) -> str | None:
         value = query.get(name, "").strip()
-        if value and not _DATE.fullmatch(value):
+        if value and not is_day(value):
             raise BadFilter(name)
         return value or None
 

@@ -48,7 +48,7 @@ async def _publish_demo(db: Path) -> str:
             date="2026-06-20",
             themes=("Mobilités",),
         )
-        return await publish_session_from(store, SqlArchives(store._engine), "demo-session", meta)
+        return await publish_session_from(store, SqlArchives(store.engine), "demo-session", meta)
     finally:
         await store.close()
 

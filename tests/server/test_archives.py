@@ -24,16 +24,20 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pypdf
 import pytest
 
 from server.archives import (
+    ArchiveError,
     ArchiveMeta,
+    Filters,
+    MemoryArchives,
     SqlArchives,
     publish_programme,
     publish_session_from,
 )
-from server.store import SessionRecord, SqlStore
+from server.store import MemoryStore, SessionRecord, SqlStore
 from session_engine import encode_envelope, read_log, replay
 from session_engine.events import CoFacilitatorAdded, ParticipantJoined, StatementProposed
 
@@ -92,7 +96,7 @@ async def _publish(db: Path, live_session_id: str) -> tuple[str, str, str]:
     """Publish both sessions and the programme, from this process, in the server's database."""
     store = SqlStore(f"sqlite:///{db}")
     try:
-        archives = SqlArchives(store._engine)
+        archives = SqlArchives(store.engine)
         session = await publish_session_from(
             store,
             archives,
@@ -227,7 +231,13 @@ def test_the_html_list_is_french_and_accessible(published: Published) -> None:
 
 
 def test_bad_filters_are_refused_with_a_stable_code(published: Published) -> None:
-    for params in ({"du": "14/11/2026"}, {"page": "0"}, {"page": "x"}, {"q": "a" * 201}):
+    for params in (
+        {"du": "14/11/2026"},
+        {"au": "2026-13-45"},
+        {"page": "0"},
+        {"page": "x"},
+        {"q": "a" * 201},
+    ):
         response = get(published, "/api/archives", **params)
         assert response.status_code == 400, params
         assert response.json()["code"] == "bad_request"
@@ -357,3 +367,29 @@ def _pdf_text(data: bytes) -> str:
     """The PDF's text, each run of blanks (a line broken by the layout) one space."""
     pages = pypdf.PdfReader(io.BytesIO(data)).pages
     return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+def test_a_publication_out_of_bounds_is_refused_and_stores_nothing() -> None:
+    good = ArchiveMeta(title="Séance", date="2026-11-14")
+    # (meta, session, code), written out
+    table: list[tuple[ArchiveMeta, str, str]] = [
+        (msgspec.structs.replace(good, date="14/11/2026"), "s", "bad_request"),
+        (msgspec.structs.replace(good, date="2026-02-30"), "s", "bad_request"),
+        (msgspec.structs.replace(good, title="   "), "s", "bad_request"),
+        (msgspec.structs.replace(good, title="x" * 201), "s", "bad_request"),
+        (msgspec.structs.replace(good, territories=("t",) * 61), "s", "bad_request"),
+        (msgspec.structs.replace(good, themes=("",)), "s", "bad_request"),
+        (good, "no-such-session", "not_found"),
+    ]
+
+    async def attempt(meta: ArchiveMeta, session: str) -> str:
+        archives = MemoryArchives()
+        try:
+            await publish_session_from(MemoryStore(), archives, session, meta)
+        except ArchiveError as refused:
+            assert await archives.find(Filters(), 1) == ([], 0)
+            return refused.code
+        return "published"
+
+    for meta, session, code in table:
+        assert asyncio.run(attempt(meta, session)) == code, meta
