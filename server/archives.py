@@ -85,6 +85,7 @@ PAGE_SIZE: Final = 50
 MAX_TEXT: Final = 200  # a title, a territory, a commune, a theme, a filter
 MAX_ITEMS: Final = 60  # territories, communes, themes, members of one archive
 MAX_PAGE: Final = 10_000
+CHOICES_TTL_S: Final = 30.0  # how long the form's suggestions are kept (``Choices``)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # What each artefact is called in the store, and its media type.
@@ -185,6 +186,31 @@ class Filters:
     q: str | None = None
 
 
+@dataclass(frozen=True)
+class Choices:
+    """The values the list's filters may take (the form suggests them): every territory,
+    commune and theme of the archives, sorted as French readers expect (accents ignored)."""
+
+    territoires: tuple[str, ...] = ()
+    communes: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, records: Iterable[ArchiveRecord]) -> Choices:
+        territories: set[str] = set()
+        communes: set[str] = set()
+        themes: set[str] = set()
+        for record in records:
+            territories.update(record.territories)
+            communes.update(record.communes)
+            themes.update(record.themes)
+
+        def ordered(values: set[str]) -> tuple[str, ...]:
+            return tuple(sorted(values, key=lambda v: (normalise(v), v)))
+
+        return cls(ordered(territories), ordered(communes), ordered(themes))
+
+
 def normalise(text: str) -> str:
     """Lower case, no accents, one space between words, typographic apostrophes made plain:
     what a filter and the search compare."""
@@ -215,6 +241,7 @@ class Archives(Protocol):
     async def search_text(self, archive_id: str) -> str: ...
     async def find(self, filters: Filters, page: int) -> tuple[list[ArchiveRecord], int]: ...
     async def programmes_of(self, archive_id: str) -> list[ArchiveRecord]: ...
+    async def choices(self) -> Choices: ...
 
 
 def _like(value: str) -> str:
@@ -278,6 +305,9 @@ class MemoryArchives:
     async def programmes_of(self, archive_id: str) -> list[ArchiveRecord]:
         return [r for r, _, _ in self._rows.values() if archive_id in r.members]
 
+    async def choices(self) -> Choices:
+        return Choices.of(r for r, _, _ in self._rows.values())
+
 
 _METADATA = MetaData()
 ARCHIVES = Table(
@@ -328,6 +358,9 @@ class SqlArchives:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         _METADATA.create_all(engine)
+        # The form's suggestions, read again at most every CHOICES_TTL_S seconds: another
+        # worker may publish, and no list request should read every row.
+        self._choices: tuple[float, Choices] | None = None
 
     async def add(
         self, record: ArchiveRecord, facets: str, search: str, files: dict[str, bytes]
@@ -418,6 +451,35 @@ class SqlArchives:
             return rows, total
 
         return await asyncio.to_thread(work)
+
+    async def choices(self) -> Choices:
+        now = time.monotonic()
+        if self._choices is not None and now - self._choices[0] < CHOICES_TTL_S:
+            return self._choices[1]
+        query = select(ARCHIVES.c.territories, ARCHIVES.c.communes, ARCHIVES.c.themes)
+
+        def work() -> Choices:
+            with self._engine.connect() as db:
+                rows = db.execute(query).all()
+            records = (
+                ArchiveRecord(
+                    id="",
+                    kind="",
+                    title="",
+                    programme=None,
+                    territories=tuple(json.loads(row.territories)),
+                    communes=tuple(json.loads(row.communes)),
+                    date="",
+                    themes=tuple(json.loads(row.themes)),
+                    created_at=0,
+                )
+                for row in rows
+            )
+            return Choices.of(records)
+
+        found = await asyncio.to_thread(work)
+        self._choices = (now, found)
+        return found
 
     async def programmes_of(self, archive_id: str) -> list[ArchiveRecord]:
         # Members are a JSON list of ids: an id is "a" and URL-safe base64, never a quote.
@@ -666,7 +728,8 @@ async def archive_list(request: Request) -> Response:
             message = "Filtre invalide."
             refusal = {"code": "bad_request", "message": message, "detail": str(bad)}
             return JSONResponse(refusal, status_code=400)
-        return _list_page(request, [], 0, 1, error=str(bad), status=400)
+        choices = await _archives(request).choices()
+        return _list_page(request, [], 0, 1, choices, error=str(bad), status=400)
     found, total = await _archives(request).find(filters, page)
     if as_json:
         pages = max(1, -(-total // PAGE_SIZE))
@@ -678,7 +741,7 @@ async def archive_list(request: Request) -> Response:
             "page_size": PAGE_SIZE,
         }
         return JSONResponse(body)
-    return _list_page(request, found, total, page)
+    return _list_page(request, found, total, page, await _archives(request).choices())
 
 
 _FIELD_NAMES = {name: label for name, label, _ in _FIELDS} | {"page": "Page"}
@@ -689,19 +752,30 @@ def _list_page(
     found: Sequence[ArchiveRecord],
     total: int,
     page: int,
+    choices: Choices,
     *,
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
     query = request.query_params
+    suggested = {
+        "territoire": choices.territoires,
+        "commune": choices.communes,
+        "theme": choices.themes,
+    }
     inputs = []
     for name, label, kind in _FIELDS:
         value = query.get(name, "")[:MAX_TEXT]
         invalid = ' aria-invalid="true"' if error == name else ""
+        values = suggested.get(name, ())
+        listed = f' list="l-{name}"' if values else ""
+        options = "".join(f'<option value="{esc(v)}">' for v in values)
         inputs.append(
             f'<p><label for="f-{name}">{fr(label)}</label>'
             f'<input id="f-{name}" name="{name}" type="{kind}" value="{esc(value)}"'
-            f' maxlength="{MAX_TEXT}"{invalid}></p>'
+            f' maxlength="{MAX_TEXT}"{listed}{invalid}>'
+            + (f'<datalist id="l-{name}">{options}</datalist>' if values else "")
+            + "</p>"
         )
     parts = [
         f"<h1>{fr('Archives publiques')}</h1>",

@@ -228,6 +228,12 @@ def test_the_html_list_is_french_and_accessible(published: Published) -> None:
     assert "2\u00a0archives trouvées" in page or "2 archives trouvées" in page
     assert f'href="/archives/{published.session}"' in page
     assert f'href="/archives/{published.golden}"' not in page
+    # The form suggests every territory, commune and theme published, in French order.
+    assert (
+        '<datalist id="l-territoire"><option value="La Goutte d&#x27;Or">'
+        '<option value="Les Francs-Moisins"><option value="Vincennes centre"></datalist>'
+    ) in page
+    assert '<option value="Équipements publics"><option value="Mobilités">' in page
 
 
 def test_bad_filters_are_refused_with_a_stable_code(published: Published) -> None:
