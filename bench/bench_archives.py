@@ -133,7 +133,7 @@ async def fill(db: Path, archives: int) -> str:
 
 CASES: list[tuple[str, str, dict[str, str]]] = [
     ("no filter (HTML)", "/archives", {}),
-    ("no filter (JSON)", "/api/archives", {}),
+    ("no filter (JSON)", "/archives", {"format": "json"}),
     ("territoire", "/archives", {"territoire": "Quartier 7"}),
     ("commune", "/archives", {"commune": "commune 3"}),
     ("theme", "/archives", {"theme": "ecoles"}),
@@ -162,7 +162,7 @@ def measure(url: str, requests: int) -> None:
                 response = client.get(path, params=params)
                 times.append((time.perf_counter() - started) * 1000)
                 response.raise_for_status()
-            found = client.get("/api/archives", params=params).json()["total"]
+            found = client.get("/archives", params={**params, "format": "json"}).json()["total"]
             times.sort()
             print(
                 f"{name:<22} {found:>6} {statistics.median(times):>8.1f} "

@@ -15,7 +15,7 @@ and what ``q`` searches: the archive's title and its published statements' texts
 and without accents, so that « ecole » finds « École ».
 
 Routes (public, no account needed): ``/archives`` (the list: filters ``territoire``,
-``commune``, ``theme``, ``du``, ``au``, ``q``, 50 a page; ``?format=json`` or ``/api/archives``
+``commune``, ``theme``, ``du``, ``au``, ``q``, 50 a page; ``?format=json``
 for the same as JSON), ``/archives/{id}`` (its page), its artefacts, and
 ``/archives/{id}/comparer`` (each imported statement's positions, session by session and
 territory by territory, across the archives of its programme). Pages are server-rendered French
@@ -719,8 +719,8 @@ def _archives(request: Request) -> Archives:
 
 
 async def archive_list(request: Request) -> Response:
-    """GET /archives (HTML, or JSON with ``?format=json``) and GET /api/archives (JSON)."""
-    as_json = request.url.path.startswith("/api/") or request.query_params.get("format") == "json"
+    """GET /archives: HTML, or JSON with ``?format=json``."""
+    as_json = request.query_params.get("format") == "json"
     try:
         filters, page = read_filters(request)
     except BadFilter as bad:
@@ -1100,7 +1100,6 @@ def archive_routes() -> list[Route]:
     """The archive's routes, for ``app.create_app`` (before the pages' catch-all)."""
     return [
         Route("/archives", archive_list, methods=["GET"]),
-        Route("/api/archives", archive_list, methods=["GET"]),
         Route("/archives/{archive_id}", archive_page, methods=["GET"]),
         Route("/archives/{archive_id}/cahier.pdf", archive_pdf, methods=["GET"]),
         Route("/archives/{archive_id}/comparer", archive_compare, methods=["GET"]),
