@@ -40,6 +40,8 @@ from .settle import Settler
 from .simulation.offline import demo_session_command
 from .store import open_store
 from .trust import Signer
+from .web_auth import WebAuth
+from .web_auth import routes as organiser_routes
 from .ws import session_socket
 
 __all__ = ["SETTINGS_VARIABLE", "Settings", "app_from_environment", "create_app"]
@@ -99,6 +101,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         app.state.guesses = Guesses(limits.code_guesses_per_second, limits.code_guess_burst)
         app.state.sockets = Sockets(limits.sockets_per_address, limits.unwelcomed_per_address)
         app.state.creations = Buckets(limits.sessions_per_second, limits.session_burst)
+        app.state.web_auth = await WebAuth.open(store, public_url=settings.public_url)
         app.state.settler = settler = Settler()
         settler.start()
         await hub.resume_running_rounds()
@@ -127,6 +130,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Route("/metrics", http.metrics, methods=["GET"]),
         Route("/openapi.json", http.openapi, methods=["GET"]),
         *archive_routes(),
+        *organiser_routes(),  # /connexion, /mot-de-passe/…, /organisateurs/… (web_auth)
         *page_routes(Path(settings.ui_dir)),
     ]
     # Bodies are bounded before anything reads them; compressed HTTP for phones on a weak

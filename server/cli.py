@@ -1,15 +1,19 @@
 """``metrokawa``: the command line of Métrokawa, in French.
 
     metrokawa simulate --offline [--participants 120] [--territories 6] [--rounds 4]
-                       [--seed 2026] [-o FICHIER.mkawa]
+                       [--seed 2026] [--voeux N] [-o FICHIER.mkawa]
     metrokawa simulate --url http://HÔTE:PORT [--participants 120] [--territories 6]
                        [--speed 150 | --real-time] [--timeout 300] [--json] [-o FICHIER.mkawa]
+                       [--voeux N]
+    metrokawa simulate --console http://HÔTE:PORT/f/SESSION#token=JETON [--participants 120]
+                       [--speed 150 | --real-time] [--timeout 300] [--json] [--voeux N]
     metrokawa replay FICHIER.mkawa [--until SEQ] [--json]
     metrokawa report FICHIER.mkawa [--format md|html|json] [--territory T] [-o SORTIE]
     metrokawa export [--format polis] FICHIER.mkawa DOSSIER
     metrokawa import [--format polis] DOSSIER [-o FICHIER.mkawa]
     metrokawa serve [--room] [--host 127.0.0.1] [--port 8000] [--db metrokawa.sqlite]
     metrokawa sessions [SESSION] [--db metrokawa.sqlite] [--public-url URL | --room] [--port 8000]
+    metrokawa organiser add EMAIL [--db metrokawa.sqlite] [--public-url URL] [--port 8000]
 
 ``simulate --offline`` writes the replay of a whole synthetic session (``simulation.offline``);
 ``replay`` folds a ``.mkawa`` file through the engine and prints what the room did, as text or
@@ -19,7 +23,8 @@ as Pol.is's openData CSV files and build a log from them (``session_engine.opend
 ``serve`` binds its port first (``listen``: a taken port is one French sentence, before anything
 is created), then runs the live server and announces a new session (``--room``: for the tablets of
 the room, ``room``); ``sessions`` lists the sessions of the local database and gives a console
-link back for one of them (``local``).
+link back for one of them (``local``); ``organiser add`` creates an organiser's account and prints
+its one-time link to choose a password (``organisers``; mailed too when SMTP is configured).
 ``main(argv)`` returns the exit code: 0 when all went well, 2 for anything the user can fix
 (bad arguments, an unreadable log, a command not available yet), always with a French sentence
 on stderr and never a traceback.
@@ -54,7 +59,7 @@ from session_engine.events import PositionTaken
 from session_engine.summary import POSITIONS_IN_FORCE, POSITIONS_TAKEN
 from session_engine.typography import plural, typeset
 
-from .simulation.offline import MAX_PARTICIPANTS, SimulationError, run_offline
+from .simulation.offline import MAX_PARTICIPANTS, MAX_VOEUX, SimulationError, run_offline
 from .simulation.population import MAX_ROUNDS, TERRITORIES
 from .trust import DEVELOPMENT_SECRET, SECRET_MIN_LENGTH, SECRET_VARIABLE, development
 
@@ -87,7 +92,12 @@ def _simulate(args: argparse.Namespace) -> int:
             "Choisissez : --offline pour simuler en mémoire, ou --url pour simuler par le réseau "
             "contre un serveur, pas les deux."
         )
-    if args.url:
+    if args.console and (args.offline or args.url):
+        return _refuse(
+            "--console désigne déjà la session et son serveur : ne l'ajoutez ni à --offline ni "
+            "à --url."
+        )
+    if args.url or args.console:
         if args.real_time and args.speed is not None:
             return _refuse("Choisissez : --speed pour accélérer l'horloge, ou --real-time.")
         return _simulate_over_the_wire(args)
@@ -99,7 +109,7 @@ def _simulate(args: argparse.Namespace) -> int:
         )
     output = Path(args.output or f"metrokawa-{args.seed}.mkawa")
     try:
-        run = run_offline(args.participants, args.territories, args.rounds, args.seed)
+        run = run_offline(args.participants, args.territories, args.rounds, args.seed, args.voeux)
     except (ValueError, SimulationError) as error:
         return _refuse(str(error))
     try:
@@ -111,7 +121,9 @@ def _simulate(args: argparse.Namespace) -> int:
         f"Simulation hors ligne (graine {args.seed}) : {_n(s.events)} événements, "
         f"{_n(s.participants)} participant·e·s, {s.territories} territoires, {s.rounds} manches, "
         f"{_n(s.statements)} énoncés, {_n(s.positions)} {POSITIONS_TAKEN} "
-        f"({_n(s.positions_in_force)} {POSITIONS_IN_FORCE}), {_n(s.ballots)} bulletins ; "
+        f"({_n(s.positions_in_force)} {POSITIONS_IN_FORCE}), {_n(s.ballots)} bulletins"
+        + (f", {plural(s.voeux, 'vœu', 'vœux')}" if args.voeux else "")
+        + " ; "
         f"{_kb(s.size_bytes)} Ko écrits dans {output}"
     )
     return 0
@@ -128,7 +140,7 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
     )
 
     options = WireOptions(
-        url=args.url,
+        url=args.url or "",  # with --console, the link's server
         participants=args.participants,
         territories=args.territories,
         rounds=args.rounds,
@@ -136,6 +148,8 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
         speed=DEFAULT_SPEED if args.speed is None else args.speed,
         real_time=args.real_time,
         timeout_s=args.timeout,
+        console=args.console,
+        voeux=args.voeux,
     )
     stream = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the summary
     try:
@@ -151,7 +165,7 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
     if args.output:
         output = Path(args.output)
         try:
-            output.write_bytes(fetch_log(args.url, summary.session, summary.facilitator_token))
+            output.write_bytes(fetch_log(summary.url, summary.session, summary.facilitator_token))
         except WireSimulationError as error:
             return _refuse(str(error))
         except OSError as error:
@@ -428,6 +442,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .app import SETTINGS_VARIABLE, Settings, create_app
     from .limits import limits_from_environment
     from .logs import LOG_CONFIG
+    from .mail import Mailer
 
     host = args.host or ("0.0.0.0" if args.room else "127.0.0.1")
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -452,6 +467,10 @@ def _serve(args: argparse.Namespace) -> int:
         limits = limits_from_environment()
     except (msgspec.DecodeError, msgspec.ValidationError) as error:
         return _refuse(f"METROKAWA_LIMITS n'est pas un objet JSON de limites valable ({error}).")
+    try:  # a mistyped METROKAWA_SMTP_URL: one sentence now, not a traceback at start-up
+        Mailer.from_environment()
+    except ValueError as error:
+        return _refuse(str(error))
     settings = Settings(
         db=db,
         limits=limits,
@@ -677,6 +696,98 @@ def _add_sessions(commands: Any) -> None:
     sub.set_defaults(run=_sessions)
 
 
+# --- organiser ----------------------------------------------------------------------------------
+
+
+def _organiser(args: argparse.Namespace) -> int:
+    """``organiser add EMAIL``: the account, and its one-time link printed (and mailed)."""
+    import asyncio
+
+    from .organisers import AccountError, normalise_email
+
+    try:
+        email = normalise_email(args.email)
+    except AccountError:
+        return _refuse(f"« {args.email[:80]} » n'est pas une adresse électronique valable.")
+    from .mail import Mailer
+
+    try:
+        mailer = Mailer.from_environment()
+    except ValueError as error:
+        return _refuse(str(error))
+    try:
+        return asyncio.run(_organiser_add(_db_url(args.db), email, args, mailer))
+    except Exception as error:  # an unreadable database: one sentence, no traceback
+        return _refuse(f"Impossible d'écrire dans la base « {args.db} » ({type(error).__name__}).")
+
+
+async def _organiser_add(db: str, email: str, args: argparse.Namespace, mailer: Any) -> int:
+    from .organisers import LINK_LIFETIME_MS, Organisers
+    from .store import open_store
+
+    store = open_store(db)
+    try:
+        issued = await Organisers.for_store(store).add(email, _now_ms())
+    finally:
+        await store.close()
+    base = (_sessions_base(args) or f"http://127.0.0.1:{args.port}").rstrip("/")
+    link = f"{base}/mot-de-passe/{issued.token}"
+    hours = LINK_LIFETIME_MS // 3_600_000
+    if issued.created:
+        _say(f"Compte d'organisateur·rice créé pour {email} dans {args.db}.")
+        _say(f"Pour choisir son mot de passe (lien valable {hours} heures, une seule fois) :")
+    else:
+        _say(f"{email} a déjà un compte d'organisateur·rice dans {args.db}.")
+        _say(f"Pour changer son mot de passe (lien valable {hours} heures, une seule fois) :")
+    print(f"  {link}", flush=True)
+    if mailer is not None:
+        if await mailer.send_link(email, issued.kind, link, by=None):
+            _say(f"Le lien lui a aussi été envoyé par courriel ({email}).")
+        else:
+            _say("L'envoi par courriel a échoué : transmettez-lui ce lien vous-même.", sys.stderr)
+    return 0
+
+
+def _add_organiser(commands: Any) -> None:
+    sub = _subparser(
+        commands,
+        "organiser",
+        "gérer les comptes des organisateur·rice·s (metrokawa organiser add ADRESSE)",
+        "Comptes des organisateur·rice·s de l'association, dans la base du serveur. "
+        "« metrokawa organiser add ADRESSE » crée un compte et affiche un lien à usage unique, "
+        "valable 72 heures, pour choisir son mot de passe (à transmettre à la personne) ; pour "
+        "une adresse qui a déjà un compte, un lien pour changer son mot de passe. Le lien est "
+        "aussi envoyé par courriel quand METROKAWA_SMTP_URL (smtp://utilisateur:mot-de-passe@"
+        "hôte:port, ou smtps://) et METROKAWA_MAIL_FROM sont définies. Ensuite, on se connecte "
+        "sur /connexion, et un·e organisateur·rice invite ses collègues depuis le site.",
+    )
+    actions = sub.add_subparsers(title="actions", dest="action", metavar="ACTION", required=True)
+    add = _subparser(
+        actions,
+        "add",
+        "créer un compte et afficher son lien pour choisir un mot de passe",
+        "Crée le compte d'organisateur·rice de ADRESSE et affiche un lien à usage unique (72 "
+        "heures) pour choisir son mot de passe ; si le compte existe, un lien pour le changer.",
+    )
+    add.add_argument_group("arguments").add_argument(
+        "email", metavar="ADRESSE", help="l'adresse électronique de l'organisateur·rice"
+    )
+    add.add_argument(
+        "--db",
+        default=DEFAULT_DB,
+        help=f"base du serveur : fichier SQLite ou URL postgresql:// ({DEFAULT_DB})",
+    )
+    add.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="l'adresse publique du serveur, dont faire le lien (ou METROKAWA_PUBLIC_URL)",
+    )
+    add.add_argument(
+        "--port", type=_count(1, 65535), default=8000, help="port du serveur, pour le lien (8000)"
+    )
+    add.set_defaults(run=_organiser, room=False)
+
+
 # --- the parser, in French ----------------------------------------------------------------------
 
 
@@ -769,6 +880,7 @@ def _parser() -> _Parser:
     _add_import(commands)
     _add_serve(commands)
     _add_sessions(commands)
+    _add_organiser(commands)
     return parser
 
 
@@ -793,7 +905,10 @@ def _add_simulate(commands: Any) -> None:
         "Avec --offline, en mémoire sur une horloge fictive : la même graine donne toujours le "
         "même fichier, octet pour octet. Avec --url, contre un serveur temps réel : l'animation "
         "et chaque participant·e sont de vrais clients WebSocket (démonstration et test de "
-        "charge) ; la session reste ensuite sur le serveur.",
+        "charge) ; la session reste ensuite sur le serveur. Avec --console, la simulation joue "
+        "une session existante (créée depuis la console ou la page d'un programme) : sur ses "
+        "territoires, les manches de son ordre du jour pas encore commencées, jusqu'à sa "
+        "clôture.",
     )
     sub.add_argument(
         "--offline",
@@ -834,13 +949,30 @@ def _add_simulate(commands: Any) -> None:
         help="graine du hasard (2026 par défaut)",
     )
     sub.add_argument(
+        "--voeux",
+        type=_count(0, MAX_VOEUX),
+        default=0,
+        metavar="N",
+        help="après le vote, ouvrir un tour de consentement sur chacune des N propositions "
+        "adoptées les mieux classées et l'adopter comme vœu (0 par défaut : aucun) ; moins de "
+        "propositions adoptées, moins de vœux ; en mémoire comme par le réseau",
+    )
+    sub.add_argument(
         "-o",
         "--output",
         metavar="FICHIER",
-        help="fichier à écrire (metrokawa-GRAINE.mkawa par défaut ; avec --url, le journal "
-        "n'est téléchargé que si FICHIER est donné)",
+        help="fichier à écrire (metrokawa-GRAINE.mkawa par défaut ; avec --url ou --console, "
+        "le journal n'est téléchargé que si FICHIER est donné)",
     )
-    wire = sub.add_argument_group("simulation par le réseau (--url)")
+    wire = sub.add_argument_group("simulation par le réseau (--url ou --console)")
+    wire.add_argument(
+        "--console",
+        metavar="LIEN",
+        help="lien de la console d'animation d'une session existante "
+        "(http://HÔTE:PORT/f/SESSION#token=JETON, celui de l'animation ou d'une co-animation) : "
+        "la simuler jusqu'à sa clôture, au lieu d'en créer une ; le serveur est celui du lien, "
+        "--territories et --rounds sont ceux de la session",
+    )
     wire.add_argument(
         "--speed",
         type=_factor(1, 100_000),
@@ -865,7 +997,8 @@ def _add_simulate(commands: Any) -> None:
         "--json",
         action="store_true",
         help="afficher le bilan en JSON (positions\u00a0: prises, changements compris\u202f; "
-        "positions_in_force\u00a0: en cours à la fin, sur les énoncés publiés)",
+        "positions_in_force\u00a0: en cours à la fin, sur les énoncés publiés\u202f; "
+        "voeux\u00a0: vœux adoptés)",
     )
     sub.set_defaults(run=_simulate)
 

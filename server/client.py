@@ -121,6 +121,16 @@ class ProtocolClient:
 
         await asyncio.wait_for(until(), timeout)
 
+    async def wait_for_tallies(self, count: int, timeout: float = 10) -> None:
+        """Wait until ``count`` ``tallies`` frames have come in all on this socket."""
+
+        async def until() -> None:
+            while len(self.tallies) < count:
+                self._new_event.clear()
+                await self._new_event.wait()
+
+        await asyncio.wait_for(until(), timeout)
+
     async def close(self) -> None:
         if self._socket is not None:
             await self._socket.close()

@@ -99,13 +99,15 @@ async def find_session(store: EventStore, wanted: str) -> SessionRecord | None:
     return await store.session(wanted) or await store.session_by_code(wanted.strip().upper())
 
 
-async def give_link(store: EventStore, record: SessionRecord, now: int) -> GivenLink | Rejected:
+async def give_link(
+    store: EventStore, record: SessionRecord, now: int, *, label: str = MACHINE_LABEL
+) -> GivenLink | Rejected:
     """A new co-facilitator link for the session, recorded as the ``system`` actor's
     ``AddCoFacilitator`` (or why the engine refuses it: a closed session, 20 links in service)."""
     ctx = Context(actor="system", role=Role.SYSTEM, now=now)
     for _ in range(_ATTEMPTS):
         state, seq = await _state(store, record.id)
-        decided = decide(state, AddCoFacilitator(label=MACHINE_LABEL), ctx)
+        decided = decide(state, AddCoFacilitator(label=label), ctx)
         if isinstance(decided, Rejected):
             return decided
         envelopes = seal(decided, after=seq, ctx=ctx, cmd=None)

@@ -5,8 +5,10 @@ uvicorn logs every request line (``uvicorn.access``) and every WebSocket handsha
 (``uvicorn.error``) with its path *and query string*. Nothing secret travels there today (tokens
 go in the fragment or a header), but a query string is where a future link or a careless client
 would put one: ``QueryValuesHidden`` keeps each parameter's name and replaces its value with
-``…`` before any handler formats the line. The ``metrokawa.*`` loggers (``ws``, ``actor``,
-``cluster``, ``store``) go to the same stream as uvicorn's, with their level in front.
+``…`` before any handler formats the line. A path whose last part is a secret (an organiser's
+one-time link, ``/mot-de-passe/{token}``) is logged without it. The ``metrokawa.*`` loggers
+(``ws``, ``actor``, ``cluster``, ``store``) go to the same stream as uvicorn's, with their level in
+front.
 """
 
 from __future__ import annotations
@@ -44,10 +46,18 @@ class QueryValuesHidden(logging.Filter):
 
 
 def _hidden(argument: Any) -> Any:
-    """A request target (``/path?query``) without its query's values; anything else as it is."""
+    """A request target (``/path?query``) without its query's values, and without the token of a
+    path that carries one (``SECRET_PATHS``); anything else as it is."""
+    if isinstance(argument, str) and argument.startswith(SECRET_PATHS):
+        prefix = next(p for p in SECRET_PATHS if argument.startswith(p))
+        return prefix + HIDDEN
     if isinstance(argument, str) and argument.startswith("/") and "?" in argument:
         return without_query_values(argument)
     return argument
+
+
+# Paths whose last part is a secret: an organiser's one-time link (``web_auth``).
+SECRET_PATHS: Final = ("/mot-de-passe/",)
 
 
 def _log_config() -> dict[str, Any]:

@@ -11,7 +11,15 @@ from typing import Literal, TypeAlias
 
 import msgspec
 
-from .model import Grade, HostPolicy, ParticipantRole, RoundKind, RoundSpec, StatementKind
+from .model import (
+    Grade,
+    HostPolicy,
+    ParticipantRole,
+    Provenance,
+    RoundKind,
+    RoundSpec,
+    StatementKind,
+)
 
 __all__ = [
     "COMMAND_TYPES",
@@ -35,6 +43,7 @@ __all__ = [
     "HandOverHost",
     "HideResults",
     "HideStatement",
+    "ImportStatement",
     "IssueTableTablet",
     "JoinSession",
     "MergeParticipants",
@@ -129,6 +138,15 @@ class ProposeStatement(_Command, frozen=True):
 
 class PublishStatement(_Command, frozen=True):
     statement: str
+
+
+class ImportStatement(_Command, frozen=True):
+    """A statement brought in from another step of the programme, published at once: the
+    facilitators' (any phase), with where it comes from (``provenance``)."""
+
+    text: str
+    provenance: Provenance
+    kind: StatementKind = StatementKind.PROBLEM
 
 
 class HideStatement(_Command, frozen=True):
@@ -424,6 +442,7 @@ Command: TypeAlias = (
     | RecordPosition
     | RecordBallot
     | EnterPaperBallots
+    | ImportStatement
 )
 
 # Wire name -> class; the wire name is the class name (``cmd {type: "TakePosition"}``).
@@ -476,5 +495,6 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         RecordPosition,
         RecordBallot,
         EnterPaperBallots,
+        ImportStatement,
     )
 }

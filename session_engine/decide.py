@@ -48,6 +48,7 @@ without a phone in ``decide_tablet``, and what every handler shares (``Role``, `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -73,6 +74,7 @@ from .commands import (
     HandOverHost,
     HideResults,
     HideStatement,
+    ImportStatement,
     IssueTableTablet,
     JoinSession,
     MergeParticipants,
@@ -167,6 +169,7 @@ from .events import (
     SessionClosed,
     SessionCreated,
     StatementHidden,
+    StatementImported,
     StatementProposed,
     StatementPublished,
     StatementsMerged,
@@ -175,7 +178,7 @@ from .events import (
     TablesSeated,
     VoteClosed,
 )
-from .model import ParticipantRole, Territory, is_reserved_pseudonym
+from .model import ParticipantRole, Provenance, Territory, is_reserved_pseudonym
 from .state import (
     Round,
     RoundStatus,
@@ -235,6 +238,7 @@ PERMISSIONS: Final[dict[type[Any], frozenset[Role]]] = {
     RecordPosition: frozenset({_T, _P}),
     RecordBallot: frozenset({_T, _P}),
     EnterPaperBallots: frozenset({_F}),
+    ImportStatement: frozenset({_F}),  # the facilitator and the co-facilitators
 }
 
 _RUN, _PAUSE, _END = RoundStatus.RUNNING, RoundStatus.PAUSED, RoundStatus.ENDED
@@ -261,6 +265,8 @@ _WRITING: Final[frozenset[type[Any]]] = frozenset(
 
 _MINUTE = 60_000
 _MAX_EXTENSION_MINUTES = 60
+# The programme's key of an imported statement: lower-case letters, digits and hyphens.
+_PROVENANCE_KEY: Final = re.compile(r"[a-z0-9-]+")
 
 
 def decide(state: SessionState, command: Command, ctx: Context) -> list[Event] | Rejected:
@@ -507,6 +513,32 @@ def _publish_statement(state: SessionState, cmd: PublishStatement, ctx: Context)
     return [StatementPublished(statement=statement.id)]
 
 
+def _import_statement(state: SessionState, cmd: ImportStatement, ctx: Context) -> list[Event]:
+    """A statement from another step of the programme, published at once with its provenance.
+    Its key may come into a session once: the programme compares its positions across sessions
+    by that key, so two statements under one key would make that comparison meaningless."""
+    origin = cmd.provenance
+    key = clean_text(origin.key, "provenance_key")
+    require(_PROVENANCE_KEY.fullmatch(key) is not None, "bad_request")
+    require(len(origin.territories) <= MAX_TERRITORIES, "bad_request")
+    provenance = Provenance(
+        key=key,
+        source=clean_text(origin.source, "source"),
+        territories=tuple(clean_text(name, "territory") for name in origin.territories),
+        statement=None if origin.statement is None else clean_text(origin.statement, "id"),
+    )
+    imported = (s.provenance for s in state.statements.values() if s.provenance is not None)
+    require(all(p.key != key for p in imported), "already_imported")
+    return [
+        StatementImported(
+            statement=f"s{len(state.statements) + 1}",
+            text=clean_text(cmd.text, "statement"),
+            kind=cmd.kind,
+            provenance=provenance,
+        )
+    ]
+
+
 def _hide_statement(state: SessionState, cmd: HideStatement, ctx: Context) -> list[Event]:
     statement = statement_of(state, cmd.statement)
     require(statement.status is not StatementStatus.HIDDEN, "already_hidden")
@@ -633,4 +665,5 @@ _HANDLERS: Final[dict[type[Any], _Handler]] = {
     RecordPosition: record_position,
     RecordBallot: record_ballot,
     EnterPaperBallots: enter_paper_ballots,
+    ImportStatement: _import_statement,
 }

@@ -75,6 +75,8 @@ LIMITS: Final[dict[str, int]] = {
     "outcome": 4000,  # the facilitator's outcome statement of a vœu
     "paper_note": 200,  # where a stack of paper ballots comes from
     "paper_ballots": 500,  # ballots in one stack (a count, not characters)
+    "provenance_key": 40,  # the programme's key of an imported statement: "e3"
+    "source": 200,  # where an imported statement comes from, in words
     "id": 32,  # a reference to something the session named: t3, s12, pr2, v1, c1, o4
 }
 
@@ -129,6 +131,13 @@ TEXT_FIELDS: Final[dict[str, dict[str, str]]] = {
     "RecordPosition": {"participant": "id", "statement": "id"},
     "RecordBallot": {"participant": "id", "vote": "id", "grades": "id"},
     "EnterPaperBallots": {"vote": "id", "ballots": "id", "note": "paper_note"},
+    "ImportStatement": {
+        "text": "statement",
+        "provenance.key": "provenance_key",
+        "provenance.source": "source",
+        "provenance.territories": "territory",
+        "provenance.statement": "id",
+    },
 }
 
 

@@ -18,6 +18,7 @@ from .model import (
     Grade,
     HostPolicy,
     ParticipantRole,
+    Provenance,
     RoundSpec,
     StatementKind,
     TableSeating,
@@ -57,6 +58,7 @@ __all__ = [
     "SessionClosed",
     "SessionCreated",
     "StatementHidden",
+    "StatementImported",
     "StatementProposed",
     "StatementPublished",
     "StatementsMerged",
@@ -160,6 +162,17 @@ class StatementProposed(_Event, frozen=True):
 
 class StatementPublished(_Event, frozen=True):
     statement: str
+
+
+class StatementImported(_Event, frozen=True):
+    """A statement imported from another step of the programme: it arrives published, its
+    author is the facilitator, and it says where it comes from (``provenance``). Its id is
+    counted with the proposals'."""
+
+    statement: str
+    text: str
+    kind: StatementKind
+    provenance: Provenance
 
 
 class StatementHidden(_Event, frozen=True):
@@ -452,6 +465,7 @@ Event: TypeAlias = (
     | TableTabletIssued
     | TableTabletRevoked
     | PaperBallotsEntered
+    | StatementImported
 )
 
 # Wire name -> class; the wire name (envelope ``type``) is the class name.
@@ -502,5 +516,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TableTabletIssued,
         TableTabletRevoked,
         PaperBallotsEntered,
+        StatementImported,
     )
 }

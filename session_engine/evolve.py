@@ -44,6 +44,7 @@ from .events import (
     SessionClosed,
     SessionCreated,
     StatementHidden,
+    StatementImported,
     StatementProposed,
     StatementPublished,
     StatementsMerged,
@@ -61,6 +62,7 @@ from .evolve_tablet import TABLET_APPLY
 from .model import TableSeating, anonymous_pseudonym
 from .seating import pair_key, pairs_of, seated_with, seated_without
 from .state import (
+    IMPORTED_AUTHOR,
     Annotation,
     CoFacilitator,
     ConsentRound,
@@ -189,6 +191,21 @@ def _statement_proposed(state: SessionState, e: StatementProposed) -> None:
         kind=e.kind,
         round=e.round,
         table=e.table,
+    )
+
+
+def _statement_imported(state: SessionState, e: StatementImported) -> None:
+    """Imported statements are the facilitators' and published at once; they belong to the
+    round under way (the last one started, 0 before any) and to no table."""
+    state.statements[e.statement] = Statement(
+        id=e.statement,
+        author=IMPORTED_AUTHOR,
+        text=e.text,
+        kind=e.kind,
+        round=state.current_round,
+        table=None,
+        status=StatementStatus.PUBLISHED,
+        provenance=e.provenance,
     )
 
 
@@ -479,6 +496,7 @@ _APPLY: Final[dict[type[Any], Callable[[SessionState, Any], None]]] = {
     RoundEnded: _round_ended,
     StatementProposed: _statement_proposed,
     StatementPublished: _statement_published,
+    StatementImported: _statement_imported,
     StatementHidden: _statement_hidden,
     StatementsMerged: _statements_merged,
     AnnotationAdded: _annotation_added,

@@ -16,6 +16,7 @@ __all__ = [
     "Grade",
     "HostPolicy",
     "ParticipantRole",
+    "Provenance",
     "RoundKind",
     "RoundSpec",
     "StatementKind",
@@ -128,3 +129,15 @@ class TableSeating(msgspec.Struct, frozen=True, kw_only=True):
     table: int
     host: str | None
     members: tuple[str, ...]
+
+
+class Provenance(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Where an imported statement comes from: another step of the programme (the online phase,
+    the metropolitan Métrokawa, another session). ``key`` is the programme's own name for the
+    statement, the same in every session that imports it, so that its positions can be compared
+    across sessions and territories; ``statement`` is its id in the source session, if any."""
+
+    key: str  # "e3": at most 40 characters of [a-z0-9-]
+    source: str  # in words: « Forum numérique », « Métrokawa métropolitain »
+    territories: tuple[str, ...] = ()  # the names of the territories it came from
+    statement: str | None = None  # its id in the source session ("s7")

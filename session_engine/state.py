@@ -17,6 +17,7 @@ from .model import (
     Grade,
     HostPolicy,
     ParticipantRole,
+    Provenance,
     RoundSpec,
     StatementKind,
     TableSeating,
@@ -24,6 +25,7 @@ from .model import (
 )
 
 __all__ = [
+    "IMPORTED_AUTHOR",
     "Annotation",
     "CoFacilitator",
     "ConsentRound",
@@ -43,6 +45,11 @@ __all__ = [
     "Voeu",
     "Vote",
 ]
+
+
+# The author of an imported statement (``StatementImported``): the facilitators, whoever of them
+# sent it, as the one who brought it into this session; its real origin is its ``provenance``.
+IMPORTED_AUTHOR = "facilitator"
 
 
 class RoundStatus(StrEnum):
@@ -113,6 +120,7 @@ class Statement(msgspec.Struct, kw_only=True):
     table: int | None
     status: StatementStatus = StatementStatus.PROPOSED
     merged_into: str | None = None
+    provenance: Provenance | None = None  # where an imported statement comes from
 
 
 class Annotation(msgspec.Struct, frozen=True, kw_only=True):

@@ -22,10 +22,12 @@ DESIGN §6: nobody sees what is not theirs to see. Two things are private:
   room learns which entry went into which (tables change), not on which statements or proposals
   the second entry had a position or a grade.
 
-Everything else is public to the room. The facilitator's audience and a replay see everything but
-the command ids of others: a command id is its sender's alone (a guest's join id, sent again,
-gets a fresh token for the participant it created), so the facilitator receives ``cmd`` only on
-the envelopes of their own commands, and an export carries none (``logfile.without_command_ids``).
+Everything else is public to the room: an imported statement among it, whole with its
+``provenance`` (``StatementImported`` arrives published, and says where it comes from). The
+facilitator's audience and a replay see everything but the command ids of others: a command id
+is its sender's alone (a guest's join id, sent again, gets a fresh token for the participant it
+created), so the facilitator receives ``cmd`` only on the envelopes of their own commands, and an
+export carries none (``logfile.without_command_ids``).
 These are rules of the domain, so they live here, pure; the server only applies them.
 """
 
@@ -46,7 +48,7 @@ from .events import (
     StatementProposed,
     StatementPublished,
 )
-from .state import SessionState, StatementStatus
+from .state import SessionState, Statement, StatementStatus
 
 __all__ = [
     "FACILITATOR_ACTOR",
@@ -197,4 +199,15 @@ def _keyed(state: SessionState) -> dict[str, Any]:
     fields["pair_counts"] = {f"{a}|{b}": n for (a, b), n in state.pair_counts.items()}
     fields["positions"] = {f"{p}|{s}": v for (p, s), v in state.positions.items()}
     fields["syntheses"] = {f"{r}|{t}": s for (r, t), s in state.syntheses.items()}
+    fields["statements"] = {sid: _statement(s) for sid, s in state.statements.items()}
+    return fields
+
+
+def _statement(statement: Statement) -> Statement | dict[str, Any]:
+    """A statement's record; an imported one's with its ``provenance`` (public: it says where
+    the statement comes from), any other without the key, as records were before imports."""
+    if statement.provenance is not None:
+        return statement
+    fields = msgspec.structs.asdict(statement)
+    del fields["provenance"]
     return fields

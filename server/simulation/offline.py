@@ -5,7 +5,8 @@
 minutes and are seated, a few arrive late, then every round of the agenda runs on a synthetic
 clock (people write, the facilitator moderates, people annotate and take positions, the ``system``
 timer ends the round at its deadline, hosts submit their table's synthesis, tables rotate) and the
-last round is the majority-judgment vote. The result is the log as a replay file.
+last round is the majority-judgment vote (and, when asked, ``voeux`` of the proposals it adopted
+become vœux by consent). The result is the log as a replay file.
 
 Everything comes from ``random.Random(seed)`` and a fixed synthetic start time: the same arguments
 give the same bytes, whatever the machine, the day or ``PYTHONHASHSEED``. The people, what they
@@ -35,6 +36,7 @@ from session_engine import (
 )
 from session_engine.codec import Envelope
 from session_engine.commands import (
+    AdoptVoeu,
     Annotate,
     CastBallot,
     CloseSession,
@@ -47,6 +49,7 @@ from session_engine.commands import (
     JoinSession,
     MergeStatements,
     NewTerritory,
+    OpenConsent,
     OpenVote,
     PauseRound,
     PromoteProposal,
@@ -59,6 +62,7 @@ from session_engine.commands import (
     SubmitSynthesis,
     TakePosition,
 )
+from session_engine.decide_votes import ADOPTION_GRADE
 from session_engine.events import (
     BallotCast,
     ParticipantJoined,
@@ -67,6 +71,7 @@ from session_engine.events import (
     StatementProposed,
 )
 from session_engine.logfile import without_command_ids
+from session_engine.majority import rank, tally_vote
 from session_engine.model import Grade, HostPolicy, RoundKind, RoundSpec, StatementKind
 from session_engine.state import StatementStatus
 
@@ -91,6 +96,11 @@ TITLE: Final = "Métrokawa du Grand Paris\u00a0: du quartier à la métropole"
 TABLE_SIZE: Final = 6
 MAX_PARTICIPANTS: Final = 1000
 PROPOSALS: Final = 8  # statements promoted to the final vote
+MAX_VOEUX: Final = 20  # vœux asked after the vote, at most (``_VOEU_STEP_MS`` apart, in its round)
+# What the facilitator says when the room consents to a vœu: no objection was raised.
+VOEU_OUTCOME: Final = (
+    "Adopté par consentement, sans objection\u00a0: ce vœu sera porté au conseil municipal."
+)
 
 _SECOND: Final = 1000
 _MINUTE: Final = 60 * _SECOND
@@ -101,6 +111,7 @@ _MODERATION_EVERY_MS: Final = 45 * _SECOND
 _REVISION_SHARE: Final = 0.1
 _SEEN_ELSEWHERE_SHARE: Final = 0.8  # a statement already on screen is rarely written again
 _POSITIONS_PER_ROUND: Final = 14
+_VOEU_STEP_MS: Final = 5 * _SECOND
 _FACILITATOR: Final = "facilitator"
 _SYSTEM: Final = "system"
 # Same instant: the facilitator's clock commands first, then moderation, then the people.
@@ -128,6 +139,7 @@ class SimulationStats:
     proposals: int
     ballots: int  # BallotCast events: one per voter
     size_bytes: int
+    voeux: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +154,12 @@ def simulate_offline(participants: int, territories: int, rounds: int, seed: int
     return run_offline(participants, territories, rounds, seed).data
 
 
-def run_offline(participants: int, territories: int, rounds: int, seed: int) -> OfflineRun:
+def run_offline(
+    participants: int, territories: int, rounds: int, seed: int, voeux: int = 0
+) -> OfflineRun:
     """Simulate a whole session; ``ValueError`` (in French) for impossible sizes,
-    ``SimulationError`` if the engine rejected any command."""
+    ``SimulationError`` if the engine rejected any command. After the vote, up to ``voeux`` of the
+    proposals it adopted, best first, become vœux by consent (0: none, the log as ever)."""
     if not 2 <= participants <= MAX_PARTICIPANTS:
         raise ValueError(
             f"Le nombre de participant·e·s doit être compris entre 2 et {MAX_PARTICIPANTS}."
@@ -153,6 +168,7 @@ def run_offline(participants: int, territories: int, rounds: int, seed: int) -> 
     items = population.agenda(rounds)
     rng = random.Random(seed)
     room = _Room(rng, places, population.people(rng, participants, places), items)
+    room.voeux = voeux
     room.play()
     if room.rejections:
         shown = "; ".join(room.rejections[:5])
@@ -222,6 +238,7 @@ class _Room:
         self.visible: list[str] = []  # published, in publication order
         self.seen: dict[str, set[str]] = {}  # participant -> statements they took a position on
         self.this_round: dict[str, list[str]] = {}  # participant -> positions taken this round
+        self.voeux = 0  # adopted proposals to turn into vœux after the vote
 
     # sending
 
@@ -538,9 +555,25 @@ def _vote_round(room: _Room, start: int) -> int:
         if opened and vote is not None:
             _ballots(room, vote.id, proposals, start)
             room.facilitate(CloseVote(vote=vote.id), start + 16 * _MINUTE)
+            _adopt_voeux(room, vote.id, start + 16 * _MINUTE)
     deadline = _deadline(room)
     room.send(EndRound(), _SYSTEM, Role.SYSTEM, deadline)
     return deadline
+
+
+def _adopt_voeux(room: _Room, vote: str, closed_at: int) -> None:
+    """A consent round on each of the ``room.voeux`` best proposals the vote adopted, adopted at
+    once as a vœu (nobody objects); five seconds apart, all before the round's deadline."""
+    profiles = tally_vote(room.session.state.votes[vote])
+    adopted = [r.proposal for r in rank(profiles) if r.majority_grade >= ADOPTION_GRADE]
+    now = closed_at
+    for proposal in adopted[: room.voeux]:
+        now += _VOEU_STEP_MS
+        if room.facilitate(OpenConsent(proposal=proposal), now):
+            consent = room.session.state.open_consent
+            assert consent is not None
+            now += _VOEU_STEP_MS
+            room.facilitate(AdoptVoeu(consent=consent.id, outcome=VOEU_OUTCOME), now)
 
 
 def _promote(room: _Room, now: int) -> list[str]:
@@ -602,4 +635,5 @@ def _stats(room: _Room, size: int) -> SimulationStats:
         proposals=len(state.proposals),
         ballots=sum(isinstance(e.event, BallotCast) for e in log),
         size_bytes=size,
+        voeux=len(state.voeux),
     )

@@ -720,6 +720,7 @@ VOTE_ROUND: Final = AgendaItem(
     False,
 )
 MAX_ROUNDS: Final = len(_TABLE_ROUNDS) + 1
+TABLE_ROUNDS: Final = _TABLE_ROUNDS  # for a session the simulator plays but did not create
 
 
 def agenda(rounds: int) -> tuple[AgendaItem, ...]:

@@ -7,7 +7,10 @@ the public exports in compdemocracy/openData, written by Pol.is's ``darwin/expor
 ``comments.csv``
     ``timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body``: one
     row per statement in id order; ``moderated`` is 1 (published), −1 (hidden or merged) or 0
-    (never moderated); ``agrees``/``disagrees`` count the vote rows of ``votes.csv``.
+    (never moderated); ``agrees``/``disagrees`` count the vote rows of ``votes.csv``. A
+    statement imported from another step of the programme is a moderator's comment: its
+    ``author-id`` is empty, and it is not counted among the ``commenters`` (``load_polis``
+    reads an empty ``author-id`` back as the facilitator's comment).
 ``votes.csv``
     ``timestamp,datetime,comment-id,voter-id,vote``: every position taken, a changed one
     included, ordered by comment, voter, time (Pol.is's query order); ``vote`` is 1 (agree:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..codec import Envelope
-from ..events import PositionTaken, StatementProposed
+from ..events import PositionTaken, StatementImported, StatementProposed
 from ..logfile import LogHeader, pseudonymise
 from ..opinions import DEFAULT_K, OpinionGroups, opinion_groups
 from ..replay import replay
@@ -64,7 +64,7 @@ class _Session:
         votes = []
         for order, envelope in enumerate(envelopes):
             event = envelope.event
-            if isinstance(event, StatementProposed):
+            if isinstance(event, StatementProposed | StatementImported):
                 proposed_at[event.statement] = envelope.at
             elif isinstance(event, PositionTaken) and _known(event, people, statements):
                 value = 0 if event.value is None else (event.value > 0) - (event.value < 0)
@@ -113,6 +113,8 @@ def _comments(session: _Session) -> Iterable[Sequence[object]]:
     for sid, tid in sorted(session.statements.items(), key=lambda item: item[1]):
         statement = state.statements[sid]
         at = session.proposed_at.get(sid, 0)
+        # No participant's number for a statement nobody in the room wrote: an imported one is
+        # a moderator's comment, its ``author-id`` left empty.
         author = session.people.get(statement.author)
         yield (
             at,
@@ -166,7 +168,9 @@ def _summary(session: _Session, groups: OpinionGroups) -> Iterable[Sequence[obje
         "views": len(state.people()),
         "voters": voters,
         "voters-in-conv": voters,
-        "commenters": len({state.statements[s].author for s in session.statements}),
+        "commenters": len(
+            {a for s in session.statements if (a := state.statements[s].author) in session.people}
+        ),
         "comments": len({v.statement for v in session.votes}),
         "groups": len(groups.groups),
         "conversation-description": state.rounds[0].spec.prompt if state.rounds else "",

@@ -55,7 +55,7 @@ _MINUTE: Final = 60_000
 @dataclass(frozen=True)
 class _Comment:
     tid: int
-    author: int
+    author: int | None  # None: a moderator's comment (an empty ``author-id``)
     at: int
     moderated: int  # 1 accepted, -1 moderated out, 0 never moderated
     text: str
@@ -117,7 +117,11 @@ def _comments(text: str) -> dict[int, _Comment]:
             raise OpenDataError(f"« {COMMENTS} » : le commentaire {tid} est trop long.")
         found[tid] = _Comment(
             tid=tid,
-            author=number(cell("author-id"), COMMENTS, "author-id", high=10**9),
+            author=(
+                number(author, COMMENTS, "author-id", high=10**9)
+                if (author := cell("author-id")).strip()
+                else None
+            ),
             at=number(cell("timestamp") or "0", COMMENTS, "timestamp"),
             moderated=number(cell("moderated") or "1", COMMENTS, "moderated", low=-1, high=1),
             text=body,
@@ -192,7 +196,7 @@ def _summary(text: str) -> dict[str, str]:
 
 def _participants(comments: Mapping[int, _Comment], votes: list[_Vote], views: str) -> list[int]:
     """Voters and authors, then the lowest free numbers until there are ``views`` people."""
-    seen = {v.pid for v in votes} | {c.author for c in comments.values()}
+    seen = {v.pid for v in votes} | {c.author for c in comments.values() if c.author is not None}
     wanted = number(views, SUMMARY, "views", high=MAX_PARTICIPANTS) if views.strip() else 0
     if max(len(seen), wanted) > MAX_PARTICIPANTS:
         raise OpenDataError(f"Plus de {MAX_PARTICIPANTS} participant·e·s : trop pour un journal.")
@@ -264,7 +268,8 @@ def _statements(comments: Mapping[int, _Comment], voted: set[int], end: int) -> 
     """Each comment proposed by its author, published when accepted or voted on, hidden at the
     end when moderated out (Pol.is does not say when it was)."""
     for c in comments.values():
-        s, author = _statement(c.tid), _participant(c.author)
+        s = _statement(c.tid)
+        author = FACILITATOR if c.author is None else _participant(c.author)
         proposed = StatementProposed(
             statement=s, author=author, text=c.text, kind=StatementKind.IDEA, round=1, table=None
         )

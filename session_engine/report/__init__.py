@@ -23,6 +23,11 @@ one).
 Figures of a group under ``k`` voters are never shown, nor those of the groups hidden with it
 against subtraction; a sentence says so.
 
+Across a programme (``programme``): ``programme_cahier(programme_state, reports, territory=…)``
+gathers the sessions' reports into a territory's *cahier de préconisations localisées*, or the
+programme's cahier of all its territories (``programme_model``, worded by ``programme_wording``
+and drawn by the same renderers: ``render_programme_html`` / ``_markdown`` / ``_json``).
+
 This package re-exports the public surface of the former ``report`` module.
 """
 
@@ -36,19 +41,31 @@ from .html import render_html
 from .markdown import _text_bar as _text_bar  # the tests check the text bars directly
 from .markdown import render_markdown
 from .model import Report
+from .programme import (
+    programme_cahier,
+    render_programme_html,
+    render_programme_json,
+    render_programme_markdown,
+)
+from .programme_model import ProgrammeCahier
 from .wording import document
 
 __all__ = [
     "ADOPTION_GRADE",
     "FORMATS",
+    "ProgrammeCahier",
     "Report",
     "UnknownTerritory",
     "build_report",
     "document",
     "french_date",
     "french_day",
+    "programme_cahier",
     "render",
     "render_html",
     "render_json",
     "render_markdown",
+    "render_programme_html",
+    "render_programme_json",
+    "render_programme_markdown",
 ]

@@ -38,6 +38,7 @@ class Heading:
 class Para:
     text: str
     note: bool = False  # a caveat (k-anonymity, method): set apart
+    link: str = ""  # an address (http or https) shown after the text, as it is: never typeset
 
 
 @dataclass(frozen=True)

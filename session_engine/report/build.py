@@ -162,6 +162,7 @@ class _Context:
             table=s.table,
             agree=_share(overall.overall.agree_share) if overall else None,
             voters=overall.overall.voters if overall else 0,
+            provenance=s.provenance,
         )
 
     def territory_ids(self) -> list[str]:
@@ -221,8 +222,10 @@ def _participation(ctx: _Context) -> tuple[Participation, ...]:
 
 def _rounds(ctx: _Context) -> tuple[RoundLine, ...]:
     state = ctx.state
-    statements = Counter(
-        s.round for s in state.statements.values() if s.status is StatementStatus.PUBLISHED
+    statements = Counter(  # written in the round: an imported statement was not
+        s.round
+        for s in state.statements.values()
+        if s.status is StatementStatus.PUBLISHED and s.provenance is None
     )
     syntheses = Counter(r for (r, _) in state.syntheses)
     return tuple(

@@ -26,7 +26,9 @@ __all__ = [
     "end_reason",
     "french_date",
     "french_day",
+    "from_source",
     "grade_label",
+    "joined",
     "number",
     "ordinal",
     "percent",
@@ -113,8 +115,38 @@ def spoken(ident: str) -> str:
 
 
 def provenance(s: StatementRef) -> str:
+    """Where a statement comes from: its round and table, or, imported from another step of the
+    programme, that step and its territories (« issu du Forum numérique — Clichy-sous-Bois »)."""
+    said = f"énoncé {spoken(s.id)}, {KINDS.get(s.kind, s.kind)}"
+    if s.provenance is not None:
+        where = s.provenance.territories
+        return f"{said}, issu {from_source(s.provenance.source)}" + (
+            f" — {joined(where)}" if where else ""
+        )
     table = "en plénière" if s.table is None else f"table {s.table}"
-    return f"énoncé {spoken(s.id)}, {KINDS.get(s.kind, s.kind)}, manche {s.round}, {table}"
+    return f"{said}, manche {s.round}, {table}"
+
+
+# A source named with its article is contracted with « de » as French has it.
+_ARTICLES: Final = (("le ", "du "), ("les ", "des "), ("la ", "de la "), ("l'", "de l'"))
+
+
+def from_source(source: str) -> str:
+    """« de » and a source in words: « du Forum numérique » for « le Forum numérique », « de la
+    phase en ligne » for « la phase en ligne »; a source written without its article (the
+    gender of a name cannot be guessed) is quoted: « de « Forum numérique » »."""
+    folded = source.replace("’", "'")
+    for article, contracted in _ARTICLES:
+        if folded[: len(article)].casefold() == article:
+            return contracted + source[len(article) :]
+    return f"de « {source} »"
+
+
+def joined(names: Sequence[str]) -> str:
+    """Names in a French list: « A », « A et B », « A, B et C »."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} et {names[-1]}"
 
 
 def end_reason(reason: str | None) -> str:

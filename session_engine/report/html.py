@@ -12,7 +12,19 @@ import html
 from collections.abc import Sequence
 from typing import Final
 
-from .blocks import Bar, Block, Bullets, Cell, Heading, Legend, Para, Profile, Quote, Table
+from .blocks import (
+    Bar,
+    Block,
+    Bullets,
+    Cell,
+    Document,
+    Heading,
+    Legend,
+    Para,
+    Profile,
+    Quote,
+    Table,
+)
 from .charts import GRADE_LETTERS, svg_profile, svg_share, svg_swatch
 from .french import grade_label, number, percent, profile_words
 from .model import Report
@@ -170,7 +182,8 @@ def _html_block(block: Block, ids: _Ids) -> str:
     if isinstance(block, Heading):
         return f"<h3>{_e(block.text)}</h3>"
     if isinstance(block, Para):
-        return f'<p class="note">{_e(block.text)}</p>' if block.note else f"<p>{_e(block.text)}</p>"
+        text = _e(block.text) + _html_link(block.link)
+        return f'<p class="note">{text}</p>' if block.note else f"<p>{text}</p>"
     if isinstance(block, Quote):
         return f"<blockquote><p>{_e(block.text)}</p><footer>{_e(block.cite)}</footer></blockquote>"
     if isinstance(block, Bullets):
@@ -185,6 +198,16 @@ def _html_block(block: Block, ids: _Ids) -> str:
     return _html_table(block, ids)
 
 
+def _html_link(link: str) -> str:
+    """An address after a paragraph's text: a link when it is http(s), its own text shown (a
+    printed page keeps the address), plain text otherwise."""
+    if not link:
+        return ""
+    if not link.startswith(("https://", "http://")):
+        return f" {_e(link)}"
+    return f' <a href="{_e(link)}">{_e(link)}</a>'
+
+
 def _html_table(block: Table, ids: _Ids) -> str:
     rows = ["<tr>" + "".join(_html_cell(c, ids) for c in row) + "</tr>" for row in block.rows]
     table = _table(block.caption, block.head, rows, ids)
@@ -195,7 +218,11 @@ def _html_table(block: Table, ids: _Ids) -> str:
 
 
 def render_html(report: Report) -> str:
-    doc = document(report)
+    return render_document_html(document(report))
+
+
+def render_document_html(doc: Document) -> str:
+    """Any cahier's document (a session's, a programme's) as one self-contained page."""
     ids = _Ids()
     nav = "".join(f'<li><a href="#{s.anchor}">{_e(s.title)}</a></li>' for s in doc.sections)
     sections = []

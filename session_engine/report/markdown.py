@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from .blocks import Bar, Block, Bullets, Cell, Heading, Legend, Para, Profile, Quote
+from .blocks import Bar, Block, Bullets, Cell, Document, Heading, Legend, Para, Profile, Quote
 from .charts import GRADE_LETTERS
 from .french import grade_label, percent, profile_words
 from .model import Report
@@ -67,12 +67,22 @@ def _md_legend() -> str:
     )
 
 
+def _md_link(link: str) -> str:
+    """An address after a paragraph's text: an autolink when it can be one (no space, no angle
+    bracket: what decides a programme's links already ensures), escaped text otherwise."""
+    if not link:
+        return ""
+    if link.startswith(("https://", "http://")) and not re.search(r"[\s<>]", link):
+        return f" <{link}>"
+    return f" {_md_escape(link)}"
+
+
 def _md_block(block: Block) -> str:
     if isinstance(block, Heading):
         return f"### {_md_escape(block.text)}"
     if isinstance(block, Para):
         text = _md_escape(block.text, _BREAK)
-        return f"_{text}_" if block.note else text
+        return (f"_{text}_" if block.note else text) + _md_link(block.link)
     if isinstance(block, Quote):
         return f"> {_md_escape(block.text, _BREAK + '> ')}\n>\n> — {_md_escape(block.cite)}"
     if isinstance(block, Bullets):
@@ -93,7 +103,11 @@ def _md_block(block: Block) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    doc = document(report)
+    return render_document_markdown(document(report))
+
+
+def render_document_markdown(doc: Document) -> str:
+    """Any cahier's document (a session's, a programme's) as Markdown."""
     parts = [f"# {_md_escape(doc.title)}", *(_md_escape(line, _BREAK) for line in doc.lead)]
     parts.append(
         "## Sommaire\n\n"

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import msgspec
 
-from ..model import Territory
+from ..model import Provenance, Territory
 from ..opinions import Shift
 
 # --- the report as data ---------------------------------------------------------------------------
 
 
-class StatementRef(msgspec.Struct, frozen=True, kw_only=True):
-    """A statement and where it came from: its round, its table (None: written in plenary)."""
+class StatementRef(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """A statement and where it came from: its round, its table (None: written in plenary), or,
+    imported from another step of the programme, its ``provenance`` (left out when None)."""
 
     id: str
     text: str
@@ -25,6 +26,7 @@ class StatementRef(msgspec.Struct, frozen=True, kw_only=True):
     table: int | None
     agree: float | None  # share of the whole room's voters at +1/+2 (None when hidden)
     voters: int
+    provenance: Provenance | None = None
 
 
 class Participation(msgspec.Struct, frozen=True, kw_only=True):

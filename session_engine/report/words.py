@@ -12,6 +12,15 @@ from .french import plural
 from .model import Report
 
 
+def hidden_sentence(what: str, k: int) -> str:
+    """Why ``what`` shows no figure: under ``k`` people, or hidden with such a group."""
+    fewer = f"moins de {plural(k, 'personne', 'personnes')}"
+    return (
+        f"{what} : {fewer}, ou masqué pour qu'on ne retrouve pas par soustraction les "
+        f"chiffres d'un groupe de {fewer}. Ses chiffres ne sont pas publiés."
+    )
+
+
 @dataclass(frozen=True)
 class Words:
     """What every section's wording needs: the report and its territories' names."""
@@ -24,11 +33,7 @@ class Words:
         return self.report.method.k
 
     def hidden_sentence(self, what: str) -> str:
-        fewer = f"moins de {plural(self.k, 'personne', 'personnes')}"
-        return (
-            f"{what} : {fewer}, ou masqué pour qu'on ne retrouve pas par soustraction les "
-            f"chiffres d'un groupe de {fewer}. Ses chiffres ne sont pas publiés."
-        )
+        return hidden_sentence(what, self.k)
 
     def territory(self, tid: str) -> str:
         return "Ensemble de la session" if tid == ALL else self.names.get(tid, tid)

@@ -67,6 +67,7 @@ SAMPLES: Final[dict[str, dict[str, Any]]] = {
     "RecordPosition": {"participant": "p1", "statement": "s1", "value": 1},
     "RecordBallot": {"participant": "p1", "vote": "v1", "grades": {"pr1": 6}},
     "EnterPaperBallots": {"vote": "v1", "ballots": [{"pr1": 6}], "note": "Urne"},
+    "ImportStatement": {"text": "Plus de bus.", "provenance": {"key": "e1", "source": "Forum"}},
 }
 STEERING: Final = frozenset(
     {
@@ -107,6 +108,7 @@ STEERING: Final = frozenset(
         "IssueTableTablet",
         "RevokeTableTablet",
         "EnterPaperBallots",
+        "ImportStatement",
     }
 )
 # What a host may send for their own table (their own tablet, a member beside them).

@@ -34,6 +34,7 @@ from session_engine.commands import (
     HandOverHost,
     HideResults,
     HideStatement,
+    ImportStatement,
     IssueTableTablet,
     JoinSession,
     MergeParticipants,
@@ -68,6 +69,7 @@ from session_engine.model import (
     Grade,
     HostPolicy,
     ParticipantRole,
+    Provenance,
     RoundKind,
     RoundSpec,
     StatementKind,
@@ -451,6 +453,19 @@ def tablet_strategies() -> dict[type[Command], st.SearchStrategy[Command]]:
             vote=_ids("v", UNKNOWN_VOTES),
             ballots=paper,
             note=texts("paper_note"),
+        ),
+        ImportStatement: st.builds(
+            ImportStatement,
+            text=texts("statement"),
+            kind=st.sampled_from(StatementKind),
+            provenance=st.builds(
+                Provenance,
+                # a few keys, so that one comes twice; then keys that are not keys
+                key=st.sampled_from(("e1", "e2", "metro-3", "E1", "e 1", "", "e" * 41)),
+                source=texts("source"),
+                territories=st.lists(st.sampled_from(TERRITORY_NAMES), max_size=13).map(tuple),
+                statement=st.none() | _ids("s", UNKNOWN_STATEMENTS),
+            ),
         ),
     }
 

@@ -69,6 +69,7 @@ from session_engine.events import (
     SessionClosed,
     SessionCreated,
     StatementHidden,
+    StatementImported,
     StatementProposed,
     StatementPublished,
     StatementsMerged,
@@ -98,6 +99,7 @@ from session_engine.model import (
     Grade,
     HostPolicy,
     ParticipantRole,
+    Provenance,
     RoundKind,
     RoundSpec,
     StatementKind,
@@ -188,6 +190,14 @@ EVERY_EVENT: list[Event] = [
     TableTabletRevoked(tablet="tb1"),
     PaperBallotsEntered(
         vote="v1", ballots=({"pr1": Grade.BIEN}, {"pr1": Grade.PASSABLE}), note="Urne papier"
+    ),
+    StatementImported(
+        statement="s3",
+        text="Les bus de nuit ne desservent pas les quartiers.",
+        kind=StatementKind.PROBLEM,
+        provenance=Provenance(
+            key="e3", source="Forum numérique", territories=("Clichy-sous-Bois",), statement="s7"
+        ),
     ),
 ]
 

@@ -28,6 +28,7 @@ from session_engine.commands import (
     HandOverHost,
     HideResults,
     HideStatement,
+    ImportStatement,
     IssueTableTablet,
     JoinSession,
     MoveParticipant,
@@ -60,12 +61,13 @@ from session_engine.events import (
     RoundPaused,
     SessionClosed,
     StatementHidden,
+    StatementImported,
     StatementsMerged,
     TableTabletIssued,
     TableTabletRevoked,
     VoeuAdopted,
 )
-from session_engine.model import Grade, ParticipantRole, RoundKind
+from session_engine.model import Grade, ParticipantRole, Provenance, RoundKind, StatementKind
 from session_engine.programme import (
     AddOrganiser,
     AddProgrammeTerritory,
@@ -352,6 +354,23 @@ REACHED_BY: dict[str, Case] = {
             *(TableTabletIssued(tablet=f"tb{i}", table=1) for i in range(1, 101)),
         ],
         IssueTableTablet(table=2),
+        FACILITATOR,
+    ),
+    # test_import_statement: test_a_key_comes_into_a_session_once
+    "already_imported": Case(
+        [
+            *a_running_round(),
+            StatementImported(
+                statement="s1",
+                text="Les bus de nuit manquent.",
+                kind=StatementKind.PROBLEM,
+                provenance=Provenance(key="e3", source="Forum numérique"),
+            ),
+        ],
+        ImportStatement(
+            text="Il manque des bus de nuit.",
+            provenance=Provenance(key="e3", source="Métrokawa métropolitain"),
+        ),
         FACILITATOR,
     ),
 }

@@ -36,6 +36,7 @@ from session_engine.commands import (
     HandOverHost,
     HideResults,
     HideStatement,
+    ImportStatement,
     IssueTableTablet,
     JoinSession,
     MergeParticipants,
@@ -74,7 +75,7 @@ from session_engine.events import (
     RoundPaused,
     TableTabletIssued,
 )
-from session_engine.model import Grade, ParticipantRole, RoundKind
+from session_engine.model import Grade, ParticipantRole, Provenance, RoundKind
 
 from .harness import (
     FACILITATOR,
@@ -153,6 +154,8 @@ ALLOWED_IN: dict[str, set[str]] = {
     "RecordPosition": {RUNNING},
     "RecordBallot": EVERY_PHASE,
     "EnterPaperBallots": EVERY_PHASE,
+    # A statement imported from another step of the programme: before, during or after a round.
+    "ImportStatement": EVERY_PHASE,
 }
 
 # What a command sent in a phase that does not allow it is told.
@@ -295,6 +298,13 @@ SENT: dict[type[Command], Sent] = {
         EnterPaperBallots(vote="v1", ballots=({"pr1": Grade.BIEN},), note="Urne papier"),
         FACILITATOR,
         [*a_proposal(), *vote_opened("v1", "pr1")],
+    ),
+    ImportStatement: Sent(
+        ImportStatement(
+            text="Les bus de nuit ne desservent pas les quartiers.",
+            provenance=Provenance(key="e3", source="Forum numérique"),
+        ),
+        FACILITATOR,
     ),
 }
 

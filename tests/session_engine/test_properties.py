@@ -69,6 +69,7 @@ from session_engine.commands import (
     HandOverHost,
     HideResults,
     HideStatement,
+    ImportStatement,
     IssueTableTablet,
     JoinSession,
     MergeParticipants,
@@ -132,6 +133,7 @@ from session_engine.events import (
     SessionClosed,
     SessionCreated,
     StatementHidden,
+    StatementImported,
     StatementProposed,
     StatementPublished,
     StatementsMerged,
@@ -232,6 +234,7 @@ FACILITATOR_EVENTS: Final[frozenset[type[Event]]] = frozenset(
         RoundExtended,
         RoundEnded,
         StatementPublished,
+        StatementImported,
         StatementHidden,
         StatementsMerged,
         ProposalPromoted,
@@ -326,6 +329,7 @@ SINGLE_EVENT: Final[dict[type[Command], type[Event]]] = {
     RecordPosition: PositionTaken,
     RecordBallot: BallotCast,
     EnterPaperBallots: PaperBallotsEntered,
+    ImportStatement: StatementImported,
 }
 PHASE_CODES: Final[dict[RoundStatus | None, str]] = {
     RoundStatus.RUNNING: "round_running",
@@ -368,6 +372,7 @@ class SessionMachine(RuleBasedStateMachine):
         self.deadline: int | None = None  # while running
         self.remaining: int | None = None  # while paused
         self.statement_status: dict[str, StatementStatus] = {}
+        self.imported: set[str] = set()  # the provenance keys imported so far
         self.promoted: set[str] = set()
         self.proposals: set[str] = set()
         self.vote_proposals: dict[str, tuple[str, ...]] = {}
@@ -611,6 +616,11 @@ class SessionMachine(RuleBasedStateMachine):
                 assert e.author == ctx.actor
                 assert e.statement not in self.statement_status
                 self.statement_status[e.statement] = StatementStatus.PROPOSED
+            case StatementImported():
+                assert e.statement == f"s{len(self.statement_status) + 1}"
+                assert e.provenance.key not in self.imported, "a key comes in once"
+                self.imported.add(e.provenance.key)
+                self.statement_status[e.statement] = StatementStatus.PUBLISHED
             case StatementPublished():
                 status = self.statement_status[e.statement]
                 assert status not in (

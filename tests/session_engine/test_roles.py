@@ -32,6 +32,7 @@ from session_engine.commands import (
     HandOverHost,
     HideResults,
     HideStatement,
+    ImportStatement,
     IssueTableTablet,
     JoinSession,
     MergeParticipants,
@@ -75,7 +76,7 @@ from session_engine.events import (
     SynthesisSubmitted,
     TableTabletIssued,
 )
-from session_engine.model import Grade, ParticipantRole, RoundKind
+from session_engine.model import Grade, ParticipantRole, Provenance, RoundKind
 
 from .harness import (
     FACILITATOR,
@@ -241,6 +242,13 @@ EXAMPLES: dict[type[Command], Example] = {
         EnterPaperBallots(vote="v1", ballots=({"pr1": Grade.BIEN},), note="Urne papier"),
         [*a_running_round(), *a_proposal(), *vote_opened("v1", "pr1")],
     ),
+    ImportStatement: Example(
+        ImportStatement(
+            text="Les bus de nuit ne desservent pas les quartiers.",
+            provenance=Provenance(key="e3", source="Forum numérique"),
+        ),
+        a_running_round(),
+    ),
 }
 
 # DESIGN §6, written out once more by hand so that a change of PERMISSIONS is a visible decision.
@@ -293,6 +301,7 @@ WHO_MAY: dict[str, set[str]] = {
     "RecordPosition": {"host", T},
     "RecordBallot": {"host", T},
     "EnterPaperBallots": {F},
+    "ImportStatement": {F},  # and the co-facilitators, who send as the facilitator role
 }
 
 

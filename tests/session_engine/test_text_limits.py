@@ -79,6 +79,11 @@ LIMITS: Final[dict[tuple[str, str], int]] = {
     ("EnterPaperBallots", "vote"): 32,
     ("EnterPaperBallots", "ballots"): 32,
     ("EnterPaperBallots", "note"): 200,
+    ("ImportStatement", "text"): 280,
+    ("ImportStatement", "provenance.key"): 40,
+    ("ImportStatement", "provenance.source"): 200,
+    ("ImportStatement", "provenance.territories"): 80,
+    ("ImportStatement", "provenance.statement"): 32,
 }
 
 TERRITORY: Final = {"name": "Pleyel", "commune": "Saint-Denis", "qpv": False}
@@ -141,6 +146,18 @@ COMMANDS: Final[dict[str, tuple[dict[str, Any], Sender]]] = {
         {"vote": "v1", "ballots": [{"pr1": 4}], "note": "Urne papier"},
         FACILITATOR,
     ),
+    "ImportStatement": (
+        {
+            "text": "Les bus de nuit manquent.",
+            "provenance": {
+                "key": "e3",
+                "source": "Forum numérique",
+                "territories": ["Clichy-sous-Bois"],
+                "statement": "s7",
+            },
+        },
+        FACILITATOR,
+    ),
 }
 
 
@@ -175,11 +192,14 @@ def test_the_table_names_every_text_field_of_every_command() -> None:
 
 
 def with_text(data: dict[str, Any], path: str, text: str) -> dict[str, Any]:
-    """``data`` with the text at ``path`` replaced by ``text`` (in each tuple item, as the key)."""
+    """``data`` with the text at ``path`` replaced by ``text`` (in a nested struct, in each tuple
+    item, as the key)."""
     head, _, rest = path.partition(".")
     value = data.get(head)
     changed = dict(data)
-    if rest:
+    if rest and isinstance(value, dict):  # into a nested struct (an import's provenance)
+        changed[head] = with_text(value, rest, text)
+    elif rest:
         changed[head] = [with_text(item, rest, text) for item in value or [{}]]
     elif isinstance(value, list) and value and isinstance(value[0], dict):
         changed[head] = [{text: next(iter(value[0].values()))}]  # a tuple of mappings: a key

@@ -6,7 +6,10 @@ protocol (``server.client.ProtocolClient``), all in one asyncio loop: people arr
 code, the facilitator seats them, runs each round of the agenda (moderating what people write,
 pausing once, extending once), the hosts send their table's synthesis, the tables rotate, and the
 last round is the majority-judgment vote; then the session is closed and stays on the server to be
-looked at. It is the demo (``metrokawa simulate --url …``) and the load generator.
+looked at. It is the demo (``metrokawa simulate --url …``) and the load generator. Given a
+console link instead (``--console``, ``existing``), it plays that session: its territories, the
+rounds of its agenda not started yet, to its close. With ``voeux``, the best proposals the vote
+adopted become vœux by consent before the round ends.
 
 Time. The agenda's rounds last 20-25 minutes, so the session's clock runs ``speed`` times faster
 than the wall clock (150: a 25-minute round plays in 10 s) and the facilitator ends each round

@@ -29,6 +29,14 @@ _RATE_PER_S: Final = 15.0
 _BURST: Final = 40
 
 
+class _Refused(WireSimulationError):
+    """The server refused the hello (a wrong token, a revoked link, a wrong code): ``code``."""
+
+    def __init__(self, code: str, base: str, message: str) -> None:
+        super().__init__(f"Le serveur {base} refuse la connexion ({code}) : {message}")
+        self.code = code
+
+
 class _Link:
     """One person's WebSocket. ``command`` sends, waits for the answer, counts and times it; a
     lost socket is reopened (by token, or by code for a guest) from its last ``seq`` and the
@@ -47,6 +55,9 @@ class _Link:
         try:
             return await self.client.connect(**hello)
         except (OSError, websockets.WebSocketException) as error:  # refused, timed out, closed
+            answer = self.client.welcome  # the server's refusal, when it said why
+            if answer.get("k") == "error" and isinstance(answer.get("code"), str):
+                raise _Refused(answer["code"], self.base, str(answer.get("message", ""))) from None
             raise WireSimulationError(
                 f"Impossible d'ouvrir une connexion WebSocket vers {self.base} : {_reason(error)}."
             ) from None
@@ -139,6 +150,18 @@ class _Console:
     async def caught_up(self, seq: int) -> None:
         """Wait until the console has received event ``seq`` (its sockets are fast, not instant)."""
         await self.until(lambda _: self.seq >= seq)
+
+    async def tallied(self, ready: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        """Wait for a ``tallies`` frame that is ``ready``; a lost socket is resumed meanwhile."""
+        while True:
+            latest = self.tallies
+            if latest is not None and ready(latest):
+                return latest
+            if self.link.lost():
+                await self.link.resume()
+            client = self.link.client
+            with contextlib.suppress(TimeoutError):
+                await client.wait_for_tallies(len(client.tallies) + 1, timeout=1)
 
     async def until(self, ready: Callable[[SessionState], bool]) -> None:
         """Wait for events until ``ready(state)``; a lost socket is resumed meanwhile."""

@@ -1,5 +1,6 @@
-"""The simulator's HTTP side: the server's address, the new session, the log download; and
-the French sentence for a failure of the network or the server.
+"""The simulator's HTTP side: the server's address, the new session, a console link and the
+public face of the session it names, the log download; and the French sentence for a failure of
+the network or the server.
 """
 
 from __future__ import annotations
@@ -78,6 +79,61 @@ def _create_session(base: str, territories: int, rounds: int) -> dict[str, Any]:
     if not isinstance(created, dict) or not all(isinstance(created.get(k), str) for k in keys):
         raise WireSimulationError(f"{base} ne répond pas comme un serveur Métrokawa.")
     return created
+
+
+def _console_link(link: str) -> tuple[str, str, str]:
+    """The server's address, the session and the token of a console link
+    (``http(s)://HÔTE/f/SESSION#token=JETON``, the facilitator's or a co-facilitator's)."""
+    parts = urllib.parse.urlsplit(link.strip())
+    prefix, marker, session = parts.path.rpartition("/f/")
+    if not marker or not session or "/" in session:
+        raise WireSimulationError(
+            f"« {link} » n'est pas un lien de console d'animation : il a la forme "
+            "http://HÔTE:PORT/f/SESSION#token=JETON."
+        )
+    base = _base_url(urllib.parse.urlunsplit((parts.scheme, parts.netloc, prefix, "", "")))
+    token = urllib.parse.parse_qs(parts.fragment).get("token", [""])[0]
+    if not token:
+        raise WireSimulationError(
+            "Ce lien de console n'a pas de jeton : copiez-le en entier, avec sa fin "
+            "« #token=… », depuis la console ou avec metrokawa sessions."
+        )
+    return base, urllib.parse.unquote(session), token
+
+
+def _read_session(base: str, session: str) -> dict[str, Any]:
+    """The session's public face (``GET /api/sessions/{id}``): code, territories, rounds."""
+    request = urllib.request.Request(
+        f"{base}/api/sessions/{urllib.parse.quote(session)}",
+        headers={"Accept": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=_HTTP_TIMEOUT_S) as response:
+            face = json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        error.close()  # its socket: nothing of the body is needed
+        if error.code == 404:
+            raise WireSimulationError(
+                f"Le serveur {base} ne connaît pas la session {session} : vérifiez le lien."
+            ) from None
+        raise WireSimulationError(
+            f"{base} ne répond pas comme un serveur Métrokawa (HTTP {error.code})."
+        ) from None
+    except (OSError, HTTPException) as error:
+        raise WireSimulationError(
+            f"Impossible de joindre le serveur {base} : {_reason(error)}. "
+            "Est-il lancé (metrokawa serve) ?"
+        ) from None
+    except ValueError:
+        face = None
+    if not (
+        isinstance(face, dict)
+        and isinstance(face.get("code"), str)
+        and isinstance(face.get("territories"), list)
+        and isinstance(face.get("rounds"), list)
+    ):
+        raise WireSimulationError(f"{base} ne répond pas comme un serveur Métrokawa.")
+    return face
 
 
 def _http_refusal(base: str, error: urllib.error.HTTPError) -> str:

@@ -1,5 +1,7 @@
 """The room: the facilitator running the agenda (arrivals, seating, table rounds with
-moderation, a pause and an extension, the vote, the closing) and the people in it.
+moderation, a pause and an extension, the vote, the vœux adopted by consent, the closing) and
+the people in it. The session is the one the simulator created, or one it was given a console
+link of (``first``: the number of its first round not started yet).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from functools import partial
 from typing import Any, Final
 
 from session_engine.commands import (
+    AdoptVoeu,
     CloseSession,
     CloseVote,
     Command,
@@ -20,6 +23,7 @@ from session_engine.commands import (
     ExtendRound,
     HideStatement,
     MergeStatements,
+    OpenConsent,
     OpenVote,
     PauseRound,
     PromoteProposal,
@@ -29,16 +33,19 @@ from session_engine.commands import (
     SeatTables,
     StartRound,
 )
+from session_engine.decide_votes import ADOPTION_GRADE
+from session_engine.majority import rank
 from session_engine.model import RoundKind, StatementKind
 from session_engine.state import RoundStatus, StatementStatus
+from session_engine.typography import plural
 
 from .. import population
-from ..offline import PROPOSALS
-from ..population import AgendaItem, BankStatement, Person
-from .link import _acked, _Console, _Link
+from ..offline import PROPOSALS, VOEU_OUTCOME
+from ..population import AgendaItem, BankStatement, Person, TerritoryProfile, Theme
+from .link import _acked, _Console, _Link, _Refused
 from .pacing import _MINUTE, _SECOND, _Clock, _clock, _Gate, _Tally
 from .people import _Action, _bank, _Participant
-from .summary import WireOptions, WireSummary, _decimal, _n
+from .summary import WireOptions, WireSimulationError, WireSummary, _decimal, _n
 
 _ARRIVALS_MS: Final = 5 * _MINUTE  # on-time people come in over five minutes
 _EXTENSION_MINUTES: Final = 5
@@ -56,8 +63,12 @@ class _Room:
         people: tuple[Person, ...],
         rng: random.Random,
         say: Callable[[str], None],
+        *,
+        places: tuple[TerritoryProfile, ...] | None = None,
+        first: int = 1,
     ) -> None:
         self.base, self.options, self.items, self.rng, self.say = base, options, items, rng, say
+        self.first = first  # the session's number of ``items[0]``
         self.session: str = created["id"]
         self.code: str = created["code"]
         self.token: str = created["facilitator_token"]
@@ -67,7 +78,7 @@ class _Room:
         self.join_link = str(links.get("join", f"{base}/j/{self.code}"))
         self.projector_link = str(links.get("projector", f"{base}/p/{self.session}"))
         self.speed = options.clock_speed
-        self.places = population.territories(options.territories)
+        self.places = places or population.territories(options.territories)
         self.tally = _Tally()
         self.gate = _Gate()
         facilitator = _Link(base, self.session, self.tally, code=self.code, keeps_events=True)
@@ -83,14 +94,21 @@ class _Room:
         self.moderated: set[str] = set()
         self.kept: dict[str, str] = {}  # bank key -> the published statement saying it
         self.visible: list[str] = []  # published, in publication order
+        self.imported: dict[str, BankStatement] = {}  # published before us, not from the bank
+        self.opened = False
         self.phase = "connexion"
+
+    @property
+    def rounds(self) -> int:
+        """The session's number of rounds."""
+        return self.first - 1 + len(self.items)
 
     async def facilitate(self, command: Command) -> dict[str, Any] | None:
         return await self.console.link.command(command)
 
     def bank_of(self, sid: str) -> BankStatement:
-        bank = _bank(self.console.state.statements[sid].text)
-        assert bank is not None  # only what was written from the bank is ever published
+        bank = _bank(self.console.state.statements[sid].text) or self.imported.get(sid)
+        assert bank is not None  # what we publish was written from the bank, or was there
         return bank
 
     def announce(self, phase: str, detail: str = "") -> None:
@@ -109,20 +127,53 @@ class _Room:
 
     # the whole session
 
-    async def play(self) -> None:
-        welcome = await self.console.link.open(token=self.token, after=0)  # every event
+    async def open_console(self) -> None:
+        """Open the console's socket and read the whole log: what the room is already."""
+        try:
+            welcome = await self.console.link.open(token=self.token, after=0)  # every event
+        except _Refused as refused:
+            if refused.code == "revoked":
+                raise WireSimulationError(
+                    "Ce lien de co-animation a été retiré : le serveur le refuse."
+                ) from None
+            raise WireSimulationError(
+                f"Le serveur refuse ce lien de console ({refused.code}) : son jeton n'ouvre pas "
+                f"la session {self.session} (lien incomplet, ou d'un autre serveur)."
+            ) from None
+        if welcome.get("role") != "facilitator":
+            raise WireSimulationError(
+                "Ce lien n'est pas celui d'une console d'animation (ni d'une co-animation)."
+            )
+        self.opened = True
         await self.console.caught_up(welcome["seq"])
-        self.territory_id = {t.name: t.id for t in self.console.state.territories.values()}
+        state = self.console.state
+        self.territory_id = {t.name: t.id for t in state.territories.values()}
+        for statement in state.statements.values():  # imported, or written earlier
+            if statement.status is StatementStatus.PUBLISHED:
+                if _bank(statement.text) is None:
+                    self.imported[statement.id] = BankStatement(
+                        key=f"imported-{statement.id}",
+                        theme=Theme.PARTICIPATION,
+                        kind=statement.kind,
+                        text=statement.text,
+                    )
+                self.kept.setdefault(self.bank_of(statement.id).key, statement.id)
+                self.visible.append(statement.id)
+
+    async def play(self) -> None:
+        if not self.opened:
+            await self.open_console()
         await self.arrivals()
         await self.seat()
         table_rounds = sum(item.kind is not RoundKind.VOTE for item in self.items)
-        for number, item in enumerate(self.items, start=1):
-            if number > 1:
+        for index, item in enumerate(self.items, start=1):
+            number = self.first + index - 1  # the round's number in the session
+            if index > 1:
                 await self.rotate()
             if item.kind is RoundKind.VOTE:
                 await self.vote_round(number, item)
             else:
-                pause, extend = number == min(2, table_rounds), number == table_rounds
+                pause, extend = index == min(2, table_rounds), index == table_rounds
                 await self.table_round(number, item, pause=pause, extend=extend)
         await _clock(self.speed).until(_MINUTE)
         self.announce("clôture", " de la session")
@@ -150,7 +201,9 @@ class _Room:
         await clock.until(_ARRIVALS_MS + _MINUTE)
 
     async def seat(self) -> None:
-        await self.facilitate(SeatTables())
+        """Seat the room; tables seated earlier (a session played before) rotate instead."""
+        seated = bool(self.console.state.tables)
+        await self.facilitate(RotateTables() if seated else SeatTables())
         tables = self.console.state.tables
         self.announce("placement", f" : {len(self.present)} personnes à {len(tables)} tables")
 
@@ -167,13 +220,13 @@ class _Room:
         self, number: int, item: AgendaItem, *, pause: bool, extend: bool
     ) -> None:
         await self.facilitate(StartRound())
-        self.announce(f"manche {number}/{len(self.items)}", f" : « {item.prompt} »")
+        self.announce(f"manche {number}/{self.rounds}", f" : « {item.prompt} »")
         duration = item.minutes * _MINUTE
         active = duration + (_EXTENSION_MINUTES * _MINUTE if extend else 0)
         clock = _clock(self.speed, pause_at=duration * 2 // 5 if pause else None)
         for participant in self.present:
             participant.this_round = []
-        late = [p for p in self.people if p.person.late] if number == 1 else []
+        late = [p for p in self.people if p.person.late] if number == self.first else []
         async with asyncio.TaskGroup() as group:
             group.create_task(self.steer(clock, duration, active, extend))
             for participant in list(self.present):
@@ -280,7 +333,7 @@ class _Room:
     async def vote_round(self, number: int, item: AgendaItem) -> None:
         """Promote the best-supported statements, let everyone grade them, close the vote."""
         await self.facilitate(StartRound())
-        self.announce(f"manche {number}/{len(self.items)}", f" : « {item.prompt} »")
+        self.announce(f"manche {number}/{self.rounds}", f" : « {item.prompt} »")
         clock, duration = _clock(self.speed), item.minutes * _MINUTE
         await clock.until(duration // 20)
         await self.promote()
@@ -295,6 +348,10 @@ class _Room:
                     group.create_task(participant.vote(clock, duration, vote.id, proposals))
             await clock.until(duration * 4 // 5)
             await self.facilitate(CloseVote(vote=vote.id))
+            if self.options.voeux:
+                await self.adopt_voeux(vote.id)
+        elif self.options.voeux:
+            self.say("  aucune proposition à voter : pas de vœu")
         await self.end_round(number)
 
     async def promote(self) -> None:
@@ -309,6 +366,32 @@ class _Room:
         )
         for sid in ranked[:PROPOSALS]:
             await self.facilitate(PromoteProposal(statement=sid))
+
+    async def adopt_voeux(self, vote: str) -> None:
+        """A consent round on each of the best adopted proposals, each adopted as a vœu (nobody
+        objects), up to ``options.voeux``; the results are the console's tallies of the vote."""
+        frame = await self.console.tallied(
+            lambda tallies: any(
+                v["vote"] == vote and v["profiles"] is not None for v in tallies["votes"]
+            )
+        )
+        profiles = next(v["profiles"] for v in frame["votes"] if v["vote"] == vote)
+        adopted = [r.proposal for r in rank(profiles) if r.majority_grade >= ADOPTION_GRADE]
+        wanted = self.options.voeux
+        voeux = 0
+        for proposal in adopted[:wanted]:
+            if not _acked(await self.facilitate(OpenConsent(proposal=proposal))):
+                continue
+            consent = self.console.state.open_consent
+            assert consent is not None
+            voeux += _acked(
+                await self.facilitate(AdoptVoeu(consent=consent.id, outcome=VOEU_OUTCOME))
+            )
+        said = f"  {plural(voeux, 'vœu adopté', 'vœux adoptés')} par consentement"
+        if len(adopted) < wanted:
+            found = plural(len(adopted), "proposition adoptée", "propositions adoptées")
+            said += f" ({plural(wanted, 'demandé', 'demandés')}, {found} au jugement majoritaire)"
+        self.say(said)
 
     # the end
 
@@ -359,4 +442,5 @@ class _Room:
             syntheses=len(state.syntheses),
             proposals=len(state.proposals),
             ballots=tally.applied["CastBallot"],
+            voeux=len(state.voeux),
         )

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 from session_engine.summary import POSITIONS_IN_FORCE, POSITIONS_TAKEN
+from session_engine.typography import plural
 
 from .. import population
 
@@ -21,7 +22,7 @@ class WireSimulationError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class WireOptions:
-    url: str
+    url: str = ""  # the server; with ``console``, the link's
     participants: int = 120
     territories: int = 6
     rounds: int = 4
@@ -30,6 +31,8 @@ class WireOptions:
     real_time: bool = False  # the wall clock and the server's timer, instead of ``speed``
     timeout_s: float | None = None  # None: see ``time_limit_s``
     progress_every_s: float | None = None  # None: every 5 s, or every 30 s in real time
+    console: str | None = None  # a console link: play that session instead of creating one
+    voeux: int = 0  # after the vote, adopt up to this many adopted proposals as vœux
 
     @property
     def clock_speed(self) -> float:
@@ -39,9 +42,12 @@ class WireOptions:
     def time_limit_s(self) -> float:
         """``timeout_s``, or DEFAULT_TIMEOUT_S unless one and a half times the session's expected
         length (by its clock, at its speed) is longer."""
+        return self.time_limit(population.agenda(self.rounds))
+
+    def time_limit(self, items: tuple[population.AgendaItem, ...]) -> float:
+        """``time_limit_s`` for the agenda ``items`` (a session's own, with ``console``)."""
         if self.timeout_s is not None:
             return self.timeout_s
-        items = population.agenda(self.rounds)
         minutes = sum(item.minutes + 4 for item in items) + 10  # breaks, pause, extension
         expected_s = minutes * 60 / self.clock_speed
         return max(DEFAULT_TIMEOUT_S, 1.5 * expected_s + 60)
@@ -91,6 +97,7 @@ class WireSummary:
     syntheses: int
     proposals: int
     ballots: int
+    voeux: int
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -110,8 +117,9 @@ class WireSummary:
             head,
             f"  Session {self.session} (code {self.code}) : "
             + ("close." if self.closed else "encore ouverte."),
-            f"  Participant·e·s : {_n(self.participants)} ({self.territories} territoires, "
-            f"{self.rounds} manches, {pace})",
+            f"  Participant·e·s : {_n(self.participants)} "
+            f"({plural(self.territories, 'territoire', 'territoires')}, "
+            f"{plural(self.rounds, 'manche', 'manches')}, {pace})",
             f"  Événements : {_n(self.events)}",
             f"  Commandes : {_n(self.sent)} envoyées, {_n(self.acked)} acquittées, "
             f"{_n(self.refused)} refusées"
@@ -124,7 +132,7 @@ class WireSummary:
             f"{_n(self.positions)} {POSITIONS_TAKEN} ({_n(self.positions_in_force)} "
             f"{POSITIONS_IN_FORCE}) ; annotations {_n(self.annotations)} ; "
             f"synthèses {_n(self.syntheses)} ; propositions {_n(self.proposals)} ; "
-            f"bulletins {_n(self.ballots)}",
+            f"bulletins {_n(self.ballots)} ; vœux {_n(self.voeux)}",
             *_links_lines(self.console, self.code, self.join, self.projector),
             "  La session reste sur le serveur : ouvrez la console d'animation pour la regarder.",
         ]

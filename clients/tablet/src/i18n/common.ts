@@ -36,6 +36,8 @@ export default {
     'role.autre': 'Autre',
     'role.facilitator': 'Animation',
 
+    'statement.provenance': 'Issu de : {source} ({territories})',
+    'statement.provenance_bare': 'Issu de : {source}',
     'kind.problem': 'Problème',
     'kind.idea': 'Idée',
 
@@ -114,6 +116,7 @@ export default {
     'error.unknown': 'Une erreur est survenue.',
     'error.network': 'Le serveur ne répond pas. Vérifiez le réseau.',
     'error.not_allowed': 'Ce n’est pas permis.',
+    'error.already_imported': 'Cet énoncé a déjà été importé dans cette session.',
     'error.bad_request': 'La demande est incomplète ou fausse.',
     'error.text_too_long': 'Le texte est trop long.',
     'error.unknown_session': 'Cette session n’existe pas encore.',
@@ -220,6 +223,8 @@ export default {
     'role.autre': 'Other',
     'role.facilitator': 'Facilitation',
 
+    'statement.provenance': 'From: {source} ({territories})',
+    'statement.provenance_bare': 'From: {source}',
     'kind.problem': 'Problem',
     'kind.idea': 'Idea',
 
@@ -298,6 +303,7 @@ export default {
     'error.unknown': 'Something went wrong.',
     'error.network': 'The server does not answer. Check the network.',
     'error.not_allowed': 'This is not allowed.',
+    'error.already_imported': 'This statement has already been imported into this session.',
     'error.bad_request': 'The request is incomplete or wrong.',
     'error.text_too_long': 'The text is too long.',
     'error.unknown_session': 'This session does not exist yet.',

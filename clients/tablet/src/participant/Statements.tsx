@@ -7,6 +7,7 @@ import { positionKey, positionOf, publishedStatements, type PositionValue, type 
 import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import { PositionScale } from '../ui/PositionScale';
+import { ProvenanceLine } from '../ui/Provenance';
 import type { Ctx } from './ctx';
 import { NoteForm, NoteList, UnsentNotes } from './NoteForm';
 import { unsentReason } from './unsent';
@@ -61,6 +62,7 @@ function StatementItem({ ctx, st, open }: { ctx: Ctx; st: StatementView; open: b
       <h3 id={headingId} class="mk-statement-text">
         {st.text}
       </h3>
+      <ProvenanceLine st={st} />
       <PositionScale
         statement={st.id}
         value={value}

@@ -3,6 +3,7 @@ import { plural, quoted, t } from '../i18n';
 import { MeritProfile } from '../ui/MeritProfile';
 import { Pictogram } from '../ui/Pictogram';
 import { PositionBars } from '../ui/PositionBars';
+import { ProvenanceLine } from '../ui/Provenance';
 import {
   currentRound,
   idNumber,
@@ -197,6 +198,7 @@ export function Statements(props: { state: SessionView; tallies: Tallies; extras
                 <li key={st.id} data-statement-id={st.id} data-status={st.status} class={`mk-replay-statement mk-replay-statement-${st.status}`}>
                   <p class="mk-replay-text" data-testid="replay-statement-text">{statementWords(st, masked)}</p>
                   <StatementMeta st={st} state={state} masked={masked} />
+                  <ProvenanceLine st={st} />
                   {st.status === 'published' && (
                     <details>
                       <summary>{viewsSummary(tally, tallies.k_anonymity)}</summary>

@@ -166,6 +166,28 @@ export function applyEvent(s: SessionView, e: Envelope): void {
       }
       break;
     }
+    case 'StatementImported': {
+      // Public and whole for everyone: published at once, the facilitators' (evolve.py), in
+      // the round under way (0 before any), at no table.
+      const p = d.provenance ?? {};
+      s.statements[d.statement] = {
+        id: d.statement,
+        author: 'facilitator',
+        text: d.text ?? null,
+        kind: d.kind ?? null,
+        round: s.current_round,
+        table: null,
+        status: 'published',
+        merged_into: null,
+        provenance: {
+          key: String(p.key ?? ''),
+          source: String(p.source ?? ''),
+          territories: [...(p.territories ?? [])].map(String),
+          statement: p.statement ?? null,
+        },
+      };
+      break;
+    }
     case 'StatementHidden': {
       const st = s.statements[d.statement];
       if (st) st.status = 'hidden';

@@ -70,6 +70,17 @@ export interface TableView {
   members: string[];
 }
 
+/** Where an imported statement comes from (session_engine/model.py, Provenance). */
+export interface ProvenanceView {
+  /** the programme's key of the statement, the same in every session that imports it */
+  key: string;
+  /** the step it comes from, in words: « le Forum numérique » */
+  source: string;
+  territories: string[];
+  /** its id in the source session, if any */
+  statement: string | null;
+}
+
 export interface StatementView {
   id: string;
   /** the author's id for the facilitator and for one's own statements, else "participant" */
@@ -82,6 +93,8 @@ export interface StatementView {
   table: number | null;
   status: StatementStatus;
   merged_into: string | null;
+  /** an imported statement's origin (StatementImported); absent on any other */
+  provenance?: ProvenanceView;
   /** seq of the event that proposed it (client-side only; links an ack to its statement) */
   proposed_seq?: number;
 }

@@ -6,6 +6,7 @@ import { DEFAULT_K, POSITION_KEYS, idNumber, publishedStatements, statementTally
 import { positionTotals, proposalOf } from '../lib';
 import { Pictogram } from '../../ui/Pictogram';
 import { positionIcon } from '../../ui/PositionScale';
+import { ProvenanceLine } from '../../ui/Provenance';
 import { Action, Section, closedReason, statementMeta, statementText, type Run } from '../kit';
 
 export function Statements({ view, run }: { view: SessionView; run: Run }) {
@@ -58,6 +59,7 @@ function PublishedItem({ view, statement, run }: { view: SessionView; statement:
     <li class="mk-card" data-statement-id={statement.id}>
       <p class="mk-statement">{quoted(statementText(statement))}</p>
       <p class="mk-muted">{statementMeta(view, statement, true)}</p>
+      <ProvenanceLine st={statement} />
       <PositionCounts view={view} statement={statement.id} />
       {proposal ? (
         <p><Pictogram name="star" size={20} /> {t('console.statements.promoted', { text: proposal.text })}</p>

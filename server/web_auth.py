@@ -1,0 +1,719 @@
+"""Organisers on the web: the login cookie, CSRF, the login rate limit, and the account pages.
+
+The cookie ``mk_org`` is ``{organiser}.{login}.{issued_at}.{mac}``: the organiser's id, the id of a
+login row (``organisers``: deleted at logout, so a stolen cookie dies then), when it was issued
+(ms), and an HMAC-SHA256 of the three under the server's secret (``METROKAWA_SECRET_KEY``, else
+one made at the first start and kept in the database). It is HttpOnly, SameSite=Lax, Secure when
+the public URL (or the request) is https, and lives 12 hours; a cookie altered in any part, older
+than that, or whose login was closed, logs nobody in.
+
+CSRF: every form of these pages carries ``csrf``, an HMAC of the login's id (logged in) or of a
+random ``mk_pre`` cookie set with the first form (not logged in: the login form and the one-time
+link's form), masked afresh on every page; a POST without it or with another one is refused with
+403 « Formulaire expiré », code ``csrf``, before anything is read or changed.
+
+Login attempts are counted per e-mail and per client address in a sliding window: the
+``EMAIL_FAILURES``-th failure for an address within ``FAILURE_WINDOW_S`` blocks it (429, « Trop de
+tentatives », ``Retry-After``) until the oldest one leaves the window; the client address allows
+more (``ADDRESS_FAILURES``), for colleagues behind one office router. An attempt is counted
+*before* the password is checked, so that parallel attempts cannot pass the limit together, and
+forgiven when it succeeds. A wrong password and an unknown address get the same answer after the
+same Argon2 work: the page tells nobody who has an account.
+
+Routes (``routes()``): GET/POST /connexion, POST /deconnexion, GET/POST /mot-de-passe/{token},
+GET/POST /organisateurs/inviter, GET/POST /organisateurs/oubli, GET /static-web.css.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import math
+import os
+import re
+import secrets
+import time
+from collections import deque
+from typing import Final
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from session_engine.typography import typeset
+
+from .limits import client_address
+from .mail import Mailer
+from .organisers import (
+    MAX_EMAIL,
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    SESSION_LIFETIME_MS,
+    AccountError,
+    Issued,
+    LinkKind,
+    Organiser,
+    Organisers,
+)
+from .store import EventStore
+from .web import STYLESHEET_PATH, esc, page, read_form, stylesheet
+
+__all__ = [
+    "ADDRESS_FAILURES",
+    "COOKIE",
+    "EMAIL_FAILURES",
+    "FAILURE_WINDOW_S",
+    "SECRET_KEY_VARIABLE",
+    "Failures",
+    "WebAuth",
+    "check_csrf",
+    "csrf_field",
+    "current_organiser",
+    "require_organiser",
+    "routes",
+    "set_pending_cookies",
+]
+
+SECRET_KEY_VARIABLE: Final = "METROKAWA_SECRET_KEY"
+COOKIE: Final = "mk_org"
+PRE_COOKIE: Final = "mk_pre"  # not logged in: what the CSRF token of the first forms is tied to
+EMAIL_FAILURES: Final = 5
+ADDRESS_FAILURES: Final = 20
+FAILURE_WINDOW_S: Final = 15 * 60.0
+AFTER_LOGIN: Final = "/programmes"
+MAX_COOKIE: Final = 256
+CLOCK_SKEW_MS: Final = 60_000  # several workers: a cookie issued by one whose clock runs ahead
+
+_PRE: Final = re.compile(r"[A-Za-z0-9_-]{20,64}")
+_TOKEN: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+MESSAGES: Final = {
+    "email_invalid": "Cette adresse électronique n’est pas valable.",
+    "password_too_short": f"Le mot de passe doit compter au moins {MIN_PASSWORD} caractères.",
+    "password_too_long": f"Le mot de passe doit compter au plus {MAX_PASSWORD} caractères.",
+    "passwords_differ": "Les deux mots de passe ne sont pas identiques.",
+    "unknown_organiser": "Aucun compte d’organisateur·rice n’a cette adresse.",
+    "already_organiser": (
+        "Cette adresse a déjà un compte : pour lui donner un nouveau mot de passe, passez par "
+        "« Mot de passe oublié d’un·e collègue »."
+    ),
+    "login_failed": "Adresse électronique ou mot de passe incorrect.",
+}
+
+
+class Failures:
+    """Failed attempts per key (an e-mail, an address) within a sliding window of ``window_s``.
+
+    ``wait`` says how long a key is still blocked (0: not blocked), ``add`` counts one attempt
+    and returns its time, ``forgive`` takes that one back, ``clear`` forgets the key. At most
+    ``max_keys`` keys are remembered: past that, keys whose attempts all left the window go
+    first, then the oldest."""
+
+    def __init__(self, limit: int, window_s: float, max_keys: int = 10_000) -> None:
+        self.limit, self.window_s, self.max_keys = limit, window_s, max_keys
+        self.times: dict[str, deque[float]] = {}
+
+    def wait(self, key: str, now: float) -> float:
+        times = self._pruned(key, now)
+        if times is None or len(times) < self.limit:
+            return 0.0
+        return times[-self.limit] + self.window_s - now
+
+    def add(self, key: str, now: float) -> float:
+        times = self._pruned(key, now)
+        if times is None:
+            if len(self.times) >= self.max_keys:
+                self._forget(now)
+            times = self.times[key] = deque()
+        times.append(now)
+        return now
+
+    def forgive(self, key: str, stamp: float) -> None:
+        times = self.times.get(key)
+        if times is not None and stamp in times:
+            times.remove(stamp)
+
+    def clear(self, key: str) -> None:
+        self.times.pop(key, None)
+
+    def _pruned(self, key: str, now: float) -> deque[float] | None:
+        times = self.times.get(key)
+        while times and times[0] <= now - self.window_s:
+            times.popleft()
+        return times
+
+    def _forget(self, now: float) -> None:
+        for key in list(self.times):
+            if not self._pruned(key, now):
+                del self.times[key]
+        while len(self.times) >= self.max_keys:
+            del self.times[next(iter(self.times))]
+
+
+class WebAuth:
+    """What the organisers' pages share, built once at start-up (``app.state.web_auth``)."""
+
+    def __init__(
+        self,
+        organisers: Organisers,
+        secret: str,
+        *,
+        public_url: str | None = None,
+        mailer: Mailer | None = None,
+    ) -> None:
+        self.organisers = organisers
+        self.key = hashlib.sha256(b"metrokawa organisers\0" + secret.encode()).digest()
+        self.public_url = public_url
+        self.mailer = mailer
+        self.by_email = Failures(EMAIL_FAILURES, FAILURE_WINDOW_S)
+        self.by_address = Failures(ADDRESS_FAILURES, FAILURE_WINDOW_S)
+
+    @classmethod
+    async def open(cls, store: EventStore, *, public_url: str | None = None) -> WebAuth:
+        organisers = Organisers.for_store(store)
+        secret = os.environ.get(SECRET_KEY_VARIABLE) or await organisers.secret()
+        return cls(organisers, secret, public_url=public_url, mailer=Mailer.from_environment())
+
+    def mac(self, *parts: str) -> str:
+        # Each part prefixed with its length: no two lists of parts sign the same bytes.
+        message = b"".join(len(p.encode()).to_bytes(4, "big") + p.encode() for p in parts)
+        digest = hmac.new(self.key, message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    def cookie_value(self, organiser: Organiser, login: str, issued_at: int) -> str:
+        issued = str(issued_at)
+        return f"{organiser.id}.{login}.{issued}.{self.mac('login', organiser.id, login, issued)}"
+
+    def login_of(self, value: str | None, now: int) -> tuple[str, str] | None:
+        """(organiser id, login id) of a cookie whose MAC holds and whose 12 hours are not over."""
+        if not value or len(value) > MAX_COOKIE:
+            return None
+        parts = value.split(".")
+        if len(parts) != 4 or not parts[2].isdigit():
+            return None
+        organiser_id, login, issued, mac = parts
+        if not hmac.compare_digest(mac, self.mac("login", organiser_id, login, issued)):
+            return None
+        age = now - int(issued)
+        if not -CLOCK_SKEW_MS <= age < SESSION_LIFETIME_MS:
+            return None
+        return organiser_id, login
+
+    def csrf_token(self, basis: str) -> bytes:
+        return self.mac("csrf", basis).encode()
+
+    def base_url(self, request: Request) -> str:
+        return (self.public_url or str(request.base_url)).rstrip("/")
+
+    def secure(self, request: Request) -> bool:
+        public = self.public_url or ""
+        return public.startswith("https:") or request.url.scheme == "https"
+
+
+def _auth(request: Request) -> WebAuth:
+    auth: WebAuth = request.app.state.web_auth
+    return auth
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+# --- who is logged in ---------------------------------------------------------------------------
+
+
+async def current_organiser(request: Request) -> Organiser | None:
+    """The organiser this request's cookie logs in, if any (checked once per request)."""
+    if hasattr(request.state, "organiser"):  # already checked for this request
+        known: Organiser | None = request.state.organiser
+        return known
+    auth, now = _auth(request), _now_ms()
+    login = auth.login_of(request.cookies.get(COOKIE), now)
+    organiser = None
+    if login is not None:
+        organiser = await auth.organisers.session(login[1], login[0], now)
+    request.state.organiser = organiser
+    return organiser
+
+
+async def require_organiser(request: Request) -> Organiser | RedirectResponse:
+    """The organiser logged in, or the way to /connexion (back here afterwards)."""
+    organiser = await current_organiser(request)
+    if organiser is not None:
+        return organiser
+    target = request.url.path
+    return RedirectResponse(f"/connexion?next={_quote(target)}", status_code=303)
+
+
+def _quote(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path, safe="/")
+
+
+# --- CSRF ---------------------------------------------------------------------------------------
+
+
+def _csrf_basis(request: Request, *, create: bool) -> str | None:
+    login = _auth(request).login_of(request.cookies.get(COOKIE), _now_ms())
+    if login is not None:
+        return login[1]
+    pending: str | None = getattr(request.state, "pending_pre", None)
+    if pending is not None:
+        return pending
+    pre = request.cookies.get(PRE_COOKIE, "")
+    if _PRE.fullmatch(pre):
+        return pre
+    if not create:
+        return None
+    request.state.pending_pre = pre = secrets.token_urlsafe(32)
+    return pre
+
+
+def csrf_field(request: Request) -> str:
+    """The hidden input every form of these pages carries (``check_csrf`` checks it).
+
+    The token is masked afresh on every page (a random pad, then the token XOR that pad), so
+    that no two compressed pages carry the same bytes: a page that also reflects something sent
+    to it (the ``next`` path) never lets its compressed size tell the token (BREACH)."""
+    token = _auth(request).csrf_token(str(_csrf_basis(request, create=True)))
+    pad = secrets.token_bytes(len(token))
+    masked = base64.urlsafe_b64encode(pad + _xor(pad, token)).decode()
+    return f'<input type="hidden" name="csrf" value="{esc(masked)}">'
+
+
+def check_csrf(request: Request, form: dict[str, str]) -> bool:
+    basis = _csrf_basis(request, create=False)
+    if basis is None:
+        return False
+    expected = _auth(request).csrf_token(basis)
+    try:
+        masked = base64.urlsafe_b64decode(form.get("csrf", "")[:128].encode())
+    except ValueError:  # not base64
+        return False
+    pad, sent = masked[: len(expected)], masked[len(expected) :]
+    if len(masked) != 2 * len(expected):
+        return False
+    return hmac.compare_digest(_xor(pad, sent), expected)
+
+
+def _xor(pad: bytes, data: bytes) -> bytes:
+    return bytes(a ^ b for a, b in zip(pad, data, strict=True))
+
+
+def csrf_refused(request: Request, organiser: Organiser | None = None) -> Response:
+    body = _p(
+        "Ce formulaire a expiré ou ne vient pas de cette page : rien n’a été changé. "
+        "Rechargez la page et recommencez.",
+        code="csrf",
+        cls="refusal",
+    )
+    return page("Formulaire expiré", body, request=request, organiser=organiser, status=403)
+
+
+def set_pending_cookies(request: Request, response: Response) -> None:
+    """The ``mk_pre`` cookie a form of this response was tied to, when it is new."""
+    pending: str | None = getattr(request.state, "pending_pre", None)
+    if pending is not None:
+        response.set_cookie(
+            PRE_COOKIE,
+            pending,
+            httponly=True,
+            samesite="lax",
+            secure=_auth(request).secure(request),
+            path="/",
+        )
+
+
+def _login_cookie(request: Request, response: Response, value: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        value,
+        max_age=SESSION_LIFETIME_MS // 1000,
+        httponly=True,
+        samesite="lax",
+        secure=_auth(request).secure(request),
+        path="/",
+    )
+
+
+async def _log_in(request: Request, organiser: Organiser, target: str) -> Response:
+    auth, now = _auth(request), _now_ms()
+    login = await auth.organisers.open_session(organiser, now)
+    response = RedirectResponse(target, status_code=303)
+    _login_cookie(request, response, auth.cookie_value(organiser, login, now))
+    return response
+
+
+# --- small HTML helpers -------------------------------------------------------------------------
+
+
+def _p(text: str, *, code: str | None = None, cls: str = "notice", id_: str | None = None) -> str:
+    attributes = f' class="{cls}"'
+    if id_:
+        attributes += f' id="{id_}"'
+    if code:
+        attributes += f' data-code="{esc(code)}"'
+    role = ' role="alert"' if cls in ("error", "refusal") else ""
+    return f"<p{attributes}{role}>{esc(typeset(text))}</p>"
+
+
+def _field(
+    name: str,
+    label: str,
+    *,
+    kind: str,
+    autocomplete: str,
+    error_id: str | None,
+    value: str = "",
+    maxlength: int,
+    hint: str | None = None,
+    extra: str = "",
+) -> str:
+    hint_id = f"{name}-aide" if hint else None
+    described = " ".join(i for i in (error_id, hint_id) if i)
+    described_attr = f' aria-describedby="{described}"' if described else ""
+    invalid = ' aria-invalid="true"' if error_id else ""
+    hint_html = f'<p class="hint" id="{hint_id}">{esc(typeset(hint))}</p>' if hint else ""
+    value_attr = f' value="{esc(value)}"' if value else ""
+    return (
+        f'<label for="{name}">{esc(label)}</label>{hint_html}'
+        f'<input id="{name}" name="{name}" type="{kind}" autocomplete="{autocomplete}" required '
+        f'maxlength="{maxlength}"{value_attr}{described_attr}{invalid}{extra}>'
+    )
+
+
+def _error(code: str | None, form: str) -> tuple[str, str | None]:
+    """The error paragraph of a form (linked from its fields by id) and that id."""
+    if code is None:
+        return "", None
+    error_id = f"{form}-erreur"
+    return _p(MESSAGES[code], code=code, cls="error", id_=error_id), error_id
+
+
+def _local_path(target: str | None) -> str:
+    """Where to go after logging in: a path of this site, else the programmes."""
+    if (
+        target
+        and len(target) <= 512
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and target.isprintable()
+        and "\\" not in target
+    ):
+        return target
+    return AFTER_LOGIN
+
+
+# --- /connexion, /deconnexion -------------------------------------------------------------------
+
+
+def _login_page(
+    request: Request, *, target: str, email: str = "", code: str | None = None, status: int = 200
+) -> Response:
+    error, error_id = _error(code, "connexion")
+    body = (
+        f'<form class="stack" method="post" action="/connexion">{csrf_field(request)}'
+        f'<input type="hidden" name="next" value="{esc(target)}">{error}'
+        + _field(
+            "email",
+            "Adresse électronique",
+            kind="email",
+            autocomplete="username",
+            error_id=error_id,
+            value=email,
+            maxlength=MAX_EMAIL,
+        )
+        + _field(
+            "password",
+            "Mot de passe",
+            kind="password",
+            autocomplete="current-password",
+            error_id=error_id,
+            maxlength=MAX_PASSWORD,
+        )
+        + "<button>Se connecter</button></form>"
+        + _p(
+            "Mot de passe oublié ? Un·e autre organisateur·rice peut vous donner un lien pour en "
+            "choisir un nouveau (ou, sur la machine du serveur : metrokawa organiser add "
+            "VOTRE-ADRESSE).",
+            cls="hint",
+        )
+    )
+    return page("Connexion des organisateurs", body, request=request, status=status)
+
+
+async def login_form(request: Request) -> Response:
+    target = _local_path(request.query_params.get("next"))
+    if await current_organiser(request) is not None:
+        return RedirectResponse(target, status_code=303)
+    return _login_page(request, target=target)
+
+
+async def login(request: Request) -> Response:
+    form = await read_form(request)
+    if not check_csrf(request, form):
+        return csrf_refused(request)
+    auth, now = _auth(request), time.monotonic()
+    target = _local_path(form.get("next"))
+    typed = form.get("email", "")[: MAX_EMAIL + 1]
+    email_key, address_key = typed.strip().lower(), client_address(request)
+    wait = max(auth.by_email.wait(email_key, now), auth.by_address.wait(address_key, now))
+    if wait > 0:
+        minutes = max(1, math.ceil(wait / 60))
+        body = _p(
+            f"Trop de tentatives de connexion : réessayez dans {minutes} min.",
+            code="too_many_attempts",
+            cls="refusal",
+        )
+        headers = {"Retry-After": str(math.ceil(wait))}
+        return page("Trop de tentatives", body, request=request, status=429, headers=headers)
+    # Counted before the (slow) check, so that parallel attempts cannot all pass the limit.
+    auth.by_email.add(email_key, now)
+    by_address = auth.by_address.add(address_key, now)
+    organiser = await auth.organisers.authenticate(typed, form.get("password", ""))
+    if organiser is None:
+        return _login_page(request, target=target, email=typed, code="login_failed", status=401)
+    auth.by_email.clear(email_key)  # they know the password: their typos are forgiven
+    auth.by_address.forgive(address_key, by_address)
+    return await _log_in(request, organiser, target)
+
+
+async def logout(request: Request) -> Response:
+    form = await read_form(request)
+    if not check_csrf(request, form):
+        return csrf_refused(request, await current_organiser(request))
+    auth, now = _auth(request), _now_ms()
+    login = auth.login_of(request.cookies.get(COOKIE), now)
+    if login is not None:
+        await auth.organisers.close_session(login[1], now)
+    response = RedirectResponse("/connexion", status_code=303)
+    secure = auth.secure(request)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=secure)
+    return response
+
+
+# --- /mot-de-passe/{token} ----------------------------------------------------------------------
+
+
+def _link_gone(request: Request) -> Response:
+    body = _p(
+        "Ce lien est inconnu, a déjà servi ou a expiré (un lien sert une fois, pendant 72 "
+        "heures). Demandez-en un nouveau à un·e organisateur·rice.",
+        code="link_invalid",
+        cls="refusal",
+    )
+    return page("Lien hors d’usage", body, request=request, status=404)
+
+
+def _password_page(
+    request: Request,
+    token: str,
+    organiser: Organiser,
+    kind: LinkKind,
+    *,
+    code: str | None = None,
+    status: int = 200,
+) -> Response:
+    error, error_id = _error(code, "mot-de-passe")
+    title = "Choisir votre mot de passe" if kind is LinkKind.SET else "Changer votre mot de passe"
+    body = (
+        _p(f"Compte : {organiser.email}", cls="hint")
+        + f'<form class="stack" method="post" action="/mot-de-passe/{esc(token)}">'
+        + csrf_field(request)
+        + error
+        # For password managers: the account the new password belongs to.
+        + f'<input type="hidden" name="username" autocomplete="username" '
+        f'value="{esc(organiser.email)}">'
+        + _field(
+            "password",
+            "Nouveau mot de passe",
+            kind="password",
+            autocomplete="new-password",
+            error_id=error_id,
+            maxlength=MAX_PASSWORD,
+            hint=f"Au moins {MIN_PASSWORD} caractères ; une phrase facile à retenir convient.",
+            extra=f' minlength="{MIN_PASSWORD}"',
+        )
+        + _field(
+            "password2",
+            "Le même, une seconde fois",
+            kind="password",
+            autocomplete="new-password",
+            error_id=error_id,
+            maxlength=MAX_PASSWORD,
+            extra=f' minlength="{MIN_PASSWORD}"',
+        )
+        + "<button>Enregistrer et se connecter</button></form>"
+    )
+    return page(title, body, request=request, status=status)
+
+
+def _token(request: Request) -> str | None:
+    token = str(request.path_params["token"])
+    return token if _TOKEN.fullmatch(token) else None
+
+
+async def password_form(request: Request) -> Response:
+    token = _token(request)
+    found = None if token is None else await _auth(request).organisers.link(token, _now_ms())
+    if token is None or found is None:
+        return _link_gone(request)
+    return _password_page(request, token, *found)
+
+
+async def set_password(request: Request) -> Response:
+    form = await read_form(request)
+    if not check_csrf(request, form):
+        return csrf_refused(request)
+    token, auth = _token(request), _auth(request)
+    if token is None:
+        return _link_gone(request)
+    now = _now_ms()
+    try:
+        organiser = await auth.organisers.set_password(
+            token, form.get("password", ""), now, again=form.get("password2", "")
+        )
+    except AccountError as error:
+        found = await auth.organisers.link(token, now)
+        if found is None:
+            return _link_gone(request)
+        return _password_page(request, token, *found, code=error.code, status=400)
+    if organiser is None:
+        return _link_gone(request)
+    return await _log_in(request, organiser, AFTER_LOGIN)
+
+
+# --- /organisateurs/inviter, /organisateurs/oubli -----------------------------------------------
+
+_COLLEAGUE: Final = {
+    # the page (its path) → its title, what it does, its button
+    "inviter": (
+        "Inviter un·e collègue",
+        "Son compte est créé avec un lien à usage unique, valable 72 heures, pour choisir son "
+        "mot de passe : transmettez-le-lui.",
+        "Créer le compte et le lien",
+    ),
+    "oubli": (
+        "Mot de passe oublié d’un·e collègue",
+        "Un lien à usage unique, valable 72 heures, lui permet de choisir un nouveau mot de "
+        "passe ; l’ancien reste valable jusque-là. Transmettez-le-lui vous-même : ne le donnez "
+        "qu’à la personne dont c’est le compte.",
+        "Créer le lien",
+    ),
+}
+
+
+def _colleague_page(
+    request: Request,
+    which: str,
+    organiser: Organiser,
+    *,
+    email: str = "",
+    code: str | None = None,
+    status: int = 200,
+    done: str = "",
+) -> Response:
+    title, intro, button = _COLLEAGUE[which]
+    error, error_id = _error(code, which)
+    body = (
+        done
+        + _p(intro, cls="hint")
+        + f'<form class="stack" method="post" action="/organisateurs/{which}">'
+        + csrf_field(request)
+        + error
+        + _field(
+            "email",
+            "Son adresse électronique",
+            kind="email",
+            autocomplete="off",
+            error_id=error_id,
+            value=email,
+            maxlength=MAX_EMAIL,
+        )
+        + f"<button>{esc(button)}</button></form>"
+    )
+    return page(title, body, request=request, organiser=organiser, status=status)
+
+
+async def _colleague_form(request: Request, which: str) -> Response:
+    organiser = await require_organiser(request)
+    if isinstance(organiser, Response):
+        return organiser
+    return _colleague_page(request, which, organiser)
+
+
+async def _colleague_post(request: Request, which: str) -> Response:
+    organiser = await require_organiser(request)
+    if isinstance(organiser, Response):
+        return organiser
+    form = await read_form(request)
+    if not check_csrf(request, form):
+        return csrf_refused(request, organiser)
+    auth, typed = _auth(request), form.get("email", "")[: MAX_EMAIL + 1]
+    try:
+        if which == "inviter":
+            issued = await auth.organisers.invite(typed, _now_ms(), by=organiser.id)
+        else:
+            issued = await auth.organisers.reset(typed, _now_ms(), by=organiser.id)
+    except AccountError as error:
+        return _colleague_page(request, which, organiser, email=typed, code=error.code, status=400)
+    done = await _issued_notice(request, issued, by=organiser)
+    return _colleague_page(request, which, organiser, done=done)
+
+
+async def _issued_notice(request: Request, issued: Issued, *, by: Organiser) -> str:
+    auth = _auth(request)
+    link = f"{auth.base_url(request)}/mot-de-passe/{issued.token}"
+    what = (
+        f"Compte créé pour {issued.organiser.email}."
+        if issued.kind is LinkKind.SET
+        else f"Lien pour changer le mot de passe de {issued.organiser.email}."
+    )
+    mailed = ""
+    if auth.mailer is not None:
+        sent = await auth.mailer.send_link(issued.organiser.email, issued.kind, link, by=by.email)
+        mailed = (
+            " Il lui a aussi été envoyé par courriel."
+            if sent
+            else " L’envoi par courriel a échoué : transmettez-le-lui vous-même."
+        )
+    mailed_html = f"<p>{esc(typeset(mailed.strip()))}</p>" if mailed else ""
+    return (
+        '<section class="notice" aria-labelledby="lien-titre" role="status">'
+        f'<h2 id="lien-titre">{esc(typeset(what))}</h2>'
+        f"<p>{esc(typeset('Son lien (une seule fois, 72 heures) :'))}</p>"
+        f'<p class="link"><a href="{esc(link)}">{esc(link)}</a></p>{mailed_html}</section>'
+    )
+
+
+async def invite_form(request: Request) -> Response:
+    return await _colleague_form(request, "inviter")
+
+
+async def invite(request: Request) -> Response:
+    return await _colleague_post(request, "inviter")
+
+
+async def reset_form(request: Request) -> Response:
+    return await _colleague_form(request, "oubli")
+
+
+async def reset(request: Request) -> Response:
+    return await _colleague_post(request, "oubli")
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/connexion", login_form, methods=["GET"]),
+        Route("/connexion", login, methods=["POST"]),
+        Route("/deconnexion", logout, methods=["POST"]),
+        Route("/mot-de-passe/{token}", password_form, methods=["GET"]),
+        Route("/mot-de-passe/{token}", set_password, methods=["POST"]),
+        Route("/organisateurs/inviter", invite_form, methods=["GET"]),
+        Route("/organisateurs/inviter", invite, methods=["POST"]),
+        Route("/organisateurs/oubli", reset_form, methods=["GET"]),
+        Route("/organisateurs/oubli", reset, methods=["POST"]),
+        Route(STYLESHEET_PATH, stylesheet, methods=["GET"]),
+    ]
