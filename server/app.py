@@ -28,6 +28,7 @@ from session_engine.typography import typeset
 
 from . import http
 from .actor import EncodedEvent, SessionActor
+from .archives import archive_routes, open_archives
 from .cluster import LEASE_MS, Cluster
 from .hub import EVICT_AFTER_S, Hub
 from .limits import Buckets, Guesses, Limits, Sockets
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         hub.on_published.append(_count_commits(metrics))
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits
         app.state.public_url = settings.public_url
+        app.state.archives = open_archives(store)  # the public archive, in the store's database
         limits = settings.limits
         app.state.guesses = Guesses(limits.code_guesses_per_second, limits.code_guess_burst)
         app.state.sockets = Sockets(limits.sockets_per_address, limits.unwelcomed_per_address)
@@ -130,6 +132,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Route("/healthz", http.healthz, methods=["GET"]),
         Route("/metrics", http.metrics, methods=["GET"]),
         Route("/openapi.json", http.openapi, methods=["GET"]),
+        *archive_routes(),
         *organiser_routes(),  # /connexion, /mot-de-passe/…, /organisateurs/… (web_auth)
         *programme_routes(),  # /programmes… (programme_pages)
         *page_routes(Path(settings.ui_dir)),

@@ -35,6 +35,7 @@ PAGES: dict[str, str] = {
     "/p/{session_id}": "projector.html",
     "/r": "replay.html",  # a .mkawa file chosen on this device
     "/r/{session_id}": "replay.html",  # a session's log, with the facilitator's token
+    "/r/a/{archive_id}": "replay.html",  # an archive's published log (/archives), no token
 }
 
 # Files at the build's root (``clients/tablet/public/``) → their media type. Every page links

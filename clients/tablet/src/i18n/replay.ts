@@ -9,6 +9,7 @@ export default {
     'replay.footer.file': 'Le fichier est lu dans ce navigateur : rien n’est envoyé. Les pseudonymes sont ceux de l’export (les personnes qui n’ont pas consenti sont anonymisées).',
     'replay.footer.server': 'Ce journal a été téléchargé depuis le serveur de la séance avec le lien d’animation, puis il est lu dans ce navigateur. Les pseudonymes sont ceux de l’export (les personnes qui n’ont pas consenti sont anonymisées).',
     'replay.footer.none': 'Un fichier ouvert ici est lu dans ce navigateur : rien n’est envoyé.',
+    'replay.footer.archive': 'Ce journal vient des archives publiques de ce serveur : il est anonymisé (un alias pour qui n’a pas consenti à montrer son pseudonyme, aucun texte masqué) et lu dans ce navigateur.',
     'replay.loading': 'Chargement de {what}…',
     'replay.open_other': 'Ouvrir un autre fichier',
 
@@ -27,6 +28,7 @@ export default {
     'replay.error.read': 'Impossible de lire ce fichier.',
     'replay.error.no_token': 'Il faut le lien d’animation (avec son jeton) pour revoir cette séance. Vous pouvez aussi ouvrir un fichier .mkawa.',
     'replay.error.unauthorized': 'Ce lien d’animation n’est pas valable pour cette séance.',
+    'replay.error.archive_missing': 'Cette archive est introuvable sur ce serveur.',
 
     'replay.controls': 'Lecture',
     'replay.seek': 'Position dans la séance',
@@ -179,6 +181,7 @@ export default {
     'replay.source.from': 'Source',
     'replay.source.file': 'fichier {name}',
     'replay.source.server': 'serveur, séance {id}',
+    'replay.source.archive': 'archives publiques, {id}',
     'replay.source.session': 'Séance',
     'replay.source.date': 'Date',
     'replay.source.events': 'Événements',
@@ -194,6 +197,7 @@ export default {
     'replay.footer.file': 'The file is read in this browser: nothing is sent. Pseudonyms are those of the export (people who did not consent are anonymised).',
     'replay.footer.server': 'This log was downloaded from the session’s server with the facilitator link, then read in this browser. Pseudonyms are those of the export (people who did not consent are anonymised).',
     'replay.footer.none': 'A file opened here is read in this browser: nothing is sent.',
+    'replay.footer.archive': 'This log comes from this server’s public archive: it is anonymised (an alias for whoever did not consent to show their pseudonym, no hidden text) and read in this browser.',
     'replay.loading': 'Loading {what}…',
     'replay.open_other': 'Open another file',
 
@@ -212,6 +216,7 @@ export default {
     'replay.error.read': 'This file cannot be read.',
     'replay.error.no_token': 'The facilitator link (with its token) is needed to replay this session. You can also open a .mkawa file.',
     'replay.error.unauthorized': 'This facilitator link is not valid for this session.',
+    'replay.error.archive_missing': 'This archive cannot be found on this server.',
 
     'replay.controls': 'Playback',
     'replay.seek': 'Position in the session',
@@ -364,6 +369,7 @@ export default {
     'replay.source.from': 'Source',
     'replay.source.file': 'file {name}',
     'replay.source.server': 'server, session {id}',
+    'replay.source.archive': 'public archive, {id}',
     'replay.source.session': 'Session',
     'replay.source.date': 'Date',
     'replay.source.events': 'Events',

@@ -1,5 +1,8 @@
 /**
- * Entry of /r and /r/{session_id}#token=…: the replay viewer.
+ * Entry of /r, /r/{session_id}#token=… and /r/a/{archive_id}: the replay viewer.
+ *
+ * /r/a/{archive} fetches a published archive's anonymised log from the server's public archive
+ * (GET /archives/{archive}/journal.mkawa), with no token: anyone may replay it.
  *
  * /r/{id}#token=… fetches the session's log (GET /api/sessions/{id}/log, facilitator only) with
  * the token of the fragment, which leaves the address bar at once (as the console does). /r opens
@@ -18,6 +21,7 @@ import { Pictogram } from '../ui/Pictogram';
 import { LogError, parseLog, type ParsedLog } from './log';
 import { Timeline } from './timeline';
 import { Replay } from './Replay';
+import { logUrl, replaySource } from './source';
 
 type Loaded =
   | { kind: 'pick' }
@@ -25,15 +29,9 @@ type Loaded =
   | { kind: 'error'; message: string }
   | { kind: 'ready'; log: ParsedLog; timeline: Timeline; source: string; from: Origin };
 
-/** Where a log came from: a file of this device, or this server (facilitator link). */
-type Origin = 'file' | 'server';
-
-/** The session id of /r/{id} (or ?session= in development). */
-export function replaySessionId(loc: { pathname: string; search: string }): string | null {
-  const match = /^\/r\/([^/]+)\/?$/.exec(loc.pathname);
-  if (match) return decodeURIComponent(match[1]!);
-  return new URLSearchParams(loc.search).get('session') || null;
-}
+/** Where a log came from: a file of this device, this server (facilitator link), or this
+ *  server's public archive. */
+type Origin = 'file' | 'server' | 'archive';
 
 function messageOf(e: unknown): string {
   if (e instanceof LogError) return t(`replay.error.${e.code}`, e.params);
@@ -49,7 +47,8 @@ function load(bytes: Uint8Array, source: string, from: Origin): Loaded {
   }
 }
 
-const sessionId = replaySessionId(location);
+const source = replaySource(location);
+const sessionId = source?.id ?? null;
 const token = tokenFromHash(location.hash);
 if (token) history.replaceState(history.state, '', location.pathname + location.search);
 
@@ -69,19 +68,24 @@ function App() {
   };
 
   useEffect(() => {
-    if (!sessionId) return;
-    if (!token) {
+    if (!source) return;
+    if (source.kind === 'session' && !token) {
       setLoaded({ kind: 'error', message: t('replay.error.no_token') });
       return;
     }
     let cancelled = false;
     (async () => {
       try {
-        const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/log`, {
-          headers: { Authorization: `Bearer ${token}` },
+        const archive = source.kind === 'archive';
+        const response = await fetch(logUrl(source), {
+          headers: archive ? {} : { Authorization: `Bearer ${token}` },
           cache: 'no-store',
         });
         if (cancelled) return;
+        if (archive && !response.ok) {
+          setLoaded({ kind: 'error', message: t('replay.error.archive_missing') });
+          return;
+        }
         if (!response.ok) {
           const body = await response.json().catch(() => null);
           const code = body?.code ?? (response.status === 401 ? 'unauthorized' : 'not_found');
@@ -89,7 +93,9 @@ function App() {
           return;
         }
         const bytes = new Uint8Array(await response.arrayBuffer());
-        if (!cancelled) setLoaded(load(bytes, t('replay.source.server', { id: sessionId }), 'server'));
+        if (cancelled) return;
+        if (archive) setLoaded(load(bytes, t('replay.source.archive', { id: source.id }), 'archive'));
+        else setLoaded(load(bytes, t('replay.source.server', { id: source.id }), 'server'));
       } catch {
         if (!cancelled) setLoaded({ kind: 'error', message: t('error.network') });
       }

@@ -1,0 +1,12 @@
+"""The public archive's engine side: a session's log as it may be published, and its results.
+
+``anonymise`` turns a session's log into the published log of one archive (no session id, no
+pseudonym without consent, no label naming a co-facilitator, no text the room never saw, notes
+only with their author's consent, roles generalised under k); ``results`` computes from it the
+JSON of what the session concluded. Pure: envelopes in, envelopes and plain data out.
+"""
+
+from .anonymise import anonymise
+from .results import results
+
+__all__ = ["anonymise", "results"]
