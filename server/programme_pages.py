@@ -38,6 +38,12 @@ from session_engine.typography import plural, typeset
 
 from .hub import Hub, wall_clock_ms
 from .organisers import Organiser
+from .programme_publish import (
+    cahier_html,
+    cahier_pdf_bytes,
+    publish_programme_of,
+    publish_session_of,
+)
 from .programme_steps import close_step_session, console_link, create_step_session
 from .programmes import Programmes
 from .web import esc, page, read_form
@@ -582,6 +588,56 @@ async def _add_organiser(request: Request, organiser: Organiser) -> Response:
     )
 
 
+async def _publish_session(request: Request, organiser: Organiser) -> Response:
+    posted = await _posted(request, organiser)
+    if isinstance(posted, Response):
+        return posted
+    state, _ = posted
+    session = _session_of(request, state)
+    if session is None:
+        return _not_found(request, organiser)
+    published = await publish_session_of(
+        request.app, _programmes(request), state, session, organiser=organiser.id
+    )
+    if isinstance(published, Rejected):
+        return _programme_page(request, organiser, state, _refusal(published), 400)
+    return RedirectResponse(f"/programmes/{state.id}#seances", status_code=303)
+
+
+async def _publish_programme(request: Request, organiser: Organiser) -> Response:
+    posted = await _posted(request, organiser)
+    if isinstance(posted, Response):
+        return posted
+    state, _ = posted
+    published = await publish_programme_of(
+        request.app, _programmes(request), state, organiser=organiser.id
+    )
+    if isinstance(published, Rejected):
+        return _programme_page(request, organiser, state, _refusal(published), 400)
+    return RedirectResponse(f"/programmes/{state.id}#publication", status_code=303)
+
+
+async def _cahier(request: Request, organiser: Organiser) -> Response:
+    """GET /programmes/{id}/cahier[.pdf]?territoire=t3: the programme's cahier, or a
+    territory's, as its sessions' logs are now (organisers only)."""
+    state = await _own(request, organiser)
+    if state is None:
+        return _not_found(request, organiser)
+    territory = request.query_params.get("territoire") or None
+    if territory is not None and territory not in state.territories:
+        return _programme_page(
+            request, organiser, state, _refusal(Rejected.of("unknown_territory")), 404
+        )
+    html = await cahier_html(_hub(request), state, territory)
+    name = f"cahier-{state.id}{'-' + territory if territory else ''}"
+    if request.url.path.endswith(".pdf"):
+        headers = {"Content-Disposition": f'inline; filename="{name}.pdf"'}
+        return Response(await cahier_pdf_bytes(html), media_type="application/pdf", headers=headers)
+    return Response(
+        html, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"}
+    )
+
+
 def routes() -> list[Route]:
     return [
         Route("/programmes", _logged_in(_list), methods=["GET"]),
@@ -607,4 +663,12 @@ def routes() -> list[Route]:
         Route(
             "/programmes/{programme}/organisateurs", _logged_in(_add_organiser), methods=["POST"]
         ),
+        Route(
+            "/programmes/{programme}/seances/{session}/publier",
+            _logged_in(_publish_session),
+            methods=["POST"],
+        ),
+        Route("/programmes/{programme}/publier", _logged_in(_publish_programme), methods=["POST"]),
+        Route("/programmes/{programme}/cahier", _logged_in(_cahier), methods=["GET"]),
+        Route("/programmes/{programme}/cahier.pdf", _logged_in(_cahier), methods=["GET"]),
     ]

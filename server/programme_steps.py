@@ -43,6 +43,7 @@ __all__ = [
     "console_link",
     "create_step_session",
     "session_log",
+    "session_reports",
 ]
 
 
@@ -60,7 +61,7 @@ async def session_log(hub: Hub, record: SessionRecord) -> tuple[LogHeader, list[
     return header, [decode_envelope(r) for r in records]
 
 
-async def _sources(
+async def session_reports(
     hub: Hub, programme: ProgrammeState
 ) -> tuple[dict[str, Report], dict[str, SessionState]]:
     """Every session of the programme as its cahier and its state say now."""
@@ -101,7 +102,7 @@ async def create_step_session(
     check = decide(programme, planned, ProgrammeContext(actor=organiser, now=wall_clock_ms()))
     if isinstance(check, Rejected):  # refused before a live session exists
         return check
-    reports, states = await _sources(hub, programme)
+    reports, states = await session_reports(hub, programme)
     imports = imports_for(programme, kind, reports, states)
     created = await hub.create(session_command(programme, kind, territory, title))
     if isinstance(created, Rejected):

@@ -139,7 +139,34 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
     assert "adopté le 20 mai 2027" in page
     assert "Adopté à l’unanimité." in page
     assert 'href="https://example.org/deliberation-2027-05-20.pdf"' in page
+
+    cahier = alice.get(f"{programme}/cahier?territoire=t1")
+    assert cahier.status_code == 200
+    assert "Bas-Clichy" in cahier.text
+    assert "Adopté à l’unanimité." in cahier.text
+    pdf = alice.get(f"{programme}/cahier.pdf?territoire=t1")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+    refused = alice.post(f"{programme}/publier", {}, csrf_from=programme)
+    assert refused.status_code == 400
+    assert 'data-code="nothing_published"' in refused.text
+    for ps in (ps1, ps2):
+        published = alice.post(f"{programme}/seances/{ps}/publier", {}, csrf_from=programme)
+        assert published.status_code == 303
+    assert alice.post(f"{programme}/publier", {}, csrf_from=programme).status_code == 303
+    page = alice.get(programme).text
+    archive = re.search(r'href="/archives/(a[A-Za-z0-9_-]+)">archive publique du programme', page)
+    assert archive is not None, page
     alice.close()
+
+    with httpx.Client(base_url=server.url) as visitor_:  # anyone, no account
+        listed = visitor_.get("/archives", params={"territoire": "Bas-Clichy"})
+        assert listed.status_code == 200
+        assert "Métrokawa local du Bas-Clichy" in listed.text
+        assert f"/archives/{archive.group(1)}" in listed.text
+        assert visitor_.get(f"/archives/{archive.group(1)}").status_code == 200
+        assert visitor_.get(f"/archives/{archive.group(1)}/cahier.pdf").content.startswith(b"%PDF")
 
 
 def test_a_programme_is_hidden_from_other_organisers_and_forms_need_their_token(
