@@ -304,7 +304,7 @@ def _voeu_history(voeu: Voeu) -> str:
         line = f"{STATUS_NAMES[step.status]} le {french_day(step.date)}"
         if step.council:
             line += f" ({step.council})"
-        answer = f"<br>Réponse : {_t(step.answer)}" if step.answer else ""
+        answer = f"<br>Réponse\u00a0: {_t(step.answer)}" if step.answer else ""
         link = (
             f'<br><a href="{esc(step.link)}" rel="noopener noreferrer">Réponse publiée</a>'
             if step.link
@@ -369,10 +369,11 @@ def _voeux(request: Request, state: ProgrammeState) -> str:
 def _cahiers(state: ProgrammeState) -> str:
     base = f"/programmes/{esc(state.id)}/cahier"
     items = [
-        f'<li>Cahier du programme : <a href="{base}">page</a>, <a href="{base}.pdf">PDF</a></li>'
+        f'<li>Cahier du programme\u00a0: <a href="{base}">page</a>, '
+        f'<a href="{base}.pdf">PDF</a></li>'
     ]
     items += [
-        f'<li>{_t(t.name)} : <a href="{base}?territoire={esc(t.id)}">page</a>, '
+        f'<li>{_t(t.name)}\u00a0: <a href="{base}?territoire={esc(t.id)}">page</a>, '
         f'<a href="{base}.pdf?territoire={esc(t.id)}">PDF</a></li>'
         for t in state.territories.values()
     ]
@@ -421,7 +422,7 @@ def _programme_page(
     notice: str = "",
     status: int = 200,
 ) -> Response:
-    theme = f"<p>Thème : {_t(state.theme)}</p>" if state.theme else ""
+    theme = f"<p>Thème\u00a0: {_t(state.theme)}</p>" if state.theme else ""
     body = (
         notice
         + theme
@@ -504,7 +505,7 @@ async def _create_session(request: Request, organiser: Organiser) -> Response:
             "un à tout moment."
         )
         + f'</p><p><a id="console" href="{esc(console)}">Ouvrir la console</a></p>'
-        f'<p>Code pour rejoindre : <strong id="code">{esc(record.code)}</strong></p>'
+        f'<p>Code pour rejoindre\u00a0: <strong id="code">{esc(record.code)}</strong></p>'
         f'<p><a href="/p/{esc(record.id)}">Écran de projection</a> · '
         f'<a href="/programmes/{esc(state.id)}">Retour au programme</a></p>'
     )
