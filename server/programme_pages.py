@@ -515,7 +515,14 @@ def _session_of(request: Request, state: ProgrammeState) -> ProgrammeSession | N
     return state.sessions.get(request.path_params["session"])
 
 
-async def _console(request: Request, organiser: Organiser) -> Response:
+async def _session_action(
+    request: Request,
+    organiser: Organiser,
+    action: Callable[[ProgrammeState, ProgrammeSession], Awaitable[object]],
+    anchor: str,
+) -> Response:
+    """A POST on one session of the programme: ``action`` carried out, then back to the
+    programme's page (or the page again with the refusal)."""
     posted = await _posted(request, organiser)
     if isinstance(posted, Response):
         return posted
@@ -523,27 +530,31 @@ async def _console(request: Request, organiser: Organiser) -> Response:
     session = _session_of(request, state)
     if session is None:
         return _not_found(request, organiser)
-    given = await console_link(_hub(request), session, organiser.email)
-    if isinstance(given, Rejected):
-        return _programme_page(request, organiser, state, _refusal(given), 400)
-    # The token travels in the fragment (kept across the redirect, never sent back to a server).
-    return RedirectResponse(f"/f/{given.record.id}#token={given.token}", status_code=303)
+    done = await action(state, session)
+    if isinstance(done, Rejected):
+        return _programme_page(request, organiser, state, _refusal(done), 400)
+    if isinstance(done, Response):
+        return done
+    return RedirectResponse(f"/programmes/{state.id}#{anchor}", status_code=303)
+
+
+async def _console(request: Request, organiser: Organiser) -> Response:
+    async def give(state: ProgrammeState, session: ProgrammeSession) -> object:
+        given = await console_link(_hub(request), session, organiser.email)
+        if isinstance(given, Rejected):
+            return given
+        # The token travels in the fragment (kept across the redirect, never sent to a server).
+        return RedirectResponse(f"/f/{given.record.id}#token={given.token}", status_code=303)
+
+    return await _session_action(request, organiser, give, "seances")
 
 
 async def _close(request: Request, organiser: Organiser) -> Response:
-    posted = await _posted(request, organiser)
-    if isinstance(posted, Response):
-        return posted
-    state, _ = posted
-    session = _session_of(request, state)
-    if session is None:
-        return _not_found(request, organiser)
-    closed = await close_step_session(
-        _hub(request), _programmes(request), state, session, organiser=organiser.id
-    )
-    if isinstance(closed, Rejected):
-        return _programme_page(request, organiser, state, _refusal(closed), 400)
-    return RedirectResponse(f"/programmes/{state.id}#seances", status_code=303)
+    async def close(state: ProgrammeState, session: ProgrammeSession) -> object:
+        hub, programmes = _hub(request), _programmes(request)
+        return await close_step_session(hub, programmes, state, session, organiser=organiser.id)
+
+    return await _session_action(request, organiser, close, "seances")
 
 
 async def _follow_up(request: Request, organiser: Organiser) -> Response:
@@ -589,19 +600,13 @@ async def _add_organiser(request: Request, organiser: Organiser) -> Response:
 
 
 async def _publish_session(request: Request, organiser: Organiser) -> Response:
-    posted = await _posted(request, organiser)
-    if isinstance(posted, Response):
-        return posted
-    state, _ = posted
-    session = _session_of(request, state)
-    if session is None:
-        return _not_found(request, organiser)
-    published = await publish_session_of(
-        request.app, _programmes(request), state, session, organiser=organiser.id
-    )
-    if isinstance(published, Rejected):
-        return _programme_page(request, organiser, state, _refusal(published), 400)
-    return RedirectResponse(f"/programmes/{state.id}#seances", status_code=303)
+    async def publish(state: ProgrammeState, session: ProgrammeSession) -> object:
+        programmes = _programmes(request)
+        return await publish_session_of(
+            request.app, programmes, state, session, organiser=organiser.id
+        )
+
+    return await _session_action(request, organiser, publish, "seances")
 
 
 async def _publish_programme(request: Request, organiser: Organiser) -> Response:
