@@ -208,7 +208,8 @@ def _territories(state: ProgrammeState) -> str:
     return (
         '<section aria-labelledby="territoires"><h2 id="territoires">Territoires</h2>'
         '<table><thead><tr><th scope="col">Territoire</th><th scope="col">Commune</th>'
-        '<th scope="col">Quartier prioritaire</th></tr></thead>'
+        '<th scope="col"><abbr title="quartier prioritaire de la politique de la ville">'
+        "QPV</abbr></th></tr></thead>"
         f"<tbody>{rows}</tbody></table></section>"
     )
 
