@@ -27,6 +27,7 @@ SIX: Final = [
     ("Centre-ville", "Vincennes", False),
     ("Les Lilas", "Les Lilas", False),
 ]
+CONFIRMED: Final = {"confirme": "1"}  # the box ticked before closing a session
 CONSOLE: Final = re.compile(r'<a id="console" href="([^"]+)"')
 
 
@@ -91,6 +92,15 @@ def play(server: LiveServer, created: httpx.Response, seed: int) -> None:
     assert summary.completed, summary.failure
 
 
+def close(browser: Visitor, programme: str, session: str) -> None:
+    """Close a session from the programme's page: refused until its box is ticked."""
+    path = f"{programme}/seances/{session}/cloturer"
+    unconfirmed = browser.post(path, {}, csrf_from=programme)
+    assert unconfirmed.status_code == 400
+    assert 'data-code="not_confirmed"' in unconfirmed.text
+    assert browser.post(path, CONFIRMED, csrf_from=programme).status_code == 303
+
+
 def session_ids(page: str) -> list[str]:
     return re.findall(r'data-session="(ps\d+)"', page)
 
@@ -105,16 +115,16 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
         assert name in page
         assert commune in page
     assert page.count("<td>QPV</td>") == 4
+    added = {"nom": "Quartier Nord", "commune": "Bobigny", "qpv": "1"}
+    assert alice.post(f"{programme}/territoires", added, csrf_from=programme).status_code == 303
+    assert alice.get(programme).text.count("<td>QPV</td>") == 5
 
     metropolitan = create_session(alice, programme, "metropolitan", "Métrokawa métropolitain")
-    assert "0 énoncé importé" in metropolitan.text
+    assert "sans énoncé importé" in metropolitan.text
     play(server, metropolitan, seed=5)
     page = alice.get(programme).text
     [ps1] = session_ids(page)
-    assert (
-        alice.post(f"{programme}/seances/{ps1}/cloturer", {}, csrf_from=programme).status_code
-        == 303
-    )
+    close(alice, programme, ps1)
 
     local = create_session(alice, programme, "local", "Métrokawa local du Bas-Clichy", "t1")
     imported = re.search(r"avec (\d+) énoncés? importés?", local.text)
@@ -124,10 +134,7 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
     page = alice.get(programme).text
     ps2 = session_ids(page)[-1]
     assert "importé" in page
-    assert (
-        alice.post(f"{programme}/seances/{ps2}/cloturer", {}, csrf_from=programme).status_code
-        == 303
-    )
+    close(alice, programme, ps2)
     page = alice.get(programme).text
     voeu = re.search(rf'data-voeu="({ps2}-[a-z0-9]+)"', page)
     assert voeu is not None, page
