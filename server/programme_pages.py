@@ -23,6 +23,7 @@ from session_engine.commands import NewTerritory
 from session_engine.programme import (
     FOLLOW_UP,
     AddOrganiser,
+    AddProgrammeTerritory,
     CreateProgramme,
     FollowUpVoeu,
     ProgrammeCommand,
@@ -199,7 +200,7 @@ async def _create(request: Request, organiser: Organiser) -> Response:
 # --- one programme ------------------------------------------------------------------------------
 
 
-def _territories(state: ProgrammeState) -> str:
+def _territories(request: Request, state: ProgrammeState) -> str:
     rows = "".join(
         f'<tr><th scope="row">{_t(t.name)}</th><td>{_t(t.commune)}</td>'
         f"<td>{'QPV' if t.qpv else '—'}</td></tr>"
@@ -208,8 +209,22 @@ def _territories(state: ProgrammeState) -> str:
     return (
         '<section aria-labelledby="territoires"><h2 id="territoires">Territoires</h2>'
         '<table><thead><tr><th scope="col">Territoire</th><th scope="col">Commune</th>'
-        '<th scope="col">Quartier prioritaire</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table></section>"
+        '<th scope="col"><abbr title="quartier prioritaire de la politique de la ville">'
+        "QPV</abbr></th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>{_territory_form(request, state)}</section>"
+    )
+
+
+def _territory_form(request: Request, state: ProgrammeState) -> str:
+    return (
+        f'<form method="post" action="/programmes/{esc(state.id)}/territoires" class="stack">'
+        f"{csrf_field(request)}<h3>Ajouter un territoire</h3>"
+        '<label for="nom">Nom du territoire</label>'
+        '<input type="text" id="nom" name="nom" required maxlength="80">'
+        '<label for="commune">Commune</label>'
+        '<input type="text" id="commune" name="commune" required maxlength="120">'
+        '<label><input type="checkbox" name="qpv" value="1"> Quartier prioritaire (QPV)</label>'
+        "<button>Ajouter le territoire</button></form>"
     )
 
 
@@ -219,10 +234,16 @@ def _session_status(session: ProgrammeSession) -> str:
     return "clôturée" if session.closed else "ouverte"
 
 
-def _post_button(request: Request, action: str, label: str) -> str:
+def _post_button(request: Request, action: str, label: str, *, confirm: str = "") -> str:
+    """A form of one button; with ``confirm``, a box to tick first (no script to ask)."""
+    check = (
+        f'<label><input type="checkbox" name="confirme" value="1" required> {_t(confirm)}</label>'
+        if confirm
+        else ""
+    )
     return (
         f'<form method="post" action="{esc(action)}" class="inline">{csrf_field(request)}'
-        f"<button>{_t(label)}</button></form>"
+        f"{check}<button>{_t(label)}</button></form>"
     )
 
 
@@ -230,19 +251,23 @@ def _session_item(request: Request, state: ProgrammeState, session: ProgrammeSes
     base = f"/programmes/{state.id}/seances/{session.id}"
     territory = state.territory_of(session)
     where = f" — {_t(territory.name)}" if territory else ""
-    actions = [_post_button(request, f"{base}/console", "Ouvrir la console")]
+    actions = []
     if not session.closed:
-        actions.append(_post_button(request, f"{base}/cloturer", "Clôturer la séance"))
+        actions.append(_post_button(request, f"{base}/console", "Ouvrir la console"))
+        actions.append(
+            _post_button(
+                request,
+                f"{base}/cloturer",
+                "Clôturer la séance",
+                confirm="La séance est finie : ses vœux passent au suivi.",
+            )
+        )
     elif not session.archive:
         actions.append(_post_button(request, f"{base}/publier", "Publier dans les archives"))
     if session.archive:
         actions.append(f'<a href="/archives/{esc(session.archive)}">Voir l’archive publique</a>')
     imported = len(session.imports)
-    imports = (
-        f" — {imported} énoncé{'s' if imported > 1 else ''} importé{'s' if imported > 1 else ''}"
-        if imported
-        else ""
-    )
+    imports = f" — {plural(imported, 'énoncé importé', 'énoncés importés')}" if imported else ""
     return (
         f'<li data-session="{esc(session.id)}"><strong>{_t(session.title)}</strong>{where} — '
         f"{esc(french_day(session.date))} — {_session_status(session)}{imports}"
@@ -298,13 +323,16 @@ def _council(state: ProgrammeState, voeu: Voeu) -> str:
     return f"Conseil municipal de {territory.commune}" if territory else ""
 
 
-def _voeu_history(voeu: Voeu) -> str:
+def _voeu_history(state: ProgrammeState, voeu: Voeu) -> str:
     steps = []
     for step in voeu.history:
         line = f"{STATUS_NAMES[step.status]} le {french_day(step.date)}"
         if step.council:
             line += f" ({step.council})"
-        answer = f"<br>Réponse\u00a0: {_t(step.answer)}" if step.answer else ""
+        author = state.organisers.get(step.author)
+        if author:
+            line += f", noté par {author}"
+        answer = f"<br>{_t('Réponse : ' + step.answer)}" if step.answer else ""
         link = (
             f'<br><a href="{esc(step.link)}" rel="noopener noreferrer">Réponse publiée</a>'
             if step.link
@@ -356,7 +384,7 @@ def _voeux(request: Request, state: ProgrammeState) -> str:
         items = "".join(
             f'<li data-voeu="{esc(v.session)}-{esc(v.voeu)}"><p><strong>{_t(v.text)}</strong> — '
             f'<span class="status">{STATUS_NAMES[v.status]}</span></p>'
-            f"{_voeu_history(v)}{_voeu_form(request, state, v)}</li>"
+            f"{_voeu_history(state, v)}{_voeu_form(request, state, v)}</li>"
             for v in voeux
         )
         parts.append(f"<h3>{_t(name)}</h3><ul>{items}</ul>")
@@ -426,7 +454,7 @@ def _programme_page(
     body = (
         notice
         + theme
-        + _territories(state)
+        + _territories(request, state)
         + _sessions(request, state)
         + _voeux(request, state)
         + _cahiers(state)
@@ -496,8 +524,10 @@ async def _create_session(request: Request, organiser: Organiser) -> Response:
     body = (
         '<p class="notice">'
         + _t(
-            f"La séance est créée, avec {imported} énoncé{'s' if imported > 1 else ''} "
-            f"importé{'s' if imported > 1 else ''} et leur provenance."
+            f"La séance est créée avec {plural(imported, 'énoncé importé', 'énoncés importés')}"
+            ", chacun avec sa provenance."
+            if imported
+            else "La séance est créée, sans énoncé importé : aucune étape précédente n’en a retenu."
         )
         + "</p><p>"
         + _t(
@@ -516,35 +546,56 @@ def _session_of(request: Request, state: ProgrammeState) -> ProgrammeSession | N
     return state.sessions.get(request.path_params["session"])
 
 
-async def _console(request: Request, organiser: Organiser) -> Response:
+async def _session_action(
+    request: Request,
+    organiser: Organiser,
+    action: Callable[[ProgrammeState, ProgrammeSession], Awaitable[object]],
+    anchor: str,
+    *,
+    confirmed: bool = False,
+) -> Response:
+    """A POST on one session of the programme: ``action`` carried out, then back to the
+    programme's page (or the page again with the refusal). With ``confirmed``, only when the
+    form's box was ticked (the browser asks too, but a form is not trusted)."""
     posted = await _posted(request, organiser)
     if isinstance(posted, Response):
         return posted
-    state, _ = posted
+    state, form = posted
     session = _session_of(request, state)
     if session is None:
         return _not_found(request, organiser)
-    given = await console_link(_hub(request), session, organiser.email)
-    if isinstance(given, Rejected):
-        return _programme_page(request, organiser, state, _refusal(given), 400)
-    # The token travels in the fragment (kept across the redirect, never sent back to a server).
-    return RedirectResponse(f"/f/{given.record.id}#token={given.token}", status_code=303)
+    if confirmed and form.get("confirme") != "1":
+        refusal = (
+            '<p class="refusal" role="alert" data-code="not_confirmed">'
+            + _t("Cochez la case pour confirmer : rien n’a été changé.")
+            + "</p>"
+        )
+        return _programme_page(request, organiser, state, refusal, 400)
+    done = await action(state, session)
+    if isinstance(done, Rejected):
+        return _programme_page(request, organiser, state, _refusal(done), 400)
+    if isinstance(done, Response):
+        return done
+    return RedirectResponse(f"/programmes/{state.id}#{anchor}", status_code=303)
+
+
+async def _console(request: Request, organiser: Organiser) -> Response:
+    async def give(state: ProgrammeState, session: ProgrammeSession) -> object:
+        given = await console_link(_hub(request), session, organiser.email)
+        if isinstance(given, Rejected):
+            return given
+        # The token travels in the fragment (kept across the redirect, never sent to a server).
+        return RedirectResponse(f"/f/{given.record.id}#token={given.token}", status_code=303)
+
+    return await _session_action(request, organiser, give, "seances")
 
 
 async def _close(request: Request, organiser: Organiser) -> Response:
-    posted = await _posted(request, organiser)
-    if isinstance(posted, Response):
-        return posted
-    state, _ = posted
-    session = _session_of(request, state)
-    if session is None:
-        return _not_found(request, organiser)
-    closed = await close_step_session(
-        _hub(request), _programmes(request), state, session, organiser=organiser.id
-    )
-    if isinstance(closed, Rejected):
-        return _programme_page(request, organiser, state, _refusal(closed), 400)
-    return RedirectResponse(f"/programmes/{state.id}#seances", status_code=303)
+    async def close(state: ProgrammeState, session: ProgrammeSession) -> object:
+        hub, programmes = _hub(request), _programmes(request)
+        return await close_step_session(hub, programmes, state, session, organiser=organiser.id)
+
+    return await _session_action(request, organiser, close, "seances", confirmed=True)
 
 
 async def _follow_up(request: Request, organiser: Organiser) -> Response:
@@ -589,20 +640,25 @@ async def _add_organiser(request: Request, organiser: Organiser) -> Response:
     )
 
 
-async def _publish_session(request: Request, organiser: Organiser) -> Response:
+async def _add_territory(request: Request, organiser: Organiser) -> Response:
     posted = await _posted(request, organiser)
     if isinstance(posted, Response):
         return posted
-    state, _ = posted
-    session = _session_of(request, state)
-    if session is None:
-        return _not_found(request, organiser)
-    published = await publish_session_of(
-        request.app, _programmes(request), state, session, organiser=organiser.id
+    state, form = posted
+    command = AddProgrammeTerritory(
+        name=form.get("nom", ""), commune=form.get("commune", ""), qpv=bool(form.get("qpv"))
     )
-    if isinstance(published, Rejected):
-        return _programme_page(request, organiser, state, _refusal(published), 400)
-    return RedirectResponse(f"/programmes/{state.id}#seances", status_code=303)
+    return await _send(request, organiser, state, command)
+
+
+async def _publish_session(request: Request, organiser: Organiser) -> Response:
+    async def publish(state: ProgrammeState, session: ProgrammeSession) -> object:
+        programmes = _programmes(request)
+        return await publish_session_of(
+            request.app, programmes, state, session, organiser=organiser.id
+        )
+
+    return await _session_action(request, organiser, publish, "seances")
 
 
 async def _publish_programme(request: Request, organiser: Organiser) -> Response:
@@ -670,6 +726,7 @@ def routes() -> list[Route]:
             methods=["POST"],
         ),
         Route("/programmes/{programme}/publier", _logged_in(_publish_programme), methods=["POST"]),
+        Route("/programmes/{programme}/territoires", _logged_in(_add_territory), methods=["POST"]),
         Route("/programmes/{programme}/cahier", _logged_in(_cahier), methods=["GET"]),
         Route("/programmes/{programme}/cahier.pdf", _logged_in(_cahier), methods=["GET"]),
     ]

@@ -53,7 +53,8 @@ async def cahier_pdf_bytes(html: str) -> bytes:
 def _meta(programme: ProgrammeState, session: ProgrammeSession | None) -> ArchiveMeta:
     territory = programme.territory_of(session) if session is not None else None
     territories = [territory] if territory else list(programme.territories.values())
-    dates = [s.date for s in programme.sessions.values()] or [dt.date.today().isoformat()]
+    published = [s.date for s in programme.sessions.values() if s.archive]
+    dates = published or [dt.date.today().isoformat()]
     return ArchiveMeta(
         title=session.title if session is not None else programme.title,
         programme=programme.title,

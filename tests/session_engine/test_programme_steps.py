@@ -20,7 +20,7 @@ from session_engine.programme import (
 )
 from session_engine.programme.log import run
 from session_engine.programme.steps import imports_for, session_command
-from session_engine.report import build_report
+from session_engine.report import Report, build_report
 
 DEMO = Path(__file__).resolve().parents[2] / "replays" / "demo-metrokawa-120.mkawa"
 CTX = ProgrammeContext(actor="o1", now=0, programme="pg1")
@@ -43,6 +43,15 @@ def a_programme() -> ProgrammeState:
     return programme
 
 
+def the_demo() -> tuple[Report, SessionState]:
+    """The demo session as the metropolitan one: its cahier and its state."""
+    header, envelopes = read_log(DEMO.read_bytes())
+    state = SessionState()
+    for envelope in envelopes:
+        evolve(state, envelope.event)
+    return build_report(header, envelopes), state
+
+
 def test_a_local_session_has_its_own_territory_and_ends_on_a_vote() -> None:
     programme = a_programme()
     local = session_command(programme, SessionKind.LOCAL, "t2", "Métrokawa local")
@@ -57,11 +66,7 @@ def test_a_local_session_has_its_own_territory_and_ends_on_a_vote() -> None:
 
 def test_a_local_session_imports_what_the_metropolitan_one_shared_agreed_and_adopted() -> None:
     programme = a_programme()
-    header, envelopes = read_log(DEMO.read_bytes())
-    report = build_report(header, envelopes)
-    state = SessionState()
-    for envelope in envelopes:
-        evolve(state, envelope.event)
+    report, state = the_demo()
     imports = imports_for(programme, SessionKind.LOCAL, {"ps1": report}, {"ps1": state})
     shared = {s.statement.id for s in report.scopes if s.scope == "shared"}
     agreed = {ref.id for ref in report.consensus}
@@ -82,11 +87,7 @@ def test_a_local_session_imports_what_the_metropolitan_one_shared_agreed_and_ado
 
 def test_a_statement_imported_twice_keeps_the_key_it_was_first_given() -> None:
     programme = a_programme()
-    header, envelopes = read_log(DEMO.read_bytes())
-    report = build_report(header, envelopes)
-    state = SessionState()
-    for envelope in envelopes:
-        evolve(state, envelope.event)
+    report, state = the_demo()
     cited = report.consensus[0].id
     earlier = Provenance(key="ps0-s3", source="Forum numérique", territories=("La Noue",))
     statement = state.statements[cited]
