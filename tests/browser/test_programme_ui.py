@@ -161,8 +161,9 @@ def create_session(page: Any, kind: str, title: str, territory: str | None, live
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     assert page.evaluate(LOOSE_PUNCTUATION) == []
     notice = page.locator(".notice").inner_text()
-    found = re.search(r"avec (\d+) énoncés? importés?", notice)
+    found = re.search(r"avec (\d+) énoncés? importés?|(sans) énoncé importé", notice)
     assert found is not None, notice
+    imported = 0 if found.group(2) else int(found.group(1))
     link = page.locator("#console").get_attribute("href")
     token = TOKEN.search(link)
     session = re.match(r"/f/([^#?]+)", link)
@@ -170,7 +171,7 @@ def create_session(page: Any, kind: str, title: str, territory: str | None, live
     assert session is not None, link
     live.tokens.add(token.group(1))
     live.sessions[session.group(1)] = title
-    return Created(session.group(1), link, token.group(1), int(found.group(1)))
+    return Created(session.group(1), link, token.group(1), imported)
 
 
 def play(server: LiveServer, created: Created, seed: int) -> None:
@@ -197,7 +198,9 @@ def session_ps(page: Any, title: str) -> str:
 
 
 def close(page: Any, title: str) -> None:
-    session_item(page, title).get_by_role("button", name="Clôturer la séance").click()
+    item = session_item(page, title)
+    item.get_by_label(re.compile(r"La séance est finie\s:")).check()  # asked before closing
+    item.get_by_role("button", name="Clôturer la séance").click()
     expect(session_item(page, title)).to_contain_text("clôturée")
 
 
