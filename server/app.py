@@ -35,13 +35,15 @@ from .limits import Buckets, Guesses, Limits, Sockets
 from .metrics import Metrics
 from .middleware import BodyLimit, NoSniff
 from .pages import DEFAULT_UI_DIR, page_routes
+from .programme_pages import routes as programme_routes
+from .programmes import Programmes
 from .room import colours, terminal_qr
 from .settle import Settler
 from .simulation.offline import demo_session_command
 from .store import open_store
 from .trust import Signer
-from .web_auth import WebAuth
 from .web_auth import routes as organiser_routes
+from .web_session import WebAuth
 from .ws import session_socket
 
 __all__ = ["SETTINGS_VARIABLE", "Settings", "app_from_environment", "create_app"]
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         app.state.sockets = Sockets(limits.sockets_per_address, limits.unwelcomed_per_address)
         app.state.creations = Buckets(limits.sessions_per_second, limits.session_burst)
         app.state.web_auth = await WebAuth.open(store, public_url=settings.public_url)
+        app.state.programmes = Programmes(store)
         app.state.settler = settler = Settler()
         settler.start()
         await hub.resume_running_rounds()
@@ -131,6 +134,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Route("/openapi.json", http.openapi, methods=["GET"]),
         *archive_routes(),
         *organiser_routes(),  # /connexion, /mot-de-passe/…, /organisateurs/… (web_auth)
+        *programme_routes(),  # /programmes… (programme_pages)
         *page_routes(Path(settings.ui_dir)),
     ]
     # Bodies are bounded before anything reads them; compressed HTTP for phones on a weak

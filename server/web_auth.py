@@ -26,15 +26,8 @@ GET/POST /organisateurs/inviter, GET/POST /organisateurs/oubli, GET /static-web.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import math
-import os
-import re
-import secrets
 import time
-from collections import deque
 from typing import Final
 
 from starlette.requests import Request
@@ -44,49 +37,31 @@ from starlette.routing import Route
 from session_engine.typography import typeset
 
 from .limits import client_address
-from .mail import Mailer
 from .organisers import (
     MAX_EMAIL,
     MAX_PASSWORD,
     MIN_PASSWORD,
-    SESSION_LIFETIME_MS,
     AccountError,
     Issued,
     LinkKind,
     Organiser,
-    Organisers,
 )
-from .store import EventStore
 from .web import STYLESHEET_PATH, esc, page, read_form, stylesheet
+from .web_session import (
+    AFTER_LOGIN,
+    COOKIE,
+    TOKEN,
+    auth_of,
+    check_csrf,
+    csrf_field,
+    current_organiser,
+    now_ms,
+    require_organiser,
+    set_login_cookie,
+)
 
-__all__ = [
-    "ADDRESS_FAILURES",
-    "COOKIE",
-    "EMAIL_FAILURES",
-    "FAILURE_WINDOW_S",
-    "SECRET_KEY_VARIABLE",
-    "Failures",
-    "WebAuth",
-    "check_csrf",
-    "csrf_field",
-    "current_organiser",
-    "require_organiser",
-    "routes",
-    "set_pending_cookies",
-]
+__all__ = ["csrf_refused", "routes"]
 
-SECRET_KEY_VARIABLE: Final = "METROKAWA_SECRET_KEY"
-COOKIE: Final = "mk_org"
-PRE_COOKIE: Final = "mk_pre"  # not logged in: what the CSRF token of the first forms is tied to
-EMAIL_FAILURES: Final = 5
-ADDRESS_FAILURES: Final = 20
-FAILURE_WINDOW_S: Final = 15 * 60.0
-AFTER_LOGIN: Final = "/programmes"
-MAX_COOKIE: Final = 256
-CLOCK_SKEW_MS: Final = 60_000  # several workers: a cookie issued by one whose clock runs ahead
-
-_PRE: Final = re.compile(r"[A-Za-z0-9_-]{20,64}")
-_TOKEN: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 MESSAGES: Final = {
     "email_invalid": "Cette adresse électronique n’est pas valable.",
@@ -102,206 +77,6 @@ MESSAGES: Final = {
 }
 
 
-class Failures:
-    """Failed attempts per key (an e-mail, an address) within a sliding window of ``window_s``.
-
-    ``wait`` says how long a key is still blocked (0: not blocked), ``add`` counts one attempt
-    and returns its time, ``forgive`` takes that one back, ``clear`` forgets the key. At most
-    ``max_keys`` keys are remembered: past that, keys whose attempts all left the window go
-    first, then the oldest."""
-
-    def __init__(self, limit: int, window_s: float, max_keys: int = 10_000) -> None:
-        self.limit, self.window_s, self.max_keys = limit, window_s, max_keys
-        self.times: dict[str, deque[float]] = {}
-
-    def wait(self, key: str, now: float) -> float:
-        times = self._pruned(key, now)
-        if times is None or len(times) < self.limit:
-            return 0.0
-        return times[-self.limit] + self.window_s - now
-
-    def add(self, key: str, now: float) -> float:
-        times = self._pruned(key, now)
-        if times is None:
-            if len(self.times) >= self.max_keys:
-                self._forget(now)
-            times = self.times[key] = deque()
-        times.append(now)
-        return now
-
-    def forgive(self, key: str, stamp: float) -> None:
-        times = self.times.get(key)
-        if times is not None and stamp in times:
-            times.remove(stamp)
-
-    def clear(self, key: str) -> None:
-        self.times.pop(key, None)
-
-    def _pruned(self, key: str, now: float) -> deque[float] | None:
-        times = self.times.get(key)
-        while times and times[0] <= now - self.window_s:
-            times.popleft()
-        return times
-
-    def _forget(self, now: float) -> None:
-        for key in list(self.times):
-            if not self._pruned(key, now):
-                del self.times[key]
-        while len(self.times) >= self.max_keys:
-            del self.times[next(iter(self.times))]
-
-
-class WebAuth:
-    """What the organisers' pages share, built once at start-up (``app.state.web_auth``)."""
-
-    def __init__(
-        self,
-        organisers: Organisers,
-        secret: str,
-        *,
-        public_url: str | None = None,
-        mailer: Mailer | None = None,
-    ) -> None:
-        self.organisers = organisers
-        self.key = hashlib.sha256(b"metrokawa organisers\0" + secret.encode()).digest()
-        self.public_url = public_url
-        self.mailer = mailer
-        self.by_email = Failures(EMAIL_FAILURES, FAILURE_WINDOW_S)
-        self.by_address = Failures(ADDRESS_FAILURES, FAILURE_WINDOW_S)
-
-    @classmethod
-    async def open(cls, store: EventStore, *, public_url: str | None = None) -> WebAuth:
-        organisers = Organisers.for_store(store)
-        secret = os.environ.get(SECRET_KEY_VARIABLE) or await organisers.secret()
-        return cls(organisers, secret, public_url=public_url, mailer=Mailer.from_environment())
-
-    def mac(self, *parts: str) -> str:
-        # Each part prefixed with its length: no two lists of parts sign the same bytes.
-        message = b"".join(len(p.encode()).to_bytes(4, "big") + p.encode() for p in parts)
-        digest = hmac.new(self.key, message, hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-    def cookie_value(self, organiser: Organiser, login: str, issued_at: int) -> str:
-        issued = str(issued_at)
-        return f"{organiser.id}.{login}.{issued}.{self.mac('login', organiser.id, login, issued)}"
-
-    def login_of(self, value: str | None, now: int) -> tuple[str, str] | None:
-        """(organiser id, login id) of a cookie whose MAC holds and whose 12 hours are not over."""
-        if not value or len(value) > MAX_COOKIE:
-            return None
-        parts = value.split(".")
-        if len(parts) != 4 or not parts[2].isdigit():
-            return None
-        organiser_id, login, issued, mac = parts
-        if not hmac.compare_digest(mac, self.mac("login", organiser_id, login, issued)):
-            return None
-        age = now - int(issued)
-        if not -CLOCK_SKEW_MS <= age < SESSION_LIFETIME_MS:
-            return None
-        return organiser_id, login
-
-    def csrf_token(self, basis: str) -> bytes:
-        return self.mac("csrf", basis).encode()
-
-    def base_url(self, request: Request) -> str:
-        return (self.public_url or str(request.base_url)).rstrip("/")
-
-    def secure(self, request: Request) -> bool:
-        public = self.public_url or ""
-        return public.startswith("https:") or request.url.scheme == "https"
-
-
-def _auth(request: Request) -> WebAuth:
-    auth: WebAuth = request.app.state.web_auth
-    return auth
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-# --- who is logged in ---------------------------------------------------------------------------
-
-
-async def current_organiser(request: Request) -> Organiser | None:
-    """The organiser this request's cookie logs in, if any (checked once per request)."""
-    if hasattr(request.state, "organiser"):  # already checked for this request
-        known: Organiser | None = request.state.organiser
-        return known
-    auth, now = _auth(request), _now_ms()
-    login = auth.login_of(request.cookies.get(COOKIE), now)
-    organiser = None
-    if login is not None:
-        organiser = await auth.organisers.session(login[1], login[0], now)
-    request.state.organiser = organiser
-    return organiser
-
-
-async def require_organiser(request: Request) -> Organiser | RedirectResponse:
-    """The organiser logged in, or the way to /connexion (back here afterwards)."""
-    organiser = await current_organiser(request)
-    if organiser is not None:
-        return organiser
-    target = request.url.path
-    return RedirectResponse(f"/connexion?next={_quote(target)}", status_code=303)
-
-
-def _quote(path: str) -> str:
-    from urllib.parse import quote
-
-    return quote(path, safe="/")
-
-
-# --- CSRF ---------------------------------------------------------------------------------------
-
-
-def _csrf_basis(request: Request, *, create: bool) -> str | None:
-    login = _auth(request).login_of(request.cookies.get(COOKIE), _now_ms())
-    if login is not None:
-        return login[1]
-    pending: str | None = getattr(request.state, "pending_pre", None)
-    if pending is not None:
-        return pending
-    pre = request.cookies.get(PRE_COOKIE, "")
-    if _PRE.fullmatch(pre):
-        return pre
-    if not create:
-        return None
-    request.state.pending_pre = pre = secrets.token_urlsafe(32)
-    return pre
-
-
-def csrf_field(request: Request) -> str:
-    """The hidden input every form of these pages carries (``check_csrf`` checks it).
-
-    The token is masked afresh on every page (a random pad, then the token XOR that pad), so
-    that no two compressed pages carry the same bytes: a page that also reflects something sent
-    to it (the ``next`` path) never lets its compressed size tell the token (BREACH)."""
-    token = _auth(request).csrf_token(str(_csrf_basis(request, create=True)))
-    pad = secrets.token_bytes(len(token))
-    masked = base64.urlsafe_b64encode(pad + _xor(pad, token)).decode()
-    return f'<input type="hidden" name="csrf" value="{esc(masked)}">'
-
-
-def check_csrf(request: Request, form: dict[str, str]) -> bool:
-    basis = _csrf_basis(request, create=False)
-    if basis is None:
-        return False
-    expected = _auth(request).csrf_token(basis)
-    try:
-        masked = base64.urlsafe_b64decode(form.get("csrf", "")[:128].encode())
-    except ValueError:  # not base64
-        return False
-    pad, sent = masked[: len(expected)], masked[len(expected) :]
-    if len(masked) != 2 * len(expected):
-        return False
-    return hmac.compare_digest(_xor(pad, sent), expected)
-
-
-def _xor(pad: bytes, data: bytes) -> bytes:
-    return bytes(a ^ b for a, b in zip(pad, data, strict=True))
-
-
 def csrf_refused(request: Request, organiser: Organiser | None = None) -> Response:
     body = _p(
         "Ce formulaire a expiré ou ne vient pas de cette page : rien n’a été changé. "
@@ -312,37 +87,11 @@ def csrf_refused(request: Request, organiser: Organiser | None = None) -> Respon
     return page("Formulaire expiré", body, request=request, organiser=organiser, status=403)
 
 
-def set_pending_cookies(request: Request, response: Response) -> None:
-    """The ``mk_pre`` cookie a form of this response was tied to, when it is new."""
-    pending: str | None = getattr(request.state, "pending_pre", None)
-    if pending is not None:
-        response.set_cookie(
-            PRE_COOKIE,
-            pending,
-            httponly=True,
-            samesite="lax",
-            secure=_auth(request).secure(request),
-            path="/",
-        )
-
-
-def _login_cookie(request: Request, response: Response, value: str) -> None:
-    response.set_cookie(
-        COOKIE,
-        value,
-        max_age=SESSION_LIFETIME_MS // 1000,
-        httponly=True,
-        samesite="lax",
-        secure=_auth(request).secure(request),
-        path="/",
-    )
-
-
 async def _log_in(request: Request, organiser: Organiser, target: str) -> Response:
-    auth, now = _auth(request), _now_ms()
+    auth, now = auth_of(request), now_ms()
     login = await auth.organisers.open_session(organiser, now)
     response = RedirectResponse(target, status_code=303)
-    _login_cookie(request, response, auth.cookie_value(organiser, login, now))
+    set_login_cookie(request, response, auth.cookie_value(organiser, login, now))
     return response
 
 
@@ -455,7 +204,7 @@ async def login(request: Request) -> Response:
     form = await read_form(request)
     if not check_csrf(request, form):
         return csrf_refused(request)
-    auth, now = _auth(request), time.monotonic()
+    auth, now = auth_of(request), time.monotonic()
     target = _local_path(form.get("next"))
     typed = form.get("email", "")[: MAX_EMAIL + 1]
     email_key, address_key = typed.strip().lower(), client_address(request)
@@ -484,7 +233,7 @@ async def logout(request: Request) -> Response:
     form = await read_form(request)
     if not check_csrf(request, form):
         return csrf_refused(request, await current_organiser(request))
-    auth, now = _auth(request), _now_ms()
+    auth, now = auth_of(request), now_ms()
     login = auth.login_of(request.cookies.get(COOKIE), now)
     if login is not None:
         await auth.organisers.close_session(login[1], now)
@@ -552,12 +301,12 @@ def _password_page(
 
 def _token(request: Request) -> str | None:
     token = str(request.path_params["token"])
-    return token if _TOKEN.fullmatch(token) else None
+    return token if TOKEN.fullmatch(token) else None
 
 
 async def password_form(request: Request) -> Response:
     token = _token(request)
-    found = None if token is None else await _auth(request).organisers.link(token, _now_ms())
+    found = None if token is None else await auth_of(request).organisers.link(token, now_ms())
     if token is None or found is None:
         return _link_gone(request)
     return _password_page(request, token, *found)
@@ -567,10 +316,10 @@ async def set_password(request: Request) -> Response:
     form = await read_form(request)
     if not check_csrf(request, form):
         return csrf_refused(request)
-    token, auth = _token(request), _auth(request)
+    token, auth = _token(request), auth_of(request)
     if token is None:
         return _link_gone(request)
-    now = _now_ms()
+    now = now_ms()
     try:
         organiser = await auth.organisers.set_password(
             token, form.get("password", ""), now, again=form.get("password2", "")
@@ -651,12 +400,12 @@ async def _colleague_post(request: Request, which: str) -> Response:
     form = await read_form(request)
     if not check_csrf(request, form):
         return csrf_refused(request, organiser)
-    auth, typed = _auth(request), form.get("email", "")[: MAX_EMAIL + 1]
+    auth, typed = auth_of(request), form.get("email", "")[: MAX_EMAIL + 1]
     try:
         if which == "inviter":
-            issued = await auth.organisers.invite(typed, _now_ms(), by=organiser.id)
+            issued = await auth.organisers.invite(typed, now_ms(), by=organiser.id)
         else:
-            issued = await auth.organisers.reset(typed, _now_ms(), by=organiser.id)
+            issued = await auth.organisers.reset(typed, now_ms(), by=organiser.id)
     except AccountError as error:
         return _colleague_page(request, which, organiser, email=typed, code=error.code, status=400)
     done = await _issued_notice(request, issued, by=organiser)
@@ -664,7 +413,7 @@ async def _colleague_post(request: Request, which: str) -> Response:
 
 
 async def _issued_notice(request: Request, issued: Issued, *, by: Organiser) -> str:
-    auth = _auth(request)
+    auth = auth_of(request)
     link = f"{auth.base_url(request)}/mot-de-passe/{issued.token}"
     what = (
         f"Compte créé pour {issued.organiser.email}."

@@ -165,6 +165,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Le lien doit commencer par https:// ou http://.",
         "The link must start with https:// or http://.",
     ),
+    "nothing_published": (
+        "Publiez d’abord au moins une séance du programme.",
+        "Publish at least one of the programme’s sessions first.",
+    ),
     "not_closed": (
         "La séance n’est pas encore clôturée.",
         "The session is not closed yet.",

@@ -245,5 +245,7 @@ def _(
 def _(
     command: PublishProgramme, state: ProgrammeState, ctx: ProgrammeContext
 ) -> list[ProgrammeEvent]:
+    # A programme's archive gathers its published sessions: publish one of them first.
+    require(any(s.archive for s in state.sessions.values()), "nothing_published")
     require(0 < len(command.archive) <= LIMITS["id"], "bad_request")
     return [ProgrammePublished(archive=command.archive)]

@@ -36,7 +36,7 @@ from server.organisers import (
     normalise_email,
 )
 from server.store import MemoryStore, SqlStore
-from server.web_auth import Failures
+from server.web_session import Failures
 
 from .live import LiveServer
 

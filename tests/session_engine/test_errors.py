@@ -79,6 +79,7 @@ from session_engine.programme import (
     ProgrammeCommand,
     ProgrammeContext,
     ProgrammeState,
+    PublishProgramme,
     PublishProgrammeSession,
     RecordedVoeu,
     RecordImports,
@@ -392,6 +393,7 @@ REACHED_IN_A_PROGRAMME: dict[str, ProgrammeCommand] = {
         session="ps1", voeu="vo1", status=VoeuStatus.TABLED, date=DAY, council="CM", link="ftp:x"
     ),
     "not_closed": PublishProgrammeSession(session="ps2", archive="a1"),
+    "nothing_published": PublishProgramme(archive="a1"),
 }
 
 

@@ -1,0 +1,125 @@
+"""A programme's cahiers and its publication: what the « Cahiers » and « Publication » parts of
+a programme's page do.
+
+The cahiers (``session_engine.report.programme``: the programme's, or one territory's *cahier de
+préconisations localisées*) are made from its sessions' logs as they are now, in HTML that
+prints to A4 or in PDF (``pdf.cahier_pdf``, WeasyPrint), for the organisers. Publishing a
+session hands it to the public archive (``archives.publish_session``: anonymised there), then
+records the archive in the programme's log; publishing the programme publishes its cahier made
+from the *published* logs only, so that the public cahier says nothing the archives do not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from starlette.concurrency import run_in_threadpool
+
+from session_engine import Rejected
+from session_engine.logfile import read_log
+from session_engine.programme import (
+    ProgrammeContext,
+    ProgrammeSession,
+    ProgrammeState,
+    PublishProgramme,
+    PublishProgrammeSession,
+    decide,
+)
+from session_engine.report import Report, build_report
+from session_engine.report.programme import programme_cahier, render_programme_html
+
+from .archives import MKAWA, ArchiveError, ArchiveMeta, Archives, publish_programme, publish_session
+from .hub import Hub, wall_clock_ms
+from .programme_steps import session_reports
+from .programmes import Programmes
+
+__all__ = ["cahier_html", "cahier_pdf_bytes", "publish_programme_of", "publish_session_of"]
+
+
+async def cahier_html(hub: Hub, programme: ProgrammeState, territory: str | None) -> str:
+    """The cahier of the programme (or of ``territory``) from its sessions' logs as they are."""
+    reports, _ = await session_reports(hub, programme)
+    return await run_in_threadpool(
+        lambda: render_programme_html(programme_cahier(programme, reports, territory=territory))
+    )
+
+
+async def cahier_pdf_bytes(html: str) -> bytes:
+    from .pdf import cahier_pdf  # WeasyPrint loads pango: only when a PDF is asked
+
+    return await run_in_threadpool(cahier_pdf, html)
+
+
+def _meta(programme: ProgrammeState, session: ProgrammeSession | None) -> ArchiveMeta:
+    territory = programme.territory_of(session) if session is not None else None
+    territories = [territory] if territory else list(programme.territories.values())
+    dates = [s.date for s in programme.sessions.values()] or [dt.date.today().isoformat()]
+    return ArchiveMeta(
+        title=session.title if session is not None else programme.title,
+        programme=programme.title,
+        territories=tuple(t.name for t in territories),
+        communes=tuple(dict.fromkeys(t.commune for t in territories)),
+        date=session.date if session is not None else max(dates),
+        themes=(programme.theme,) if programme.theme else (),
+    )
+
+
+async def publish_session_of(
+    app: object,
+    programmes: Programmes,
+    programme: ProgrammeState,
+    session: ProgrammeSession,
+    *,
+    organiser: str,
+) -> str | Rejected:
+    """Publish a closed session of the programme: its archive id."""
+    if not session.closed:
+        return Rejected.of("not_closed")
+    if session.archive:
+        return session.archive
+    try:
+        archive = await publish_session(app, session.session, _meta(programme, session))
+    except ArchiveError as refused:
+        return Rejected.of("unknown_session" if refused.code == "not_found" else "bad_request")
+    recorded = await programmes.send(
+        programme.id,
+        PublishProgrammeSession(session=session.id, archive=archive),
+        organiser=organiser,
+        now=wall_clock_ms(),
+    )
+    return recorded if isinstance(recorded, Rejected) else archive
+
+
+async def _published_reports(archives: Archives, programme: ProgrammeState) -> dict[str, Report]:
+    reports = {}
+    for session in programme.sessions.values():
+        data = await archives.file(session.archive, MKAWA) if session.archive else None
+        if data is not None:
+            header, envelopes = read_log(data)
+            reports[session.id] = await run_in_threadpool(build_report, header, envelopes)
+    return reports
+
+
+async def publish_programme_of(
+    app: object, programmes: Programmes, programme: ProgrammeState, *, organiser: str
+) -> str | Rejected:
+    """Publish the programme: its cahier from the published sessions, and those sessions."""
+    members = [s.archive for s in programme.sessions.values() if s.archive]
+    refused = decide(
+        programme, PublishProgramme(archive="a"), ProgrammeContext(actor=organiser, now=0)
+    )
+    if isinstance(refused, Rejected):  # before anything is published (nothing_published, …)
+        return refused
+    archives: Archives = app.state.archives  # type: ignore[attr-defined]
+    reports = await _published_reports(archives, programme)
+    html = await run_in_threadpool(
+        lambda: render_programme_html(programme_cahier(programme, reports))
+    )
+    try:
+        archive = await publish_programme(app, _meta(programme, None), members, html)
+    except ArchiveError:
+        return Rejected.of("bad_request")
+    recorded = await programmes.send(
+        programme.id, PublishProgramme(archive=archive), organiser=organiser, now=wall_clock_ms()
+    )
+    return recorded if isinstance(recorded, Rejected) else archive
