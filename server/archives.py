@@ -28,6 +28,7 @@ import asyncio
 import datetime
 import html
 import json
+import logging
 import re
 import secrets
 import time
@@ -80,6 +81,8 @@ __all__ = [
     "publish_session",
     "publish_session_from",
 ]
+
+log = logging.getLogger("metrokawa.archives")
 
 PAGE_SIZE: Final = 50
 MAX_TEXT: Final = 200  # a title, a territory, a commune, a theme, a filter
@@ -972,9 +975,19 @@ def archive_file(name: str) -> Callable[[Request], Awaitable[Response]]:
 _PDF_LOCKS: dict[str, asyncio.Lock] = {}
 
 
+def _unprintable() -> HTMLResponse:
+    body = (
+        f"<h1>{fr('PDF indisponible')}</h1><p>"
+        + fr("Le cahier n’a pas pu être mis en PDF. Sa version web reste lisible et imprimable.")
+        + "</p>"
+    )
+    return shell("PDF indisponible", body, status=503)
+
+
 async def archive_pdf(request: Request) -> Response:
     """GET /archives/{id}/cahier.pdf: printed from the cahier's HTML at the first request (a few
-    seconds, off the event loop; one printing at a time per archive), then kept."""
+    seconds, in a process of its own: ``pdf.print_apart``; one printing at a time per archive),
+    then kept."""
     record = await _found(request)
     if record is None:
         return _missing()
@@ -989,9 +1002,14 @@ async def archive_pdf(request: Request) -> Response:
                 source = await archives.file(record.id, CAHIER_HTML)
                 if source is None:
                     return _missing()
-                from .pdf import cahier_pdf  # WeasyPrint loads pango: only when a PDF is asked
+                # WeasyPrint (and pango) load only when a PDF is first asked for.
+                from .pdf import PdfError, print_apart
 
-                data = await run_in_threadpool(cahier_pdf, source.decode())
+                try:
+                    data = await print_apart(source.decode())
+                except PdfError:
+                    log.exception("the PDF cahier of archive %s could not be printed", record.id)
+                    return _unprintable()
                 await archives.put_file(record.id, CAHIER_PDF, data)
     return Response(data, media_type=MEDIA[CAHIER_PDF], headers=headers)
 
