@@ -124,6 +124,9 @@ class ArchiveError(ValueError):
         self.code = code
 
 
+_STEP: Final = re.compile(r"ps[0-9]{1,6}")
+
+
 class ArchiveMeta(msgspec.Struct, frozen=True, kw_only=True):
     """What the organiser says of an archive (contract C)."""
 
@@ -134,6 +137,9 @@ class ArchiveMeta(msgspec.Struct, frozen=True, kw_only=True):
     communes: tuple[str, ...] = ()
     date: str  # YYYY-MM-DD
     themes: tuple[str, ...] = ()
+    # A session published from a programme: its id there (``ps1``), which the provenance keys of
+    # the statements other sessions imported from it start with, so « comparer » finds it too.
+    step: str | None = None
 
     def checked(self) -> ArchiveMeta:
         """The same, with blanks trimmed; ``ArchiveError`` when a field is out of bounds."""
@@ -151,6 +157,8 @@ class ArchiveMeta(msgspec.Struct, frozen=True, kw_only=True):
 
         if not is_day(self.date):
             raise ArchiveError("bad_request", "date: YYYY-MM-DD")
+        if self.step is not None and not _STEP.fullmatch(self.step):
+            raise ArchiveError("bad_request", "step: ps and a number")
         return ArchiveMeta(
             title=text(self.title, "title"),
             kind=self.kind,
@@ -159,6 +167,7 @@ class ArchiveMeta(msgspec.Struct, frozen=True, kw_only=True):
             communes=texts(self.communes, "communes"),
             date=self.date,
             themes=texts(self.themes, "themes"),
+            step=self.step,
         )
 
 
@@ -527,6 +536,8 @@ def _session_artefacts(
     off the event loop."""
     published_header, published = anonymise(header, envelopes, archive=archive_id)
     found = results(published_header, published)
+    if meta.step is not None:
+        found["step"] = meta.step
     files = {
         MKAWA: write_log(published_header, published),
         RESULTS: json.dumps(found, ensure_ascii=False, indent=1).encode(),
@@ -1046,8 +1057,15 @@ async def _compared(request: Request, record: ArchiveRecord) -> list[ArchiveReco
     return found
 
 
-_VALUES = ("Tout à fait contre", "Plutôt contre", "Ni pour ni contre", "Plutôt pour")
-_HEADS = (*_VALUES, "Tout à fait pour", "Je passe")
+# The scale as the tablets say it (clients/tablet/src/i18n/common.ts, ``position.*``).
+_HEADS = (
+    "Pas du tout d’accord",
+    "Plutôt pas d’accord",
+    "Partagé",
+    "Plutôt d’accord",
+    "Tout à fait d’accord",
+    "Je passe",
+)
 
 
 async def archive_compare(request: Request) -> Response:
@@ -1056,23 +1074,39 @@ async def archive_compare(request: Request) -> Response:
     record = await _found(request)
     if record is None:
         return _missing()
-    by_key: dict[str, dict[str, Any]] = {}
+    members = []
     for member in await _compared(request, record):
         raw = await _archives(request).file(member.id, RESULTS)
-        if raw is None:
-            continue
-        found = json.loads(raw)
-        names = {t["id"]: t["name"] for t in found.get("territories", [])}
+        if raw is not None:
+            members.append((member, json.loads(raw)))
+    by_key: dict[str, dict[str, Any]] = {}
+    for _, found in members:
         for statement in found.get("statements", []):
             provenance = statement.get("provenance")
-            if not provenance:
-                continue
-            entry = by_key.setdefault(
-                provenance["key"], {"provenance": provenance, "text": statement["text"], "rows": []}
-            )
-            entry["rows"].append((member, "Toute la séance", statement["overall"]))
-            for group in statement["territories"]:
-                entry["rows"].append((member, names.get(group["group"], group["group"]), group))
+            if provenance:
+                by_key.setdefault(
+                    provenance["key"],
+                    {"provenance": provenance, "text": statement["text"], "rows": []},
+                )
+    # The session each one was first written in comes first: its key is its step and its id
+    # there (``ps1-s7``); then every session that imported it.
+    for origin in (True, False):
+        for member, found in members:
+            names = {t["id"]: t["name"] for t in found.get("territories", [])}
+            for statement in found.get("statements", []):
+                provenance = statement.get("provenance")
+                if origin and not provenance and found.get("step"):
+                    key = f"{found['step']}-{statement['id']}"
+                elif not origin and provenance:
+                    key = provenance["key"]
+                else:
+                    continue
+                entry = by_key.get(key)
+                if entry is None:
+                    continue
+                entry["rows"].append((member, "Toute la séance", statement["overall"]))
+                for group in statement["territories"]:
+                    entry["rows"].append((member, names.get(group["group"], group["group"]), group))
     parts = [
         f"<h1>{fr('Comparer les énoncés importés')}</h1>",
         f'<p><a href="/archives/{esc(record.id)}">'

@@ -688,8 +688,19 @@ async def _cahier(request: Request, organiser: Organiser) -> Response:
     html = await cahier_html(_hub(request), state, territory)
     name = f"cahier-{state.id}{'-' + territory if territory else ''}"
     if request.url.path.endswith(".pdf"):
+        pdf = await cahier_pdf_bytes(html)
+        if pdf is None:
+            refusal = (
+                '<p class="refusal" role="alert" data-code="pdf_failed">'
+                + _t(
+                    "Le PDF n’a pas pu être fabriqué à temps : réessayez dans un moment, ou "
+                    "imprimez la page du cahier en PDF depuis le navigateur."
+                )
+                + "</p>"
+            )
+            return _programme_page(request, organiser, state, refusal, 503)
         headers = {"Content-Disposition": f'inline; filename="{name}.pdf"'}
-        return Response(await cahier_pdf_bytes(html), media_type="application/pdf", headers=headers)
+        return Response(pdf, media_type="application/pdf", headers=headers)
     return Response(
         html, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"}
     )

@@ -44,10 +44,15 @@ async def cahier_html(hub: Hub, programme: ProgrammeState, territory: str | None
     )
 
 
-async def cahier_pdf_bytes(html: str) -> bytes:
-    from .pdf import cahier_pdf  # WeasyPrint loads pango: only when a PDF is asked
+async def cahier_pdf_bytes(html: str) -> bytes | None:
+    """The cahier printed in a process of its own (WeasyPrint would hold the GIL, and live
+    sessions' event loop with it, for seconds); ``None`` when printing failed or took too long."""
+    from .pdf import PdfError, print_apart
 
-    return await run_in_threadpool(cahier_pdf, html)
+    try:
+        return await print_apart(html)
+    except PdfError:
+        return None
 
 
 def _meta(programme: ProgrammeState, session: ProgrammeSession | None) -> ArchiveMeta:
@@ -62,6 +67,7 @@ def _meta(programme: ProgrammeState, session: ProgrammeSession | None) -> Archiv
         communes=tuple(dict.fromkeys(t.commune for t in territories)),
         date=session.date if session is not None else max(dates),
         themes=(programme.theme,) if programme.theme else (),
+        step=session.id if session is not None else None,
     )
 
 

@@ -463,11 +463,11 @@ def test_comparer_shows_an_imported_statement_across_sessions_and_territories(
         "Séance",
         "Groupe",
         "Avis",
-        "Tout à fait contre",
-        "Plutôt contre",
-        "Ni pour ni contre",
-        "Plutôt pour",
-        "Tout à fait pour",
+        "Pas du tout d’accord",
+        "Plutôt pas d’accord",
+        "Partagé",
+        "Plutôt d’accord",
+        "Tout à fait d’accord",
         "Je passe",
     ]
     hidden = "Moins de 5 avis\u00a0: masqué"

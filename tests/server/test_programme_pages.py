@@ -186,6 +186,14 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
         assert f"/archives/{archive.group(1)}" in listed.text
         assert visitor_.get(f"/archives/{archive.group(1)}").status_code == 200
         assert visitor_.get(f"/archives/{archive.group(1)}/cahier.pdf").content.startswith(b"%PDF")
+        # an imported statement is compared from the session it was written in onwards
+        compared = visitor_.get(f"/archives/{archive.group(1)}/comparer").text
+        first_row = re.search(
+            r'<tbody><tr><th scope="row"><a href="/archives/a[^"]+">([^<]+)<', compared
+        )
+        assert first_row is not None, compared
+        assert first_row.group(1) == "Métrokawa métropolitain"
+        assert "Métrokawa local du Bas-Clichy" in compared
 
 
 def test_a_programme_is_hidden_from_other_organisers_and_forms_need_their_token(
