@@ -247,6 +247,9 @@ class Archives(Protocol):
     async def add(
         self, record: ArchiveRecord, facets: str, search: str, files: dict[str, bytes]
     ) -> None: ...
+    async def replace(
+        self, record: ArchiveRecord, facets: str, search: str, files: dict[str, bytes]
+    ) -> None: ...
     async def get(self, archive_id: str) -> ArchiveRecord | None: ...
     async def file(self, archive_id: str, name: str) -> bytes | None: ...
     async def put_file(self, archive_id: str, name: str, data: bytes) -> None: ...
@@ -276,6 +279,14 @@ class MemoryArchives:
         self._rows[record.id] = (record, facets, search)
         for name, data in files.items():
             self._files[record.id, name] = data
+
+    async def replace(
+        self, record: ArchiveRecord, facets: str, search: str, files: dict[str, bytes]
+    ) -> None:
+        self._rows.pop(record.id, None)
+        for key in [k for k in self._files if k[0] == record.id]:
+            del self._files[key]
+        await self.add(record, facets, search, files)
 
     async def get(self, archive_id: str) -> ArchiveRecord | None:
         row = self._rows.get(archive_id)
@@ -375,7 +386,13 @@ class SqlArchives:
         self._choices: tuple[float, Choices] | None = None
 
     async def add(
-        self, record: ArchiveRecord, facets: str, search: str, files: dict[str, bytes]
+        self,
+        record: ArchiveRecord,
+        facets: str,
+        search: str,
+        files: dict[str, bytes],
+        *,
+        replacing: bool = False,
     ) -> None:
         row = {
             "id": record.id,
@@ -395,11 +412,23 @@ class SqlArchives:
 
         def work() -> None:
             with self._engine.begin() as db:  # the row and its files, or nothing
+                if replacing:
+                    db.execute(
+                        ARCHIVE_FILES.delete().where(ARCHIVE_FILES.c.archive_id == record.id)
+                    )
+                    db.execute(ARCHIVES.delete().where(ARCHIVES.c.id == record.id))
                 db.execute(insert(ARCHIVES), [row])
                 if blobs:
                     db.execute(insert(ARCHIVE_FILES), blobs)
 
         await asyncio.to_thread(work)
+
+    async def replace(
+        self, record: ArchiveRecord, facets: str, search: str, files: dict[str, bytes]
+    ) -> None:
+        """An archive made again under its id (a programme's, as its vœux go on): its row and
+        every file, the printed PDF included, replaced in one transaction."""
+        await self.add(record, facets, search, files, replacing=True)
 
     async def get(self, archive_id: str) -> ArchiveRecord | None:
         def work() -> ArchiveRecord | None:
@@ -574,7 +603,12 @@ async def publish_session(app: Any, session_id: str, meta: ArchiveMeta) -> str:
 
 
 async def publish_programme(
-    app: Any, meta: ArchiveMeta, members: list[str], cahier_html: str
+    app: Any,
+    meta: ArchiveMeta,
+    members: list[str],
+    cahier_html: str,
+    *,
+    replaces: str | None = None,
 ) -> str:
     """Publish a programme: its cahier (HTML, made by the programme pages from published logs)
     and the session archives it gathers (``members``: archive ids, published first). Its
@@ -590,10 +624,11 @@ async def publish_programme(
         if found is None or found.kind != "session":
             raise ArchiveError("not_found", f"no session archive {member!r}")
         searches.append(await archives.search_text(member))
-    archive_id = new_archive_id()
+    archive_id = replaces or new_archive_id()
     archive = _archive_record(archive_id, meta, tuple(dict.fromkeys(members)))
     search = normalise(meta.title) + " " + " ".join(searches)
-    await archives.add(archive, _facets(meta), search, {CAHIER_HTML: cahier_html.encode()})
+    store = archives.replace if replaces else archives.add
+    await store(archive, _facets(meta), search, {CAHIER_HTML: cahier_html.encode()})
     return archive_id
 
 

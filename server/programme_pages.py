@@ -414,7 +414,15 @@ def _cahiers(state: ProgrammeState) -> str:
 def _publication(request: Request, state: ProgrammeState) -> str:
     if state.archive:
         archive = f'<a href="/archives/{esc(state.archive)}">archive publique du programme</a>'
-        done = f"<p>{_t('Publié :')} {archive}</p>"
+        done = (
+            f"<p>{_t('Publié :')} {archive}</p><p>"
+            + _t(
+                "La mettre à jour y ajoute les séances publiées depuis et l’état des vœux "
+                "aujourd’hui ; son adresse ne change pas."
+            )
+            + "</p>"
+            + _post_button(request, f"/programmes/{state.id}/publier", "Mettre à jour l’archive")
+        )
     else:
         done = (
             "<p>"

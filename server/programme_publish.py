@@ -110,7 +110,8 @@ async def _published_reports(archives: Archives, programme: ProgrammeState) -> d
 async def publish_programme_of(
     app: object, programmes: Programmes, programme: ProgrammeState, *, organiser: str
 ) -> str | Rejected:
-    """Publish the programme: its cahier from the published sessions, and those sessions."""
+    """Publish the programme: its cahier from the published sessions, and those sessions; once
+    published, the same archive made again (sessions published since, the vœux's follow-up)."""
     members = [s.archive for s in programme.sessions.values() if s.archive]
     refused = decide(
         programme, PublishProgramme(archive="a"), ProgrammeContext(actor=organiser, now=0)
@@ -123,7 +124,9 @@ async def publish_programme_of(
         lambda: render_programme_html(programme_cahier(programme, reports))
     )
     try:
-        archive = await publish_programme(app, _meta(programme, None), members, html)
+        archive = await publish_programme(
+            app, _meta(programme, None), members, html, replaces=programme.archive
+        )
     except ArchiveError:
         return Rejected.of("bad_request")
     recorded = await programmes.send(

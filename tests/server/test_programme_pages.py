@@ -178,6 +178,9 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
     page = alice.get(programme).text
     archive = re.search(r'href="/archives/(a[A-Za-z0-9_-]+)">archive publique du programme', page)
     assert archive is not None, page
+    # made again later (the vœux go on): the same address
+    assert alice.post(f"{programme}/publier", {}, csrf_from=programme).status_code == 303
+    assert f'href="/archives/{archive.group(1)}">archive publique' in alice.get(programme).text
 
     with httpx.Client(base_url=server.url) as visitor_:  # anyone, no account
         listed = visitor_.get("/archives", params={"territoire": "Bas-Clichy"})
