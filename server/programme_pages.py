@@ -33,8 +33,21 @@ from session_engine.programme import (
     Voeu,
     VoeuStatus,
 )
+from session_engine.programme.events import (
+    OrganiserAdded,
+    ProgrammeCreated,
+    ProgrammeEvent,
+    ProgrammePublished,
+    ProgrammeSessionClosed,
+    ProgrammeSessionPublished,
+    ProgrammeTerritoryAdded,
+    SessionAdded,
+    StatementsImportedInto,
+    VoeuFollowedUp,
+)
 from session_engine.programme.steps import KIND_NAMES
-from session_engine.report import french_day
+from session_engine.report import french_date, french_day
+from session_engine.report.french import spoken
 from session_engine.typography import plural, typeset
 
 from .hub import Hub, wall_clock_ms
@@ -468,8 +481,66 @@ def _programme_page(
         + _cahiers(state)
         + _publication(request, state)
         + _organisers(request, state)
+        + f'<p><a href="/programmes/{esc(state.id)}/journal">'
+        + _t("Journal du programme : qui a fait quoi, et quand")
+        + "</a></p>"
     )
     return page(state.title, body, request=request, organiser=organiser, status=status)
+
+
+def _what(event: ProgrammeEvent, state: ProgrammeState) -> str:
+    """One line of the programme's journal, in words."""
+
+    def session(ps: str) -> str:
+        found = state.sessions.get(ps)
+        return f"« {found.title} »" if found else ps
+
+    match event:
+        case ProgrammeCreated():
+            return (
+                f"programme créé avec {plural(len(event.territories), 'territoire', 'territoires')}"
+            )
+        case ProgrammeTerritoryAdded():
+            return f"territoire ajouté : {event.territory.name} ({event.territory.commune})"
+        case OrganiserAdded():
+            return f"organisateur·rice ajouté·e : {event.email}"
+        case SessionAdded():
+            kind, day = KIND_NAMES[event.kind], french_day(event.date)
+            return f"séance créée : « {event.title} » ({kind}, {day})"
+        case StatementsImportedInto():
+            imported = plural(len(event.statements), "énoncé importé", "énoncés importés")
+            return f"{imported} dans {session(event.session)}"
+        case ProgrammeSessionClosed():
+            voeux = plural(len(event.voeux), "vœu", "vœux")
+            return f"séance {session(event.session)} clôturée, {voeux} au suivi"
+        case VoeuFollowedUp():
+            step = f"{STATUS_NAMES[event.status]} le {french_day(event.date)}"
+            return f"vœu {spoken(event.voeu)} de {session(event.session)} : {step}"
+        case ProgrammeSessionPublished():
+            return f"séance {session(event.session)} publiée dans les archives"
+        case ProgrammePublished():
+            return "programme publié (ou son archive mise à jour)"
+    return type(event).__name__
+
+
+async def _journal(request: Request, organiser: Organiser) -> Response:
+    """GET /programmes/{id}/journal: every event of the programme's log, oldest first."""
+    state = await _own(request, organiser)
+    if state is None:
+        return _not_found(request, organiser)
+    rows = "".join(
+        f"<tr><td>{e.seq}</td><td>{esc(french_date(e.at))}</td>"
+        f"<td>{esc(state.organisers.get(e.actor) or e.actor)}</td>"
+        f"<td>{_t(_what(e.event, state))}</td></tr>"
+        for e in await _programmes(request).log(state.id)
+    )
+    body = (
+        f'<p><a href="/programmes/{esc(state.id)}">Retour au programme</a></p>'
+        '<table><thead><tr><th scope="col">N°</th><th scope="col">Quand</th>'
+        '<th scope="col">Qui</th><th scope="col">Quoi</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+    return page(f"Journal : {state.title}", body, request=request, organiser=organiser)
 
 
 async def _show(request: Request, organiser: Organiser) -> Response:
@@ -747,5 +818,6 @@ def routes() -> list[Route]:
         Route("/programmes/{programme}/publier", _logged_in(_publish_programme), methods=["POST"]),
         Route("/programmes/{programme}/territoires", _logged_in(_add_territory), methods=["POST"]),
         Route("/programmes/{programme}/cahier", _logged_in(_cahier), methods=["GET"]),
+        Route("/programmes/{programme}/journal", _logged_in(_journal), methods=["GET"]),
         Route("/programmes/{programme}/cahier.pdf", _logged_in(_cahier), methods=["GET"]),
     ]

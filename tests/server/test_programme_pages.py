@@ -159,6 +159,15 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
     assert "adopté le 20 mai 2027" in page
     assert "Adopté à l’unanimité." in page
     assert 'href="https://example.org/deliberation-2027-05-20.pdf"' in page
+    journal = alice.get(f"{programme}/journal").text  # who did what, and when
+    journal = journal.replace("\u00a0", " ").replace("\u202f", " ")
+    for line in (
+        "programme créé avec 6 territoires",
+        "territoire ajouté : Quartier Nord (Bobigny)",
+        "vœu 1 de « Métrokawa local du Bas-Clichy » : adopté le 20 mai 2027",
+    ):
+        assert line in journal, journal
+    assert "alice@asso.example" in journal
 
     cahier = alice.get(f"{programme}/cahier?territoire=t1")
     assert cahier.status_code == 200
