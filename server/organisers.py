@@ -288,6 +288,10 @@ class Organisers:
         check_password(password, again)
         if not 0 < len(token) <= 64:
             return None
+        # Argon2 costs a fraction of a second of CPU on purpose: spent only for a link that
+        # exists and is still usable, never for anyone who posts made-up tokens.
+        if await self.link(token, now) is None:
+            return None
         hashed = await asyncio.to_thread(self._hasher.hash, password)
         return await self._run(self._use_link, digest(token), hashed, now)
 

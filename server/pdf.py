@@ -53,8 +53,19 @@ def cahier_pdf(html: str) -> bytes:
     return pdf
 
 
+# Prints at once, whoever asks (an anonymous visitor may ask for every archive's PDF): each takes
+# seconds of a core and a process of its own; the others wait their turn.
+_PRINTERS = asyncio.Semaphore(2)
+
+
 async def print_apart(html: str, *, timeout: float = PRINT_TIMEOUT_S) -> bytes:
-    """``cahier_pdf`` in a process of its own; ``PdfError`` if it fails or takes too long."""
+    """``cahier_pdf`` in a process of its own, two at most at a time; ``PdfError`` if it fails
+    or takes too long."""
+    async with _PRINTERS:
+        return await _print_apart(html, timeout=timeout)
+
+
+async def _print_apart(html: str, *, timeout: float) -> bytes:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

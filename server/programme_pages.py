@@ -50,6 +50,7 @@ from session_engine.report import french_date, french_day
 from session_engine.report.french import spoken
 from session_engine.typography import plural, typeset
 
+from .http import REPORT_HEADERS
 from .hub import Hub, wall_clock_ms
 from .organisers import Organiser
 from .programme_publish import (
@@ -198,6 +199,20 @@ async def _create(request: Request, organiser: Organiser) -> Response:
         for i in range(1, 7)
         if form.get(f"nom{i}", "").strip()
     )
+    missing = [
+        i
+        for i in range(1, 7)
+        if form.get(f"nom{i}", "").strip() and not form.get(f"commune{i}", "").strip()
+    ]
+    if not territories or missing:
+        said = (
+            f"Territoire {missing[0]} : indiquez sa commune."
+            if missing
+            else "Indiquez au moins un territoire, avec sa commune."
+        )
+        refusal = f'<p class="refusal" role="alert" data-code="bad_request">{_t(said)}</p>'
+        body = _new_form(request, form, refusal)
+        return page("Nouveau programme", body, request=request, organiser=organiser, status=400)
     command = CreateProgramme(
         title=form.get("titre", ""), theme=form.get("theme", ""), territories=territories
     )
@@ -580,9 +595,10 @@ async def _create_session(request: Request, organiser: Organiser) -> Response:
     if isinstance(posted, Response):
         return posted
     state, form = posted
-    try:
-        kind = SessionKind(form.get("kind", ""))
-    except ValueError:
+    # The online phase (the forum) is not made from this form: the kinds the form offers only.
+    kinds = {k.value: k for k in (SessionKind.METROPOLITAN, SessionKind.LOCAL)}
+    kind = kinds.get(form.get("kind", ""))
+    if kind is None:
         return _programme_page(request, organiser, state, _refusal(Rejected.of("bad_request")), 400)
     territory = form.get("territory") or None
     created = await create_step_session(
@@ -780,9 +796,9 @@ async def _cahier(request: Request, organiser: Organiser) -> Response:
             return _programme_page(request, organiser, state, refusal, 503)
         headers = {"Content-Disposition": f'inline; filename="{name}.pdf"'}
         return Response(pdf, media_type="application/pdf", headers=headers)
-    return Response(
-        html, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"}
-    )
+    # A standalone page of participants' texts: nothing in it may run, fetch or be framed.
+    headers = {**REPORT_HEADERS, "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+    return Response(html, media_type="text/html; charset=utf-8", headers=headers)
 
 
 def routes() -> list[Route]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import msgspec
 from starlette.concurrency import run_in_threadpool
 
 from session_engine import Rejected
@@ -71,6 +72,14 @@ def _meta(programme: ProgrammeState, session: ProgrammeSession | None) -> Archiv
     )
 
 
+def _published_only(programme: ProgrammeState) -> ProgrammeState:
+    """The programme as its public archive may tell it: its published sessions and their vœux
+    only (a session closed but not published says nothing in public, not even its title)."""
+    sessions = {ps: s for ps, s in programme.sessions.items() if s.archive}
+    voeux = {key: v for key, v in programme.voeux.items() if key[0] in sessions}
+    return msgspec.structs.replace(programme, sessions=sessions, voeux=voeux)
+
+
 async def publish_session_of(
     app: object,
     programmes: Programmes,
@@ -79,22 +88,26 @@ async def publish_session_of(
     *,
     organiser: str,
 ) -> str | Rejected:
-    """Publish a closed session of the programme: its archive id."""
-    if not session.closed:
-        return Rejected.of("not_closed")
-    if session.archive:
-        return session.archive
-    try:
-        archive = await publish_session(app, session.session, _meta(programme, session))
-    except ArchiveError as refused:
-        return Rejected.of("unknown_session" if refused.code == "not_found" else "bad_request")
-    recorded = await programmes.send(
-        programme.id,
-        PublishProgrammeSession(session=session.id, archive=archive),
-        organiser=organiser,
-        now=wall_clock_ms(),
-    )
-    return recorded if isinstance(recorded, Rejected) else archive
+    """Publish a closed session of the programme: its archive id (the one it has already, when
+    it was published before: a second click, or two at once, make no second archive)."""
+    async with programmes.publishing(programme.id):
+        programme = await programmes.state(programme.id) or programme
+        session = programme.sessions.get(session.id, session)
+        if not session.closed:
+            return Rejected.of("not_closed")
+        if session.archive:
+            return session.archive
+        try:
+            archive = await publish_session(app, session.session, _meta(programme, session))
+        except ArchiveError as refused:
+            return Rejected.of("unknown_session" if refused.code == "not_found" else "bad_request")
+        recorded = await programmes.send(
+            programme.id,
+            PublishProgrammeSession(session=session.id, archive=archive),
+            organiser=organiser,
+            now=wall_clock_ms(),
+        )
+        return recorded if isinstance(recorded, Rejected) else archive
 
 
 async def _published_reports(archives: Archives, programme: ProgrammeState) -> dict[str, Report]:
@@ -112,24 +125,30 @@ async def publish_programme_of(
 ) -> str | Rejected:
     """Publish the programme: its cahier from the published sessions, and those sessions; once
     published, the same archive made again (sessions published since, the vœux's follow-up)."""
-    members = [s.archive for s in programme.sessions.values() if s.archive]
-    refused = decide(
-        programme, PublishProgramme(archive="a"), ProgrammeContext(actor=organiser, now=0)
-    )
-    if isinstance(refused, Rejected):  # before anything is published (nothing_published, …)
-        return refused
-    archives: Archives = app.state.archives  # type: ignore[attr-defined]
-    reports = await _published_reports(archives, programme)
-    html = await run_in_threadpool(
-        lambda: render_programme_html(programme_cahier(programme, reports))
-    )
-    try:
-        archive = await publish_programme(
-            app, _meta(programme, None), members, html, replaces=programme.archive
+    async with programmes.publishing(programme.id):
+        programme = await programmes.state(programme.id) or programme
+        members = [s.archive for s in programme.sessions.values() if s.archive]
+        refused = decide(
+            programme, PublishProgramme(archive="a"), ProgrammeContext(actor=organiser, now=0)
         )
-    except ArchiveError:
-        return Rejected.of("bad_request")
-    recorded = await programmes.send(
-        programme.id, PublishProgramme(archive=archive), organiser=organiser, now=wall_clock_ms()
-    )
-    return recorded if isinstance(recorded, Rejected) else archive
+        if isinstance(refused, Rejected):  # before anything is published (nothing_published, …)
+            return refused
+        archives: Archives = app.state.archives  # type: ignore[attr-defined]
+        reports = await _published_reports(archives, programme)
+        public = _published_only(programme)
+        html = await run_in_threadpool(
+            lambda: render_programme_html(programme_cahier(public, reports))
+        )
+        try:
+            archive = await publish_programme(
+                app, _meta(programme, None), members, html, replaces=programme.archive
+            )
+        except ArchiveError:
+            return Rejected.of("bad_request")
+        recorded = await programmes.send(
+            programme.id,
+            PublishProgramme(archive=archive),
+            organiser=organiser,
+            now=wall_clock_ms(),
+        )
+        return recorded if isinstance(recorded, Rejected) else archive

@@ -172,6 +172,12 @@ class Programmes:
         self._logs: _Logs = _SqlLogs(store.engine) if isinstance(store, SqlStore) else _MemoryLogs()
         self._states: dict[str, ProgrammeState] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._publishing: dict[str, asyncio.Lock] = {}
+
+    def publishing(self, programme_id: str) -> asyncio.Lock:
+        """Held while one of the programme's publications is made and recorded, so that two
+        clicks at once make one archive (in this process; the engine refuses a second record)."""
+        return self._publishing.setdefault(programme_id, asyncio.Lock())
 
     async def state(self, programme_id: str) -> ProgrammeState | None:
         """The programme as its log says now (what another worker appended included)."""

@@ -46,6 +46,7 @@ from .organisers import (
     LinkKind,
     Organiser,
 )
+from .programmes import Programmes
 from .web import STYLESHEET_PATH, esc, page, read_form, stylesheet
 from .web_session import (
     AFTER_LOGIN,
@@ -74,6 +75,10 @@ MESSAGES: Final = {
         "« Mot de passe oublié d’un·e collègue »."
     ),
     "login_failed": "Adresse électronique ou mot de passe incorrect.",
+    "not_a_colleague": (
+        "Vous ne partagez aucun programme avec ce compte : la personne qui gère le serveur peut "
+        "lui donner un lien (metrokawa organiser add ADRESSE)."
+    ),
 }
 
 
@@ -401,6 +406,16 @@ async def _colleague_post(request: Request, which: str) -> Response:
     if not check_csrf(request, form):
         return csrf_refused(request, organiser)
     auth, typed = auth_of(request), form.get("email", "")[: MAX_EMAIL + 1]
+    if (
+        which == "oubli"
+        and auth.mailer is None
+        and not await _colleagues(request, organiser, typed)
+    ):
+        # A reset link shown to someone else is their key to that account: without a mail
+        # server, only to a colleague who already shares one of its programmes.
+        return _colleague_page(
+            request, which, organiser, email=typed, code="not_a_colleague", status=403
+        )
     try:
         if which == "inviter":
             issued = await auth.organisers.invite(typed, now_ms(), by=organiser.id)
@@ -412,23 +427,44 @@ async def _colleague_post(request: Request, which: str) -> Response:
     return _colleague_page(request, which, organiser, done=done)
 
 
+async def _colleagues(request: Request, organiser: Organiser, email: str) -> bool:
+    """Whether the account of ``email`` shares a programme with ``organiser``."""
+    other = await auth_of(request).organisers.by_email(email)
+    if other is None:
+        return True  # the same answer as for a colleague: the page then says « unknown »
+    programmes: Programmes = request.app.state.programmes
+    mine = {p.id for p in await programmes.of_organiser(organiser.id)}
+    return any(p.id in mine for p in await programmes.of_organiser(other.id))
+
+
 async def _issued_notice(request: Request, issued: Issued, *, by: Organiser) -> str:
     auth = auth_of(request)
     link = f"{auth.base_url(request)}/mot-de-passe/{issued.token}"
-    what = (
-        f"Compte créé pour {issued.organiser.email}."
-        if issued.kind is LinkKind.SET
-        else f"Lien pour changer le mot de passe de {issued.organiser.email}."
-    )
-    mailed = ""
+    email = issued.organiser.email
+    sent = None
     if auth.mailer is not None:
-        sent = await auth.mailer.send_link(issued.organiser.email, issued.kind, link, by=by.email)
-        mailed = (
-            " Il lui a aussi été envoyé par courriel."
+        sent = await auth.mailer.send_link(email, issued.kind, link, by=by.email)
+    if issued.kind is not LinkKind.SET and sent is not None:
+        # With a mail server, a reset link goes to its owner's address only: shown here, it
+        # would let whoever asked log in as them.
+        said = (
+            f"Un lien pour changer son mot de passe a été envoyé à {email}."
             if sent
-            else " L’envoi par courriel a échoué : transmettez-le-lui vous-même."
+            else "L’envoi par courriel a échoué : la personne qui gère le serveur peut lui "
+            f"donner un lien (metrokawa organiser add {email})."
         )
-    mailed_html = f"<p>{esc(typeset(mailed.strip()))}</p>" if mailed else ""
+        return f'<section class="notice" role="status"><p>{esc(typeset(said))}</p></section>'
+    what = (
+        f"Compte créé pour {email}."
+        if issued.kind is LinkKind.SET
+        else f"Lien pour changer le mot de passe de {email}."
+    )
+    mailed = {
+        None: "",
+        True: "Il lui a aussi été envoyé par courriel.",
+        False: "L’envoi par courriel a échoué : transmettez-le-lui vous-même.",
+    }[sent]
+    mailed_html = f"<p>{esc(typeset(mailed))}</p>" if mailed else ""
     return (
         '<section class="notice" aria-labelledby="lien-titre" role="status">'
         f'<h2 id="lien-titre">{esc(typeset(what))}</h2>'

@@ -237,6 +237,7 @@ def _(
 ) -> list[ProgrammeEvent]:
     session = _session(state, command.session)
     require(session.closed, "not_closed")
+    require(session.archive is None, "already_added")
     require(0 < len(command.archive) <= LIMITS["id"], "bad_request")
     return [ProgrammeSessionPublished(session=session.id, archive=command.archive)]
 

@@ -452,10 +452,13 @@ def test_pages_behind_an_https_public_url_send_secure_cookies_and_mail_invitatio
             invited = _invite_over_https(server, capsys)
         finally:
             server.stop()
-    (message,) = [parsed(m) for m in sink.messages]
+    message, reset = [parsed(m) for m in sink.messages]
     assert message["To"] == "invitee@asso.example"
     assert invited in message.get_content()
     assert "hote@asso.example vous a ouvert un compte" in message.get_content()  # who invited
+    # A reset link, with a mail server, goes to the account's address only (never on the page)
+    assert reset["To"] == "invitee@asso.example"
+    assert "/mot-de-passe/" in reset.get_content()
 
 
 def _invite_over_https(server: LiveServer, capsys: pytest.CaptureFixture[str]) -> str:
@@ -490,7 +493,42 @@ def _invite_over_https(server: LiveServer, capsys: pytest.CaptureFixture[str]) -
         done = client.post("/organisateurs/inviter", data=data, headers=jar)
         assert done.status_code == 200
         assert "Il lui a aussi été envoyé par courriel." in done.text
+        forgot = client.get("/organisateurs/oubli", headers=jar)
+        csrf = CSRF.search(forgot.text)
+        assert csrf is not None
+        data = {"csrf": csrf.group(1), "email": "invitee@asso.example"}
+        reset = client.post("/organisateurs/oubli", data=data, headers=jar)
+        assert reset.status_code == 200
+        assert "/mot-de-passe/" not in reset.text
+        assert "a été envoyé à invitee@asso.example" in reset.text
     shown = LINK.search(done.text)
     assert shown is not None
     assert shown.group(1).startswith("https://mk.example.org/mot-de-passe/")
     return shown.group(1)
+
+
+class CountingHasher(PasswordHasher):
+    """Argon2 as FAST, counting its hashes: a made-up link must cost none."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
+        self.hashes = 0
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        self.hashes += 1
+        return super().hash(password, salt=salt)
+
+
+def test_a_made_up_link_costs_no_argon2_work() -> None:
+    hasher = CountingHasher()
+    accounts = Organisers.for_store(MemoryStore(), hasher)
+
+    async def scenario() -> None:
+        issued = await accounts.add("nouvelle@asso.example", T0)
+        before = hasher.hashes
+        assert await accounts.set_password("A" * 43, "une phrase assez longue", T0) is None
+        assert hasher.hashes == before  # refused before any hashing
+        assert await accounts.set_password(issued.token, "une phrase assez longue", T0)
+        assert hasher.hashes == before + 1
+
+    asyncio.run(scenario())

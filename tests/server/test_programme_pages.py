@@ -27,6 +27,7 @@ SIX: Final = [
     ("Centre-ville", "Vincennes", False),
     ("Les Lilas", "Les Lilas", False),
 ]
+METROPOLITAN: Final = "Grande séance de la métropole"
 CONFIRMED: Final = {"confirme": "1"}  # the box ticked before closing a session
 CONSOLE: Final = re.compile(r'<a id="console" href="([^"]+)"')
 
@@ -119,7 +120,7 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
     assert alice.post(f"{programme}/territoires", added, csrf_from=programme).status_code == 303
     assert alice.get(programme).text.count("<td>QPV</td>") == 5
 
-    metropolitan = create_session(alice, programme, "metropolitan", "Métrokawa métropolitain")
+    metropolitan = create_session(alice, programme, "metropolitan", METROPOLITAN)
     assert "sans énoncé importé" in metropolitan.text
     play(server, metropolitan, seed=5)
     page = alice.get(programme).text
@@ -180,16 +181,27 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
     refused = alice.post(f"{programme}/publier", {}, csrf_from=programme)
     assert refused.status_code == 400
     assert 'data-code="nothing_published"' in refused.text
-    for ps in (ps1, ps2):
-        published = alice.post(f"{programme}/seances/{ps}/publier", {}, csrf_from=programme)
+    # the local session first: twice, as a double click would, makes one archive
+    for _ in range(2):
+        published = alice.post(f"{programme}/seances/{ps2}/publier", {}, csrf_from=programme)
         assert published.status_code == 303
+    listed = httpx.get(f"{server.url}/archives", params={"format": "json", "q": "Bas-Clichy"})
+    titles = [a["title"] for a in listed.json()["archives"]]
+    assert titles.count("Métrokawa local du Bas-Clichy") == 1
     assert alice.post(f"{programme}/publier", {}, csrf_from=programme).status_code == 303
     page = alice.get(programme).text
     archive = re.search(r'href="/archives/(a[A-Za-z0-9_-]+)">archive publique du programme', page)
     assert archive is not None, page
-    # made again later (the vœux go on): the same address
+    public = httpx.get(f"{server.url}/archives/{archive.group(1)}/cahier.html").text
+    assert "Métrokawa local du Bas-Clichy" in public
+    assert METROPOLITAN not in public  # not published: the public cahier does not name it
+    # made again later (the vœux go on, a session is published): the same address
+    published = alice.post(f"{programme}/seances/{ps1}/publier", {}, csrf_from=programme)
+    assert published.status_code == 303
     assert alice.post(f"{programme}/publier", {}, csrf_from=programme).status_code == 303
     assert f'href="/archives/{archive.group(1)}">archive publique' in alice.get(programme).text
+    public = httpx.get(f"{server.url}/archives/{archive.group(1)}/cahier.html").text
+    assert METROPOLITAN in public
 
     with httpx.Client(base_url=server.url) as visitor_:  # anyone, no account
         listed = visitor_.get("/archives", params={"territoire": "Bas-Clichy"})
@@ -204,7 +216,7 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
             r'<tbody><tr><th scope="row"><a href="/archives/a[^"]+">([^<]+)<', compared
         )
         assert first_row is not None, compared
-        assert first_row.group(1) == "Métrokawa métropolitain"
+        assert first_row.group(1) == METROPOLITAN
         assert "Métrokawa local du Bas-Clichy" in compared
 
 

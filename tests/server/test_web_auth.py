@@ -14,6 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Final
 
 import pytest
 
@@ -348,6 +349,16 @@ def test_a_forgotten_password_by_a_colleague_issued_link(
         unknown = helper.post("/organisateurs/oubli", {"email": "personne@asso.example"})
         assert unknown.status_code == 400
         assert 'data-code="unknown_organiser"' in unknown.text
+        # A reset link opens the account: without a mail server, only for a colleague who
+        # already shares a programme with it.
+        stranger = helper.post("/organisateurs/oubli", {"email": "oublie@asso.example"})
+        assert stranger.status_code == 403
+        assert 'data-code="not_a_colleague"' in stranger.text
+        assert "/mot-de-passe/" not in stranger.text
+        shared = helper.post("/programmes/nouveau", PROGRAMME, csrf_from="/programmes/nouveau")
+        programme = shared.headers["location"]
+        added = {"email": "oublie@asso.example"}
+        helper.post(f"{programme}/organisateurs", added, csrf_from=programme)
         answer = helper.post("/organisateurs/oubli", {"email": "oublie@asso.example"})
         assert answer.status_code == 200
         found = LINK.search(answer.text)
@@ -363,6 +374,9 @@ def test_a_forgotten_password_by_a_colleague_issued_link(
         assert forgetful.login("oublie@asso.example", "je ne m'en souviens plus").status_code == 401
         answer = forgetful.login("oublie@asso.example", "un tout nouveau mot de passe")
         assert answer.status_code == 303
+
+
+PROGRAMME: Final = {"titre": "Entraide", "nom1": "Bas-Clichy", "commune1": "Clichy-sous-Bois"}
 
 
 # --- the log ------------------------------------------------------------------------------------

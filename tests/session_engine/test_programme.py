@@ -227,6 +227,9 @@ def test_a_session_must_be_closed_before_it_is_published() -> None:
     sent(state, CloseProgrammeSession(session="ps1"))
     sent(state, PublishProgrammeSession(session="ps1", archive="aXYZ"))
     assert state.sessions["ps1"].archive == "aXYZ"
+    assert (
+        rejected(state, PublishProgrammeSession(session="ps1", archive="aABC")) == "already_added"
+    )
 
 
 def test_an_imported_statement_is_known_by_its_key_once_per_session() -> None:
