@@ -9,6 +9,7 @@ not. A malformed key is refused (``bad_request``) and changes nothing.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Final
 
 import pytest
@@ -47,7 +48,7 @@ def test_the_key_reaches_the_consoles_and_the_stored_log_only(server: LiveServer
         for mate in mates:
             theirs = await _join_of(mate.client, seq, you)
             assert "person" not in theirs["data"]
-            await eventually(lambda c=mate.client: _roster_has(c, you), what="their roster")
+            await eventually(partial(_roster_has, mate.client, you), what="their table's roster")
             assert all(KEY not in repr(frame) for frame in mate.client.tables)
 
         again = await room.participant(answer["token"], after=None)  # a fresh snapshot
