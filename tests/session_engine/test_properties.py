@@ -1700,6 +1700,8 @@ class SessionMachine(RuleBasedStateMachine):
                 assert not person.consent
                 assert state.pseudonyms.get(person.pseudonym.casefold()) != pid
             assert (person.merged_into is not None) == (person.status is ParticipantStatus.MERGED)
+            if person.status in (ParticipantStatus.ERASED, ParticipantStatus.MERGED):
+                assert person.person is None  # linked to no other session (a merge: the kept)
         assert set(state.pseudonyms.values()) <= self.participants
         gone = {ParticipantStatus.ERASED, ParticipantStatus.MERGED}
         for pid, _ in state.positions:
@@ -1738,6 +1740,7 @@ class SessionMachine(RuleBasedStateMachine):
         assert exported.positions == live.positions
         assert exported.votes == live.votes
         assert exported.tables == live.tables
+        assert all(p.person is None for p in exported.participants.values())  # no one's key
 
     @invariant()
     def rounds_votes_and_opinions_are_consistent(self) -> None:
