@@ -16,8 +16,9 @@ What it does:
    one keep-alive client asks each list ``--requests`` times in turn (after a warm-up): no
    filter (HTML and JSON), each filter, a search that finds one archive in ten, a search that
    finds none, and page 10. p50 and p99 per case.
-3. The demo's cahier (from its published log) printed to PDF by WeasyPrint, ``--pdf-runs`` times:
-   seconds each.
+3. The demo's cahier (from its published log) printed to PDF by WeasyPrint, ``--pdf-runs`` times
+   in this process, then once as the server prints it (``print_apart``: a process of its own,
+   its start included): seconds each.
 
     .venv/bin/python bench/bench_archives.py [--archives 1000] [--requests 300] [--pdf-runs 3]
 """
@@ -49,7 +50,7 @@ from server.archives import (  # noqa: E402
     normalise,
     publish_session_from,
 )
-from server.pdf import cahier_pdf  # noqa: E402
+from server.pdf import cahier_pdf, print_apart  # noqa: E402
 from server.store import SessionRecord, SqlStore  # noqa: E402
 from session_engine import encode_envelope, read_log  # noqa: E402
 from session_engine.archive import anonymise  # noqa: E402
@@ -183,6 +184,12 @@ def pdf(runs: int) -> None:
         started = time.perf_counter()
         data = cahier_pdf(html)
         print(f"PDF cahier run {run}: {time.perf_counter() - started:.2f} s, {len(data):,} bytes")
+    started = time.perf_counter()
+    data = asyncio.run(print_apart(html))
+    print(
+        "PDF cahier as the server prints it (its own process): "
+        f"{time.perf_counter() - started:.2f} s, {len(data):,} bytes"
+    )
 
 
 def main() -> None:

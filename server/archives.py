@@ -28,6 +28,7 @@ import asyncio
 import datetime
 import html
 import json
+import logging
 import re
 import secrets
 import time
@@ -81,6 +82,8 @@ __all__ = [
     "publish_session_from",
 ]
 
+log = logging.getLogger("metrokawa.archives")
+
 PAGE_SIZE: Final = 50
 MAX_TEXT: Final = 200  # a title, a territory, a commune, a theme, a filter
 MAX_ITEMS: Final = 60  # territories, communes, themes, members of one archive
@@ -121,6 +124,9 @@ class ArchiveError(ValueError):
         self.code = code
 
 
+_STEP: Final = re.compile(r"ps[0-9]{1,6}")
+
+
 class ArchiveMeta(msgspec.Struct, frozen=True, kw_only=True):
     """What the organiser says of an archive (contract C)."""
 
@@ -131,6 +137,9 @@ class ArchiveMeta(msgspec.Struct, frozen=True, kw_only=True):
     communes: tuple[str, ...] = ()
     date: str  # YYYY-MM-DD
     themes: tuple[str, ...] = ()
+    # A session published from a programme: its id there (``ps1``), which the provenance keys of
+    # the statements other sessions imported from it start with, so « comparer » finds it too.
+    step: str | None = None
 
     def checked(self) -> ArchiveMeta:
         """The same, with blanks trimmed; ``ArchiveError`` when a field is out of bounds."""
@@ -148,6 +157,8 @@ class ArchiveMeta(msgspec.Struct, frozen=True, kw_only=True):
 
         if not is_day(self.date):
             raise ArchiveError("bad_request", "date: YYYY-MM-DD")
+        if self.step is not None and not _STEP.fullmatch(self.step):
+            raise ArchiveError("bad_request", "step: ps and a number")
         return ArchiveMeta(
             title=text(self.title, "title"),
             kind=self.kind,
@@ -156,6 +167,7 @@ class ArchiveMeta(msgspec.Struct, frozen=True, kw_only=True):
             communes=texts(self.communes, "communes"),
             date=self.date,
             themes=texts(self.themes, "themes"),
+            step=self.step,
         )
 
 
@@ -235,6 +247,9 @@ class Archives(Protocol):
     async def add(
         self, record: ArchiveRecord, facets: str, search: str, files: dict[str, bytes]
     ) -> None: ...
+    async def replace(
+        self, record: ArchiveRecord, facets: str, search: str, files: dict[str, bytes]
+    ) -> None: ...
     async def get(self, archive_id: str) -> ArchiveRecord | None: ...
     async def file(self, archive_id: str, name: str) -> bytes | None: ...
     async def put_file(self, archive_id: str, name: str, data: bytes) -> None: ...
@@ -264,6 +279,14 @@ class MemoryArchives:
         self._rows[record.id] = (record, facets, search)
         for name, data in files.items():
             self._files[record.id, name] = data
+
+    async def replace(
+        self, record: ArchiveRecord, facets: str, search: str, files: dict[str, bytes]
+    ) -> None:
+        self._rows.pop(record.id, None)
+        for key in [k for k in self._files if k[0] == record.id]:
+            del self._files[key]
+        await self.add(record, facets, search, files)
 
     async def get(self, archive_id: str) -> ArchiveRecord | None:
         row = self._rows.get(archive_id)
@@ -363,7 +386,13 @@ class SqlArchives:
         self._choices: tuple[float, Choices] | None = None
 
     async def add(
-        self, record: ArchiveRecord, facets: str, search: str, files: dict[str, bytes]
+        self,
+        record: ArchiveRecord,
+        facets: str,
+        search: str,
+        files: dict[str, bytes],
+        *,
+        replacing: bool = False,
     ) -> None:
         row = {
             "id": record.id,
@@ -383,11 +412,23 @@ class SqlArchives:
 
         def work() -> None:
             with self._engine.begin() as db:  # the row and its files, or nothing
+                if replacing:
+                    db.execute(
+                        ARCHIVE_FILES.delete().where(ARCHIVE_FILES.c.archive_id == record.id)
+                    )
+                    db.execute(ARCHIVES.delete().where(ARCHIVES.c.id == record.id))
                 db.execute(insert(ARCHIVES), [row])
                 if blobs:
                     db.execute(insert(ARCHIVE_FILES), blobs)
 
         await asyncio.to_thread(work)
+
+    async def replace(
+        self, record: ArchiveRecord, facets: str, search: str, files: dict[str, bytes]
+    ) -> None:
+        """An archive made again under its id (a programme's, as its vœux go on): its row and
+        every file, the printed PDF included, replaced in one transaction."""
+        await self.add(record, facets, search, files, replacing=True)
 
     async def get(self, archive_id: str) -> ArchiveRecord | None:
         def work() -> ArchiveRecord | None:
@@ -524,6 +565,8 @@ def _session_artefacts(
     off the event loop."""
     published_header, published = anonymise(header, envelopes, archive=archive_id)
     found = results(published_header, published)
+    if meta.step is not None:
+        found["step"] = meta.step
     files = {
         MKAWA: write_log(published_header, published),
         RESULTS: json.dumps(found, ensure_ascii=False, indent=1).encode(),
@@ -560,7 +603,12 @@ async def publish_session(app: Any, session_id: str, meta: ArchiveMeta) -> str:
 
 
 async def publish_programme(
-    app: Any, meta: ArchiveMeta, members: list[str], cahier_html: str
+    app: Any,
+    meta: ArchiveMeta,
+    members: list[str],
+    cahier_html: str,
+    *,
+    replaces: str | None = None,
 ) -> str:
     """Publish a programme: its cahier (HTML, made by the programme pages from published logs)
     and the session archives it gathers (``members``: archive ids, published first). Its
@@ -576,10 +624,11 @@ async def publish_programme(
         if found is None or found.kind != "session":
             raise ArchiveError("not_found", f"no session archive {member!r}")
         searches.append(await archives.search_text(member))
-    archive_id = new_archive_id()
+    archive_id = replaces or new_archive_id()
     archive = _archive_record(archive_id, meta, tuple(dict.fromkeys(members)))
     search = normalise(meta.title) + " " + " ".join(searches)
-    await archives.add(archive, _facets(meta), search, {CAHIER_HTML: cahier_html.encode()})
+    store = archives.replace if replaces else archives.add
+    await store(archive, _facets(meta), search, {CAHIER_HTML: cahier_html.encode()})
     return archive_id
 
 
@@ -972,9 +1021,19 @@ def archive_file(name: str) -> Callable[[Request], Awaitable[Response]]:
 _PDF_LOCKS: dict[str, asyncio.Lock] = {}
 
 
+def _unprintable() -> HTMLResponse:
+    body = (
+        f"<h1>{fr('PDF indisponible')}</h1><p>"
+        + fr("Le cahier n’a pas pu être mis en PDF. Sa version web reste lisible et imprimable.")
+        + "</p>"
+    )
+    return shell("PDF indisponible", body, status=503)
+
+
 async def archive_pdf(request: Request) -> Response:
     """GET /archives/{id}/cahier.pdf: printed from the cahier's HTML at the first request (a few
-    seconds, off the event loop; one printing at a time per archive), then kept."""
+    seconds, in a process of its own: ``pdf.print_apart``; one printing at a time per archive),
+    then kept."""
     record = await _found(request)
     if record is None:
         return _missing()
@@ -989,9 +1048,14 @@ async def archive_pdf(request: Request) -> Response:
                 source = await archives.file(record.id, CAHIER_HTML)
                 if source is None:
                     return _missing()
-                from .pdf import cahier_pdf  # WeasyPrint loads pango: only when a PDF is asked
+                # WeasyPrint (and pango) load only when a PDF is first asked for.
+                from .pdf import PdfError, print_apart
 
-                data = await run_in_threadpool(cahier_pdf, source.decode())
+                try:
+                    data = await print_apart(source.decode())
+                except PdfError:
+                    log.exception("the PDF cahier of archive %s could not be printed", record.id)
+                    return _unprintable()
                 await archives.put_file(record.id, CAHIER_PDF, data)
     return Response(data, media_type=MEDIA[CAHIER_PDF], headers=headers)
 
@@ -1028,8 +1092,15 @@ async def _compared(request: Request, record: ArchiveRecord) -> list[ArchiveReco
     return found
 
 
-_VALUES = ("Tout à fait contre", "Plutôt contre", "Ni pour ni contre", "Plutôt pour")
-_HEADS = (*_VALUES, "Tout à fait pour", "Je passe")
+# The scale as the tablets say it (clients/tablet/src/i18n/common.ts, ``position.*``).
+_HEADS = (
+    "Pas du tout d’accord",
+    "Plutôt pas d’accord",
+    "Partagé",
+    "Plutôt d’accord",
+    "Tout à fait d’accord",
+    "Je passe",
+)
 
 
 async def archive_compare(request: Request) -> Response:
@@ -1038,23 +1109,39 @@ async def archive_compare(request: Request) -> Response:
     record = await _found(request)
     if record is None:
         return _missing()
-    by_key: dict[str, dict[str, Any]] = {}
+    members = []
     for member in await _compared(request, record):
         raw = await _archives(request).file(member.id, RESULTS)
-        if raw is None:
-            continue
-        found = json.loads(raw)
-        names = {t["id"]: t["name"] for t in found.get("territories", [])}
+        if raw is not None:
+            members.append((member, json.loads(raw)))
+    by_key: dict[str, dict[str, Any]] = {}
+    for _, found in members:
         for statement in found.get("statements", []):
             provenance = statement.get("provenance")
-            if not provenance:
-                continue
-            entry = by_key.setdefault(
-                provenance["key"], {"provenance": provenance, "text": statement["text"], "rows": []}
-            )
-            entry["rows"].append((member, "Toute la séance", statement["overall"]))
-            for group in statement["territories"]:
-                entry["rows"].append((member, names.get(group["group"], group["group"]), group))
+            if provenance:
+                by_key.setdefault(
+                    provenance["key"],
+                    {"provenance": provenance, "text": statement["text"], "rows": []},
+                )
+    # The session each one was first written in comes first: its key is its step and its id
+    # there (``ps1-s7``); then every session that imported it.
+    for origin in (True, False):
+        for member, found in members:
+            names = {t["id"]: t["name"] for t in found.get("territories", [])}
+            for statement in found.get("statements", []):
+                provenance = statement.get("provenance")
+                if origin and not provenance and found.get("step"):
+                    key = f"{found['step']}-{statement['id']}"
+                elif not origin and provenance:
+                    key = provenance["key"]
+                else:
+                    continue
+                entry = by_key.get(key)
+                if entry is None:
+                    continue
+                entry["rows"].append((member, "Toute la séance", statement["overall"]))
+                for group in statement["territories"]:
+                    entry["rows"].append((member, names.get(group["group"], group["group"]), group))
     parts = [
         f"<h1>{fr('Comparer les énoncés importés')}</h1>",
         f'<p><a href="/archives/{esc(record.id)}">'

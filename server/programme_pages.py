@@ -23,6 +23,7 @@ from session_engine.commands import NewTerritory
 from session_engine.programme import (
     FOLLOW_UP,
     AddOrganiser,
+    AddProgrammeTerritory,
     CreateProgramme,
     FollowUpVoeu,
     ProgrammeCommand,
@@ -32,8 +33,21 @@ from session_engine.programme import (
     Voeu,
     VoeuStatus,
 )
+from session_engine.programme.events import (
+    OrganiserAdded,
+    ProgrammeCreated,
+    ProgrammeEvent,
+    ProgrammePublished,
+    ProgrammeSessionClosed,
+    ProgrammeSessionPublished,
+    ProgrammeTerritoryAdded,
+    SessionAdded,
+    StatementsImportedInto,
+    VoeuFollowedUp,
+)
 from session_engine.programme.steps import KIND_NAMES
-from session_engine.report import french_day
+from session_engine.report import french_date, french_day
+from session_engine.report.french import spoken
 from session_engine.typography import plural, typeset
 
 from .hub import Hub, wall_clock_ms
@@ -199,7 +213,7 @@ async def _create(request: Request, organiser: Organiser) -> Response:
 # --- one programme ------------------------------------------------------------------------------
 
 
-def _territories(state: ProgrammeState) -> str:
+def _territories(request: Request, state: ProgrammeState) -> str:
     rows = "".join(
         f'<tr><th scope="row">{_t(t.name)}</th><td>{_t(t.commune)}</td>'
         f"<td>{'QPV' if t.qpv else '—'}</td></tr>"
@@ -208,8 +222,22 @@ def _territories(state: ProgrammeState) -> str:
     return (
         '<section aria-labelledby="territoires"><h2 id="territoires">Territoires</h2>'
         '<table><thead><tr><th scope="col">Territoire</th><th scope="col">Commune</th>'
-        '<th scope="col">Quartier prioritaire</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table></section>"
+        '<th scope="col"><abbr title="quartier prioritaire de la politique de la ville">'
+        "QPV</abbr></th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>{_territory_form(request, state)}</section>"
+    )
+
+
+def _territory_form(request: Request, state: ProgrammeState) -> str:
+    return (
+        f'<form method="post" action="/programmes/{esc(state.id)}/territoires" class="stack">'
+        f"{csrf_field(request)}<h3>Ajouter un territoire</h3>"
+        '<label for="nom">Nom du territoire</label>'
+        '<input type="text" id="nom" name="nom" required maxlength="80">'
+        '<label for="commune">Commune</label>'
+        '<input type="text" id="commune" name="commune" required maxlength="120">'
+        '<label><input type="checkbox" name="qpv" value="1"> Quartier prioritaire (QPV)</label>'
+        "<button>Ajouter le territoire</button></form>"
     )
 
 
@@ -219,10 +247,16 @@ def _session_status(session: ProgrammeSession) -> str:
     return "clôturée" if session.closed else "ouverte"
 
 
-def _post_button(request: Request, action: str, label: str) -> str:
+def _post_button(request: Request, action: str, label: str, *, confirm: str = "") -> str:
+    """A form of one button; with ``confirm``, a box to tick first (no script to ask)."""
+    check = (
+        f'<label><input type="checkbox" name="confirme" value="1" required> {_t(confirm)}</label>'
+        if confirm
+        else ""
+    )
     return (
         f'<form method="post" action="{esc(action)}" class="inline">{csrf_field(request)}'
-        f"<button>{_t(label)}</button></form>"
+        f"{check}<button>{_t(label)}</button></form>"
     )
 
 
@@ -230,19 +264,23 @@ def _session_item(request: Request, state: ProgrammeState, session: ProgrammeSes
     base = f"/programmes/{state.id}/seances/{session.id}"
     territory = state.territory_of(session)
     where = f" — {_t(territory.name)}" if territory else ""
-    actions = [_post_button(request, f"{base}/console", "Ouvrir la console")]
+    actions = []
     if not session.closed:
-        actions.append(_post_button(request, f"{base}/cloturer", "Clôturer la séance"))
+        actions.append(_post_button(request, f"{base}/console", "Ouvrir la console"))
+        actions.append(
+            _post_button(
+                request,
+                f"{base}/cloturer",
+                "Clôturer la séance",
+                confirm="La séance est finie : ses vœux passent au suivi.",
+            )
+        )
     elif not session.archive:
         actions.append(_post_button(request, f"{base}/publier", "Publier dans les archives"))
     if session.archive:
         actions.append(f'<a href="/archives/{esc(session.archive)}">Voir l’archive publique</a>')
     imported = len(session.imports)
-    imports = (
-        f" — {imported} énoncé{'s' if imported > 1 else ''} importé{'s' if imported > 1 else ''}"
-        if imported
-        else ""
-    )
+    imports = f" — {plural(imported, 'énoncé importé', 'énoncés importés')}" if imported else ""
     return (
         f'<li data-session="{esc(session.id)}"><strong>{_t(session.title)}</strong>{where} — '
         f"{esc(french_day(session.date))} — {_session_status(session)}{imports}"
@@ -298,13 +336,16 @@ def _council(state: ProgrammeState, voeu: Voeu) -> str:
     return f"Conseil municipal de {territory.commune}" if territory else ""
 
 
-def _voeu_history(voeu: Voeu) -> str:
+def _voeu_history(state: ProgrammeState, voeu: Voeu) -> str:
     steps = []
     for step in voeu.history:
         line = f"{STATUS_NAMES[step.status]} le {french_day(step.date)}"
         if step.council:
             line += f" ({step.council})"
-        answer = f"<br>Réponse : {_t(step.answer)}" if step.answer else ""
+        author = state.organisers.get(step.author)
+        if author:
+            line += f", noté par {author}"
+        answer = f"<br>{_t('Réponse : ' + step.answer)}" if step.answer else ""
         link = (
             f'<br><a href="{esc(step.link)}" rel="noopener noreferrer">Réponse publiée</a>'
             if step.link
@@ -356,7 +397,7 @@ def _voeux(request: Request, state: ProgrammeState) -> str:
         items = "".join(
             f'<li data-voeu="{esc(v.session)}-{esc(v.voeu)}"><p><strong>{_t(v.text)}</strong> — '
             f'<span class="status">{STATUS_NAMES[v.status]}</span></p>'
-            f"{_voeu_history(v)}{_voeu_form(request, state, v)}</li>"
+            f"{_voeu_history(state, v)}{_voeu_form(request, state, v)}</li>"
             for v in voeux
         )
         parts.append(f"<h3>{_t(name)}</h3><ul>{items}</ul>")
@@ -369,10 +410,11 @@ def _voeux(request: Request, state: ProgrammeState) -> str:
 def _cahiers(state: ProgrammeState) -> str:
     base = f"/programmes/{esc(state.id)}/cahier"
     items = [
-        f'<li>Cahier du programme : <a href="{base}">page</a>, <a href="{base}.pdf">PDF</a></li>'
+        f'<li>Cahier du programme\u00a0: <a href="{base}">page</a>, '
+        f'<a href="{base}.pdf">PDF</a></li>'
     ]
     items += [
-        f'<li>{_t(t.name)} : <a href="{base}?territoire={esc(t.id)}">page</a>, '
+        f'<li>{_t(t.name)}\u00a0: <a href="{base}?territoire={esc(t.id)}">page</a>, '
         f'<a href="{base}.pdf?territoire={esc(t.id)}">PDF</a></li>'
         for t in state.territories.values()
     ]
@@ -385,7 +427,15 @@ def _cahiers(state: ProgrammeState) -> str:
 def _publication(request: Request, state: ProgrammeState) -> str:
     if state.archive:
         archive = f'<a href="/archives/{esc(state.archive)}">archive publique du programme</a>'
-        done = f"<p>{_t('Publié :')} {archive}</p>"
+        done = (
+            f"<p>{_t('Publié :')} {archive}</p><p>"
+            + _t(
+                "La mettre à jour y ajoute les séances publiées depuis et l’état des vœux "
+                "aujourd’hui ; son adresse ne change pas."
+            )
+            + "</p>"
+            + _post_button(request, f"/programmes/{state.id}/publier", "Mettre à jour l’archive")
+        )
     else:
         done = (
             "<p>"
@@ -421,18 +471,76 @@ def _programme_page(
     notice: str = "",
     status: int = 200,
 ) -> Response:
-    theme = f"<p>Thème : {_t(state.theme)}</p>" if state.theme else ""
+    theme = f"<p>Thème\u00a0: {_t(state.theme)}</p>" if state.theme else ""
     body = (
         notice
         + theme
-        + _territories(state)
+        + _territories(request, state)
         + _sessions(request, state)
         + _voeux(request, state)
         + _cahiers(state)
         + _publication(request, state)
         + _organisers(request, state)
+        + f'<p><a href="/programmes/{esc(state.id)}/journal">'
+        + _t("Journal du programme : qui a fait quoi, et quand")
+        + "</a></p>"
     )
     return page(state.title, body, request=request, organiser=organiser, status=status)
+
+
+def _what(event: ProgrammeEvent, state: ProgrammeState) -> str:
+    """One line of the programme's journal, in words."""
+
+    def session(ps: str) -> str:
+        found = state.sessions.get(ps)
+        return f"« {found.title} »" if found else ps
+
+    match event:
+        case ProgrammeCreated():
+            return (
+                f"programme créé avec {plural(len(event.territories), 'territoire', 'territoires')}"
+            )
+        case ProgrammeTerritoryAdded():
+            return f"territoire ajouté : {event.territory.name} ({event.territory.commune})"
+        case OrganiserAdded():
+            return f"organisateur·rice ajouté·e : {event.email}"
+        case SessionAdded():
+            kind, day = KIND_NAMES[event.kind], french_day(event.date)
+            return f"séance créée : « {event.title} » ({kind}, {day})"
+        case StatementsImportedInto():
+            imported = plural(len(event.statements), "énoncé importé", "énoncés importés")
+            return f"{imported} dans {session(event.session)}"
+        case ProgrammeSessionClosed():
+            voeux = plural(len(event.voeux), "vœu", "vœux")
+            return f"séance {session(event.session)} clôturée, {voeux} au suivi"
+        case VoeuFollowedUp():
+            step = f"{STATUS_NAMES[event.status]} le {french_day(event.date)}"
+            return f"vœu {spoken(event.voeu)} de {session(event.session)} : {step}"
+        case ProgrammeSessionPublished():
+            return f"séance {session(event.session)} publiée dans les archives"
+        case ProgrammePublished():
+            return "programme publié (ou son archive mise à jour)"
+    return type(event).__name__
+
+
+async def _journal(request: Request, organiser: Organiser) -> Response:
+    """GET /programmes/{id}/journal: every event of the programme's log, oldest first."""
+    state = await _own(request, organiser)
+    if state is None:
+        return _not_found(request, organiser)
+    rows = "".join(
+        f"<tr><td>{e.seq}</td><td>{esc(french_date(e.at))}</td>"
+        f"<td>{esc(state.organisers.get(e.actor) or e.actor)}</td>"
+        f"<td>{_t(_what(e.event, state))}</td></tr>"
+        for e in await _programmes(request).log(state.id)
+    )
+    body = (
+        f'<p><a href="/programmes/{esc(state.id)}">Retour au programme</a></p>'
+        '<table><thead><tr><th scope="col">N°</th><th scope="col">Quand</th>'
+        '<th scope="col">Qui</th><th scope="col">Quoi</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+    return page(f"Journal : {state.title}", body, request=request, organiser=organiser)
 
 
 async def _show(request: Request, organiser: Organiser) -> Response:
@@ -495,8 +603,10 @@ async def _create_session(request: Request, organiser: Organiser) -> Response:
     body = (
         '<p class="notice">'
         + _t(
-            f"La séance est créée, avec {imported} énoncé{'s' if imported > 1 else ''} "
-            f"importé{'s' if imported > 1 else ''} et leur provenance."
+            f"La séance est créée avec {plural(imported, 'énoncé importé', 'énoncés importés')}"
+            ", chacun avec sa provenance."
+            if imported
+            else "La séance est créée, sans énoncé importé : aucune étape précédente n’en a retenu."
         )
         + "</p><p>"
         + _t(
@@ -504,7 +614,7 @@ async def _create_session(request: Request, organiser: Organiser) -> Response:
             "un à tout moment."
         )
         + f'</p><p><a id="console" href="{esc(console)}">Ouvrir la console</a></p>'
-        f'<p>Code pour rejoindre : <strong id="code">{esc(record.code)}</strong></p>'
+        f'<p>Code pour rejoindre\u00a0: <strong id="code">{esc(record.code)}</strong></p>'
         f'<p><a href="/p/{esc(record.id)}">Écran de projection</a> · '
         f'<a href="/programmes/{esc(state.id)}">Retour au programme</a></p>'
     )
@@ -520,16 +630,26 @@ async def _session_action(
     organiser: Organiser,
     action: Callable[[ProgrammeState, ProgrammeSession], Awaitable[object]],
     anchor: str,
+    *,
+    confirmed: bool = False,
 ) -> Response:
     """A POST on one session of the programme: ``action`` carried out, then back to the
-    programme's page (or the page again with the refusal)."""
+    programme's page (or the page again with the refusal). With ``confirmed``, only when the
+    form's box was ticked (the browser asks too, but a form is not trusted)."""
     posted = await _posted(request, organiser)
     if isinstance(posted, Response):
         return posted
-    state, _ = posted
+    state, form = posted
     session = _session_of(request, state)
     if session is None:
         return _not_found(request, organiser)
+    if confirmed and form.get("confirme") != "1":
+        refusal = (
+            '<p class="refusal" role="alert" data-code="not_confirmed">'
+            + _t("Cochez la case pour confirmer : rien n’a été changé.")
+            + "</p>"
+        )
+        return _programme_page(request, organiser, state, refusal, 400)
     done = await action(state, session)
     if isinstance(done, Rejected):
         return _programme_page(request, organiser, state, _refusal(done), 400)
@@ -554,7 +674,7 @@ async def _close(request: Request, organiser: Organiser) -> Response:
         hub, programmes = _hub(request), _programmes(request)
         return await close_step_session(hub, programmes, state, session, organiser=organiser.id)
 
-    return await _session_action(request, organiser, close, "seances")
+    return await _session_action(request, organiser, close, "seances", confirmed=True)
 
 
 async def _follow_up(request: Request, organiser: Organiser) -> Response:
@@ -599,6 +719,17 @@ async def _add_organiser(request: Request, organiser: Organiser) -> Response:
     )
 
 
+async def _add_territory(request: Request, organiser: Organiser) -> Response:
+    posted = await _posted(request, organiser)
+    if isinstance(posted, Response):
+        return posted
+    state, form = posted
+    command = AddProgrammeTerritory(
+        name=form.get("nom", ""), commune=form.get("commune", ""), qpv=bool(form.get("qpv"))
+    )
+    return await _send(request, organiser, state, command)
+
+
 async def _publish_session(request: Request, organiser: Organiser) -> Response:
     async def publish(state: ProgrammeState, session: ProgrammeSession) -> object:
         programmes = _programmes(request)
@@ -636,8 +767,19 @@ async def _cahier(request: Request, organiser: Organiser) -> Response:
     html = await cahier_html(_hub(request), state, territory)
     name = f"cahier-{state.id}{'-' + territory if territory else ''}"
     if request.url.path.endswith(".pdf"):
+        pdf = await cahier_pdf_bytes(html)
+        if pdf is None:
+            refusal = (
+                '<p class="refusal" role="alert" data-code="pdf_failed">'
+                + _t(
+                    "Le PDF n’a pas pu être fabriqué à temps : réessayez dans un moment, ou "
+                    "imprimez la page du cahier en PDF depuis le navigateur."
+                )
+                + "</p>"
+            )
+            return _programme_page(request, organiser, state, refusal, 503)
         headers = {"Content-Disposition": f'inline; filename="{name}.pdf"'}
-        return Response(await cahier_pdf_bytes(html), media_type="application/pdf", headers=headers)
+        return Response(pdf, media_type="application/pdf", headers=headers)
     return Response(
         html, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"}
     )
@@ -674,6 +816,8 @@ def routes() -> list[Route]:
             methods=["POST"],
         ),
         Route("/programmes/{programme}/publier", _logged_in(_publish_programme), methods=["POST"]),
+        Route("/programmes/{programme}/territoires", _logged_in(_add_territory), methods=["POST"]),
         Route("/programmes/{programme}/cahier", _logged_in(_cahier), methods=["GET"]),
+        Route("/programmes/{programme}/journal", _logged_in(_journal), methods=["GET"]),
         Route("/programmes/{programme}/cahier.pdf", _logged_in(_cahier), methods=["GET"]),
     ]

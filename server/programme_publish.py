@@ -47,16 +47,22 @@ async def cahier_html(hub: Hub, programme: ProgrammeState, territory: str | None
     )
 
 
-async def cahier_pdf_bytes(html: str) -> bytes:
-    from .pdf import cahier_pdf  # WeasyPrint loads pango: only when a PDF is asked
+async def cahier_pdf_bytes(html: str) -> bytes | None:
+    """The cahier printed in a process of its own (WeasyPrint would hold the GIL, and live
+    sessions' event loop with it, for seconds); ``None`` when printing failed or took too long."""
+    from .pdf import PdfError, print_apart
 
-    return await run_in_threadpool(cahier_pdf, html)
+    try:
+        return await print_apart(html)
+    except PdfError:
+        return None
 
 
 def _meta(programme: ProgrammeState, session: ProgrammeSession | None) -> ArchiveMeta:
     territory = programme.territory_of(session) if session is not None else None
     territories = [territory] if territory else list(programme.territories.values())
-    dates = [s.date for s in programme.sessions.values()] or [dt.date.today().isoformat()]
+    published = [s.date for s in programme.sessions.values() if s.archive]
+    dates = published or [dt.date.today().isoformat()]
     return ArchiveMeta(
         title=session.title if session is not None else programme.title,
         programme=programme.title,
@@ -64,6 +70,7 @@ def _meta(programme: ProgrammeState, session: ProgrammeSession | None) -> Archiv
         communes=tuple(dict.fromkeys(t.commune for t in territories)),
         date=session.date if session is not None else max(dates),
         themes=(programme.theme,) if programme.theme else (),
+        step=session.id if session is not None else None,
     )
 
 
@@ -106,7 +113,8 @@ async def _published_reports(archives: Archives, programme: ProgrammeState) -> d
 async def publish_programme_of(
     app: object, programmes: Programmes, programme: ProgrammeState, *, organiser: str
 ) -> str | Rejected:
-    """Publish the programme: its cahier from the published sessions, and those sessions."""
+    """Publish the programme: its cahier from the published sessions, and those sessions; once
+    published, the same archive made again (sessions published since, the vœux's follow-up)."""
     members = [s.archive for s in programme.sessions.values() if s.archive]
     refused = decide(
         programme, PublishProgramme(archive="a"), ProgrammeContext(actor=organiser, now=0)
@@ -119,7 +127,9 @@ async def publish_programme_of(
         lambda: render_programme_html(programme_cahier(programme, reports))
     )
     try:
-        archive = await publish_programme(app, _meta(programme, None), members, html)
+        archive = await publish_programme(
+            app, _meta(programme, None), members, html, replaces=programme.archive
+        )
     except ArchiveError:
         return Rejected.of("bad_request")
     recorded = await programmes.send(

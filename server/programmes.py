@@ -14,6 +14,7 @@ memory twin, for tests and ``--db memory://``.
 from __future__ import annotations
 
 import asyncio
+import random
 import secrets
 from typing import Any, Final, Protocol
 
@@ -42,7 +43,10 @@ from .store import Conflict, EventStore, SqlStore
 
 __all__ = ["Programmes", "new_programme_id"]
 
-_ATTEMPTS: Final = 5
+# Another worker appending meanwhile: read again, decide again, after a short random wait that
+# grows, so that two workers racing on one programme do not keep colliding in step.
+_ATTEMPTS: Final = 30
+_BACKOFF_S: Final = 0.005
 
 
 def new_programme_id() -> str:
@@ -204,7 +208,9 @@ class Programmes:
     ) -> list[ProgrammeEnvelope] | Rejected:
         lock = self._locks.setdefault(programme_id, asyncio.Lock())
         async with lock:
-            for _ in range(_ATTEMPTS):
+            for attempt in range(_ATTEMPTS):
+                if attempt:
+                    await asyncio.sleep(random.uniform(0, _BACKOFF_S * attempt))
                 state = await self.state(programme_id)
                 if state is None:
                     return Rejected.of("unknown_programme")

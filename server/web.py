@@ -62,8 +62,20 @@ main{max-width:40rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;line-height:1.25}
 form.stack{display:grid;gap:.25rem}
 label{font-weight:600;margin-top:.75rem}
-input[type=email],input[type=password],input[type=text]{width:100%;font:inherit;padding:.5rem;
-border:1px solid #595959;border-radius:4px}
+input[type=email],input[type=password],input[type=text],input[type=url],input[type=date],select,
+textarea{width:100%;font:inherit;padding:.5rem;min-height:44px;border:1px solid #595959;
+border-radius:4px;background:#fff;color:inherit}
+fieldset{border:1px solid #767676;border-radius:4px;margin:.75rem 0 0;padding:.25rem .75rem .75rem}
+legend{font-weight:700;padding:0 .25rem}
+label:has(input[type=checkbox]){display:flex;gap:.5rem;align-items:center;min-height:44px}
+input[type=checkbox]{width:1.5rem;height:1.5rem}
+table{border-collapse:collapse;width:100%;display:block;overflow-x:auto}
+th,td{border:1px solid #767676;padding:.25rem .5rem;text-align:left;vertical-align:top}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0 1rem}
+.actions form,.actions a{display:inline-flex;align-items:center}
+.actions button{margin-top:0}
+section{margin-top:2rem}
+li{margin:.25rem 0}
 button{font:inherit;padding:.5rem 1rem;margin-top:1rem;border:2px solid #0b4f9c;border-radius:4px;
 background:#0b4f9c;color:#fff;cursor:pointer;justify-self:start}
 header button{margin:0;padding:.25rem .75rem;background:#fff;color:#0b4f9c}

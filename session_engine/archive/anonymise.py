@@ -16,7 +16,8 @@ and whoever left, is ``Participant·e N``, and nothing of what an erasure covers
   (A table tablet carries no label: only its table.)
 * **Only what the room saw.** A statement that did not end published (hidden, or never out of
   the moderation queue, or merged without ever being published) keeps its event and its place
-  in the log, but not its text.
+  in the log, but not its text; an imported statement hidden in the session likewise (its
+  provenance stays: it names a step of the programme, nobody).
 * **Notes with consent only.** A note (``AnnotationAdded``) keeps its text, tags and place only
   when its author consented to show their pseudonym (and did not leave); otherwise it is kept
   empty, as an erased note is (``departures``).
@@ -46,6 +47,7 @@ from ..events import (
     ParticipantRemoved,
     ParticipantsMerged,
     StatementHidden,
+    StatementImported,
     StatementProposed,
     StatementPublished,
     StatementsMerged,
@@ -100,6 +102,9 @@ def _facts(envelopes: list[Envelope]) -> _Facts:
                 facts.uncounted.add(who)
             case StatementProposed(statement=statement):
                 facts.status[statement] = "proposed"
+            case StatementImported(statement=statement):  # it arrives published
+                facts.status[statement] = "published"
+                facts.published.add(statement)
             case StatementPublished(statement=statement):
                 facts.status[statement] = "published"
                 facts.published.add(statement)
@@ -123,6 +128,8 @@ def _published(event: Event, facts: _Facts, small: set[str]) -> Event:
             return msgspec.structs.replace(event, role=role, person=None)
         case StatementProposed(statement=statement) if not _seen(statement, facts):
             return msgspec.structs.replace(event, text="")
+        case StatementImported(statement=statement) if not _seen(statement, facts):
+            return msgspec.structs.replace(event, text="")  # its provenance stays: no one's
         case AnnotationAdded(author=author) if author not in facts.consented:
             return msgspec.structs.replace(event, text="", tags=(), place=None)
         case CoFacilitatorAdded():

@@ -50,9 +50,8 @@ def results(
             "territories": msgspec.to_builtins(tally.territories),
             "roles": msgspec.to_builtins(tally.roles),
         }
-        provenance = getattr(statement, "provenance", None)
-        if provenance is not None:
-            entry["provenance"] = msgspec.to_builtins(provenance)
+        if statement.provenance is not None:  # imported: ``comparer`` links it across sessions
+            entry["provenance"] = msgspec.to_builtins(statement.provenance)
         statements.append(entry)
     votes: list[dict[str, Any]] = []
     for vote_tally in seen.votes:

@@ -6,18 +6,22 @@ One real server (uvicorn in its own process, a SQLite file). A session is driven
 the protocol: six people join (Awa consents to show her pseudonym, Bruno does not, nor the three
 other habitants of the Goutte d'Or; Claire, the one élue of Vincennes, consents), a co-facilitator
 link is given to « Amina, accueil », s1 is published, s2 published then hidden, Awa and Bruno
-each write a note on s1, and everyone takes a position. The golden vote's log
-(``replays/golden-v1-voeux.mkawa``) is stored as a second session. Both are published from this
-process on the same database file, as the programme pages do in the server's; then a
-programme gathers them. Every page and file is then read from the server over HTTP.
+each write a note on s1, the forum's statement « e3 » is imported (s3), and everyone takes a
+position on s1 and s3. A second session imports « e3 » too, and its five people (Les
+Francs-Moisins) take a position on it. The golden vote's log (``replays/golden-v1-voeux.mkawa``)
+is stored as a third session. All three are published from this process on the same database
+file, as the programme pages do in the server's; then a programme gathers them. Every page and
+file is then read from the server over HTTP.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import html
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +53,8 @@ BRUNO = "Bruno Lefèvre"
 BRUNO_NOTE = "Mon voisin du troisième me l'a dit."
 AWA_NOTE = "Surtout le dimanche soir."
 SAID = "La piscine de quartier ferme trop tôt l'été."
+IMPORTED = "Les cours d’école manquent d’arbres fruitiers."
+E3 = {"key": "e3", "source": "Forum numérique", "territories": ["La Goutte d'Or"]}
 REPLAYS = Path(__file__).resolve().parents[2] / "replays"
 
 
@@ -56,6 +62,7 @@ REPLAYS = Path(__file__).resolve().parents[2] / "replays"
 class Published:
     server: LiveServer
     session: str  # the archive of the live session
+    second: str  # the archive of the second live session (e3 imported too)
     golden: str  # the archive of the golden vote's log
     programme: str
     secrets: list[str]  # what no artefact may contain
@@ -83,8 +90,10 @@ async def _drive(room: Room) -> list[str]:
     acked(await awa.client.command("Annotate", note))
     note = {"statement": "s1", "text": BRUNO_NOTE, "place": "Rue des Poissonniers"}
     acked(await bruno.client.command("Annotate", note))
+    acked(await facilitator.command("ImportStatement", {"text": IMPORTED, "provenance": E3}))
     for person, value in zip(people, (2, 1, 1, -1, 0, 2), strict=True):
         acked(await person.client.command("TakePosition", {"statement": "s1", "value": value}))
+        acked(await person.client.command("TakePosition", {"statement": "s3", "value": -value}))
     tokens = [room.token, cofacilitator["token"], *(p.token for p in people)]
     hashes = [hashlib.sha256(t.encode()).hexdigest() for t in tokens]
     join_ids = [p.join_id for p in people]
@@ -92,15 +101,29 @@ async def _drive(room: Room) -> list[str]:
     return [*tokens, *hashes, *join_ids, *names, HIDDEN, BRUNO_NOTE, "Rue des Poissonniers"]
 
 
-async def _publish(db: Path, live_session_id: str) -> tuple[str, str, str]:
-    """Publish both sessions and the programme, from this process, in the server's database."""
+async def _drive_second(room: Room) -> list[str]:
+    """Five habitants of Les Francs-Moisins (t3) on the imported « e3 »; the secrets."""
+    facilitator = await room.facilitator()
+    people = [await room.join(f"Voisin {n}", territory="t3") for n in range(1, 6)]
+    acked(await facilitator.command("SeatTables"))
+    acked(await facilitator.command("StartRound"))
+    acked(await facilitator.command("ImportStatement", {"text": IMPORTED, "provenance": E3}))
+    for person, value in zip(people, (1, 1, 2, 0, -2), strict=True):
+        acked(await person.client.command("TakePosition", {"statement": "s1", "value": value}))
+    tokens = [room.token, *(p.token for p in people)]
+    hashes = [hashlib.sha256(t.encode()).hexdigest() for t in tokens]
+    return [*tokens, *hashes, *(p.join_id for p in people), "Voisin 1", "Voisin 5"]
+
+
+async def _publish(db: Path, first: str, second_id: str) -> tuple[str, str, str, str]:
+    """Publish the sessions and the programme, from this process, in the server's database."""
     store = SqlStore(f"sqlite:///{db}")
     try:
         archives = SqlArchives(store.engine)
         session = await publish_session_from(
             store,
             archives,
-            live_session_id,
+            first,
             ArchiveMeta(
                 title="Métrokawa de la Goutte d’Or",
                 programme="Programme Métrokawa 2026",
@@ -108,6 +131,19 @@ async def _publish(db: Path, live_session_id: str) -> tuple[str, str, str]:
                 communes=("Paris 18e", "Vincennes"),
                 date="2026-11-14",
                 themes=("Équipements publics",),
+            ),
+        )
+        second = await publish_session_from(
+            store,
+            archives,
+            second_id,
+            ArchiveMeta(
+                title="Métrokawa des Francs-Moisins",
+                programme="Programme Métrokawa 2026",
+                territories=("Les Francs-Moisins",),
+                communes=("Saint-Denis",),
+                date="2026-11-21",
+                themes=("Mobilités",),
             ),
         )
         header, envelopes = read_log((REPLAYS / "golden-v1-voeux.mkawa").read_bytes())
@@ -143,11 +179,11 @@ async def _publish(db: Path, live_session_id: str) -> tuple[str, str, str]:
                 communes=("Paris 18e", "Vincennes", "Saint-Denis"),
                 date="2026-12-01",
             ),
-            [session, golden],
+            [session, second, golden],
             "<!doctype html><html lang=fr><title>Cahier du programme</title>"
             "<h1>Cahier du programme Métrokawa 2026</h1><p>Préconisations élaborées.</p></html>",
         )
-        return session, golden, programme
+        return session, second, golden, programme
     finally:
         await store.close()
 
@@ -164,10 +200,12 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
     db = tmp_path_factory.mktemp("archives") / "metrokawa.sqlite"
     server = LiveServer(db).start()
     try:
-        room = Room.create(server, rounds=1)
+        room, other = Room.create(server, rounds=1), Room.create(server, rounds=1)
         secrets = asyncio.run(closing_every_socket(_drive(room)))
-        session, golden, programme = asyncio.run(_publish(db, room.id))
-        yield Published(server, session, golden, programme, [*secrets, room.id, room.code], room.id)
+        secrets += asyncio.run(closing_every_socket(_drive_second(other)))
+        secrets += [room.id, room.code, other.id, other.code]
+        session, second, golden, programme = asyncio.run(_publish(db, room.id, other.id))
+        yield Published(server, session, second, golden, programme, secrets, room.id)
     finally:
         server.stop()
 
@@ -183,8 +221,8 @@ def listed(published: Published, **params: Any) -> list[str]:
 
 
 def test_archive_ids_are_new_and_unguessable(published: Published) -> None:
-    ids = (published.session, published.golden, published.programme)
-    assert len(set(ids)) == 3
+    ids = (published.session, published.second, published.golden, published.programme)
+    assert len(set(ids)) == 4
     for archive_id in ids:
         assert archive_id.startswith("a")
         assert len(archive_id) == 13  # "a" and 12 characters: 72 random bits
@@ -192,28 +230,35 @@ def test_archive_ids_are_new_and_unguessable(published: Published) -> None:
 
 
 def test_the_list_filters_and_searches(published: Published) -> None:
-    everything = [published.programme, published.session, published.golden]  # newest first
+    programme, second, session, golden = (  # newest first: Dec, Nov 21, Nov 14, Oct
+        published.programme,
+        published.second,
+        published.session,
+        published.golden,
+    )
     # (filters, archives found), written out
     table: list[tuple[dict[str, str], list[str]]] = [
-        ({}, everything),
-        ({"territoire": "la goutte d’or"}, [published.programme, published.session]),
+        ({}, [programme, second, session, golden]),
+        ({"territoire": "la goutte d’or"}, [programme, session]),
         ({"territoire": "Goutte"}, []),  # a territory is matched whole
-        ({"commune": "SAINT-DENIS"}, [published.programme, published.golden]),
-        ({"theme": "equipements publics"}, [published.session]),
-        ({"du": "2026-11-01"}, [published.programme, published.session]),
-        ({"au": "2026-11-01"}, [published.golden]),
-        ({"du": "2026-10-01", "au": "2026-10-31"}, [published.golden]),
-        ({"q": "piscine de quartier"}, [published.programme, published.session]),
-        ({"q": "PISCINE"}, [published.programme, published.session]),
+        ({"commune": "SAINT-DENIS"}, [programme, second, golden]),
+        ({"theme": "equipements publics"}, [session]),
+        ({"theme": "MOBILITÉS"}, [second, golden]),
+        ({"du": "2026-11-14"}, [programme, second, session]),  # inclusive
+        ({"au": "2026-11-14"}, [session, golden]),
+        ({"du": "2026-10-01", "au": "2026-10-31"}, [golden]),
+        ({"q": "piscine de quartier"}, [programme, session]),
+        ({"q": "PISCINE"}, [programme, session]),
+        ({"q": "arbres fruitiers"}, [programme, second, session]),  # the imported statement
         ({"q": "interphone"}, []),  # a hidden statement is not searchable
-        ({"q": "bus de nuit"}, [published.programme, published.golden]),
+        ({"q": "bus de nuit"}, [programme, golden]),
         ({"q": "50%_"}, []),  # LIKE's wildcards are plain characters
-        ({"commune": "Vincennes", "q": "bus"}, [published.programme]),
+        ({"commune": "Vincennes", "q": "bus"}, [programme]),
     ]
     for filters, expected in table:
         assert listed(published, **filters) == expected, filters
     body = get(published, "/archives", format="json").json()
-    assert (body["total"], body["page"], body["pages"], body["page_size"]) == (3, 1, 1, 50)
+    assert (body["total"], body["page"], body["pages"], body["page_size"]) == (4, 1, 1, 50)
 
 
 def test_the_html_list_is_french_and_accessible(published: Published) -> None:
@@ -271,9 +316,13 @@ def test_each_artefact_downloads(published: Published) -> None:
     header, envelopes = read_log(get(published, f"{base}/journal.mkawa").content)
     assert header.session == published.session
     state = replay(envelopes)
-    assert [s.status.value for s in state.statements.values()] == ["published", "hidden"]
+    assert [s.status.value for s in state.statements.values()] == [
+        "published",
+        "hidden",
+        "published",
+    ]
     found = get(published, f"{base}/resultats.json").json()
-    assert [s["text"] for s in found["statements"]] == [SAID]
+    assert [s["text"] for s in found["statements"]] == [SAID, IMPORTED]
     assert (
         get(published, "/r/a/" + published.session).headers["content-type"].startswith("text/html")
     )
@@ -324,7 +373,7 @@ def test_no_published_artefact_names_anyone_without_consent_or_carries_a_secret(
     published: Published,
 ) -> None:
     texts: dict[str, str] = {}
-    for archive_id in (published.session, published.golden, published.programme):
+    for archive_id in (published.session, published.second, published.golden, published.programme):
         base = f"/archives/{archive_id}"
         for path in (base, f"{base}/cahier.html", f"{base}/comparer"):
             texts[path] = get(published, path).text
@@ -399,3 +448,55 @@ def test_a_publication_out_of_bounds_is_refused_and_stores_nothing() -> None:
 
     for meta, session, code in table:
         assert asyncio.run(attempt(meta, session)) == code, meta
+
+
+def test_comparer_shows_an_imported_statement_across_sessions_and_territories(
+    published: Published,
+) -> None:
+    page = get(published, f"/archives/{published.programme}/comparer")
+    assert page.status_code == 200
+    text = page.text
+    assert f'<h2 id="e-e3">{html.escape(IMPORTED)}</h2>' in text
+    assert "Provenance\u00a0: Forum numérique (clé e3)" in text
+    first, second = "Métrokawa de la Goutte d’Or", "Métrokawa des Francs-Moisins"
+    heads = [
+        "Séance",
+        "Groupe",
+        "Avis",
+        "Pas du tout d’accord",
+        "Plutôt pas d’accord",
+        "Partagé",
+        "Plutôt d’accord",
+        "Tout à fait d’accord",
+        "Je passe",
+    ]
+    hidden = "Moins de 5 avis\u00a0: masqué"
+    # (session, group, voters, −2, −1, 0, +1, +2, passes), written out: in the first session
+    # Vincennes has one voter, so the Goutte d'Or's five are hidden with it (subtraction)
+    assert _rows(text) == [
+        heads,
+        [first, "Toute la séance", "6", "2", "2", "1", "1", "0", "0"],
+        [first, "La Goutte d'Or", hidden],
+        [first, "Vincennes centre", hidden],
+        [first, "Les Francs-Moisins", hidden],
+        [second, "Toute la séance", "5", "1", "0", "1", "2", "1", "0"],
+        [second, "La Goutte d'Or", hidden],
+        [second, "Vincennes centre", hidden],
+        [second, "Les Francs-Moisins", "5", "1", "0", "1", "2", "1", "0"],
+    ]
+    # A session's own comparer shows the same: its programme's sessions.
+    own = get(published, f"/archives/{published.second}/comparer").text
+    assert _rows(own) == _rows(text)
+    golden = get(published, f"/archives/{published.golden}/comparer").text
+    assert _rows(golden) == _rows(text)  # the golden log is in the programme too, without imports
+
+
+def _rows(page: str) -> list[list[str]]:
+    """Each table row of ``page`` as the texts of its cells (tags dropped)."""
+    return [
+        [
+            html.unescape(re.sub(r"<[^>]+>", "", cell))
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", page)
+    ]

@@ -7,7 +7,7 @@ organisers' own: anyone else gets 404 and changes nothing; a form without its CS
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Final
 
 import httpx
@@ -27,6 +27,7 @@ SIX: Final = [
     ("Centre-ville", "Vincennes", False),
     ("Les Lilas", "Les Lilas", False),
 ]
+CONFIRMED: Final = {"confirme": "1"}  # the box ticked before closing a session
 CONSOLE: Final = re.compile(r'<a id="console" href="([^"]+)"')
 
 
@@ -39,13 +40,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         live.stop()
 
 
-def organiser(
-    server: LiveServer, email: str, address: str, capsys: pytest.CaptureFixture[str]
-) -> Visitor:
-    link = add_organiser(server, email, capsys)
-    browser = Visitor(server, address)
-    assert browser.post(link, {"password": PASSWORD, "password2": PASSWORD}).status_code == 303
-    return browser
+Organiser = Callable[[str, str], Visitor]
+
+
+@pytest.fixture
+def organiser(server: LiveServer, capsys: pytest.CaptureFixture[str]) -> Iterator[Organiser]:
+    """Make an organiser (``metrokawa organiser add``, then their password) and their browser,
+    closed after the test whatever happens."""
+    browsers: list[Visitor] = []
+
+    def make(email: str, address: str) -> Visitor:
+        link = add_organiser(server, email, capsys)
+        browser = Visitor(server, address)
+        browsers.append(browser)
+        answer = browser.post(link, {"password": PASSWORD, "password2": PASSWORD})
+        assert answer.status_code == 303
+        return browser
+
+    yield make
+    for browser in browsers:
+        browser.close()
 
 
 def create_programme(browser: Visitor) -> str:
@@ -78,30 +92,39 @@ def play(server: LiveServer, created: httpx.Response, seed: int) -> None:
     assert summary.completed, summary.failure
 
 
+def close(browser: Visitor, programme: str, session: str) -> None:
+    """Close a session from the programme's page: refused until its box is ticked."""
+    path = f"{programme}/seances/{session}/cloturer"
+    unconfirmed = browser.post(path, {}, csrf_from=programme)
+    assert unconfirmed.status_code == 400
+    assert 'data-code="not_confirmed"' in unconfirmed.text
+    assert browser.post(path, CONFIRMED, csrf_from=programme).status_code == 303
+
+
 def session_ids(page: str) -> list[str]:
     return re.findall(r'data-session="(ps\d+)"', page)
 
 
 def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
-    server: LiveServer, capsys: pytest.CaptureFixture[str]
+    server: LiveServer, organiser: Organiser
 ) -> None:
-    alice = organiser(server, "alice@asso.example", "198.51.100.20", capsys)
+    alice = organiser("alice@asso.example", "198.51.100.20")
     programme = create_programme(alice)
     page = alice.get(programme).text
     for name, commune, _ in SIX:
         assert name in page
         assert commune in page
-    assert page.count(">QPV<") == 4
+    assert page.count("<td>QPV</td>") == 4
+    added = {"nom": "Quartier Nord", "commune": "Bobigny", "qpv": "1"}
+    assert alice.post(f"{programme}/territoires", added, csrf_from=programme).status_code == 303
+    assert alice.get(programme).text.count("<td>QPV</td>") == 5
 
     metropolitan = create_session(alice, programme, "metropolitan", "Métrokawa métropolitain")
-    assert "0 énoncé importé" in metropolitan.text
+    assert "sans énoncé importé" in metropolitan.text
     play(server, metropolitan, seed=5)
     page = alice.get(programme).text
     [ps1] = session_ids(page)
-    assert (
-        alice.post(f"{programme}/seances/{ps1}/cloturer", {}, csrf_from=programme).status_code
-        == 303
-    )
+    close(alice, programme, ps1)
 
     local = create_session(alice, programme, "local", "Métrokawa local du Bas-Clichy", "t1")
     imported = re.search(r"avec (\d+) énoncés? importés?", local.text)
@@ -111,10 +134,7 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
     page = alice.get(programme).text
     ps2 = session_ids(page)[-1]
     assert "importé" in page
-    assert (
-        alice.post(f"{programme}/seances/{ps2}/cloturer", {}, csrf_from=programme).status_code
-        == 303
-    )
+    close(alice, programme, ps2)
     page = alice.get(programme).text
     voeu = re.search(rf'data-voeu="({ps2}-[a-z0-9]+)"', page)
     assert voeu is not None, page
@@ -139,6 +159,15 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
     assert "adopté le 20 mai 2027" in page
     assert "Adopté à l’unanimité." in page
     assert 'href="https://example.org/deliberation-2027-05-20.pdf"' in page
+    journal = alice.get(f"{programme}/journal").text  # who did what, and when
+    journal = journal.replace("\u00a0", " ").replace("\u202f", " ")
+    for line in (
+        "programme créé avec 6 territoires",
+        "territoire ajouté : Quartier Nord (Bobigny)",
+        "vœu 1 de « Métrokawa local du Bas-Clichy » : adopté le 20 mai 2027",
+    ):
+        assert line in journal, journal
+    assert "alice@asso.example" in journal
 
     cahier = alice.get(f"{programme}/cahier?territoire=t1")
     assert cahier.status_code == 200
@@ -159,7 +188,9 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
     page = alice.get(programme).text
     archive = re.search(r'href="/archives/(a[A-Za-z0-9_-]+)">archive publique du programme', page)
     assert archive is not None, page
-    alice.close()
+    # made again later (the vœux go on): the same address
+    assert alice.post(f"{programme}/publier", {}, csrf_from=programme).status_code == 303
+    assert f'href="/archives/{archive.group(1)}">archive publique' in alice.get(programme).text
 
     with httpx.Client(base_url=server.url) as visitor_:  # anyone, no account
         listed = visitor_.get("/archives", params={"territoire": "Bas-Clichy"})
@@ -168,13 +199,21 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
         assert f"/archives/{archive.group(1)}" in listed.text
         assert visitor_.get(f"/archives/{archive.group(1)}").status_code == 200
         assert visitor_.get(f"/archives/{archive.group(1)}/cahier.pdf").content.startswith(b"%PDF")
+        # an imported statement is compared from the session it was written in onwards
+        compared = visitor_.get(f"/archives/{archive.group(1)}/comparer").text
+        first_row = re.search(
+            r'<tbody><tr><th scope="row"><a href="/archives/a[^"]+">([^<]+)<', compared
+        )
+        assert first_row is not None, compared
+        assert first_row.group(1) == "Métrokawa métropolitain"
+        assert "Métrokawa local du Bas-Clichy" in compared
 
 
 def test_a_programme_is_hidden_from_other_organisers_and_forms_need_their_token(
-    server: LiveServer, capsys: pytest.CaptureFixture[str]
+    server: LiveServer, organiser: Organiser
 ) -> None:
-    alice = organiser(server, "amina@asso.example", "198.51.100.21", capsys)
-    bob = organiser(server, "bob@autre.example", "198.51.100.22", capsys)
+    alice = organiser("amina@asso.example", "198.51.100.21")
+    bob = organiser("bob@autre.example", "198.51.100.22")
     programme = create_programme(alice)
     assert bob.get(programme).status_code == 404
     assert bob.get("/programmes/pg-nothing-here").status_code == 404
@@ -201,5 +240,3 @@ def test_a_programme_is_hidden_from_other_organisers_and_forms_need_their_token(
     )
     assert answer.status_code == 303
     assert bob.get(programme).status_code == 200
-    alice.close()
-    bob.close()

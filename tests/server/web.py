@@ -28,7 +28,7 @@ class Visitor:
 
     def __init__(self, server: LiveServer, address: str) -> None:
         self.client = httpx.Client(
-            base_url=server.url, headers={"X-Forwarded-For": address}, timeout=30
+            base_url=server.url, headers={"X-Forwarded-For": address}, timeout=120
         )
 
     def close(self) -> None:

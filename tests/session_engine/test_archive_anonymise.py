@@ -4,8 +4,9 @@ The session: territories t1 (Franc-Moisin) and t2 (Cosmonautes). Six people join
 (consents to show her pseudonym), p2 « Bruno » (does not), p3, p4, p5 (habitants of t1, no
 consent) and p6 « Claire », the one élue of t2 (consents). The facilitator gives a co-facilitator
 link to « Amina, accueil ». In the round: s1 (by p1) is published, s2 (by p2) published then
-hidden, s3 (by p3) never leaves the moderation queue; Awa and Bruno each write a note on s1;
-everyone takes a position on s1.
+hidden, s3 (by p3) never leaves the moderation queue; s4 and s5 are imported from the forum
+(keys e3, e4) and s5 is hidden; Awa and Bruno each write a note on s1; everyone takes a position
+on s1.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from session_engine.commands import (
     Command,
     CreateSession,
     HideStatement,
+    ImportStatement,
     JoinSession,
     NewTerritory,
     ProposeStatement,
@@ -36,15 +38,19 @@ from session_engine.events import (
     AnnotationAdded,
     CoFacilitatorAdded,
     ParticipantJoined,
+    StatementImported,
     StatementProposed,
 )
-from session_engine.model import ParticipantRole
+from session_engine.model import ParticipantRole, Provenance
 from session_engine.session import Session
 
 from .harness import T0, agenda
 
 HIDDEN = "Bruno habite au 12 rue des Lilas."
 NEVER_PUBLISHED = "Texte resté dans la file de modération."
+IMPORTED = "Les bus de nuit sont trop rares."
+IMPORTED_HIDDEN = "Un énoncé importé puis masqué."
+FORUM = Provenance(key="e3", source="Forum numérique", territories=("Franc-Moisin",))
 BRUNO_NOTE = "Mon voisin me l’a dit."
 HEADER = LogHeader(session="sess-live-id", title="Métrokawa de Saint-Denis", created_at=T0)
 
@@ -91,6 +97,9 @@ def play() -> list[Envelope]:
     send(PublishStatement(statement="s1"))
     send(PublishStatement(statement="s2"))
     send(HideStatement(statement="s2"))
+    send(ImportStatement(text=IMPORTED, provenance=FORUM))
+    send(ImportStatement(text=IMPORTED_HIDDEN, provenance=Provenance(key="e4", source="Forum")))
+    send(HideStatement(statement="s5"))
     send(
         Annotate(text="Surtout le dimanche.", statement="s1", place="Square", tags=("horaires",)),
         "p1",
@@ -131,12 +140,18 @@ def test_pseudonyms_only_with_consent_and_roles_generalised_under_k() -> None:
     ]
 
 
-def test_the_room_saw_s1_only_and_notes_keep_their_text_with_consent_only() -> None:
+def test_the_room_saw_s1_and_s4_only_and_notes_keep_their_text_with_consent_only() -> None:
     _, envelopes = published()
     texts = {
         e.event.statement: e.event.text for e in envelopes if isinstance(e.event, StatementProposed)
     }
     assert texts == {"s1": "Le square ferme trop tôt en été.", "s2": "", "s3": ""}
+    imported = [
+        (e.event.statement, e.event.text, e.event.provenance.key)
+        for e in envelopes
+        if isinstance(e.event, StatementImported)
+    ]
+    assert imported == [("s4", IMPORTED, "e3"), ("s5", "", "e4")]
     notes = [
         (e.event.annotation, e.event.author, e.event.text, e.event.tags, e.event.place)
         for e in envelopes
@@ -162,6 +177,7 @@ def test_nothing_private_is_left_anywhere_in_the_published_log() -> None:
         "Amina",
         HIDDEN,
         NEVER_PUBLISHED,
+        IMPORTED_HIDDEN,
         BRUNO_NOTE,
         "Chez moi",
         "elu",
@@ -182,6 +198,8 @@ def test_the_published_log_replays_with_the_same_seqs_and_positions() -> None:
         "published",
         "hidden",
         "proposed",
+        "published",
+        "hidden",
     ]
     assert state.participants["p6"].role is ParticipantRole.AUTRE
 
@@ -190,7 +208,19 @@ def test_results_count_under_k_and_name_nobody() -> None:
     header, envelopes = published()
     found = results(header, envelopes)
     assert msgspec.json.decode(msgspec.json.encode(found)) == found  # JSON-able as it is
-    (s1,) = found["statements"]
+    s1, s4 = found["statements"]
+    assert "provenance" not in s1
+    assert (s4["id"], s4["text"], s4["overall"]) == (
+        "s4",
+        IMPORTED,
+        {"group": "all", "hidden": True, "voters": None, "counts": None, "passes": None},
+    )  # nobody took a position on it: no figure
+    assert s4["provenance"] == {
+        "key": "e3",
+        "source": "Forum numérique",
+        "territories": ["Franc-Moisin"],
+        "statement": None,
+    }
     assert (s1["id"], s1["text"]) == ("s1", "Le square ferme trop tôt en été.")
     # Six voters: −2, −1, 0, +1, +2 counts; no pass.
     assert s1["overall"] == {

@@ -29,7 +29,8 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
   const { info } = props;
   const [fields, setFields] = useStoredState<Fields>(info.id, 'join', {
     pseudonym: '',
-    territory: '',
+    // A local Métrokawa has one territory: nothing to choose.
+    territory: info.territories.length === 1 ? info.territories[0].id : '',
     role: '',
     stays_seated: false,
     consent: false,
