@@ -38,10 +38,13 @@ __all__ = ["cahier_html", "cahier_pdf_bytes", "publish_programme_of", "publish_s
 
 
 async def cahier_html(hub: Hub, programme: ProgrammeState, territory: str | None) -> str:
-    """The cahier of the programme (or of ``territory``) from its sessions' logs as they are."""
-    reports, _ = await session_reports(hub, programme)
+    """The cahier of the programme (or of ``territory``) from its sessions' logs as they are;
+    their states (with the personal keys people gave) measure the opinion shift across them."""
+    reports, states = await session_reports(hub, programme)
     return await run_in_threadpool(
-        lambda: render_programme_html(programme_cahier(programme, reports, territory=territory))
+        lambda: render_programme_html(
+            programme_cahier(programme, reports, territory=territory, states=states)
+        )
     )
 
 

@@ -44,6 +44,7 @@ from .events import (
     TablesSeated,
 )
 from .state import SessionState
+from .visibility import without_person
 
 __all__ = [
     "EVERYONE",
@@ -94,6 +95,7 @@ def is_own_join(event: ParticipantJoined, join: JoinSession) -> bool:
         and event.role == join.role
         and event.stays_seated == join.stays_seated
         and event.consent == join.consent
+        and event.person == join.person
     )
 
 
@@ -113,8 +115,8 @@ def table_roster(state: SessionState, table: int) -> dict[str, Any]:
     carries it (pseudonym, territory, role, table…)."""
     seating = state.tables.get(table)
     members = seating.members if seating is not None else ()
-    return {
-        member: msgspec.to_builtins(state.participants[member])
+    return {  # never their personal key: that is for the facilitators alone (``visibility``)
+        member: without_person(msgspec.to_builtins(state.participants[member]))
         for member in members
         if member in state.participants
     }

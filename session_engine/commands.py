@@ -96,11 +96,17 @@ class CreateSession(_Command, frozen=True):
 
 
 class JoinSession(_Command, frozen=True):
+    """Someone joins from their own device. ``person``: the personal key that device keeps
+    across the programme's sessions, sent only when its holder consents to being recognised
+    from one session to the next (``PERSON_KEY``: 22 to 64 characters of ``[A-Za-z0-9_-]``), so
+    that their opinion shift can be measured across the programme; never shown to anyone."""
+
     pseudonym: str
     territory: str
     role: ParticipantRole
     stays_seated: bool = False
     consent: bool = False  # may the replay show this pseudonym as is?
+    person: str | None = None
 
 
 class SeatTables(_Command, frozen=True):

@@ -267,6 +267,9 @@ _MINUTE = 60_000
 _MAX_EXTENSION_MINUTES = 60
 # The programme's key of an imported statement: lower-case letters, digits and hyphens.
 _PROVENANCE_KEY: Final = re.compile(r"[a-z0-9-]+")
+# A participant's personal key across the programme (``JoinSession.person``): what the device
+# makes is 16 random bytes in base64url (22 characters); up to 64 leaves room for other clients.
+_PERSON_KEY: Final = re.compile(r"[A-Za-z0-9_-]{22,64}")
 
 
 def decide(state: SessionState, command: Command, ctx: Context) -> list[Event] | Rejected:
@@ -355,6 +358,7 @@ def _create_session(state: SessionState, cmd: CreateSession, ctx: Context) -> li
 
 def _join_session(state: SessionState, cmd: JoinSession, ctx: Context) -> list[Event]:
     pseudonym = clean_text(cmd.pseudonym, "pseudonym")
+    require(cmd.person is None or _PERSON_KEY.fullmatch(cmd.person) is not None, "bad_request")
     require(cmd.territory in state.territories, "unknown_territory")
     require(pseudonym.casefold() not in state.pseudonyms, "pseudonym_taken")
     require(not is_reserved_pseudonym(pseudonym), "pseudonym_taken")
@@ -365,6 +369,7 @@ def _join_session(state: SessionState, cmd: JoinSession, ctx: Context) -> list[E
         role=cmd.role,
         stays_seated=cmd.stays_seated,
         consent=cmd.consent,
+        person=cmd.person,
     )
     if not state.tables:
         return [joined]

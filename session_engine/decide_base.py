@@ -64,6 +64,7 @@ LIMITS: Final[dict[str, int]] = {
     "commune": 120,
     "prompt": 500,
     "pseudonym": 40,
+    "person": 64,  # a participant's personal key across the programme (``JoinSession.person``)
     "statement": 280,
     "annotation": 1000,
     "tag": 40,
@@ -98,7 +99,7 @@ TEXT_FIELDS: Final[dict[str, dict[str, str]]] = {
         "territories.commune": "commune",
         "agenda.prompt": "prompt",
     },
-    "JoinSession": {"pseudonym": "pseudonym", "territory": "id"},
+    "JoinSession": {"pseudonym": "pseudonym", "territory": "id", "person": "person"},
     "ProposeStatement": {"text": "statement"},
     "PublishStatement": {"statement": "id"},
     "HideStatement": {"statement": "id"},

@@ -85,7 +85,9 @@ class Departures:
         match event:
             case ParticipantJoined(participant=who) if who in self.left:
                 name = anonymous_pseudonym(who)
-                return msgspec.structs.replace(event, pseudonym=name, consent=False)
+                # Someone erased is linked to no other session either: their personal key goes.
+                person = None if who in self.erased else event.person
+                return msgspec.structs.replace(event, pseudonym=name, consent=False, person=person)
             case StatementProposed(statement=statement) if statement in self.statements:
                 return msgspec.structs.replace(event, text="")
             case StatementPublished(statement=statement) if statement in self.statements:

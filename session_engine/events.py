@@ -90,8 +90,12 @@ class SessionCreated(_Event, frozen=True):
 
 class ParticipantJoined(_Event, frozen=True, omit_defaults=True):
     """Someone joined: from their own device (``added_by`` is ``None``), or without one, added
-    by the facilitator, a table's host or a table tablet (``added_by`` names that sender). The
-    default is left out when written, so a log from before ``added_by`` reads the same."""
+    by the facilitator, a table's host or a table tablet (``added_by`` names that sender).
+    ``person``: the personal key their device sent with their consent (``JoinSession.person``),
+    which links their entries across a programme's sessions; only the facilitators' form of the
+    event carries it (``visibility``), no export does (``logfile.pseudonymise``). Defaults are
+    left out when written, so a log from before ``added_by`` or ``person`` reads the same, and
+    a log without a personal key is byte for byte what it was: no new schema version."""
 
     participant: str
     pseudonym: str
@@ -100,6 +104,7 @@ class ParticipantJoined(_Event, frozen=True, omit_defaults=True):
     stays_seated: bool
     consent: bool
     added_by: str | None = None
+    person: str | None = None
 
 
 class TablesSeated(_Event, frozen=True):

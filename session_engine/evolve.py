@@ -109,6 +109,7 @@ def _participant_joined(state: SessionState, e: ParticipantJoined) -> None:
         stays_seated=e.stays_seated,
         consent=e.consent,
         added_by=e.added_by,
+        person=e.person,
     )
     state.pseudonyms[e.pseudonym.casefold()] = e.participant
 
@@ -382,6 +383,7 @@ def _participant_removed(state: SessionState, e: ParticipantRemoved) -> None:
     person.status = ParticipantStatus.ERASED if e.erased else ParticipantStatus.REMOVED
     _anonymise(state, person)
     if e.erased:
+        person.person = None  # nothing of them links to another session any more
         _erase(state, e)
 
 
@@ -409,6 +411,9 @@ def _participants_merged(state: SessionState, e: ParticipantsMerged) -> None:
     _move_grades(state, e)
     _reattribute(state, e.participant, e.into)
     kept.times_hosted += second.times_hosted
+    if kept.person is None:  # one person: the key either entry's device sent links them both
+        kept.person = second.person
+    second.person = None
     for (a, b), count in list(state.pair_counts.items()):
         if e.participant in (a, b):
             other = b if a == e.participant else a

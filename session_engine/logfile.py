@@ -2,8 +2,9 @@
 
 The file is a header map followed by one envelope map per event, in ``seq`` order, nothing else.
 It holds no secret: tokens never reach the engine, and pseudonyms are replaced on export for
-participants who did not consent or who left, and whatever an erasure covers is blanked
-(``pseudonymise``, ``departures``), and every command id is dropped
+participants who did not consent or who left, nobody's personal key across the programme goes
+out, whatever an erasure covers is blanked (``pseudonymise``, ``departures``), and every
+command id is dropped
 (``without_command_ids``: a replay needs none, and a guest's join id would get its holder a fresh
 token for that participant). Reading and writing here is bytes in, bytes out; opening files is
 the caller's business.
@@ -107,14 +108,17 @@ def _records(
 def pseudonymise(envelopes: Iterable[Envelope]) -> Iterator[Envelope]:
     """Replace the pseudonym of everyone who did not consent by a neutral ``Participant N``,
     and show people who left as ``departures`` says (their neutral name, nothing of what an
-    erasure covers). The whole log is read first: a departure changes earlier events."""
+    erasure covers). Nobody's personal key across the programme (``ParticipantJoined.person``)
+    goes out: it links a person's sessions, and only the server's own log keeps it. The whole
+    log is read first: a departure changes earlier events."""
     envelopes = list(envelopes)
     departures = Departures.of(envelopes)
     for envelope in envelopes:
         envelope = departures.shown(envelope) or envelope
         event = envelope.event
-        if isinstance(event, ParticipantJoined) and not event.consent:
-            event = msgspec.structs.replace(event, pseudonym=anonymous_pseudonym(event.participant))
+        if isinstance(event, ParticipantJoined) and (not event.consent or event.person):
+            pseudonym = event.pseudonym if event.consent else anonymous_pseudonym(event.participant)
+            event = msgspec.structs.replace(event, pseudonym=pseudonym, person=None)
             envelope = msgspec.structs.replace(envelope, event=event)
         yield envelope
 

@@ -95,6 +95,7 @@ class Participant(msgspec.Struct, kw_only=True):
     status: ParticipantStatus = ParticipantStatus.PRESENT
     merged_into: str | None = None  # for a merged entry: the participant it is now part of
     added_by: str | None = None  # who added them without a device; None: joined on their own
+    person: str | None = None  # their personal key across the programme, given with consent
 
     @property
     def present(self) -> bool:

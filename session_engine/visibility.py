@@ -15,6 +15,11 @@ DESIGN §6: nobody sees what is not theirs to see. Two things are private:
   reasons (the text is public at once), but not who raised it, as with statements;
 * **who holds a co-facilitator link** — the room learns that a link was given (``cf1``) or
   revoked, not whom it was given to (its ``label``).
+* **who a participant is across the programme** — the personal key a device sends with its
+  holder's consent (``ParticipantJoined.person``) links their entries in the programme's
+  sessions for the opinion shift; only the facilitators' form of the event and their console's
+  snapshot carry it (the server keeps the log whole), never the room's nor the participant's
+  own form, a table's roster, nor any export (``logfile.pseudonymise``);
 * **paper ballots** — a stack of paper ballots is nobody's, and its grades are as secret as a
   cast ballot's: the room learns how many were entered in a vote, not their grades nor the
   facilitator's note on where they come from;
@@ -44,11 +49,12 @@ from .events import (
     Event,
     ObjectionRaised,
     PaperBallotsEntered,
+    ParticipantJoined,
     ParticipantsMerged,
     StatementProposed,
     StatementPublished,
 )
-from .state import SessionState, Statement, StatementStatus
+from .state import Participant, SessionState, Statement, StatementStatus
 
 __all__ = [
     "FACILITATOR_ACTOR",
@@ -57,6 +63,7 @@ __all__ = [
     "facilitator_envelope",
     "public_envelope",
     "visible_state",
+    "without_person",
 ]
 
 
@@ -107,6 +114,8 @@ def _public_data(event: Event, state: SessionState) -> dict[str, Any] | None:
         return {"objection": event.objection, "consent": event.consent, "text": event.text}
     if isinstance(event, CoFacilitatorAdded):
         return {"cofacilitator": event.cofacilitator}
+    if isinstance(event, ParticipantJoined) and event.person is not None:
+        return without_person(msgspec.to_builtins(event))
     if isinstance(event, ParticipantsMerged):
         return {
             "participant": event.participant,
@@ -136,6 +145,7 @@ def visible_state(state: SessionState, *, full: bool, participant: str | None) -
     if full:
         return data
     data["statements"] = _public_statements(data["statements"], participant)
+    data["participants"] = {pid: without_person(p) for pid, p in data["participants"].items()}
     _own_positions_and_ballots(data, participant)
     for vote in data["votes"].values():  # of the paper ballots, that a stack came and its size
         vote["paper"] = [{**stack, "note": None, "ballots": []} for stack in vote["paper"]]
@@ -200,6 +210,25 @@ def _keyed(state: SessionState) -> dict[str, Any]:
     fields["positions"] = {f"{p}|{s}": v for (p, s), v in state.positions.items()}
     fields["syntheses"] = {f"{r}|{t}": s for (r, t), s in state.syntheses.items()}
     fields["statements"] = {sid: _statement(s) for sid, s in state.statements.items()}
+    fields["participants"] = {pid: _participant(p) for pid, p in state.participants.items()}
+    return fields
+
+
+def without_person(record: dict[str, Any]) -> dict[str, Any]:
+    """A participant's record (or their ``ParticipantJoined``) as plain data without their
+    personal key: what everyone but the facilitators may see of them."""
+    if "person" not in record:
+        return record
+    return {name: value for name, value in record.items() if name != "person"}
+
+
+def _participant(participant: Participant) -> Participant | dict[str, Any]:
+    """A participant's record; with their personal key when they gave one, else without the
+    key, as records were before it (a snapshot of a session without one is unchanged)."""
+    if participant.person is not None:
+        return participant
+    fields = msgspec.structs.asdict(participant)
+    del fields["person"]
     return fields
 
 

@@ -9,6 +9,9 @@ and whoever left, is ``Participant·e N``, and nothing of what an erasure covers
   session's counters in order of joining (``p1``, ``p2``…) and so are the aliases
   (``Participant·e 1``…): they are the same in every session and link nobody to anything.
 * **Pseudonyms only with consent** (``pseudonymise``): a stable alias otherwise.
+* **No one followed from one archive to another.** The personal key a participant's device
+  sent to be recognised across the programme (``ParticipantJoined.person``) is dropped
+  (``pseudonymise`` drops it already; this rule holds whatever the export keeps).
 * **No one's name given to a link.** A co-facilitator's label (« Amina, accueil ») is blanked.
   (A table tablet carries no label: only its table.)
 * **Only what the room saw.** A statement that did not end published (hidden, or never out of
@@ -120,8 +123,9 @@ def _seen(statement: str, facts: _Facts) -> bool:
 
 def _published(event: Event, facts: _Facts, small: set[str]) -> Event:
     match event:
-        case ParticipantJoined(participant=who) if who in small:
-            return msgspec.structs.replace(event, role=ParticipantRole.AUTRE)
+        case ParticipantJoined(participant=who) if who in small or event.person is not None:
+            role = ParticipantRole.AUTRE if who in small else event.role
+            return msgspec.structs.replace(event, role=role, person=None)
         case StatementProposed(statement=statement) if not _seen(statement, facts):
             return msgspec.structs.replace(event, text="")
         case StatementImported(statement=statement) if not _seen(statement, facts):

@@ -2,7 +2,8 @@
 
 The programme of ``../shared/seed/`` holds territories, organisers, sessions (online phase,
 metropolitan, local), which statements each session imported (by provenance key) and the life of
-every vœu at its municipal council. Pure: plain data in, plain data out.
+every vœu at its municipal council; ``shift`` measures how the positions of the people who asked
+to be recognised moved from one session to another. Pure: plain data in, plain data out.
 """
 
 from .commands import (
@@ -30,6 +31,7 @@ from .log import (
     seal_programme,
 )
 from .model import FOLLOW_UP, SessionKind, VoeuStatus
+from .shift import LinkedShift, programme_shift
 from .state import FollowUp, ProgrammeSession, ProgrammeState, Voeu
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "FollowUp",
     "FollowUpVoeu",
     "ImportedStatement",
+    "LinkedShift",
     "ProgrammeCommand",
     "ProgrammeContext",
     "ProgrammeEnvelope",
@@ -59,6 +62,7 @@ __all__ = [
     "decode_programme_envelope",
     "encode_programme_envelope",
     "evolve",
+    "programme_shift",
     "replay_programme",
     "seal_programme",
 ]

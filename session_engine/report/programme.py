@@ -14,7 +14,10 @@ pre-fills a session's territories, so the names are the same; case does not matt
 * the shared problems it took part in are the metropolitan statements of shared scope that it
   agreed with;
 * its proposals are its local sessions' votes, ranked; its vœux are the programme's, with their
-  follow-up at the council, and where each came from when its session's report says it.
+  follow-up at the council, and where each came from when its session's report says it;
+* given the sessions' states, how the positions of the people recognised from one session to
+  another moved on the statements debated in several (``programme.shift``, under k): the
+  programme's sessions, or a territory's and the metropolitan ones.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import msgspec
 from ..model import Territory
 from ..opinions import DEFAULT_K
 from ..programme import ProgrammeSession, ProgrammeState, SessionKind, Voeu
+from ..programme.shift import LinkedShift, programme_shift
+from ..state import SessionState
 from .build import UnknownTerritory
 from .french import spoken
 from .html import render_document_html
@@ -54,10 +59,16 @@ __all__ = [
 
 
 def programme_cahier(
-    programme: ProgrammeState, reports: Mapping[str, Report], *, territory: str | None = None
+    programme: ProgrammeState,
+    reports: Mapping[str, Report],
+    *,
+    territory: str | None = None,
+    states: Mapping[str, SessionState] | None = None,
 ) -> ProgrammeCahier:
     """The programme's cahier, or with ``territory`` (a programme territory id, or its name)
-    that territory's cahier. ``reports`` maps a programme session id (ps1) to its Report.
+    that territory's cahier. ``reports`` maps a programme session id (ps1) to its Report;
+    ``states``, to its state (from its log as stored, so with the personal keys people gave):
+    then the cahier measures the opinion shift across its sessions (``programme_shift``).
 
     Raises ``UnknownTerritory`` when ``territory`` names none of the programme's territories."""
     territories = tuple(programme.territories.values())
@@ -72,6 +83,8 @@ def programme_cahier(
     parts = tuple(
         _part(t, sessions, used, voeux) for t in (territories if focus is None else (focus,))
     )
+    # One threshold for the whole cahier: the strictest of the sessions it quotes.
+    k = max((r.method.k for r in used.values()), default=DEFAULT_K)
     return ProgrammeCahier(
         programme=programme.id,
         title=programme.title,
@@ -92,9 +105,25 @@ def programme_cahier(
         ),
         parts=parts,
         voeux=voeux,
-        # One threshold for the whole cahier: the strictest of the sessions it quotes.
-        k=max((r.method.k for r in used.values()), default=DEFAULT_K),
+        k=k,
+        shift=None if states is None else _shift(sessions, states, focus, k),
     )
+
+
+def _shift(
+    sessions: tuple[ProgrammeSession, ...],
+    states: Mapping[str, SessionState],
+    focus: Territory | None,
+    k: int,
+) -> tuple[LinkedShift, ...]:
+    """The opinion shift across the sessions of the cahier: all of them, or a territory's own
+    and those of the whole metropolis, in the programme's order."""
+    chosen = [
+        (s.id, states[s.id])
+        for s in sessions
+        if s.id in states and (focus is None or s.territory in (None, focus.id))
+    ]
+    return programme_shift(chosen, k=k)
 
 
 def render_programme_html(cahier: ProgrammeCahier) -> str:

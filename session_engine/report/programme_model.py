@@ -1,9 +1,10 @@
 """The cahiers across a programme as data: frozen Structs, every figure taken from the sessions'
 ``Report`` (already k-anonymised: a hidden figure is ``None`` here too).
 
-``programme.programme_cahier`` fills them from a programme's state and its sessions' reports;
-``programme_wording`` only reads them; the JSON is ``msgspec.to_builtins`` of a
-``ProgrammeCahier``. Nobody is named: no pseudonym, no organiser, no participant id.
+``programme.programme_cahier`` fills them from a programme's state and its sessions' reports
+(and, for the opinion shift across sessions, their states); ``programme_wording`` only reads
+them; the JSON is ``msgspec.to_builtins`` of a ``ProgrammeCahier``. Nobody is named: no
+pseudonym, no organiser, no participant id, no personal key.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import msgspec
 
 from ..model import Territory
+from ..programme.shift import LinkedShift
 from .model import StatementRef
 
 __all__ = [
@@ -122,3 +124,7 @@ class ProgrammeCahier(msgspec.Struct, frozen=True, kw_only=True):
     parts: tuple[TerritoryPart, ...]  # the focus only, or every territory in order
     voeux: tuple[VoeuLine, ...]  # every vœu of the cahier (the focus's, or the programme's)
     k: int
+    # How the positions of the people recognised from one session to another moved, per
+    # statement debated in several sessions (``programme.shift``, under ``k``); None when the
+    # sessions' states were not given (no such section).
+    shift: tuple[LinkedShift, ...] | None = None

@@ -5,8 +5,11 @@ A territory's cahier (*cahier de préconisations localisées*): its problems, th
 shared problems it took part in, its local proposals, its vœux and what became of them at the
 council, the method. The programme's cahier: a title page (the title, the theme, the territories
 with the QPV marked, the table of contents), every vœu per territory and where it stands, then
-one section per territory with the same parts, then the method. Figures and words come from
-``french`` and ``words``, as in a session's cahier; this module only says what is new here.
+one section per territory with the same parts, then the method. Both, when the cahier measured
+it, say before the method how the positions of the people recognised from one session to
+another moved (« Évolution des avis d'une séance à l'autre »), under k and naming nobody.
+Figures and words come from ``french`` and ``words``, as in a session's cahier; this module only
+says what is new here.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Final
 from ..decide import ADOPTION_GRADE
 from ..model import Territory
 from ..programme import VoeuStatus
+from ..programme.shift import LinkedShift
 from ..typography import typeset
 from .blocks import (
     Bar,
@@ -31,7 +35,17 @@ from .blocks import (
     Table,
     map_text,
 )
-from .french import french_day, grade_label, ordinal, plural, provenance, spoken
+from .french import (
+    french_day,
+    grade_label,
+    joined,
+    number,
+    ordinal,
+    plural,
+    provenance,
+    signed,
+    spoken,
+)
 from .programme_model import (
     FollowUpStep,
     ProgrammeCahier,
@@ -120,7 +134,7 @@ def _document(c: ProgrammeCahier) -> Document:
         return Document(
             title=f"Cahier de préconisations localisées — {c.focus.name}",
             lead=_focus_lead(c, c.focus),
-            sections=(*parts, Section("methode", _METHOD_TITLE, _method(c))),
+            sections=(*parts, *_shift_section(c), Section("methode", _METHOD_TITLE, _method(c))),
         )
     sections = [Section("voeux", "Les vœux et où ils en sont", _voeux_table(c))]
     for part in c.parts:
@@ -130,6 +144,7 @@ def _document(c: ProgrammeCahier) -> Document:
             blocks.extend(found)
         t = part.territory
         sections.append(Section(f"territoire-{t.id}", _territory_title(t), tuple(blocks)))
+    sections.extend(_shift_section(c))
     sections.append(Section("methode", _METHOD_TITLE, _method(c)))
     return Document(
         title=f"Cahier du programme — {c.title}", lead=_lead(c), sections=tuple(sections)
@@ -411,6 +426,80 @@ def _voeux_table(c: ProgrammeCahier) -> tuple[Block, ...]:
     ]
     if without:
         blocks.append(Para(f"Sans vœu pour l'instant : {', '.join(without)}."))
+    return tuple(blocks)
+
+
+SHIFT_TITLE: Final = "Évolution des avis d'une séance à l'autre"
+
+
+def _shift_section(c: ProgrammeCahier) -> tuple[Section, ...]:
+    """The opinion shift across sessions, when the sessions' states were given."""
+    if c.shift is None:
+        return ()
+    return (Section("evolution", SHIFT_TITLE, _shift(c, c.shift)),)
+
+
+def _shift(c: ProgrammeCahier, lines: tuple[LinkedShift, ...]) -> tuple[Block, ...]:
+    fewer = f"moins de {plural(c.k, 'personne', 'personnes')}"
+    blocks: list[Block] = [
+        Para(
+            "Les participant·e·s qui l'ont accepté sont reconnu·e·s d'une séance à l'autre du "
+            "programme par une clé gardée sur leur appareil, jamais par leur nom, et ce cahier "
+            "ne nomme personne. Pour chaque énoncé débattu dans plusieurs séances, on compare "
+            "la position de chaque personne reconnue dans la première et dans la dernière "
+            "séance où elle en a pris une (de −2, tout à fait contre, à +2, tout à fait pour ; "
+            "« je passe » n'est pas une position) : l'évolution va de −4 à +4."
+        ),
+        Para(
+            f"Les chiffres d'un énoncé ne sont publiés que si au moins "
+            f"{plural(c.k, 'personne', 'personnes')} y ont été reconnues dans deux séances "
+            "(k-anonymat) ; sinon, ni leur nombre ni leur évolution ne sont donnés."
+        ),
+    ]
+    if not lines:
+        blocks.append(Para("Aucun énoncé n'a encore été débattu dans deux séances du programme."))
+        return tuple(blocks)
+    names = {s.id: s for s in c.sessions}
+    rows: list[tuple[Cell, ...]] = []
+    for line in lines:
+        held = joined([_session_name(names[sid]) for sid in line.sessions if sid in names])
+        if line.hidden or line.people is None:
+            rows.append((line.text, held, fewer, "masqué", "masqué", "masqué", "masqué"))
+            continue
+        rows.append(
+            (
+                line.text,
+                held,
+                number(line.people),
+                signed(line.mean_change),
+                number(line.toward or 0),
+                number(line.away or 0),
+                number(line.stayed or 0),
+            )
+        )
+    blocks.append(
+        Table(
+            "Évolution des positions des personnes reconnues, première contre dernière séance",
+            (
+                "Énoncé",
+                "Séances",
+                "Personnes reconnues",
+                "Évolution moyenne",
+                "Plus d'accord",
+                "Moins d'accord",
+                "Sans changement",
+            ),
+            tuple(rows),
+        )
+    )
+    if any(line.hidden for line in lines):
+        blocks.append(
+            Para(
+                f"« masqué » : {fewer} reconnues dans deux séances ; ses chiffres ne sont pas "
+                "publiés.",
+                note=True,
+            )
+        )
     return tuple(blocks)
 
 

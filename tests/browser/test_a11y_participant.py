@@ -161,8 +161,8 @@ def test_required_fields_say_so_in_their_label_and_to_assistive_technologies(
             "aria-required", "true"
         )
     options = page.get_by_role("checkbox")
-    expect(options).to_have_count(2)
-    for i in range(2):  # the two options are not required, and not marked
+    expect(options).to_have_count(3)  # and « Me reconnaître d'une séance à l'autre »
+    for i in range(3):  # the three options are not required, and not marked
         assert options.nth(i).get_attribute("aria-required") is None
 
     page.goto(f"{server.url}/")

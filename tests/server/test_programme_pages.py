@@ -174,6 +174,7 @@ def test_a_programme_from_creation_to_a_voeu_adopted_by_its_council(
     assert cahier.status_code == 200
     assert "Bas-Clichy" in cahier.text
     assert "Adopté à l’unanimité." in cahier.text
+    assert '<section id="evolution"' in cahier.text  # the opinion shift, from the live states
     pdf = alice.get(f"{programme}/cahier.pdf?territoire=t1")
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")

@@ -320,6 +320,8 @@ def command_strategies() -> dict[type[Command], st.SearchStrategy[Command]]:
             role=st.sampled_from(ParticipantRole),
             stays_seated=st.booleans(),
             consent=st.booleans(),
+            # A key two devices cannot share, one device twice, a malformed one, or none.
+            person=st.sampled_from((None, "Zk3_q-9XwB2mYtR0aLpC7g", "b" * 22, "court")),
         ),
         SeatTables: st.builds(SeatTables),
         RotateTables: st.builds(RotateTables),

@@ -163,6 +163,7 @@ from session_engine.model import (
 from session_engine.replay import replay
 from session_engine.session import Session
 from session_engine.state import (
+    IMPORTED_AUTHOR,
     ConsentStatus,
     ParticipantStatus,
     RoundStatus,
@@ -1699,6 +1700,8 @@ class SessionMachine(RuleBasedStateMachine):
                 assert not person.consent
                 assert state.pseudonyms.get(person.pseudonym.casefold()) != pid
             assert (person.merged_into is not None) == (person.status is ParticipantStatus.MERGED)
+            if person.status in (ParticipantStatus.ERASED, ParticipantStatus.MERGED):
+                assert person.person is None  # linked to no other session (a merge: the kept)
         assert set(state.pseudonyms.values()) <= self.participants
         gone = {ParticipantStatus.ERASED, ParticipantStatus.MERGED}
         for pid, _ in state.positions:
@@ -1711,6 +1714,8 @@ class SessionMachine(RuleBasedStateMachine):
             erased = statement.status is StatementStatus.ERASED
             assert erased == (statement.id in self.erased)
             assert (statement.text == "") == erased
+            if statement.author == IMPORTED_AUTHOR:  # an imported statement is nobody's
+                continue
             assert state.participants[statement.author].status is not ParticipantStatus.MERGED
         for annotation in state.annotations:
             assert state.participants[annotation.author].status is not ParticipantStatus.MERGED
@@ -1735,6 +1740,7 @@ class SessionMachine(RuleBasedStateMachine):
         assert exported.positions == live.positions
         assert exported.votes == live.votes
         assert exported.tables == live.tables
+        assert all(p.person is None for p in exported.participants.values())  # no one's key
 
     @invariant()
     def rounds_votes_and_opinions_are_consistent(self) -> None:

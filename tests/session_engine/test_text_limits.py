@@ -27,6 +27,7 @@ LIMITS: Final[dict[tuple[str, str], int]] = {
     ("CreateSession", "agenda.prompt"): 500,
     ("JoinSession", "pseudonym"): 40,
     ("JoinSession", "territory"): 32,
+    ("JoinSession", "person"): 64,  # and 22 at least, of [A-Za-z0-9_-]: else bad_request
     ("ProposeStatement", "text"): 280,
     ("PublishStatement", "statement"): 32,
     ("HideStatement", "statement"): 32,

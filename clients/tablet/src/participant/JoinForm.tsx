@@ -3,7 +3,9 @@
  * aria-required). A guest connection (hello {code}) sends JoinSession with an unguessable id;
  * the ack carries the participant's token, kept on this device. A join sent while offline waits
  * in the guest queue (also across a reload). While it waits the button stays focusable
- * (aria-disabled), so the focus never falls to the page.
+ * (aria-disabled), so the focus never falls to the page. An optional box, unticked, lets the
+ * participant be recognised from one session of the programme to the next: ticked, the join
+ * carries this device's personal key (`storage.personKey`), made once and kept on the device.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText, t, useLang } from '../i18n';
@@ -14,18 +16,13 @@ import { Explain } from '../ui/Explain';
 import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import { Required } from '../ui/Required';
-import { keys, useStoredState, type Identity, type SessionInfo } from './storage';
+import { joinData, type JoinFields } from './join';
+import { keys, personKey, useStoredState, type Identity, type SessionInfo } from './storage';
 
 const ROLES = ['habitant', 'elu', 'technicien', 'autre'] as const;
 const PSEUDONYM_MAX = 40;
 
-interface Fields {
-  pseudonym: string;
-  territory: string;
-  role: string;
-  stays_seated: boolean;
-  consent: boolean;
-}
+type Fields = JoinFields;
 
 export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) => void }) {
   useLang();
@@ -37,6 +34,7 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
     role: '',
     stays_seated: false,
     consent: false,
+    remember: false,
   });
   const [errors, setErrors] = useState<Partial<Record<keyof Fields | 'form', string>>>({});
   const [busy, setBusy] = useState(false);
@@ -127,13 +125,8 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
       return;
     }
     // The answer comes through onResult (also for a join queued before a reload).
-    c.send('JoinSession', {
-      pseudonym: f.pseudonym.trim(),
-      territory: f.territory,
-      role: f.role,
-      stays_seated: f.stays_seated,
-      consent: f.consent,
-    }).catch(() => {
+    // A draft from before the box existed has no `remember`: unticked.
+    c.send('JoinSession', { ...joinData({ ...f, remember: !!f.remember }, () => personKey()) }).catch(() => {
       /* handled in onResult */
     });
   }
@@ -270,6 +263,18 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
             <span class="mk-choice-text">
               <span>{t('p.join.consent')}</span>
               <span class="mk-choice-sub">{t('p.join.consent_hint')}</span>
+            </span>
+          </label>
+          <label class="mk-choice mk-choice-check">
+            <input
+              type="checkbox"
+              name="remember"
+              checked={!!fields.remember}
+              onChange={(e) => set({ remember: (e.target as HTMLInputElement).checked })}
+            />
+            <span class="mk-choice-text">
+              <span>{t('p.join.remember')}</span>
+              <span class="mk-choice-sub">{t('p.join.remember_hint')}</span>
             </span>
           </label>
         </fieldset>

@@ -1,5 +1,6 @@
 /** What the tablet keeps in localStorage: the session behind a join code, the participant's
- *  token, drafts (so nothing typed is lost). */
+ *  token, drafts (so nothing typed is lost), and — only once its holder asks to be recognised
+ *  from one session of the programme to the next — their personal key (`personKey`). */
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 export interface SessionInfo {
@@ -102,3 +103,51 @@ export function useStoredState<T>(sessionId: string, name: string, initial: T): 
   return [value, set, clear];
 }
 
+
+/** Where the personal key is kept: one key for the device, across every session. */
+export const PERSON_STORAGE_KEY = 'metrokawa.person';
+/** What the engine accepts (session_engine/decide.py `_PERSON_KEY`): 22 to 64 of [A-Za-z0-9_-]. */
+const PERSON_SHAPE = /^[A-Za-z0-9_-]{22,64}$/;
+
+/** Bytes as base64url without padding (16 bytes: 22 characters). */
+export function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+type KeyStore = Pick<Storage, 'getItem' | 'setItem'>;
+
+function deviceStorage(): KeyStore | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** This device's personal key, made once (16 random bytes from `crypto.getRandomValues`, in
+ *  base64url) and kept in localStorage under `metrokawa.person`, so that its holder is
+ *  recognised from one session of the programme to the next. Asked for only when they tick the
+ *  box: nothing is made nor kept before. A kept value of the wrong shape is made again. */
+export function personKey(
+  store: KeyStore | null = deviceStorage(),
+  random: (bytes: Uint8Array) => void = (bytes) => globalThis.crypto.getRandomValues(bytes),
+): string {
+  let kept: string | null = null;
+  try {
+    kept = store?.getItem(PERSON_STORAGE_KEY) ?? null;
+  } catch {
+    /* storage disabled */
+  }
+  if (kept && PERSON_SHAPE.test(kept)) return kept;
+  const bytes = new Uint8Array(16);
+  random(bytes);
+  const key = base64url(bytes);
+  try {
+    store?.setItem(PERSON_STORAGE_KEY, key);
+  } catch {
+    /* storage full or disabled: the key serves this join only */
+  }
+  return key;
+}
