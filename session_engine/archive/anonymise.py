@@ -27,7 +27,8 @@ and whoever left, is ``Participant·e N``, and nothing of what an erasure covers
 * **Nobody's ballot or positions as theirs** (``unlink``). Consent covers showing a pseudonym,
   not a vote: a ``PositionTaken`` names an alias that links to no ``ParticipantJoined``
   (``v1``, ``v2``… in order of each person's first position, the same alias for that person's
-  later ones; a merged second entry votes under the alias of the entry it is part of), a
+  later ones; a merged second entry votes under the alias of the entry it is part of, but for
+  the positions and grades its merge dropped, which name nobody, ``""``, or are left out), a
   ``BallotCast`` names ``b1``, ``b2``… numbered afresh in each vote in order of each person's
   first ballot in it (nothing links a person's ballots of two votes, nor to their positions);
   neither carries ``recorded_by``, and their envelope's actor is ``participant`` (the live
@@ -164,31 +165,38 @@ def unlink(envelopes: Iterable[Envelope], *, k: int = DEFAULT_K) -> list[Envelop
     envelopes = list(envelopes)
     counted = replay(envelopes).votes  # the ballots as the room counted them, merges done
     few = {v.id for v in counted.values() if len(v.ballots) + v.paper_count < k}
-    into: dict[str, str] = {}
+    merges: dict[str, ParticipantsMerged] = {}  # second entry -> its merge
     erased: set[str] = set()
     for envelope in envelopes:
         match envelope.event:
-            case ParticipantsMerged(participant=who, into=kept):
-                into[who] = kept
+            case ParticipantsMerged(participant=who) as merged:
+                merges[who] = merged
             case ParticipantRemoved(participant=who, erased=True):
                 erased.add(who)
+    into = {who: merged.into for who, merged in merges.items()}
     voters: dict[str, str] = {}
     ballots: dict[str, dict[str, str]] = {}
     out: list[Envelope] = []
     for envelope in envelopes:
         event = envelope.event
         match event:
-            case PositionTaken(participant=who):
+            case PositionTaken(participant=who, statement=statement):
                 person = _person(who, into)
+                # A second entry's position that its merge dropped (the kept entry had its own)
+                # counts nowhere, as it does live: under the kept one's alias it could win.
+                dropped = who in merges and statement not in merges[who].positions
                 alias = (
                     ERASED_VOTER
-                    if person in erased
+                    if person in erased or dropped
                     else voters.setdefault(person, f"v{len(voters) + 1}")
                 )
                 event = msgspec.structs.replace(event, participant=alias, recorded_by=None)
             case BallotCast(vote=vote, participant=who, grades=grades):
                 numbers = ballots.setdefault(vote, {})
                 alias = numbers.setdefault(_person(who, into), f"b{len(numbers) + 1}")
+                if who in merges:  # likewise: only the grades its merge moved
+                    moved = merges[who].grades
+                    grades = {p: g for p, g in grades.items() if (vote, p) in moved}
                 event = msgspec.structs.replace(
                     event, participant=alias, grades={} if vote in few else grades, recorded_by=None
                 )
