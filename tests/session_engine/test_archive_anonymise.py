@@ -64,6 +64,7 @@ from session_engine.events import (
 from session_engine.model import Grade, ParticipantRole, Provenance
 from session_engine.opendata import export_polis
 from session_engine.session import Session
+from session_engine.tallies import tallies
 
 from .harness import T0, agenda
 
@@ -481,3 +482,15 @@ def test_the_polis_votes_of_the_unlinked_log_leave_out_what_a_merge_dropped() ->
     assert sorted([*_polis_votes(after["votes.csv"]), ("0", "-1"), ("1", "1")]) == (
         _polis_votes(before["votes.csv"])
     )
+
+
+def test_the_tallies_of_the_unlinked_log_count_the_aliases_in_the_room_only() -> None:
+    _, linked = published()  # six voters on s1: p1…p5 in t1, p6 in t2
+    before = tallies(replay(linked)).statements[0]
+    after = tallies(replay(unlink(linked))).statements[0]
+    assert after.statement == before.statement == "s1"
+    assert after.overall == before.overall
+    assert (after.overall.voters, after.overall.counts) == (6, (0, 1, 1, 2, 2))
+    # In no territory nor role: every group has no voter, so none shows a figure.
+    assert [(g.group, g.hidden) for g in after.territories] == [("t1", True), ("t2", True)]
+    assert all(g.hidden for g in after.roles)
