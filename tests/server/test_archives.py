@@ -25,7 +25,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import httpx
 import msgspec
@@ -41,9 +42,10 @@ from server.archives import (
     publish_programme,
     publish_session_from,
 )
+from server.programme_publish import _published_reports
 from server.store import MemoryStore, SessionRecord, SqlStore
 from session_engine import LogHeader, decode_envelope, encode_envelope, read_log, replay
-from session_engine.archive import anonymise, results
+from session_engine.archive import anonymise, results, unlink
 from session_engine.events import (
     BallotCast,
     CoFacilitatorAdded,
@@ -52,7 +54,8 @@ from session_engine.events import (
     PositionTaken,
     StatementProposed,
 )
-from session_engine.report import build_report, render_html
+from session_engine.programme import ProgrammeState
+from session_engine.report import Report, build_report, render_html
 
 from .live import LiveServer
 from .scenario import Room, acked, closing_every_socket
@@ -488,6 +491,34 @@ def _pdf_text(data: bytes) -> str:
     """The PDF's text, each run of blanks (a line broken by the layout) one space."""
     pages = pypdf.PdfReader(io.BytesIO(data)).pages
     return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+def test_the_programme_cahier_is_made_from_the_linked_log_the_archive_keeps_unserved() -> None:
+    header, envelopes = read_log((REPLAYS / "golden-v1-voeux.mkawa").read_bytes())
+
+    async def run() -> tuple[str, dict[str, Report]]:
+        store, archives = MemoryStore(), MemoryArchives()
+        record = SessionRecord(
+            id="golden-session",
+            code="GOLD42",
+            title=header.title,
+            created_at=header.created_at,
+            facilitator_hash=hashlib.sha256(b"golden").hexdigest(),
+        )
+        await store.create_session(record)
+        await store.append("golden-session", 0, [encode_envelope(e) for e in envelopes], [], [])
+        meta = ArchiveMeta(title="Bus de nuit : le vote", date="2026-10-03")
+        archive = await publish_session_from(store, archives, "golden-session", meta)
+        # What _published_reports reads of a programme: its sessions' archives.
+        session = SimpleNamespace(id="ps1", archive=archive)
+        programme = cast(ProgrammeState, SimpleNamespace(sessions={"ps1": session}))
+        return archive, await _published_reports(archives, programme)
+
+    archive, reports = asyncio.run(run())
+    linked_header, linked = anonymise(header, envelopes, archive=archive)
+    assert reports["ps1"] == build_report(linked_header, linked)
+    # The served log would give other figures (its positions in no territory).
+    assert reports["ps1"] != build_report(linked_header, unlink(linked))
 
 
 def test_a_publication_out_of_bounds_is_refused_and_stores_nothing() -> None:
