@@ -3,10 +3,12 @@
 Publishing (``publish_session``, ``publish_programme``: called by the programme pages once an
 organiser decides) reads a session's log from the hub's store, makes its published log
 (``session_engine.archive.anonymise``) and every artefact from that log only — the ``.mkawa``
-file, ``resultats.json``, the Pol.is CSV files, the cahier's HTML (the PDF is printed from it at
-the first request, then kept) — and stores them under a new archive id: ``a`` and 72 random bits,
-never the session's id nor its join code, so that nothing published leads back to the live
-session, its links or its tokens.
+file and the Pol.is CSV files from it once ``unlink``ed (nobody's position or ballot as theirs),
+``resultats.json`` and the cahier's HTML (the PDF is printed from it at the first request, then
+kept) from it as it is, their per-territory figures under the k rule; that log itself kept
+unserved (``LINKED_LOG``) for the programme's cahier — and stores them under a new archive id:
+``a`` and 72 random bits, never the session's id nor its join code, so that nothing published
+leads back to the live session, its links or its tokens.
 
 Archives live in the store's own database (``archives`` and ``archive_files``, created here,
 next to the event store's tables; ``SqlStore``), or in memory beside a ``MemoryStore``. Each row
@@ -60,7 +62,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from session_engine import LogHeader, decode_envelope, write_log
-from session_engine.archive import anonymise, results
+from session_engine.archive import anonymise, results, unlink
 from session_engine.codec import Envelope
 from session_engine.opendata import export_polis
 from session_engine.report import build_report, french_day, render_html
@@ -97,6 +99,9 @@ RESULTS: Final = "resultats.json"
 CAHIER_HTML: Final = "cahier.html"
 CAHIER_PDF: Final = "cahier.pdf"
 POLIS_PREFIX: Final = "polis/"
+# The published log before ``unlink`` (positions linked to pseudonymised participants): kept for
+# the programme's cahier, whose per-territory figures need it; no route serves it.
+LINKED_LOG: Final = "interne/journal-lie.mkawa"
 MEDIA: Final = {
     MKAWA: "application/vnd.metrokawa.log+msgpack",
     RESULTS: "application/json",
@@ -562,15 +567,19 @@ def _session_artefacts(
     header: LogHeader, envelopes: list[Envelope], archive_id: str, meta: ArchiveMeta
 ) -> _Made:
     """Every artefact of a session archive, made from its published log only. CPU-bound: run
-    off the event loop."""
-    published_header, published = anonymise(header, envelopes, archive=archive_id)
-    found = results(published_header, published)
+    off the event loop. The log and the Pol.is files are the unlinked log (nobody's position or
+    ballot as theirs); the cahier and ``resultats.json``, whose per-territory figures need each
+    position's territory (under the k rule), come from the log before ``unlink``."""
+    published_header, linked = anonymise(header, envelopes, archive=archive_id)
+    published = unlink(linked)
+    found = results(published_header, linked)
     if meta.step is not None:
         found["step"] = meta.step
     files = {
         MKAWA: write_log(published_header, published),
         RESULTS: json.dumps(found, ensure_ascii=False, indent=1).encode(),
-        CAHIER_HTML: render_html(build_report(published_header, published)).encode(),
+        CAHIER_HTML: render_html(build_report(published_header, linked)).encode(),
+        LINKED_LOG: write_log(published_header, linked),
     }
     for name, text in export_polis(published_header, published).items():
         files[POLIS_PREFIX + name] = text.encode()

@@ -29,7 +29,15 @@ from session_engine.programme import (
 from session_engine.report import Report, build_report
 from session_engine.report.programme import programme_cahier, render_programme_html
 
-from .archives import MKAWA, ArchiveError, ArchiveMeta, Archives, publish_programme, publish_session
+from .archives import (
+    LINKED_LOG,
+    MKAWA,
+    ArchiveError,
+    ArchiveMeta,
+    Archives,
+    publish_programme,
+    publish_session,
+)
 from .hub import Hub, wall_clock_ms
 from .programme_steps import session_reports
 from .programmes import Programmes
@@ -116,7 +124,12 @@ async def publish_session_of(
 async def _published_reports(archives: Archives, programme: ProgrammeState) -> dict[str, Report]:
     reports = {}
     for session in programme.sessions.values():
-        data = await archives.file(session.archive, MKAWA) if session.archive else None
+        # The log before ``unlink`` (its per-territory figures); an archive made before it had
+        # none, its served log being that one.
+        data = None
+        if session.archive:
+            data = await archives.file(session.archive, LINKED_LOG)
+            data = data or await archives.file(session.archive, MKAWA)
         if data is not None:
             header, envelopes = read_log(data)
             reports[session.id] = await run_in_threadpool(build_report, header, envelopes)

@@ -10,7 +10,9 @@ of voters. The whole room is a group too: under k voters, it is hidden.
 
 Who counts is who counts in the cahier (``opinions.matrix.position_matrix``): everyone taking
 part (``SessionState.people``: a removed person's positions stay, a merged entry's or an erased
-person's count nowhere), on the published statements, in log order.
+person's count nowhere), on the published statements, in log order; and a voter no join names
+(an archive's published log gives positions under aliases, ``archive.unlink``) in the room's
+figures, in no territory nor role.
 
 Besides: how many people have joined and are still here (in total, per territory, per role:
 people present are no secret), and per vote the ballots received and the participants present
@@ -107,9 +109,12 @@ def tallies(state: SessionState, *, k: int = DEFAULT_K, console: bool = False) -
     width = len(roles) * _CODES
     block = {p.id: where[p.territory] * width + role_of[p.role] * _CODES for p in state.people()}
     published = [s.id for s in state.statements.values() if s.status is StatementStatus.PUBLISHED]
-    cells = {s: [0] * (len(territories) * width) for s in published}
+    nowhere = len(territories) * width  # the last block: voters no join names, room only
+    cells = {s: [0] * (nowhere + _CODES) for s in published}
     for (participant, statement), value in state.positions.items():
         start = block.get(participant)
+        if start is None and participant and participant not in state.participants:
+            start = nowhere
         counts = cells.get(statement)
         if start is not None and counts is not None:
             counts[start + (_PASS if value is None else value + 2)] += 1
@@ -173,7 +178,8 @@ def _joined(state: SessionState, territories: list[str], roles: list[str]) -> Jo
 def _statement(
     statement: str, cells: list[int], territories: list[str], roles: list[str], k: int
 ) -> StatementTally:
-    """One statement's groups from its cells, (territory, role, code) laid out row by row."""
+    """One statement's groups from its cells, (territory, role, code) laid out row by row, then
+    the codes of the voters in no territory."""
     per_territory = [[0] * _CODES for _ in territories]
     per_role = [[0] * _CODES for _ in roles]
     for t in range(len(territories)):
@@ -183,7 +189,8 @@ def _statement(
                 n = cells[start + code]
                 per_territory[t][code] += n
                 per_role[r][code] += n
-    room = [sum(column) for column in zip(*per_territory, strict=True)] or [0] * _CODES
+    nowhere = len(territories) * len(roles) * _CODES
+    room = [sum(column) for column in zip(*per_territory, cells[nowhere:], strict=True)]
     return StatementTally(
         statement=statement,
         overall=_partition([ALL], [room], k)[0],

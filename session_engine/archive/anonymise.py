@@ -27,8 +27,26 @@ and whoever left, is ``Participant·e N``, and nothing of what an erasure covers
   merged second entry or an erased person is nobody's group); everyone's joining is rewritten
   by the same rule.
 
-The result replays (``replay``) to a state of the same shape as the live one: every event keeps
-its ``seq``, its time and its actor, only texts, labels and roles change.
+* **Nobody's ballot or positions as theirs** (``unlink``). Consent covers showing a pseudonym,
+  not a vote: a ``PositionTaken`` names an alias that links to no ``ParticipantJoined``
+  (``v1``, ``v2``… in order of each person's first position, the same alias for that person's
+  later ones; a merged second entry votes under the alias of the entry it is part of, but for
+  the positions and grades its merge dropped, which name nobody, ``""``, or are left out), a
+  ``BallotCast`` names ``b1``, ``b2``… numbered afresh in each vote in order of each person's
+  first ballot in it (nothing links a person's ballots of two votes, nor to their positions);
+  neither carries ``recorded_by``, and their envelope's actor is ``participant`` (the live
+  public's ``HIDDEN_ACTOR``: the actor of a position is its owner, or a table tablet). In a vote
+  of fewer than ``k`` ballots (cast and paper, as the room counted them) every ballot's grades
+  are emptied, so that no profile the room did not see can be recomputed; a paper stack's
+  ``note`` is blanked. An erased person's positions (kept without value by ``departures``)
+  name nobody (``""``). A merge's ``positions`` and ``grades`` are emptied: they name the
+  statements and votes a second entry answered, and aliases hold the positions already.
+
+``anonymise`` returns the log before ``unlink``, for the artefacts that need each position's
+territory (the cahier, ``resultats.json``: their figures under the same k rule); the ``.mkawa``
+and the Pol.is files come from ``unlink(anonymise(…))``. Both replay (``replay``) to a state
+of the same shape as the live one: every event keeps its ``seq`` and its time, and its actor
+but for a position or a ballot.
 """
 
 from __future__ import annotations
@@ -41,11 +59,14 @@ import msgspec
 from ..codec import Envelope
 from ..events import (
     AnnotationAdded,
+    BallotCast,
     CoFacilitatorAdded,
     Event,
+    PaperBallotsEntered,
     ParticipantJoined,
     ParticipantRemoved,
     ParticipantsMerged,
+    PositionTaken,
     StatementHidden,
     StatementImported,
     StatementProposed,
@@ -55,8 +76,12 @@ from ..events import (
 from ..logfile import LogHeader, pseudonymise, without_command_ids
 from ..model import ParticipantRole
 from ..opinions.params import DEFAULT_K
+from ..replay import replay
+from ..visibility import HIDDEN_ACTOR
 
-__all__ = ["anonymise"]
+__all__ = ["ERASED_VOTER", "anonymise", "unlink"]
+
+ERASED_VOTER = ""  # whom an erased person's positions name: nobody, no alias, counted nowhere
 
 
 class _Facts(msgspec.Struct, kw_only=True):
@@ -135,3 +160,68 @@ def _published(event: Event, facts: _Facts, small: set[str]) -> Event:
         case CoFacilitatorAdded():
             return msgspec.structs.replace(event, label="")
     return event
+
+
+def unlink(envelopes: Iterable[Envelope], *, k: int = DEFAULT_K) -> list[Envelope]:
+    """``envelopes`` (an ``anonymise``d log) with nobody's position or ballot linked to them:
+    the aliases, grades, notes and actors the module's docstring says. Every event keeps its
+    ``seq`` and its time; the result replays."""
+    envelopes = list(envelopes)
+    counted = replay(envelopes).votes  # the ballots as the room counted them, merges done
+    few = {v.id for v in counted.values() if len(v.ballots) + v.paper_count < k}
+    merges: dict[str, ParticipantsMerged] = {}  # second entry -> its merge
+    erased: set[str] = set()
+    for envelope in envelopes:
+        match envelope.event:
+            case ParticipantsMerged(participant=who) as merged:
+                merges[who] = merged
+            case ParticipantRemoved(participant=who, erased=True):
+                erased.add(who)
+    into = {who: merged.into for who, merged in merges.items()}
+    voters: dict[str, str] = {}
+    ballots: dict[str, dict[str, str]] = {}
+    out: list[Envelope] = []
+    for envelope in envelopes:
+        event = envelope.event
+        match event:
+            case PositionTaken(participant=who, statement=statement):
+                person = _person(who, into)
+                # A second entry's position that its merge dropped (the kept entry had its own)
+                # counts nowhere, as it does live: under the kept one's alias it could win.
+                dropped = who in merges and statement not in merges[who].positions
+                alias = (
+                    ERASED_VOTER
+                    if person in erased or dropped
+                    else voters.setdefault(person, f"v{len(voters) + 1}")
+                )
+                event = msgspec.structs.replace(event, participant=alias, recorded_by=None)
+            case BallotCast(vote=vote, participant=who, grades=grades):
+                numbers = ballots.setdefault(vote, {})
+                alias = numbers.setdefault(_person(who, into), f"b{len(numbers) + 1}")
+                if who in merges:  # likewise: only the grades its merge moved
+                    moved = merges[who].grades
+                    grades = {p: g for p, g in grades.items() if (vote, p) in moved}
+                event = msgspec.structs.replace(
+                    event, participant=alias, grades={} if vote in few else grades, recorded_by=None
+                )
+            case PaperBallotsEntered(vote=vote, ballots=stack):
+                blank = tuple({} for _ in stack) if vote in few else stack
+                event = msgspec.structs.replace(event, ballots=blank, note="")
+            case ParticipantsMerged():
+                event = msgspec.structs.replace(event, positions=(), grades=())
+        if event is envelope.event:
+            out.append(envelope)
+            continue
+        hidden = isinstance(event, PositionTaken | BallotCast)
+        actor = HIDDEN_ACTOR if hidden else envelope.actor
+        out.append(msgspec.structs.replace(envelope, event=event, actor=actor))
+    return out
+
+
+def _person(who: str, into: dict[str, str]) -> str:
+    """The entry ``who`` is part of at the end: a merged second entry is the one it joined."""
+    seen = {who}
+    while who in into and into[who] not in seen:
+        who = into[who]
+        seen.add(who)
+    return who

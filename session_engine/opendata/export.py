@@ -84,6 +84,14 @@ def _people(state: SessionState) -> dict[str, int]:
             kept = state.participants[kept].merged_into
         if kept is not None:
             people[person.id] = people[kept]
+    # A voter who never joined (an alias of an archive's published log, ``archive.unlink``):
+    # numbered after everyone, in order of first position; a blank one (an erased person's
+    # positions) has no number, as an erased person has none.
+    after = max(people.values(), default=-1) + 1
+    for voter in dict.fromkeys(p for p, _ in state.positions):
+        if voter and voter not in state.participants:
+            people[voter] = after
+            after += 1
     return people
 
 

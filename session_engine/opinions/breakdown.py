@@ -108,17 +108,18 @@ def distributions(
 ) -> tuple[StatementDistributions, ...]:
     """Per published statement: overall, per territory, per role, per opinion group."""
     matrix = (matrix or position_matrix(state)).published()
-    people = [state.participants[p] for p in matrix.participants]
+    # A voter who never joined (an alias of an archive's published log) counts in the room's
+    # figures, in no territory and no role: "" is no group's name.
+    people = [state.participants.get(p) for p in matrix.participants]
+    places = [p.territory if p else "" for p in people]
     territories = _territories(state)
     roles = [role.value for role in ParticipantRole]
     room = _count(matrix.codes, np.zeros(len(people), dtype=np.intp), 1)
     overall = _partition([ALL], room, room.sum(axis=2) < k)
-    by_territory, territory_counts = _by(matrix, [p.territory for p in people], territories, k)
-    by_role, _ = _by(matrix, [p.role.value for p in people], roles, k)
+    by_territory, territory_counts = _by(matrix, places, territories, k)
+    by_role, _ = _by(matrix, [p.role.value if p else "" for p in people], roles, k)
     by_group = _by_group(matrix, groups, room.sum(axis=2)[0], k)
-    members = np.bincount(
-        _labels([p.territory for p in people], territories) + 1, minlength=len(territories) + 1
-    )[1:]
+    members = np.bincount(_labels(places, territories) + 1, minlength=len(territories) + 1)[1:]
     return tuple(
         StatementDistributions(
             statement=statement,

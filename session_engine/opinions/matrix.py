@@ -1,6 +1,9 @@
 """The participant × statement matrix of cell codes, and counting its cells per group.
 
-Rows are the participants sorted by id; columns are the published statements and the
+Rows are the participants sorted by id, then the voters no ``ParticipantJoined`` names (an
+archive's published log: positions under aliases, ``archive.unlink``) in order of their first
+position — nobody's name but a blank one (an erased person's positions), which counts nowhere;
+columns are the published statements and the
 moderated-out ones (hidden or merged) that received a position, in log order, as Pol.is keeps a
 column for every comment with a vote (``moderated_out`` tells them apart). A cell is −1
 (nothing), 0..4 (the position −2..+2 shifted by 2) or ``PASS_CODE``.
@@ -27,7 +30,8 @@ CODES: Final = 6
 
 @dataclass(frozen=True)
 class PositionMatrix:
-    """Cell codes of participants (sorted by id) × statements (in log order)."""
+    """Cell codes of participants (sorted by id, then voters who never joined) × statements (in
+    log order)."""
 
     participants: tuple[str, ...]
     statements: tuple[str, ...]
@@ -72,9 +76,9 @@ def position_matrix(state: SessionState) -> PositionMatrix:
         if s.status is StatementStatus.PUBLISHED
         or (s.status in _MODERATED_OUT and s.id in positioned)
     ]
-    participants = tuple(
-        sorted(p.id for p in state.people())
-    )  # whoever left merged or erased: no row
+    # Whoever left merged or erased: no row. A voter who never joined (an alias): a row.
+    unknown = dict.fromkeys(p for p, _ in state.positions if p and p not in state.participants)
+    participants = (*sorted(p.id for p in state.people()), *unknown)
     statements = tuple(s for s, _ in chosen)
     row = {p: i for i, p in enumerate(participants)}
     column = {s: j for j, s in enumerate(statements)}

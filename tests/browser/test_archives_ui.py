@@ -18,7 +18,8 @@ from playwright.sync_api import expect
 
 from server.archives import ArchiveMeta, SqlArchives, publish_session_from
 from server.store import SessionRecord, SqlStore
-from session_engine import encode_envelope, read_log
+from session_engine import encode_envelope, read_log, replay
+from session_engine.events import ParticipantJoined, PositionTaken
 
 from ..server.live import LiveServer
 from .conftest import PHONE, ROOT, axe_violations, run_beside, screenshot
@@ -89,6 +90,19 @@ def test_a_visitor_finds_an_archive_and_replays_it(server: LiveServer, open_cont
     expect(page.get_by_test_id("replay-footer")).to_contain_text("archives publiques")
     _no_sideways_scroll(page)
     assert axe_violations(page) == []
+
+    # The served log names nobody's positions (aliases no join names): the replay plays it to
+    # its end and holds every one of them, as the engine's replay of the same file does.
+    served = httpx.get(f"{server.url}/archives/{archive}/journal.mkawa", timeout=30)
+    _, envelopes = read_log(served.content)
+    joined = {e.event.participant for e in envelopes if isinstance(e.event, ParticipantJoined)}
+    voters = {e.event.participant for e in envelopes if isinstance(e.event, PositionTaken)}
+    assert voters
+    assert not voters & joined
+    page.get_by_test_id("replay-end").click()
+    expect(page.get_by_test_id("final-opinions")).to_be_visible()
+    positions = str(len(replay(envelopes).positions))
+    expect(page.get_by_test_id("stat-positions")).to_have_attribute("data-count", positions)
 
 
 def test_an_unknown_archive_says_so_in_the_replay(server: LiveServer, open_context: Any) -> None:

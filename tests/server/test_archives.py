@@ -25,7 +25,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import httpx
 import msgspec
@@ -41,9 +42,20 @@ from server.archives import (
     publish_programme,
     publish_session_from,
 )
+from server.programme_publish import _published_reports
 from server.store import MemoryStore, SessionRecord, SqlStore
-from session_engine import encode_envelope, read_log, replay
-from session_engine.events import CoFacilitatorAdded, ParticipantJoined, StatementProposed
+from session_engine import LogHeader, decode_envelope, encode_envelope, read_log, replay
+from session_engine.archive import anonymise, results, unlink
+from session_engine.events import (
+    BallotCast,
+    CoFacilitatorAdded,
+    PaperBallotsEntered,
+    ParticipantJoined,
+    PositionTaken,
+    StatementProposed,
+)
+from session_engine.programme import ProgrammeState
+from session_engine.report import Report, build_report, render_html
 
 from .live import LiveServer
 from .scenario import Room, acked, closing_every_socket
@@ -418,10 +430,95 @@ def test_no_published_artefact_names_anyone_without_consent_or_carries_a_secret(
     assert json.loads(texts["resultats.json"])["archive"] == published.session
 
 
+def _linked(published: Published, session_id: str, archive_id: str) -> tuple[LogHeader, list[Any]]:
+    """The published log before ``unlink``, made again from the server's database."""
+
+    async def read() -> tuple[LogHeader, list[Any]]:
+        store = SqlStore(f"sqlite:///{published.server.db_path}")
+        try:
+            record = await store.session(session_id)
+            assert record is not None
+            envelopes = [decode_envelope(r) for r in await store.read(session_id)]
+        finally:
+            await store.close()
+        header = LogHeader(session=record.id, title=record.title, created_at=record.created_at)
+        return anonymise(header, envelopes, archive=archive_id)
+
+    return asyncio.run(read())
+
+
+def test_the_served_log_links_no_position_or_ballot_and_the_figures_are_unchanged(
+    published: Published,
+) -> None:
+    # The served log: no position's or ballot's participant is anyone who joined.
+    for archive_id in (published.session, published.golden):
+        base = f"/archives/{archive_id}"
+        _, envelopes = read_log(get(published, f"{base}/journal.mkawa").content)
+        joined = {e.event.participant for e in envelopes if isinstance(e.event, ParticipantJoined)}
+        cast: list[tuple[str, str, str | None]] = []  # (participant, actor, recorded_by)
+        for e in envelopes:
+            if isinstance(e.event, PositionTaken | BallotCast):
+                cast.append((e.event.participant, e.actor, e.event.recorded_by))
+        assert cast, archive_id
+        assert not {who for who, _, _ in cast} & joined, archive_id
+        assert {actor for _, actor, _ in cast} == {"participant"}, archive_id
+        assert {by for _, _, by in cast} == {None}, archive_id
+        replay(envelopes)  # it replays
+        # The linked log stays in the database, never served.
+        assert get(published, f"{base}/interne/journal-lie.mkawa").status_code == 404
+    _, golden = read_log(get(published, f"/archives/{published.golden}/journal.mkawa").content)
+    ballots = [e.event for e in golden if isinstance(e.event, BallotCast)]
+    assert [b.participant for b in ballots] == [f"b{n}" for n in range(1, 18)]
+    assert all(b.grades for b in ballots)  # 17 cast + 3 on paper, not under k: grades stay
+    (paper,) = [e.event for e in golden if isinstance(e.event, PaperBallotsEntered)]
+    assert (len(paper.ballots), paper.note) == (3, "")  # « Urne papier de l'accueil » blanked
+    # The figures: resultats.json and the cahier are those of the linked log, as before.
+    for session_id, archive_id in (
+        (published.live_session_id, published.session),
+        ("golden-session", published.golden),
+    ):
+        header, linked = _linked(published, session_id, archive_id)
+        served = get(published, f"/archives/{archive_id}/resultats.json").json()
+        assert served == json.loads(json.dumps(results(header, linked))), archive_id
+        cahier = get(published, f"/archives/{archive_id}/cahier.html").text
+        assert cahier == render_html(build_report(header, linked)), archive_id
+    found = get(published, f"/archives/{published.session}/resultats.json").json()
+    s1 = found["statements"][0]
+    assert (s1["overall"]["voters"], s1["overall"]["counts"]) == (6, [0, 1, 1, 2, 2])
+
+
 def _pdf_text(data: bytes) -> str:
     """The PDF's text, each run of blanks (a line broken by the layout) one space."""
     pages = pypdf.PdfReader(io.BytesIO(data)).pages
     return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+def test_the_programme_cahier_is_made_from_the_linked_log_the_archive_keeps_unserved() -> None:
+    header, envelopes = read_log((REPLAYS / "golden-v1-voeux.mkawa").read_bytes())
+
+    async def run() -> tuple[str, dict[str, Report]]:
+        store, archives = MemoryStore(), MemoryArchives()
+        record = SessionRecord(
+            id="golden-session",
+            code="GOLD42",
+            title=header.title,
+            created_at=header.created_at,
+            facilitator_hash=hashlib.sha256(b"golden").hexdigest(),
+        )
+        await store.create_session(record)
+        await store.append("golden-session", 0, [encode_envelope(e) for e in envelopes], [], [])
+        meta = ArchiveMeta(title="Bus de nuit : le vote", date="2026-10-03")
+        archive = await publish_session_from(store, archives, "golden-session", meta)
+        # What _published_reports reads of a programme: its sessions' archives.
+        session = SimpleNamespace(id="ps1", archive=archive)
+        programme = cast(ProgrammeState, SimpleNamespace(sessions={"ps1": session}))
+        return archive, await _published_reports(archives, programme)
+
+    archive, reports = asyncio.run(run())
+    linked_header, linked = anonymise(header, envelopes, archive=archive)
+    assert reports["ps1"] == build_report(linked_header, linked)
+    # The served log would give other figures (its positions in no territory).
+    assert reports["ps1"] != build_report(linked_header, unlink(linked))
 
 
 def test_a_publication_out_of_bounds_is_refused_and_stores_nothing() -> None:

@@ -90,7 +90,8 @@ export function statementScopes(s: SessionView, byStatement = positionCountsBySt
       agree: hidden[i] ? null : agreeShare(per[t]),
     }));
     const all: Counts = {};
-    for (const t of territories) for (const [k, n] of Object.entries(per[t] ?? {})) all[k] = (all[k] ?? 0) + n;
+    // The room: every territory's voters and those of no territory (an archive's aliases).
+    for (const counts of Object.values(per)) for (const [k, n] of Object.entries(counts)) all[k] = (all[k] ?? 0) + n;
     const room = total(all);
     const eligible = shares.filter((x) => x.agree !== null).length;
     const agreedIn = shares.filter((x) => x.agree !== null && x.agree >= AGREE_THRESHOLD).map((x) => x.territory);

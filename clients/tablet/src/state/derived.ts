@@ -60,14 +60,20 @@ export function positionKey(value: PositionValue): PositionKey {
   return value == null ? 'pass' : (String(value) as PositionKey);
 }
 
+/** Where positions of a voter no join names are counted: in no territory of the session. */
+export const UNKNOWN_TERRITORY = '?';
+
 /** Distribution of the positions on every statement: statement → territory → position key →
- *  count, in one pass over the positions (the replay redraws them all at each step). */
+ *  count, in one pass over the positions (the replay redraws them all at each step). A voter no
+ *  join names (an archive's aliases) is under `UNKNOWN_TERRITORY`; nobody ('', an erased
+ *  person's positions in an archive) is left out. */
 export function positionCountsByStatement(s: SessionView): Map<string, Record<string, Record<string, number>>> {
   const out = new Map<string, Record<string, Record<string, number>>>();
   for (const [key, value] of Object.entries(s.positions)) {
     const bar = key.lastIndexOf('|');
+    if (bar === 0) continue;
     const statement = key.slice(bar + 1);
-    const territory = s.participants[key.slice(0, bar)]?.territory ?? '?';
+    const territory = s.participants[key.slice(0, bar)]?.territory ?? UNKNOWN_TERRITORY;
     let perTerritory = out.get(statement);
     if (!perTerritory) out.set(statement, (perTerritory = {}));
     const counts = (perTerritory[territory] ??= {});

@@ -54,11 +54,17 @@ export function computeTallies(s: SessionView, k: number = DEFAULT_K): Tallies {
   }
   for (const [key, value] of Object.entries(s.positions)) {
     const bar = key.lastIndexOf('|');
-    const person = people.get(key.slice(0, bar));
+    const voter = key.slice(0, bar);
+    const person = people.get(voter);
     const cell = cells.get(key.slice(bar + 1));
-    if (!person || !cell) continue;
+    // A voter no join names (an archive's published log gives aliases, v1, v2…: nobody's
+    // positions as theirs) counts in the room, in no territory nor role. Nobody (''): an erased
+    // person's positions, counted nowhere; a merged or erased entry: counted nowhere.
+    const unknown = !person && voter !== '' && !(voter in s.participants);
+    if (!cell || (!person && !unknown)) continue;
     const code = value == null ? 5 : value + 2;
     cell.room[code]! += 1;
+    if (!person) continue;
     cell.territory.get(person.territory)![code]! += 1;
     cell.role.get(person.role)![code]! += 1;
   }
