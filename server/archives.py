@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import html
 import json
 import logging
 import re
@@ -66,9 +65,10 @@ from session_engine.archive import anonymise, results, unlink
 from session_engine.codec import Envelope
 from session_engine.opendata import export_polis
 from session_engine.report import build_report, french_day, render_html
-from session_engine.typography import plural, typeset
+from session_engine.typography import plural
 
 from .store import EventStore, SqlStore
+from .web import esc, fr
 
 __all__ = [
     "PAGE_SIZE",
@@ -658,7 +658,6 @@ def _archive_record(archive_id: str, meta: ArchiveMeta, members: tuple[str, ...]
 
 # --- pages --------------------------------------------------------------------------------------
 
-esc = html.escape
 
 # Server-rendered pages without script; their styles inline, no image but data: URLs.
 PAGE_HEADERS: Final = {
@@ -691,12 +690,6 @@ table{border-collapse:collapse;background:#fff;margin:8px 0;font-size:.95rem;dis
 overflow-x:auto}th,td{border:1px solid #c9c5ba;padding:4px 8px;text-align:left}
 td.n{text-align:right}caption{text-align:left;font-weight:700;padding:4px 0}
 """
-
-
-def fr(text: str) -> str:
-    """A French sentence of this module, typeset (U+202F before ? ! ;, U+00A0 before : and
-    inside « »), then escaped for HTML."""
-    return esc(typeset(text))
 
 
 _FOOTER: Final = (
@@ -1184,7 +1177,7 @@ async def archive_compare(request: Request) -> Response:
             rows.append("<tr>" + "".join(cells) + "</tr>")
         parts.append(
             f'<section aria-labelledby="e-{esc(key)}"><h2 id="e-{esc(key)}">'
-            f"{esc(typeset(entry['text']))}</h2>"
+            f"{fr(entry['text'])}</h2>"
             f'<p class="meta">{fr(f"Provenance : {source} (clé {key})")}</p>'
             f"<table><caption>{fr('Avis par séance et par territoire')}</caption>"
             f"<thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>"

@@ -48,7 +48,7 @@ from session_engine.programme.events import (
 from session_engine.programme.steps import KIND_NAMES
 from session_engine.report import french_date, french_day
 from session_engine.report.french import spoken
-from session_engine.typography import plural, typeset
+from session_engine.typography import plural
 
 from .http import REPORT_HEADERS
 from .hub import Hub, wall_clock_ms
@@ -61,7 +61,7 @@ from .programme_publish import (
 )
 from .programme_steps import close_step_session, console_link, create_step_session
 from .programmes import Programmes
-from .web import esc, page, read_form
+from .web import esc, fr, page, read_form
 from .web_auth import csrf_refused
 from .web_session import check_csrf, csrf_field, require_organiser
 
@@ -96,10 +96,6 @@ def _hub(request: Request) -> Hub:
     return hub
 
 
-def _t(text: str) -> str:
-    return esc(typeset(text))
-
-
 def _logged_in(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         organiser = await require_organiser(request)
@@ -113,7 +109,7 @@ def _logged_in(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
 def _not_found(request: Request, organiser: Organiser) -> Response:
     body = (
         '<p class="refusal" role="alert" data-code="not_found">'
-        + _t("Ce programme n’existe pas, ou vous n’en êtes pas organisateur·rice.")
+        + fr("Ce programme n’existe pas, ou vous n’en êtes pas organisateur·rice.")
         + '</p><p><a href="/programmes">Vos programmes</a></p>'
     )
     return page("Programme introuvable", body, request=request, organiser=organiser, status=404)
@@ -139,13 +135,13 @@ def _refusal(rejected: Rejected) -> str:
 async def _list(request: Request, organiser: Organiser) -> Response:
     states = await _programmes(request).of_organiser(organiser.id)
     items = "".join(
-        f'<li><a href="/programmes/{esc(s.id)}">{_t(s.title)}</a> — '
+        f'<li><a href="/programmes/{esc(s.id)}">{fr(s.title)}</a> — '
         f"{plural(len(s.territories), 'territoire', 'territoires')}, "
         f"{plural(len(s.sessions), 'séance', 'séances')}</li>"
         for s in states
     )
     body = (
-        f"<ul>{items}</ul>" if items else "<p>" + _t("Vous n’avez encore aucun programme.") + "</p>"
+        f"<ul>{items}</ul>" if items else "<p>" + fr("Vous n’avez encore aucun programme.") + "</p>"
     ) + '<p><a href="/programmes/nouveau">Créer un programme</a></p>'
     return page("Vos programmes", body, request=request, organiser=organiser)
 
@@ -175,7 +171,7 @@ def _new_form(request: Request, form: dict[str, str], error: str = "") -> str:
         '<input type="text" id="theme" name="theme" maxlength="200" '
         f'value="{esc(form.get("theme", ""))}">'
         '<p class="hint">'
-        + _t("Jusqu’à six territoires ici ; d’autres s’ajoutent ensuite.")
+        + fr("Jusqu’à six territoires ici ; d’autres s’ajoutent ensuite.")
         + "</p>"
         + "".join(rows)
         + "<button>Créer le programme</button></form>"
@@ -210,7 +206,7 @@ async def _create(request: Request, organiser: Organiser) -> Response:
             if missing
             else "Indiquez au moins un territoire, avec sa commune."
         )
-        refusal = f'<p class="refusal" role="alert" data-code="bad_request">{_t(said)}</p>'
+        refusal = f'<p class="refusal" role="alert" data-code="bad_request">{fr(said)}</p>'
         body = _new_form(request, form, refusal)
         return page("Nouveau programme", body, request=request, organiser=organiser, status=400)
     command = CreateProgramme(
@@ -230,7 +226,7 @@ async def _create(request: Request, organiser: Organiser) -> Response:
 
 def _territories(request: Request, state: ProgrammeState) -> str:
     rows = "".join(
-        f'<tr><th scope="row">{_t(t.name)}</th><td>{_t(t.commune)}</td>'
+        f'<tr><th scope="row">{fr(t.name)}</th><td>{fr(t.commune)}</td>'
         f"<td>{'QPV' if t.qpv else '—'}</td></tr>"
         for t in state.territories.values()
     )
@@ -265,20 +261,20 @@ def _session_status(session: ProgrammeSession) -> str:
 def _post_button(request: Request, action: str, label: str, *, confirm: str = "") -> str:
     """A form of one button; with ``confirm``, a box to tick first (no script to ask)."""
     check = (
-        f'<label><input type="checkbox" name="confirme" value="1" required> {_t(confirm)}</label>'
+        f'<label><input type="checkbox" name="confirme" value="1" required> {fr(confirm)}</label>'
         if confirm
         else ""
     )
     return (
         f'<form method="post" action="{esc(action)}" class="inline">{csrf_field(request)}'
-        f"{check}<button>{_t(label)}</button></form>"
+        f"{check}<button>{fr(label)}</button></form>"
     )
 
 
 def _session_item(request: Request, state: ProgrammeState, session: ProgrammeSession) -> str:
     base = f"/programmes/{state.id}/seances/{session.id}"
     territory = state.territory_of(session)
-    where = f" — {_t(territory.name)}" if territory else ""
+    where = f" — {fr(territory.name)}" if territory else ""
     actions = []
     if not session.closed:
         actions.append(_post_button(request, f"{base}/console", "Ouvrir la console"))
@@ -297,7 +293,7 @@ def _session_item(request: Request, state: ProgrammeState, session: ProgrammeSes
     imported = len(session.imports)
     imports = f" — {plural(imported, 'énoncé importé', 'énoncés importés')}" if imported else ""
     return (
-        f'<li data-session="{esc(session.id)}"><strong>{_t(session.title)}</strong>{where} — '
+        f'<li data-session="{esc(session.id)}"><strong>{fr(session.title)}</strong>{where} — '
         f"{esc(french_day(session.date))} — {_session_status(session)}{imports}"
         f'<div class="actions">{"".join(actions)}</div></li>'
     )
@@ -309,7 +305,7 @@ def _new_session_form(request: Request, state: ProgrammeState) -> str:
         for k in (SessionKind.METROPOLITAN, SessionKind.LOCAL)
     )
     territories = '<option value="">— (séance métropolitaine)</option>' + "".join(
-        f'<option value="{esc(t.id)}">{_t(t.name)} ({_t(t.commune)})</option>'
+        f'<option value="{esc(t.id)}">{fr(t.name)} ({fr(t.commune)})</option>'
         for t in state.territories.values()
     )
     today = _today()
@@ -324,7 +320,7 @@ def _new_session_form(request: Request, state: ProgrammeState) -> str:
         '<label for="date">Date</label>'
         f'<input type="date" id="date" name="date" required value="{today}">'
         '<p class="hint">'
-        + _t(
+        + fr(
             "Une séance locale reprend les problèmes partagés et les propositions adoptées "
             "des séances métropolitaines, avec leur provenance."
         )
@@ -339,7 +335,7 @@ def _sessions(request: Request, state: ProgrammeState) -> str:
         if sessions:
             items = "".join(_session_item(request, state, s) for s in sessions)
             parts.append(f"<h3>{esc(KIND_NAMES[kind])}</h3><ul>{items}</ul>")
-    listed = "".join(parts) or "<p>" + _t("Aucune séance pour l’instant.") + "</p>"
+    listed = "".join(parts) or "<p>" + fr("Aucune séance pour l’instant.") + "</p>"
     return (
         '<section aria-labelledby="seances"><h2 id="seances">Séances</h2>'
         f"{listed}{_new_session_form(request, state)}</section>"
@@ -360,13 +356,13 @@ def _voeu_history(state: ProgrammeState, voeu: Voeu) -> str:
         author = state.organisers.get(step.author)
         if author:
             line += f", noté par {author}"
-        answer = f"<br>{_t('Réponse : ' + step.answer)}" if step.answer else ""
+        answer = f"<br>{fr('Réponse : ' + step.answer)}" if step.answer else ""
         link = (
             f'<br><a href="{esc(step.link)}" rel="noopener noreferrer">Réponse publiée</a>'
             if step.link
             else ""
         )
-        steps.append(f"<li>{_t(line)}{answer}{link}</li>")
+        steps.append(f"<li>{fr(line)}{answer}{link}</li>")
     return f"<ol>{''.join(steps)}</ol>" if steps else ""
 
 
@@ -399,7 +395,7 @@ def _voeux(request: Request, state: ProgrammeState) -> str:
     if not state.voeux:
         return (
             '<section aria-labelledby="voeux"><h2 id="voeux">Vœux et suites</h2><p>'
-            + _t("Les vœux adoptés apparaissent ici quand leur séance est clôturée.")
+            + fr("Les vœux adoptés apparaissent ici quand leur séance est clôturée.")
             + "</p></section>"
         )
     by_territory: dict[str, list[Voeu]] = {}
@@ -410,12 +406,12 @@ def _voeux(request: Request, state: ProgrammeState) -> str:
         territory = state.territories.get(territory_id)
         name = territory.name if territory else "Métropole"
         items = "".join(
-            f'<li data-voeu="{esc(v.session)}-{esc(v.voeu)}"><p><strong>{_t(v.text)}</strong> — '
+            f'<li data-voeu="{esc(v.session)}-{esc(v.voeu)}"><p><strong>{fr(v.text)}</strong> — '
             f'<span class="status">{STATUS_NAMES[v.status]}</span></p>'
             f"{_voeu_history(state, v)}{_voeu_form(request, state, v)}</li>"
             for v in voeux
         )
-        parts.append(f"<h3>{_t(name)}</h3><ul>{items}</ul>")
+        parts.append(f"<h3>{fr(name)}</h3><ul>{items}</ul>")
     return (
         '<section aria-labelledby="voeux"><h2 id="voeux">Vœux et suites</h2>'
         f"{''.join(parts)}</section>"
@@ -429,7 +425,7 @@ def _cahiers(state: ProgrammeState) -> str:
         f'<a href="{base}.pdf">PDF</a></li>'
     ]
     items += [
-        f'<li>{_t(t.name)}\u00a0: <a href="{base}?territoire={esc(t.id)}">page</a>, '
+        f'<li>{fr(t.name)}\u00a0: <a href="{base}?territoire={esc(t.id)}">page</a>, '
         f'<a href="{base}.pdf?territoire={esc(t.id)}">PDF</a></li>'
         for t in state.territories.values()
     ]
@@ -443,8 +439,8 @@ def _publication(request: Request, state: ProgrammeState) -> str:
     if state.archive:
         archive = f'<a href="/archives/{esc(state.archive)}">archive publique du programme</a>'
         done = (
-            f"<p>{_t('Publié :')} {archive}</p><p>"
-            + _t(
+            f"<p>{fr('Publié :')} {archive}</p><p>"
+            + fr(
                 "La mettre à jour y ajoute les séances publiées depuis et l’état des vœux "
                 "aujourd’hui ; son adresse ne change pas."
             )
@@ -454,7 +450,7 @@ def _publication(request: Request, state: ProgrammeState) -> str:
     else:
         done = (
             "<p>"
-            + _t(
+            + fr(
                 "Publier le programme met dans les archives publiques son cahier et ses "
                 "séances publiées, anonymisés."
             )
@@ -486,7 +482,7 @@ def _programme_page(
     notice: str = "",
     status: int = 200,
 ) -> Response:
-    theme = f"<p>Thème\u00a0: {_t(state.theme)}</p>" if state.theme else ""
+    theme = f"<p>Thème\u00a0: {fr(state.theme)}</p>" if state.theme else ""
     body = (
         notice
         + theme
@@ -497,7 +493,7 @@ def _programme_page(
         + _publication(request, state)
         + _organisers(request, state)
         + f'<p><a href="/programmes/{esc(state.id)}/journal">'
-        + _t("Journal du programme : qui a fait quoi, et quand")
+        + fr("Journal du programme : qui a fait quoi, et quand")
         + "</a></p>"
     )
     return page(state.title, body, request=request, organiser=organiser, status=status)
@@ -546,7 +542,7 @@ async def _journal(request: Request, organiser: Organiser) -> Response:
     rows = "".join(
         f"<tr><td>{e.seq}</td><td>{esc(french_date(e.at))}</td>"
         f"<td>{esc(state.organisers.get(e.actor) or e.actor)}</td>"
-        f"<td>{_t(_what(e.event, state))}</td></tr>"
+        f"<td>{fr(_what(e.event, state))}</td></tr>"
         for e in await _programmes(request).log(state.id)
     )
     body = (
@@ -618,14 +614,14 @@ async def _create_session(request: Request, organiser: Organiser) -> Response:
     imported = created.imported
     body = (
         '<p class="notice">'
-        + _t(
+        + fr(
             f"La séance est créée avec {plural(imported, 'énoncé importé', 'énoncés importés')}"
             ", chacun avec sa provenance."
             if imported
             else "La séance est créée, sans énoncé importé : aucune étape précédente n’en a retenu."
         )
         + "</p><p>"
-        + _t(
+        + fr(
             "Le lien d’animation n’est montré qu’une fois ; la page du programme en redonne "
             "un à tout moment."
         )
@@ -662,7 +658,7 @@ async def _session_action(
     if confirmed and form.get("confirme") != "1":
         refusal = (
             '<p class="refusal" role="alert" data-code="not_confirmed">'
-            + _t("Cochez la case pour confirmer : rien n’a été changé.")
+            + fr("Cochez la case pour confirmer : rien n’a été changé.")
             + "</p>"
         )
         return _programme_page(request, organiser, state, refusal, 400)
@@ -723,7 +719,7 @@ async def _add_organiser(request: Request, organiser: Organiser) -> Response:
     if colleague is None:
         refusal = (
             '<p class="refusal" role="alert" data-code="unknown_organiser">'
-            + _t(
+            + fr(
                 "Aucun compte d’organisateur·rice n’a cette adresse : invitez d’abord "
                 "cette personne (menu « Inviter un·e collègue »)."
             )
@@ -787,7 +783,7 @@ async def _cahier(request: Request, organiser: Organiser) -> Response:
         if pdf is None:
             refusal = (
                 '<p class="refusal" role="alert" data-code="pdf_failed">'
-                + _t(
+                + fr(
                     "Le PDF n’a pas pu être fabriqué à temps : réessayez dans un moment, ou "
                     "imprimez la page du cahier en PDF depuis le navigateur."
                 )

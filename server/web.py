@@ -28,7 +28,7 @@ from .web_session import csrf_field, set_pending_cookies
 if TYPE_CHECKING:
     from .organisers import Organiser
 
-__all__ = ["MAX_FORM_BYTES", "STYLESHEET_PATH", "esc", "page", "read_form", "stylesheet"]
+__all__ = ["MAX_FORM_BYTES", "STYLESHEET_PATH", "esc", "fr", "page", "read_form", "stylesheet"]
 
 MAX_FORM_BYTES: Final = 64 * 1024
 MAX_FORM_FIELDS: Final = 64
@@ -92,6 +92,12 @@ header button{margin:0;padding:.25rem .75rem;background:#fff;color:#0b4f9c}
 def esc(text: str) -> str:
     """Text made safe inside HTML content and quoted attributes."""
     return html.escape(text, quote=True)
+
+
+def fr(text: str) -> str:
+    """A French text typeset (U+202F before ? ! ;, U+00A0 before : and inside « »), then
+    escaped for HTML: how every server-rendered page writes its sentences and people's texts."""
+    return esc(typeset(text))
 
 
 def stylesheet(request: Request) -> Response:

@@ -34,8 +34,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from session_engine.typography import typeset
-
 from .limits import client_address
 from .organisers import (
     MAX_EMAIL,
@@ -47,7 +45,7 @@ from .organisers import (
     Organiser,
 )
 from .programmes import Programmes
-from .web import STYLESHEET_PATH, esc, page, read_form, stylesheet
+from .web import STYLESHEET_PATH, esc, fr, page, read_form, stylesheet
 from .web_session import (
     AFTER_LOGIN,
     COOKIE,
@@ -110,7 +108,7 @@ def _p(text: str, *, code: str | None = None, cls: str = "notice", id_: str | No
     if code:
         attributes += f' data-code="{esc(code)}"'
     role = ' role="alert"' if cls in ("error", "refusal") else ""
-    return f"<p{attributes}{role}>{esc(typeset(text))}</p>"
+    return f"<p{attributes}{role}>{fr(text)}</p>"
 
 
 def _field(
@@ -129,7 +127,7 @@ def _field(
     described = " ".join(i for i in (error_id, hint_id) if i)
     described_attr = f' aria-describedby="{described}"' if described else ""
     invalid = ' aria-invalid="true"' if error_id else ""
-    hint_html = f'<p class="hint" id="{hint_id}">{esc(typeset(hint))}</p>' if hint else ""
+    hint_html = f'<p class="hint" id="{hint_id}">{fr(hint)}</p>' if hint else ""
     value_attr = f' value="{esc(value)}"' if value else ""
     return (
         f'<label for="{name}">{esc(label)}</label>{hint_html}'
@@ -453,7 +451,7 @@ async def _issued_notice(request: Request, issued: Issued, *, by: Organiser) -> 
             else "L’envoi par courriel a échoué : la personne qui gère le serveur peut lui "
             f"donner un lien (metrokawa organiser add {email})."
         )
-        return f'<section class="notice" role="status"><p>{esc(typeset(said))}</p></section>'
+        return f'<section class="notice" role="status"><p>{fr(said)}</p></section>'
     what = (
         f"Compte créé pour {email}."
         if issued.kind is LinkKind.SET
@@ -464,11 +462,11 @@ async def _issued_notice(request: Request, issued: Issued, *, by: Organiser) -> 
         True: "Il lui a aussi été envoyé par courriel.",
         False: "L’envoi par courriel a échoué : transmettez-le-lui vous-même.",
     }[sent]
-    mailed_html = f"<p>{esc(typeset(mailed))}</p>" if mailed else ""
+    mailed_html = f"<p>{fr(mailed)}</p>" if mailed else ""
     return (
         '<section class="notice" aria-labelledby="lien-titre" role="status">'
-        f'<h2 id="lien-titre">{esc(typeset(what))}</h2>'
-        f"<p>{esc(typeset('Son lien (une seule fois, 72 heures) :'))}</p>"
+        f'<h2 id="lien-titre">{fr(what)}</h2>'
+        f"<p>{fr('Son lien (une seule fois, 72 heures) :')}</p>"
         f'<p class="link"><a href="{esc(link)}">{esc(link)}</a></p>{mailed_html}</section>'
     )
 
