@@ -16,6 +16,7 @@ __all__ = [
     "Grade",
     "HostPolicy",
     "ParticipantRole",
+    "Place",
     "Provenance",
     "RoundKind",
     "RoundSpec",
@@ -113,6 +114,18 @@ class Territory(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     commune: str
     qpv: bool
+
+
+class Place(
+    msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+):
+    """Where a contribution of the online phase is about: an address as its author typed it, a
+    point put on the map (WGS 84 degrees, both or neither), or both. Nothing is geocoded: the
+    server never looks an address up, so the map shows only the points people put."""
+
+    address: str | None = None
+    lat: float | None = None
+    lon: float | None = None
 
 
 class RoundSpec(msgspec.Struct, frozen=True, kw_only=True):
