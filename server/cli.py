@@ -7,6 +7,8 @@
                        [--voeux N]
     metrokawa simulate --console http://HÔTE:PORT/f/SESSION#token=JETON [--participants 120]
                        [--speed 150 | --real-time] [--timeout 300] [--json] [--voeux N]
+    metrokawa simulate --url http://HÔTE:PORT --forum [--participants 120] [--territories 6]
+                       [--days 3] [--speed 8640] [--timeout 300] [--json] [-o FICHIER.mkawa]
     metrokawa replay FICHIER.mkawa [--until SEQ] [--json]
     metrokawa report FICHIER.mkawa [--format md|html|json] [--territory T] [-o SORTIE]
     metrokawa export [--format polis] FICHIER.mkawa DOSSIER
@@ -16,6 +18,8 @@
     metrokawa organiser add EMAIL [--db metrokawa.sqlite] [--public-url URL] [--port 8000]
 
 ``simulate --offline`` writes the replay of a whole synthetic session (``simulation.offline``);
+``simulate --url … --forum`` plays the online phase, a forum numérique, against a live server
+(``simulation.forum``);
 ``replay`` folds a ``.mkawa`` file through the engine and prints what the room did, as text or
 as the JSON of ``session_engine.summarize``; ``report`` writes the cahier de préconisations of a
 log (``session_engine.report``) in Markdown, HTML or JSON; ``export`` and ``import`` write a log
@@ -59,6 +63,7 @@ from session_engine.events import PositionTaken
 from session_engine.summary import POSITIONS_IN_FORCE, POSITIONS_TAKEN
 from session_engine.typography import plural, typeset
 
+from .simulation.forum.summary import MAX_DAYS, MAX_FORUM_PARTICIPANTS
 from .simulation.offline import MAX_PARTICIPANTS, MAX_VOEUX, SimulationError, run_offline
 from .simulation.population import MAX_ROUNDS, TERRITORIES
 from .trust import DEVELOPMENT_SECRET, SECRET_MIN_LENGTH, SECRET_VARIABLE, development
@@ -87,6 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    if args.forum or args.days is not None:
+        return _simulate_forum(args)
+    if args.participants > MAX_PARTICIPANTS:
+        return _refuse(
+            f"Le nombre de participant·e·s doit être compris entre 2 et {MAX_PARTICIPANTS} "
+            f"(jusqu'à {MAX_FORUM_PARTICIPANTS} pour un forum, avec --forum)."
+        )
     if args.offline and args.url:
         return _refuse(
             "Choisissez : --offline pour simuler en mémoire, ou --url pour simuler par le réseau "
@@ -171,6 +183,58 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
         except OSError as error:
             return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
         _say(f"Journal de la session écrit dans {output}", stream)
+    if summary.failure is not None:
+        return _refuse(summary.failure)
+    return 0
+
+
+def _simulate_forum(args: argparse.Namespace) -> int:
+    """Play the online phase (a forum) on a live server; print what happened."""
+    from .simulation.forum import DEFAULT_DAYS, DEFAULT_FORUM_SPEED, ForumOptions, simulate_forum
+    from .simulation.wire import WireSimulationError, fetch_log
+
+    if not args.forum:
+        return _refuse("--days est la durée d'un forum : ajoutez --forum.")
+    if args.offline or args.console or not args.url:
+        return _refuse(
+            "Le forum se simule par le réseau, contre un serveur qu'il crée : "
+            "--url http://HÔTE:PORT --forum, sans --offline ni --console."
+        )
+    if args.voeux:
+        return _refuse("Un forum n'a pas de vote : --voeux n'y a pas de sens.")
+    if args.real_time and args.speed is not None:
+        return _refuse("Choisissez : --speed pour accélérer l'horloge, ou --real-time.")
+    speed = 1.0 if args.real_time else args.speed or DEFAULT_FORUM_SPEED
+    options = ForumOptions(
+        url=args.url,
+        participants=args.participants,
+        territories=args.territories,
+        days=DEFAULT_DAYS if args.days is None else args.days,
+        seed=args.seed,
+        speed=speed,
+        timeout_s=args.timeout,
+        clock_file=os.environ.get("METROKAWA_CLOCK_FILE") or None,
+    )
+    stream = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the summary
+    try:
+        summary = simulate_forum(options, progress=lambda line: _say(line, stream))
+    except WireSimulationError as error:
+        return _refuse(str(error))
+    except KeyboardInterrupt:
+        return _refuse("Simulation interrompue (le forum reste sur le serveur).")
+    if args.json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _say("\n".join(summary.lines()))
+    if args.output:
+        output = Path(args.output)
+        try:
+            output.write_bytes(fetch_log(summary.url, summary.session, summary.facilitator_token))
+        except WireSimulationError as error:
+            return _refuse(str(error))
+        except OSError as error:
+            return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
+        _say(f"Journal du forum écrit dans {output}", stream)
     if summary.failure is not None:
         return _refuse(summary.failure)
     return 0
@@ -909,7 +973,10 @@ def _add_simulate(commands: Any) -> None:
         "charge) ; la session reste ensuite sur le serveur. Avec --console, la simulation joue "
         "une session existante (créée depuis la console ou la page d'un programme) : sur ses "
         "territoires, les manches de son ordre du jour pas encore commencées, jusqu'à sa "
-        "clôture.",
+        "clôture. Avec --url et --forum, la phase en ligne (forum numérique) : des habitant·e·s "
+        "de chaque territoire y viennent pendant --days jours, proposent des problèmes et des "
+        "idées (avec une adresse ou un point sur la carte), les notent de −2 à +2 ou passent, "
+        "les commentent ; l'animation les publie.",
     )
     sub.add_argument(
         "--offline",
@@ -923,10 +990,11 @@ def _add_simulate(commands: Any) -> None:
     )
     sub.add_argument(
         "--participants",
-        type=_count(2, MAX_PARTICIPANTS),
+        type=_count(2, MAX_FORUM_PARTICIPANTS),
         default=120,
         metavar="N",
-        help="nombre de participant·e·s (120 par défaut)",
+        help=f"nombre de participant·e·s (120 par défaut ; jusqu'à {MAX_PARTICIPANTS}, "
+        f"{MAX_FORUM_PARTICIPANTS} habitant·e·s avec --forum)",
     )
     sub.add_argument(
         "--territories",
@@ -1000,6 +1068,20 @@ def _add_simulate(commands: Any) -> None:
         help="afficher le bilan en JSON (positions\u00a0: prises, changements compris\u202f; "
         "positions_in_force\u00a0: en cours à la fin, sur les énoncés publiés\u202f; "
         "voeux\u00a0: vœux adoptés)",
+    )
+    forum = sub.add_argument_group("forum numérique (--url et --forum)")
+    forum.add_argument(
+        "--forum",
+        action="store_true",
+        help="simuler la phase en ligne d'un programme : créer un forum (sans tables ni "
+        "manches) et y faire venir les habitant·e·s jour après jour",
+    )
+    forum.add_argument(
+        "--days",
+        type=_count(1, MAX_DAYS),
+        metavar="N",
+        help=f"durée du forum en jours, de 1 à {MAX_DAYS} (3 par défaut) ; avec --forum, "
+        "--speed vaut 8640 par défaut (un jour en 10 s)",
     )
     sub.set_defaults(run=_simulate)
 

@@ -62,6 +62,11 @@ class _Link:
                 f"Impossible d'ouvrir une connexion WebSocket vers {self.base} : {_reason(error)}."
             ) from None
 
+    def renew(self) -> None:
+        """A new socket for a new visit (the forum's residents hang up between visits); its
+        welcome is a snapshot, as a phone's coming back days later."""
+        self.client = ProtocolClient(self.base, self.session)
+
     async def resume(self) -> None:
         lost = self.client
         await lost.close()
