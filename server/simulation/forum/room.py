@@ -27,6 +27,7 @@ from session_engine.commands import (
 )
 from session_engine.model import StatementKind
 from session_engine.state import StatementStatus
+from session_engine.typography import plural
 
 from .. import population
 from ..population import BankStatement, Person, TerritoryProfile
@@ -146,9 +147,8 @@ class _Forum:
             await clock.until(offset)
             if offset % DAY_MS == 0:
                 day = offset // DAY_MS + 1
-                self.announce(
-                    f"jour {day}/{days}", f" : {len(self.visible)} contributions publiées"
-                )
+                shown = plural(len(self.visible), "contribution publiée", "contributions publiées")
+                self.announce(f"jour {day}/{days}", f" : {shown}")
             await self.moderate()
         await clock.until(days * DAY_MS)
 
