@@ -528,11 +528,18 @@ class _MkConn:
 
 
 class MetrokawaDriver:
-    name = "metrokawa"
+    """``forum``: the session is a forum (the online phase, ``bench_forum_load.py``) instead of an
+    evening with a running round: no seating, no round; the ten statements are contributions with
+    a theme and a point on the map. Everything else, the measured commands included, is the same.
+    ``connection``: the class of each socket (a bench that reads fewer frames subclasses it)."""
 
-    def __init__(self) -> None:
+    name = "metrokawa"
+    connection: type[_MkConn] = _MkConn
+
+    def __init__(self, forum: bool = False) -> None:
         from server.frames import MSGPACK  # the bench runs from the repository's venv
 
+        self.forum = forum
         self.subprotocol = MSGPACK
         self.phase = _Phase()
         self.conns: list[_MkConn] = []
@@ -540,7 +547,7 @@ class MetrokawaDriver:
 
     async def _open(self, host: str, port: int, session: str, **hello: Any) -> _MkConn:
         ws = await connect(host, port, f"/ws/{session}", self.subprotocol)
-        conn = _MkConn(ws, self.phase)
+        conn = self.connection(ws, self.phase)
         ws.send(_encode({"k": "hello", **hello}))
         welcome = await asyncio.wait_for(conn.welcome, 60)
         self.seq = max(self.seq, welcome.seq or 0)
@@ -551,7 +558,8 @@ class MetrokawaDriver:
 
     async def setup(self, host: str, port: int, clients: int) -> Sequence[_MkConn]:
         async with httpx.AsyncClient(base_url=f"http://{host}:{port}", timeout=60) as http:
-            created = (await http.post("/api/sessions", json=_session_body())).raise_for_status()
+            body = _forum_body() if self.forum else _session_body()
+            created = (await http.post("/api/sessions", json=body)).raise_for_status()
             session = created.json()
             info = (await http.get(f"/api/sessions/{session['id']}")).raise_for_status().json()
         sid, code, facilitator_token = session["id"], session["code"], session["facilitator_token"]
@@ -576,15 +584,16 @@ class MetrokawaDriver:
         tokens: list[str] = await _gather_limited(clients, 64, join)
 
         facilitator = await self._open(host, port, sid, token=facilitator_token, after=self.seq)
-        self._seen(await facilitator.command("SeatTables", {}))
-        self._seen(await facilitator.command("StartRound", {}))
+        if not self.forum:  # a forum has neither tables nor rounds: people write any time
+            self._seen(await facilitator.command("SeatTables", {}))
+            self._seen(await facilitator.command("StartRound", {}))
         authors = [
             await self._open(host, port, sid, token=token, after=self.seq)
             for token in tokens[: len(STATEMENTS)]
         ]
         for k, author in enumerate(authors, start=1):
             text = f"Énoncé {k} du banc d'essai : la ligne de bus passe trop rarement le soir."
-            self._seen(await author.command("ProposeStatement", {"text": text}))
+            self._seen(await author.command("ProposeStatement", _contribution(text, k, self.forum)))
             self._seen(await facilitator.command("PublishStatement", {"statement": f"s{k}"}))
         for conn in (facilitator, *authors):
             conn.ws.close()
@@ -635,6 +644,26 @@ def _session_body() -> dict[str, Any]:
         "table_size": 6,
         "host_policy": "rotate",
     }
+
+
+def _forum_body() -> dict[str, Any]:
+    """The same territories as ``_session_body``'s, as a forum: no agenda, two themes."""
+    return {
+        **_session_body(),
+        "title": "Banc d'essai : un forum numérique noté par tous",
+        "agenda": [],
+        "forum": True,
+        "themes": ["Transports", "Logement"],
+    }
+
+
+def _contribution(text: str, k: int, forum: bool) -> dict[str, Any]:
+    """A statement of the evening, or a forum's contribution: the same text with a theme and a
+    point on the map, so that the public records carry what a real forum's do."""
+    if not forum:
+        return {"text": text}
+    place = {"lat": round(48.88 + k / 1000, 6), "lon": round(2.35 + k / 1000, 6)}
+    return {"text": text, "kind": "problem", "theme": "Transports", "place": place}
 
 
 # The peers ------------------------------------------------------------------------------------
