@@ -9,7 +9,7 @@ of the forum's clock (``speed`` times the wall clock: a day in 10 s by default).
 Residents are the population's people (``simulation.population``): most hear of the forum on
 its first day, the active ones come back on later days. Each visit opens a socket as a phone
 would (the join code on the first visit, the token after, a snapshot as its welcome), writes a
-problem or an idea of their territory now and then — placed a time in three by an address typed,
+problem or an idea of their territory now and then — two times in three placed by an address typed,
 a point around the territory's centre, or both (``contributions``) and filed under its theme —
 rates contributions they have not rated yet (−2..+2 as the population's position model says, or
 passes), sometimes comments, and hangs up. The facilitator's console stays open, folds the
