@@ -146,6 +146,7 @@ def test_thirty_residents_of_three_territories_post_place_rate_and_comment_over_
 
     # Residents came back on later days: more visits than residents, each visit a new socket.
     assert summary["visits"] > summary["participants"]
+    assert summary["missed_visits"] == 0
 
 
 def test_the_text_summary_is_french(

@@ -95,9 +95,10 @@ class Visit:
 _DAY_MS: Final = 24 * 3600 * 1000
 _WAKING_MS: Final = (7 * 3600 * 1000, 23 * 3600 * 1000)  # people visit between 7 h and 23 h
 _RATINGS_PER_VISIT: Final = 8
+# What a visit writes: many more rate than write (a first visit writes half as often again).
 _WRITES: Final[tuple[tuple[float, StatementKind], ...]] = (
-    (0.35, StatementKind.PROBLEM),
-    (0.2, StatementKind.IDEA),
+    (0.25, StatementKind.PROBLEM),
+    (0.12, StatementKind.IDEA),
 )
 
 

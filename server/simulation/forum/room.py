@@ -26,7 +26,7 @@ from session_engine.commands import (
     TakePosition,
 )
 from session_engine.model import StatementKind
-from session_engine.state import StatementStatus
+from session_engine.state import Statement, StatementStatus
 from session_engine.typography import plural
 
 from .. import population
@@ -43,6 +43,13 @@ _MODERATION_EVERY_MS: Final = 60 * _MINUTE
 _OPENING_AT_ONCE: Final = 32  # sockets being opened at the same time (the server's per-address cap)
 _SEEN_ELSEWHERE_SHARE: Final = 0.8  # a contribution already on the map is rarely written again
 _CLOCK_TURN_S: Final = 0.02  # how often the test clock file is written (wall seconds)
+# The facilitator moderates through one more socket per so many residents (at most
+# _MODERATORS): each socket stays under the server's per-connection rate, and a big forum's
+# hourly queue is still moderated within the hour.
+_RESIDENTS_PER_MODERATOR: Final = 250
+_OPEN_ATTEMPTS: Final = 3  # sockets tried for one visit before the resident gives up
+_OPEN_BACKOFF_S: Final = 0.5
+_MODERATORS: Final = 8
 
 
 class _Forum:
@@ -68,6 +75,10 @@ class _Forum:
         facilitator = _Link(base, self.session, self.tally, code=self.code, keeps_events=True)
         facilitator.token = self.token
         self.console = _Console(facilitator)
+        self.moderators = [facilitator] + [
+            _Link(base, self.session, self.tally, code=self.code, keeps_events=False)
+            for _ in range(min(_MODERATORS, len(people) // _RESIDENTS_PER_MODERATOR))
+        ]
         self.territory_id: dict[str, str] = {}
         self.residents = [
             _Resident(self, person, random.Random(options.seed * 100_003 + i))
@@ -78,6 +89,7 @@ class _Forum:
         self.kept: dict[str, str] = {}  # bank key -> the published contribution saying it
         self.visible: list[str] = []  # published, in publication order
         self.visits = 0
+        self.missed = 0  # visits whose socket could not be opened
         self.passes = 0
         self.phase = "ouverture"
 
@@ -121,6 +133,9 @@ class _Forum:
                 "encore la phase en ligne."
             )
         self.territory_id = {t.name: t.id for t in state.territories.values()}
+        for link in self.moderators[1:]:
+            link.token = self.token
+            await link.open(token=self.token)
 
     async def play(self) -> None:
         """Every resident's visits, the facilitator moderating meanwhile; the forum closed after
@@ -142,25 +157,34 @@ class _Forum:
             turning.cancel()
 
     async def steer(self, clock: _Clock, days: int) -> None:
-        """Announce each day, moderate every hour of the forum's clock."""
-        for offset in range(0, days * DAY_MS, _MODERATION_EVERY_MS):
-            await clock.until(offset)
-            if offset % DAY_MS == 0:
-                day = offset // DAY_MS + 1
-                shown = plural(len(self.visible), "contribution publiée", "contributions publiées")
-                self.announce(f"jour {day}/{days}", f" : {shown}")
-            await self.moderate()
+        """Announce each day; moderate every hour of the forum's clock (an hour whose queue took
+        longer is followed at once by the next)."""
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.announce_days(clock, days))
+            for offset in range(0, days * DAY_MS, _MODERATION_EVERY_MS):
+                await clock.until(offset)
+                await self.moderate()
         await clock.until(days * DAY_MS)
 
+    async def announce_days(self, clock: _Clock, days: int) -> None:
+        for day in range(days):
+            await clock.until(day * DAY_MS)
+            shown = plural(len(self.visible), "contribution publiée", "contributions publiées")
+            self.announce(f"jour {day + 1}/{days}", f" : {shown}")
+
     async def turn_clock(self, clock: _Clock) -> None:
-        """With ``clock_file`` (tests): write the forum's time where the server reads its own."""
+        """With ``clock_file`` (tests): write the forum's time where the server reads its own.
+        It stops a minute before the end of the last day: whatever the last moderation and the
+        closing take on a busy machine, they are dated on the forum's last day."""
         path = self.options.clock_file
         if path is None:
             return
         opened_ms = time.time_ns() // 1_000_000
+        last_ms = opened_ms + self.options.days * DAY_MS - _MINUTE
         loop = asyncio.get_running_loop()
         while True:
-            now = opened_ms + round((loop.time() - clock.start) * clock.speed * 1000)
+            elapsed_ms = round((loop.time() - clock.start) * clock.speed * 1000)
+            now = min(last_ms, opened_ms + elapsed_ms)
             scratch = f"{path}.{os.getpid()}"
             with open(scratch, "w", encoding="ascii") as file:
                 file.write(str(now))
@@ -169,27 +193,40 @@ class _Forum:
 
     async def moderate(self) -> None:
         """Publish what is new, fold a contribution into the one already published that says
-        the same, hide what is off topic."""
+        the same, hide what is off topic. The queue is shared among the facilitator's sockets,
+        all the contributions saying the same thing on one socket, in the order they came (so
+        that the first is published and the others merged into it)."""
         pending = [
             s
             for s in self.console.state.statements.values()
             if s.status is StatementStatus.PROPOSED and s.id not in self.moderated
         ]
+        shares: list[list[Statement]] = [[] for _ in self.moderators]
+        slots: dict[str, int] = {}
         for statement in pending:
             self.moderated.add(statement.id)
             bank = _bank(statement.text)
+            key = statement.id if bank is None else bank.key
+            shares[slots.setdefault(key, len(slots) % len(shares))].append(statement)
+        async with asyncio.TaskGroup() as group:
+            for link, share in zip(self.moderators, shares, strict=True):
+                group.create_task(self.moderate_share(link, share))
+
+    async def moderate_share(self, link: _Link, share: list[Statement]) -> None:
+        for statement in share:
+            bank = _bank(statement.text)
             if bank is None or bank.off_topic:
-                await self.facilitate(HideStatement(statement=statement.id))
+                await link.command(HideStatement(statement=statement.id))
             elif bank.key in self.kept:
-                await self.facilitate(
+                await link.command(
                     MergeStatements(statement=statement.id, into=self.kept[bank.key])
                 )
-            elif _acked(await self.facilitate(PublishStatement(statement=statement.id))):
+            elif _acked(await link.command(PublishStatement(statement=statement.id))):
                 self.kept[bank.key] = statement.id
                 self.visible.append(statement.id)
 
     async def hang_up(self) -> None:
-        links = [self.console.link, *(r.link for r in self.residents)]
+        links = [*self.moderators, *(r.link for r in self.residents)]
         await asyncio.gather(*(link.close() for link in links))
 
     def summary(self, *, completed: bool, failure: str | None, started: float) -> ForumSummary:
@@ -217,6 +254,7 @@ class _Forum:
             days=self.options.days,
             speed=self.options.speed,
             visits=self.visits,
+            missed_visits=self.missed,
             events=self.console.seq,
             sent=tally.sent,
             acked=tally.acked,
@@ -266,17 +304,18 @@ class _Resident:
             await self.visit(visit)
 
     async def visit(self, visit: Visit) -> None:
-        """Open a socket (join on the first visit), do what the visit does, hang up."""
+        """Open a socket (join on the first visit), do what the visit does, hang up. A visit
+        whose socket cannot be opened after a few tries is missed, as a phone gives up."""
         forum = self.forum
         async with forum.opening:
-            self.link.renew()
             if self.pid is None:
-                await self.link.open(code=forum.code)
-                if not await self.join():
-                    await self.link.close()
-                    return
+                opened = await self.open(code=forum.code) and await self.join()
             else:
-                await self.link.open(token=self.link.token)
+                opened = await self.open(token=self.link.token)
+        if not opened:
+            forum.missed += 1
+            await self.link.close()
+            return
         forum.visits += 1
         try:
             if visit.writes is not None:
@@ -286,6 +325,21 @@ class _Resident:
                 await self.comment()
         finally:
             await self.link.close()
+
+    async def open(self, **hello: Any) -> bool:
+        for attempt in range(_OPEN_ATTEMPTS):
+            if attempt:
+                await self.link.close()
+                await asyncio.sleep(_OPEN_BACKOFF_S * 2**attempt)
+            self.link.renew()
+            try:
+                await self.link.open(**hello)
+            except _Refused:
+                raise  # a wrong code or token: the simulator's bug or the wrong server
+            except WireSimulationError:
+                continue  # no answer in time, the connection cut: try again
+            return True
+        return False
 
     async def join(self) -> bool:
         person = self.person

@@ -69,6 +69,7 @@ class ForumSummary:
     days: int
     speed: float
     visits: int
+    missed_visits: int  # the socket could not be opened (three tries): the resident gave up
     events: int
     sent: int
     acked: int
@@ -115,7 +116,13 @@ class ForumSummary:
             f"  Habitant·e·s : {_n(self.participants)} "
             f"({plural(self.territories, 'territoire', 'territoires')}, "
             f"{plural(self.themes, 'thème', 'thèmes')}, {plural(self.days, 'jour', 'jours')}, "
-            f"horloge × {_decimal(self.speed, 0)}) ; {plural(self.visits, 'visite', 'visites')}",
+            f"horloge × {_decimal(self.speed, 0)}) ; {plural(self.visits, 'visite', 'visites')}"
+            + (
+                f" ({plural(self.missed_visits, 'visite manquée', 'visites manquées')} : "
+                "connexion impossible)"
+                if self.missed_visits
+                else ""
+            ),
             f"  Par territoire : {territories}",
             f"  Événements : {_n(self.events)}",
             f"  Commandes : {_n(self.sent)} envoyées, {_n(self.acked)} acquittées, "
