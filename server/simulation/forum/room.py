@@ -37,6 +37,7 @@ from ..wire.people import _bank
 from ..wire.summary import WireSimulationError, _decimal, _n
 from . import contributions
 from .contributions import Visit
+from .phone import Phone
 from .summary import DAY_MS, ForumOptions, ForumSummary, TerritoryFigures
 
 _MODERATION_EVERY_MS: Final = 60 * _MINUTE
@@ -76,7 +77,7 @@ class _Forum:
         facilitator.token = self.token
         self.console = _Console(facilitator)
         self.moderators = [facilitator] + [
-            _Link(base, self.session, self.tally, code=self.code, keeps_events=False)
+            _Link(base, self.session, self.tally, code=self.code, keeps_events=False, client=Phone)
             for _ in range(min(_MODERATORS, len(people) // _RESIDENTS_PER_MODERATOR))
         ]
         self.territory_id: dict[str, str] = {}
@@ -290,7 +291,12 @@ class _Resident:
     def __init__(self, forum: _Forum, person: Person, rng: random.Random) -> None:
         self.forum, self.person, self.rng = forum, person, rng
         self.link = _Link(
-            forum.base, forum.session, forum.tally, code=forum.code, keeps_events=False
+            forum.base,
+            forum.session,
+            forum.tally,
+            code=forum.code,
+            keeps_events=False,
+            client=Phone,
         )
         self.pid: str | None = None
         self.rated: dict[str, int | None] = {}  # contribution -> my rating (None: I passed)

@@ -43,12 +43,20 @@ class _Link:
     command sent again with the same id, which the server applies once."""
 
     def __init__(
-        self, base: str, session: str, tally: _Tally, *, code: str, keeps_events: bool
+        self,
+        base: str,
+        session: str,
+        tally: _Tally,
+        *,
+        code: str,
+        keeps_events: bool,
+        client: type[ProtocolClient] = ProtocolClient,  # a socket that reads fewer frames
     ) -> None:
         self.base, self.session, self.tally, self.code = base, session, tally, code
         self.keeps_events = keeps_events  # the console folds them; participants let them go
         self.token: str | None = None
-        self.client = ProtocolClient(base, session)
+        self.client_class = client
+        self.client = client(base, session)
         self.bucket = _Bucket(_RATE_PER_S, _BURST)
 
     async def open(self, **hello: Any) -> dict[str, Any]:
@@ -65,12 +73,12 @@ class _Link:
     def renew(self) -> None:
         """A new socket for a new visit (the forum's residents hang up between visits); its
         welcome is a snapshot, as a phone's coming back days later."""
-        self.client = ProtocolClient(self.base, self.session)
+        self.client = self.client_class(self.base, self.session)
 
     async def resume(self) -> None:
         lost = self.client
         await lost.close()
-        self.client = ProtocolClient(self.base, self.session)
+        self.client = self.client_class(self.base, self.session)
         self.client.seq = lost.seq  # the stream goes on from there, gapless
         if self.keeps_events:
             self.client.events.extend(lost.events)  # received, not folded yet
