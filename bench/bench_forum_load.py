@@ -329,7 +329,17 @@ async def measure(
     args: argparse.Namespace,
 ) -> list[Figures]:
     kind = "forum" if driver.forum else "live"
+    joining = Figures(backend, kind, "setup", args.clients, load="joins, reconnections")
+    usage = usage_of()
+    usage.begin()
+    began = time.perf_counter()
     conns = await driver.setup(HOST, port, args.clients)
+    joining.seconds = time.perf_counter() - began
+    joining.server_cpu_pct, joining.loadgen_cpu_pct = usage.end()
+    joining.server_cpu_s = usage.server_seconds
+    joining.acked = len(conns)
+    joining.cpu_ms_per_command = 1000 * usage.server_seconds / max(1, len(conns))
+    joining.load_avg = os.getloadavg()
     await asyncio.sleep(1.0)  # let the server settle after the connection storm
     gc.collect()
     gc.freeze()  # the clients live until the end: keep them out of the collector's way
@@ -343,7 +353,7 @@ async def measure(
         print(f"… {backend} {kind}: rush, load {_load(os.getloadavg())}", file=sys.stderr)
         second = Figures(backend, kind, "rush", args.clients)
         hurried = await rush(driver.phase, conns, second, sent, args.drain, usage_of())
-        return [still, hurried]
+        return [joining, still, hurried]
     finally:
         gc.unfreeze()
 
@@ -469,6 +479,26 @@ def table(backend: str, figures: list[Figures], repeat: int) -> str:
     return "\n".join(lines)
 
 
+def setup_table(backend: str, figures: list[Figures]) -> str:
+    """What getting everyone in cost: each client joins by the code on a socket of its own (64
+    at a time), ten statements are proposed and published, everyone reconnects by token."""
+    lines = [f"\n== {backend}, setup: every client joins, then reconnects by token =="]
+    lines.append(f"{'':24}" + "".join(f"{_label(k):>20}" for k in KINDS))
+    rows: list[Row] = [
+        ("seconds", lambda f: f.seconds, ",.1f"),
+        ("server CPU s", lambda f: f.server_cpu_s, ",.1f"),
+        ("server CPU ms/resident", lambda f: f.cpu_ms_per_command, ",.2f"),
+        ("load avg 1 min", lambda f: f.load_avg[0], ".2f"),
+    ]
+    runs = {k: [f for f in figures if (f.kind, f.phase) == (k, "setup")] for k in KINDS}
+    for label, get, spec in rows:
+        cells = "".join(
+            f"{' '.join(_cell(get(f), spec) for f in runs[k]) or '—':>20}" for k in KINDS
+        )
+        lines.append(f"{label:24}{cells}")
+    return "\n".join(lines)
+
+
 def _label(kind: str) -> str:
     return "live round" if kind == "live" else "forum"
 
@@ -536,6 +566,7 @@ async def main_async(args: argparse.Namespace, loop: str) -> int:
                         failed = True
                         print(f"{backend} {kind} failed: {error!r}", file=sys.stderr)
             print(table(backend, figures, args.repeat), flush=True)
+            print(setup_table(backend, figures), flush=True)
             everything.extend(figures)
     if args.json:
         Path(args.json).write_text(json.dumps([asdict(f) for f in everything], indent=2))
