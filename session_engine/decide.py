@@ -602,11 +602,13 @@ def _import_statement(state: SessionState, cmd: ImportStatement, ctx: Context) -
     key = clean_text(origin.key, "provenance_key")
     require(_PROVENANCE_KEY.fullmatch(key) is not None, "bad_request")
     require(len(origin.territories) <= MAX_TERRITORIES, "bad_request")
+    require(_valid_ratings(origin.ratings), "bad_request")
     provenance = Provenance(
         key=key,
         source=clean_text(origin.source, "source"),
         territories=tuple(clean_text(name, "territory") for name in origin.territories),
         statement=None if origin.statement is None else clean_text(origin.statement, "id"),
+        ratings=origin.ratings,
     )
     imported = (s.provenance for s in state.statements.values() if s.provenance is not None)
     require(all(p.key != key for p in imported), "already_imported")
@@ -618,6 +620,13 @@ def _import_statement(state: SessionState, cmd: ImportStatement, ctx: Context) -
             provenance=provenance,
         )
     ]
+
+
+def _valid_ratings(ratings: tuple[int, ...]) -> bool:
+    """None, or six counts (−2…+2, passes) as a forum of any size can give them."""
+    return not ratings or (
+        len(ratings) == 6 and all(type(n) is int and 0 <= n <= 10_000_000 for n in ratings)
+    )
 
 
 def _hide_statement(state: SessionState, cmd: HideStatement, ctx: Context) -> list[Event]:
