@@ -49,8 +49,9 @@ MAX_CODE: Final = 64  # characters of ``?code=`` read (a code is 6, spaces aroun
 PUBLISHED_WAIT_S: Final = 10.0  # a commit takes milliseconds; past this, 503 unavailable
 KEPT: Final = 512  # landscapes kept, the least recently asked for dropped first
 # A landscape stays the answer for this many times what it took to compute, and a second at
-# least, even if ratings came in since: 2,000 people × 80 statements take about 0.5 s, so
-# under a flood of ratings the room's landscape is at most 10 s old and costs 5 % of a core.
+# least, even if ratings came in since: 2,000 people × 80 statements take about 0.1 s on one
+# core (bench/bench_landscape.py), so under a flood of ratings the room's landscape is at most
+# 2 s old, and each landscape read costs 5 % of a core.
 FRESH_FACTOR: Final = 20.0
 FRESH_MIN_S: Final = 1.0
 
