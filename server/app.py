@@ -30,7 +30,7 @@ from . import http
 from .actor import EncodedEvent, SessionActor
 from .archives import archive_routes, open_archives
 from .cluster import LEASE_MS, Cluster
-from .hub import EVICT_AFTER_S, Hub
+from .hub import EVICT_AFTER_S, Hub, file_clock, wall_clock_ms
 from .landscape import Landscapes, session_landscape
 from .limits import Buckets, Guesses, Limits, Sockets
 from .metrics import Metrics
@@ -68,6 +68,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     lease_ms: int = LEASE_MS  # several workers: how long a dead owner keeps its sessions
     cluster_secret: str = ""  # several workers: what they sign their Redis entries with (``trust``)
     evict_after_s: float = EVICT_AFTER_S  # an idle session leaves memory after this long
+    clock_file: str | None = None  # tests only (``METROKAWA_CLOCK_FILE``): ``hub.file_clock``
 
 
 # ``serve --workers N``: uvicorn's worker processes build the app from the settings found here.
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
             backlog_limit=settings.limits.backlog_limit,
             cluster=cluster,
             evict_after_s=settings.evict_after_s,
+            clock=wall_clock_ms if settings.clock_file is None else file_clock(settings.clock_file),
         )
         hub.on_published.append(_count_commits(metrics))
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits
