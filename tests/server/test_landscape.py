@@ -1,9 +1,10 @@
 """``GET /api/sessions/{id}/paysage`` over a real server (issue 16: « the opinion landscape
 equals what the replay computes at the same seq »).
 
-* Thirty people in three territories rate five statements; read while they rate and once they
-  are done, the landscape the server gives at seq S is ``landscape(replay(log, until=S))`` of
-  the exported log — for the room and for a territory.
+* Thirty people in three territories rate five statements; read halfway, while the others
+  rate and once they are done, the landscape the server gives at seq S is
+  ``landscape(replay(log, until=S))`` of the exported log — for the room and for a territory;
+  the same in a forum (no round).
 * Who may read it: a token of the session or its join code; nobody else. An unknown territory
   is 400 ``unknown_territory``, an unknown session 404.
 * ``Landscapes`` in process: readers at one seq share one computation, a request during a
@@ -51,7 +52,8 @@ CAMP_ODD: Final = (-2, 1, 1, -1, 2)
 class Rated:
     room: Room
     members: tuple[Member, ...]
-    midway: dict[str, Any]  # the room's landscape, read while half of the people had rated
+    midway: dict[str, Any]  # the room's landscape, read once half of the people had rated
+    during: list[dict[str, Any]]  # the room's, read while the other half rated
     final_seq: int  # the seq of the last position taken
 
 
@@ -76,6 +78,18 @@ def replayed(room: Room, seq: int, territory: str | None = None) -> dict[str, An
     return {"seq": seq, **plain}
 
 
+async def rate_as(
+    member: Member, number: int, statements: list[str], camps: tuple[tuple[int, ...], ...]
+) -> int:
+    """``member`` (the ``number``-th to join) takes its camp's positions; the last one's seq."""
+    camp = camps[number % 2]
+    seqs = [
+        acked(await member.client.command("TakePosition", {"statement": s, "value": v}))
+        for s, v in zip(statements, camp, strict=True)
+    ]
+    return max(seqs)
+
+
 @pytest.fixture(scope="module")
 def rated(served: LiveServer) -> Rated:
     room = Room.create(served, rounds=1, minutes=30)
@@ -92,22 +106,21 @@ def rated(served: LiveServer) -> Rated:
             acked(await facilitator.command("PublishStatement", {"statement": statement}))
             statements.append(statement)
 
-        async def positions(member: Member, number: int) -> int:
-            camp = CAMP_EVEN if number % 2 == 0 else CAMP_ODD
-            seqs = [
-                acked(await member.client.command("TakePosition", {"statement": s, "value": v}))
-                for s, v in zip(statements, camp, strict=True)
-            ]
-            return max(seqs)
-
         half = PEOPLE // 2
-        await asyncio.gather(*(positions(m, n) for n, m in enumerate(members[:half], 1)))
+        camps = (CAMP_EVEN, CAMP_ODD)
+        await asyncio.gather(
+            *(rate_as(m, n, statements, camps) for n, m in enumerate(members[:half], 1))
+        )
         midway = paysage(room, code=room.code)
         assert midway.status_code == 200, midway.text
-        seqs = await asyncio.gather(
-            *(positions(m, n) for n, m in enumerate(members[half:], half + 1))
-        )
-        return Rated(room, members, midway.json(), max(seqs))
+        async with httpx.AsyncClient(base_url=room.url, timeout=30) as http:
+            path, code = f"/api/sessions/{room.id}/paysage", {"code": room.code}
+            reading = asyncio.gather(*(http.get(path, params=code) for _ in range(5)))
+            seqs = await asyncio.gather(
+                *(rate_as(m, n, statements, camps) for n, m in enumerate(members[half:], half + 1))
+            )
+            during = [answer.json() for answer in await reading]
+        return Rated(room, members, midway.json(), during, max(seqs))
 
     return run(closing_every_socket(rate()))
 
@@ -115,6 +128,8 @@ def rated(served: LiveServer) -> Rated:
 def test_the_landscape_read_while_people_rate_is_the_replay_at_its_seq(rated: Rated) -> None:
     assert rated.midway["seq"] < rated.final_seq
     assert rated.midway == replayed(rated.room, rated.midway["seq"])
+    for shown in rated.during:  # read as positions came in: each at the seq it says
+        assert shown == replayed(rated.room, shown["seq"])
 
 
 def test_once_everyone_has_rated_the_landscape_is_the_replay_at_the_last_seq(
@@ -175,6 +190,74 @@ def test_whoever_may_see_the_tallies_may_read_it_and_nobody_else(rated: Rated) -
         assert answer.json()["message"]
     missing = httpx.get(f"{room.url}/api/sessions/0000000000000000/paysage", timeout=30)
     assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+
+
+# --- a forum: no round, ratings any time ---------------------------------------------------------
+
+FORUM_POSTS: Final = (  # text, address, theme
+    ("Les rues sont sales après le marché.", "Rue Jean-Jaurès", "Propreté et déchets"),
+    ("L’arrêt de bus a été déplacé trop loin de l’école.", None, "Transports"),
+    ("Il faut des poubelles de tri sur la place.", "Place de la République", "Propreté et déchets"),
+)
+FORUM_EVEN: Final = (1, 2, -2)  # everyone finds the streets dirty; the bus stop divides
+FORUM_ODD: Final = (1, -2, 2)
+
+
+def a_forum_room(server: LiveServer) -> Room:
+    body = {
+        "title": "Forum numérique de Plaine Commune",
+        "territories": [
+            {"name": "Les Francs-Moisins", "commune": "Saint-Denis", "qpv": True},
+            {"name": "Pleyel", "commune": "Saint-Denis", "qpv": False},
+            {"name": "Floréal", "commune": "Saint-Denis", "qpv": True},
+        ],
+        "agenda": [],
+        "forum": True,
+        "themes": ["Propreté et déchets", "Transports"],
+    }
+    created = httpx.post(f"{server.url}/api/sessions", json=body, timeout=10)
+    assert created.status_code == 201, created.text
+    answer = created.json()
+    return Room(server.url, answer["id"], answer["code"], answer["facilitator_token"], server)
+
+
+def test_a_forum_s_landscape_is_the_replay_at_its_seq(served: LiveServer) -> None:
+    room = a_forum_room(served)
+
+    async def rate() -> int:
+        facilitator = await room.facilitator()
+        members = await room.join_many(PEOPLE)
+        statements = []
+        for text, address, theme in FORUM_POSTS:
+            place = {"address": address, "lat": None, "lon": None} if address else None
+            data = {"text": text, "kind": "problem", "place": place, "theme": theme}
+            proposed = await members[2].client.command("ProposeStatement", data)
+            statement = await statement_of(facilitator, proposed)
+            acked(await facilitator.command("PublishStatement", {"statement": statement}))
+            statements.append(statement)
+
+        camps = (FORUM_EVEN, FORUM_ODD)
+        seqs = await asyncio.gather(
+            *(rate_as(m, n, statements, camps) for n, m in enumerate(members, 1))
+        )
+        return max(seqs)
+
+    last = run(closing_every_socket(rate()))
+    _, envelopes = read_log(room.log())
+    taken = [e.event for e in envelopes if isinstance(e.event, PositionTaken)]
+    assert {p.round for p in taken} == {0}  # a forum has no round
+    for territory in (None, "t1"):
+        shown: dict[str, Any] = {}
+
+        def caught_up(territory: str | None = territory, shown: dict[str, Any] = shown) -> bool:
+            params = {"code": room.code, **({"territoire": territory} if territory else {})}
+            shown.update(paysage(room, **params).json())
+            return bool(shown["seq"] == last)
+
+        run(eventually(caught_up, timeout=20, what="the forum's landscape at its last seq"))
+        assert shown == replayed(room, last, territory)
+        assert shown["participants"] == (PEOPLE if territory is None else PEOPLE // 3)
+    assert sorted(g["size"] for g in shown["groups"]) == [5, 5]  # t1's ten, in two camps
 
 
 # --- Landscapes in process ---------------------------------------------------------------------

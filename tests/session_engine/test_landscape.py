@@ -11,9 +11,15 @@ from collections.abc import Iterable
 import msgspec
 import pytest
 
-from session_engine.events import Event, PositionTaken, StatementHidden
+from session_engine.events import (
+    Event,
+    PositionTaken,
+    StatementHidden,
+    StatementProposed,
+    StatementPublished,
+)
 from session_engine.evolve import evolve
-from session_engine.model import Territory
+from session_engine.model import Place, StatementKind, Territory
 from session_engine.opinions import (
     Consensus,
     ConsensusStatement,
@@ -24,7 +30,7 @@ from session_engine.opinions import (
 from session_engine.opinions.results import Direction
 from session_engine.state import SessionState
 
-from .harness import a_session, a_statement, given, joined
+from .harness import a_forum, a_session, a_statement, given, joined
 
 AGREE, DISAGREE = Direction.AGREE, Direction.DISAGREE
 TERRITORIES = tuple(
@@ -53,8 +59,10 @@ def room(people: dict[str, str], *positions: Iterable[Event]) -> SessionState:
     return given(events).state
 
 
-def took(statement: str, value: int | None, *people: str) -> list[Event]:
-    return [PositionTaken(participant=p, statement=statement, value=value, round=1) for p in people]
+def took(statement: str, value: int | None, *people: str, round_: int = 1) -> list[Event]:
+    return [
+        PositionTaken(participant=p, statement=statement, value=value, round=round_) for p in people
+    ]
 
 
 def ids(first: int, last: int) -> tuple[str, ...]:
@@ -211,6 +219,70 @@ def test_a_territory_nobody_joined_from_is_an_empty_landscape() -> None:
     shown = landscape(a_divided_territory(), territory="t3")
     assert (shown.participants, shown.groups) == (0, ())
     assert shown.consensus == Consensus(agree=(), disagree=())
+
+
+# --- a forum: the online phase, no round --------------------------------------------------------
+
+
+def a_forum_rated() -> SessionState:
+    """The forum of issue 16: residents of t1 and t2 post problems with a place, read others'
+    and rate them, with no round (``round`` 0): t1's twelve split over the market's hours (f1),
+    t2's ten all want the bus stop moved back (f2); everyone finds the streets dirty (f3)."""
+    north, south, t2 = ids(1, 6), ids(7, 12), ids(13, 22)
+    events: list[Event] = [*a_forum()]
+    events += [joined(p, territory="t1") for p in (*north, *south)]
+    events += [joined(p, territory="t2") for p in t2]
+    posts = (
+        ("f1", "p1", "t1", "Le marché doit fermer plus tôt le dimanche.", "Place du marché"),
+        ("f2", "p13", "t2", "L’arrêt de bus a été déplacé trop loin de l’école.", None),
+        ("f3", "p7", "t1", "Les rues sont sales après le marché.", "Rue Jean-Jaurès"),
+    )
+    for sid, author, territory, text, address in posts:
+        place = Place(address=address, lat=48.9, lon=2.35) if address else None
+        events += [
+            StatementProposed(
+                statement=sid,
+                author=author,
+                text=text,
+                kind=StatementKind.PROBLEM,
+                round=0,
+                table=None,
+                place=place,
+                theme="Transports" if sid == "f2" else "Propreté et déchets",
+                territory=territory,
+            ),
+            StatementPublished(statement=sid),
+        ]
+    return given(
+        events,
+        took("f1", 2, *north, round_=0),
+        took("f1", -2, *south, round_=0),
+        took("f2", -1, *north, round_=0),
+        took("f2", 1, *south, round_=0),
+        took("f2", 2, *t2, round_=0),
+        took("f1", None, *t2, round_=0),
+        took("f3", 1, *north, *south, *t2, round_=0),
+    ).state
+
+
+def test_a_forum_s_landscape_is_its_ratings_per_territory() -> None:
+    state = a_forum_rated()
+    assert state.forum
+    room, t1, t2 = (landscape(state, territory=t) for t in (None, "t1", "t2"))
+    assert (room.participants, t1.participants, t2.participants) == (22, 12, 10)
+    assert [(g.id, g.size) for g in t1.groups] == [("A", 6), ("B", 6)]  # split over the market
+    assert t2.groups == ()  # t2 thinks alike
+    # (landscape, agreed, disagreed): statement and voters. f2 in the room: 16 of 22 agree,
+    # p = 17/24 and z = 2·√23·(17/23 − ½) ≈ 2.29, after f3 (22 of 22) by p·z; f1 is passed by t2.
+    lists: list[tuple[Landscape, list[tuple[str, int]], list[tuple[str, int]]]] = [
+        (room, [("f3", 22), ("f2", 22)], []),
+        (t1, [("f3", 12)], []),
+        (t2, [("f2", 10), ("f3", 10)], []),
+    ]
+    for shown, agree, disagree in lists:
+        assert [(c.statement, c.voters) for c in shown.consensus.agree] == agree, shown.territory
+        assert [(c.statement, c.voters) for c in shown.consensus.disagree] == disagree
+    assert set(room.statements) == {"f1", "f2", "f3"}
 
 
 # --- k-anonymity --------------------------------------------------------------------------------
