@@ -92,8 +92,8 @@ class Landscapes:
         return await asyncio.shield(running)
 
     async def _compute(self, key: Key, actor: SessionActor) -> Computed:
-        seq, inputs = await published_inputs(actor)
-        async with self._one_at_a_time:
+        async with self._one_at_a_time:  # copied once its turn comes: as fresh as can be
+            seq, inputs = await published_inputs(actor)
             start = time.monotonic()
             body = await run_in_threadpool(_encode, seq, inputs, key[1])
             end = time.monotonic()

@@ -43,6 +43,7 @@ STATEMENTS: Final = (
     "La piste cyclable doit passer par le pont.",
     "Les voitures doivent garder deux voies sur le pont.",
 )
+DURING: Final = ("t2", "t3", "t2", "t3")
 # Two camps, by the parity of each person's number: what each says of s1..s5.
 CAMP_EVEN: Final = (2, -2, 1, 2, -1)
 CAMP_ODD: Final = (-2, 1, 1, -1, 2)
@@ -53,7 +54,7 @@ class Rated:
     room: Room
     members: tuple[Member, ...]
     midway: dict[str, Any]  # the room's landscape, read once half of the people had rated
-    during: list[dict[str, Any]]  # the room's, read while the other half rated
+    during: list[dict[str, Any]]  # territories', read while the other half rated (``DURING``)
     final_seq: int  # the seq of the last position taken
 
 
@@ -114,8 +115,12 @@ def rated(served: LiveServer) -> Rated:
         midway = paysage(room, code=room.code)
         assert midway.status_code == 200, midway.text
         async with httpx.AsyncClient(base_url=room.url, timeout=30) as http:
-            path, code = f"/api/sessions/{room.id}/paysage", {"code": room.code}
-            reading = asyncio.gather(*(http.get(path, params=code) for _ in range(5)))
+            # Territories not read yet: computed while the positions come in (the room's, read
+            # halfway, stays the answer for a second).
+            path = f"/api/sessions/{room.id}/paysage"
+            reading = asyncio.gather(
+                *(http.get(path, params={"code": room.code, "territoire": t}) for t in DURING)
+            )
             seqs = await asyncio.gather(
                 *(rate_as(m, n, statements, camps) for n, m in enumerate(members[half:], half + 1))
             )
@@ -129,7 +134,8 @@ def test_the_landscape_read_while_people_rate_is_the_replay_at_its_seq(rated: Ra
     assert rated.midway["seq"] < rated.final_seq
     assert rated.midway == replayed(rated.room, rated.midway["seq"])
     for shown in rated.during:  # read as positions came in: each at the seq it says
-        assert shown == replayed(rated.room, shown["seq"])
+        assert shown == replayed(rated.room, shown["seq"], shown["territory"])
+    assert [shown["territory"] for shown in rated.during] == list(DURING)
 
 
 def test_once_everyone_has_rated_the_landscape_is_the_replay_at_the_last_seq(
