@@ -50,7 +50,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final, NamedTuple
 
 import msgspec
@@ -239,6 +239,13 @@ THESAURUS: Final[dict[str, tuple[str, ...]]] = {
 }  # fmt: skip
 
 
+# The concepts that name what a problem is about rather than what is wrong with it.
+THEMES: Final = frozenset(
+    ("transport", "logement", "jeunes", "enfant", "ecole", "age", "voiture", "femme", "mairie",
+     "trottoir", "hall")
+)  # fmt: skip
+
+
 # --- reading a text -----------------------------------------------------------------------------
 
 _TOKEN: Final = re.compile(r"[^\W_]+")  # letters and digits: apostrophes and hyphens cut words
@@ -391,8 +398,8 @@ def similarity_matrix(texts: Sequence[str]) -> npt.NDArray[np.float32]:
 def _similarities(texts: Sequence[str]) -> Matrix:
     read = [features(text) for text in texts]
     n = len(texts)
-    similar = _gram(_weighted([concepts for concepts, _ in read], WORD_WEIGHT), n)
-    similar += _gram(_weighted([grams for _, grams in read], 1.0 - WORD_WEIGHT), n)
+    similar = _gram(_weighted([concepts for concepts, _ in read], WORD_WEIGHT, _PRIOR), n)
+    similar += _gram(_weighted([grams for _, grams in read], 1.0 - WORD_WEIGHT, {}), n)
     np.clip(similar, 0.0, 1.0, out=similar)
     np.fill_diagonal(similar, 1.0)
     return similar
@@ -407,20 +414,29 @@ class _Sparse(NamedTuple):
     weight: Matrix
 
 
-def _weighted(counts: Sequence[Counter[str]], share: float) -> _Sparse:
-    """(1 + log tf) × smoothed idf, log((1 + n) / (1 + df)) + 1; each text's vector scaled to
+def _weighted(counts: Sequence[Counter[str]], share: float, prior: Mapping[str, float]) -> _Sparse:
+    """(1 + log tf) × smoothed idf, log((1 + n) / (1 + df)) + 1, where a ``prior`` adds
+    ``BACKGROUND`` problems to n and its count to a feature's df; each text's vector scaled to
     length √share (a text without any feature keeps none)."""
     ids = {name: i for i, name in enumerate(sorted(set().union(*counts)))}
     cells = sorted(
         (t, ids[name], tf) for t, count in enumerate(counts) for name, tf in count.items()
     )
-    text, feature, tf = (np.array(column, dtype=np.int64) for column in zip(*cells, strict=True))
     if not cells:
-        return _Sparse(text, feature, np.zeros(0))
-    df = np.bincount(feature, minlength=len(ids))
-    weight = (1.0 + np.log(tf)) * (np.log((1.0 + len(counts)) / (1.0 + df)) + 1.0)[feature]
+        return _Sparse(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    text, feature, tf = (np.array(column, dtype=np.int64) for column in zip(*cells, strict=True))
+    df = np.bincount(feature, minlength=len(ids)) + np.array([prior.get(k, 0.0) for k in ids])
+    n = len(counts) + (BACKGROUND if prior else 0)
+    weight = (1.0 + np.log(tf)) * (np.log((1.0 + n) / (1.0 + df)) + 1.0)[feature]
     norm = np.sqrt(np.bincount(text, weights=weight * weight, minlength=len(counts)))
     return _Sparse(text, feature, weight * math.sqrt(share) / norm[text])
+
+
+# What a forum looks like before any problem is read: out of ``BACKGROUND`` problems, a quarter
+# name each theme's object (a bus, a flat, the young), whatever their problem; so that in a
+# small forum two problems that share only « bus » are not taken for one.
+BACKGROUND: Final = 20
+_PRIOR: Final = {f"#{theme}": BACKGROUND / 4 for theme in THEMES}
 
 
 def _gram(matrix: _Sparse, n: int) -> Matrix:
@@ -505,72 +521,76 @@ def _group(problems: Sequence[Problem], similar: Matrix, indices: list[int]) -> 
 
 
 def _average_linkage(similar: Matrix, threshold: float) -> list[list[int]]:
-    """Greedy average-linkage clustering: the members of each group, in input order, groups in
-    the order of their first member. ``sums[a, b]`` is the sum of the similarities between the
-    members of groups a and b (a group is named by its first member), so the mean is
-    ``sums / (size_a × size_b)`` and a merge is one addition of rows, order-free."""
-    n = len(similar)
-    sums = similar.copy()
-    np.fill_diagonal(sums, -np.inf)
-    size = np.ones(n, dtype=np.float64)
-    members: list[list[int]] = [[i] for i in range(n)]
-    alive = np.ones(n, dtype=bool)
-    best, best_mean = _best_all(sums, size, alive)
-    while n > 1:
-        a = int(np.argmax(best_mean))  # first row holding the highest mean
-        if best_mean[a] < threshold:
-            break
-        a, b = sorted((a, int(best[a])))
-        members[a] += members[b]
-        _merge(sums, size, alive, a, b)
-        _refresh(sums, size, alive, best, best_mean, a, b)
-    return [sorted(members[i]) for i in range(n) if alive[i]]
+    """Greedy average-linkage clustering: merge the two closest groups while their mean
+    similarity is ``threshold`` or more; the members of each group in input order, the groups
+    in the order of their first member."""
+    if len(similar) < 2:
+        return [[i] for i in range(len(similar))]
+    linkage = _Linkage(similar)
+    while (pair := linkage.closest()) is not None and pair[2] >= threshold:
+        linkage.merge(pair[0], pair[1])
+    return linkage.groups()
 
 
-def _means(sums: Matrix, size: Matrix, alive: npt.NDArray[np.bool_], row: int) -> Matrix:
-    means: Matrix = sums[row] / (size[row] * size)
-    means[~alive] = -np.inf
-    means[row] = -np.inf
-    return means
+class _Linkage:
+    """The groups being merged. A group is named by its first member. ``sums[a, b]`` is the sum
+    of the similarities between the members of groups a and b, so their mean is
+    ``sums[a, b] / (size[a] × size[b])`` and a merge adds two rows (no order to depend on).
+    ``best[a]`` is the group closest to a (the first of equals), ``best_mean[a]`` that mean:
+    kept up to date at each merge, so that finding the closest pair is one pass over n."""
 
+    def __init__(self, similar: Matrix) -> None:
+        n = len(similar)
+        self.sums = similar.copy()
+        np.fill_diagonal(self.sums, -np.inf)
+        self.size = np.ones(n, dtype=np.float64)
+        self.alive = np.ones(n, dtype=bool)
+        self.members: list[list[int]] = [[i] for i in range(n)]
+        self.best = np.argmax(self.sums, axis=1)
+        self.best_mean: Matrix = self.sums[np.arange(n), self.best]
 
-def _best_all(
-    sums: Matrix, size: Matrix, alive: npt.NDArray[np.bool_]
-) -> tuple[npt.NDArray[np.int64], Matrix]:
-    best = np.argmax(sums, axis=1).astype(np.int64)  # first of equals: ties by input order
-    return best, sums[np.arange(len(sums)), best].copy()
+    def closest(self) -> tuple[int, int, float] | None:
+        """The closest pair (first in input order among equals) and its mean; None when one
+        group is left."""
+        a = int(np.argmax(self.best_mean))
+        mean = float(self.best_mean[a])
+        if mean == -np.inf:
+            return None
+        b = int(self.best[a])
+        return min(a, b), max(a, b), mean
 
+    def merge(self, a: int, b: int) -> None:
+        """Group b joins group a (a < b)."""
+        self.members[a] += self.members[b]
+        self.sums[a] += self.sums[b]
+        self.sums[:, a] = self.sums[a]
+        self.sums[a, a] = -np.inf
+        self.size[a] += self.size[b]
+        self.alive[b] = False
+        self.sums[b] = -np.inf
+        self.sums[:, b] = -np.inf
+        self.best_mean[b] = -np.inf
+        self._refresh(a, b)
 
-def _merge(sums: Matrix, size: Matrix, alive: npt.NDArray[np.bool_], a: int, b: int) -> None:
-    sums[a] += sums[b]
-    sums[:, a] = sums[a]
-    sums[a, a] = -np.inf
-    size[a] += size[b]
-    alive[b] = False
-    sums[b] = -np.inf
-    sums[:, b] = -np.inf
+    def _refresh(self, a: int, b: int) -> None:
+        """Each group's closest after b joined a: found again for a and for the groups whose
+        closest was a or b (their mean to a may have dropped); any other only compares a."""
+        to_a = self._means(a)
+        closer = (to_a > self.best_mean) | ((to_a == self.best_mean) & (a < self.best))
+        self.best[closer] = a
+        self.best_mean[closer] = to_a[closer]
+        stale = np.flatnonzero(self.alive & np.isin(self.best, (a, b)) & ~closer)
+        for row in {a, *(int(r) for r in stale)}:
+            means = self._means(row)
+            self.best[row] = int(np.argmax(means))
+            self.best_mean[row] = means[self.best[row]]
 
+    def _means(self, row: int) -> Matrix:
+        """The mean similarity of group ``row`` to every living other group (−inf elsewhere)."""
+        means: Matrix = self.sums[row] / (self.size[row] * self.size)
+        means[~self.alive] = -np.inf
+        means[row] = -np.inf
+        return means
 
-def _refresh(
-    sums: Matrix,
-    size: Matrix,
-    alive: npt.NDArray[np.bool_],
-    best: npt.NDArray[np.int64],
-    best_mean: Matrix,
-    a: int,
-    b: int,
-) -> None:
-    """Each row's closest group after merging b into a: recomputed for a and for the rows whose
-    closest was a or b (their mean to a may have dropped); any other row only compares a."""
-    best_mean[b] = -np.inf
-    to_a = sums[:, a] / (size * size[a])
-    to_a[~alive] = -np.inf
-    to_a[a] = -np.inf
-    closer = (to_a > best_mean) | ((to_a == best_mean) & (a < best))
-    best[closer] = a
-    best_mean[closer] = to_a[closer]
-    stale = np.flatnonzero(alive & ((best == a) | (best == b)) & ~closer)
-    for row in [a, *(int(r) for r in stale if r != a)]:
-        means = _means(sums, size, alive, row)
-        best[row] = int(np.argmax(means))
-        best_mean[row] = means[best[row]]
+    def groups(self) -> list[list[int]]:
+        return [sorted(self.members[i]) for i in range(len(self.members)) if self.alive[i]]
