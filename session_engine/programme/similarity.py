@@ -4,44 +4,58 @@ different territories say the same thing, as groups the facilitator then confirm
 Why TF-IDF cosine in numpy and not ``rapidfuzz``. ``rapidfuzz``'s token measures compare the
 letters of two strings: they see « poubele » and « poubelles » as close, but never « ordures »
 and « poubelles », nor « HLM » and « logement social », and every word weighs the same, so
-« les » or « quartier » count as much as « rodéos ». Here different wordings must meet, and
-that needs what letters cannot give: a thesaurus of the programme's themes, and weights that
-make the words shared by the whole forum count little. TF-IDF does both; its character
-n-grams give the typo tolerance ``rapidfuzz`` would have given; numpy is already a dependency
-(``rapidfuzz`` would be a new compiled one) and the whole is about 100 lines.
+« quartier », which every territory writes, counts as much as « rodéos ». Here different
+wordings must meet, and that needs what letters cannot give: a thesaurus of the programme's
+themes, and weights that make the words the whole forum shares count little. TF-IDF gives the
+weights, its features can be the thesaurus's concepts, and its character n-grams give the typo
+tolerance ``rapidfuzz`` would have given. numpy is already a dependency; ``rapidfuzz`` would be
+a new compiled one for the smaller part of the work.
 
-How a text is read (``features``): cut to ``MAX_CHARS``; casefolded; accents, ``œ`` and
-apostrophes' elisions (l', d', qu', jusqu'…) taken off; a few phone abbreviations spelt out
-(« tt », « pr »); stop words dropped. Each remaining word gives
+How a text is read (``features``): its first ``MAX_CHARS`` characters, cut into words at every
+sign but letters and digits (an elided l', d', qu' becomes a word of its own), casefolded,
+accents and ligatures off, a few phone spellings spelt out (« tt », « pr »). A stop word gives
+nothing (``STOP_WORDS``: articles, pronouns, auxiliaries, and the framing of any complaint,
+« pas assez », « manque », « trop », « toujours »); nor a *named* word, capitalised inside a
+sentence (« Château Rouge », « Issy »), which locates a problem rather than states it. Every
+other word gives
 
-* a *word* feature: its concept when the thesaurus knows it (``THESAURUS``: the words and short
-  phrases residents use for one thing, e.g. « ordures », « poubelles », « déchets » → ``#dechets``;
-  a word one letter away from a known one of five letters or more counts as it, so « ascenceur »
-  or « poubele » still meet their concept), else its stem (``stem``: a light suffix stripping,
-  « logements » → « log »);
-* *character* features: its 3- to 5-letter n-grams, within the word (« rodeo » shares them with
-  « rodeos » and with the typo « rodoe » much less), robust to typos and morphology.
+* one *word* feature: the concept of the thesaurus phrase it starts or of the word
+  (``THESAURUS``: the words residents use for one thing, matched by stem, e.g. « ordures »,
+  « poubelles », « déchets » → ``#dechets``; « en ligne » → ``#internet`` but « ligne » →
+  ``#transport``), also when it is a typo of an entry (``_Thesaurus.concept``: a letter
+  dropped, added, changed or two swapped, « pane », « ascenceur »), else its stem (``stem``,
+  a light suffix stripping: « logements » → « log »);
+* its *character* 3- to 5-grams, within the word padded with spaces: typos and forms the
+  thesaurus does not know still share most of them.
 
-Each kind is weighted by (1 + log tf) × smoothed idf over the texts compared, each text's vector
-of each kind has unit length, and the similarity is ``WORD_WEIGHT`` × the word cosine +
-(1 − ``WORD_WEIGHT``) × the character cosine, in [0, 1]. Concepts are kept narrow on purpose
-(« loyer » and « HLM » are not one concept, nor « bus » and « sale »): a theme-wide concept would
-make every housing problem one group, whereas the facilitator wants « les loyers sont trop chers »
-apart from « l'attente pour un HLM est trop longue ».
+Each kind is weighted by (1 + log tf) × smoothed idf over the texts compared, each text's
+vector of each kind has unit length, and the similarity is ``WORD_WEIGHT`` × the word cosine
++ (1 − ``WORD_WEIGHT``) × the character cosine, in [0, 1]. Concepts are narrow on purpose
+(« loyer » and « HLM » are two, « bus » and « sale » too): a theme-wide one would make every
+housing problem one group, whereas the facilitator wants « les loyers sont trop chers » apart
+from « l'attente pour un HLM est trop longue ». The concepts naming what a problem is about
+(``THEMES``: transport, housing, the young…) are weighted as if ``BACKGROUND`` more problems
+named them, so that in a small forum two problems sharing only « bus » stay apart. The weights
+come from the texts compared: compare a whole forum, not two sentences. What the thesaurus does
+not know meets only by stems and letters (the bench's held-out part measures it): grow it with
+the words of real forums.
 
 Grouping (``propose_groups``): agglomerative, average linkage (the mean similarity between two
-groups' members), merging the most similar pair while that mean is ``threshold`` or more. Average
-linkage rather than connected components: a chain of problems each close to the next (« bus sales »
-→ « bus le soir » → « bus bondés ») would make one component of things that are not the same
-problem, and average linkage needs a new member to be close to the group as a whole. Ties go to the
-pair that comes first in the input; the similarity of two texts does not depend on the order of the
-input (features are summed in sorted order), so neither does the partition unless two candidate
-merges tie exactly. Every problem is in exactly one group; a group of one is a local problem.
+groups' members), merging the closest pair while that mean is ``threshold`` or more. Average
+linkage rather than connected components: a chain of problems each close to the next (« bus
+sales » → « bus le soir » → « bus bondés ») would make one component of things that are not one
+problem, whereas average linkage needs a new member to be close to the group as a whole. Ties
+go to the pair that comes first in the input. The similarity of two texts does not depend on
+the order of the input (features are numbered and summed in sorted order), so neither does the
+partition, unless two candidate merges tie exactly. Every problem is in exactly one group; a
+group of one is a local problem.
 
-Bounded: ``MAX_CHARS`` characters of a text are read; 2,000 problems take one n × n float64
-matrix of the sums being merged (32 MB) beside the float32 similarity matrix (16 MB), and the
-pairs of texts sharing a feature are summed a few million at a time (``bench/bench_similarity.py``
-prints the time). Pure: text in, numbers out; no I/O, no randomness.
+Bounded: ``MAX_CHARS`` characters of a text are read. For 2,000 problems the similarities are
+one 2,000 × 2,000 float64 matrix (32 MB; ``similarity_matrix`` returns it as float32, 16 MB)
+and the merging a copy of it; the pairs of texts sharing a feature are summed
+``PAIRS_PER_CHUNK`` at a time, without a dense text × feature matrix: about 130 MB at the peak
+and a second or so (``bench/bench_similarity.py`` prints both). Pure: text in, numbers out; no
+I/O, no clock, no randomness.
 """
 
 from __future__ import annotations
@@ -74,7 +88,7 @@ WORD_WEIGHT: Final = 0.8  # share of the word/concept cosine; the rest is the ch
 MAX_CHARS: Final = 1000  # a statement is at most 280; a pasted essay is read up to here
 NGRAMS: Final = (3, 4, 5)
 FUZZY_MIN: Final = 5  # thesaurus words this long also match one letter away (from 4 letters)
-PAIRS_PER_CHUNK: Final = 4_000_000  # bounds the memory of one accumulation step
+PAIRS_PER_CHUNK: Final = 1_000_000  # bounds the memory of one accumulation step (~50 MB)
 
 Matrix = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -246,6 +260,13 @@ THEMES: Final = frozenset(
 )  # fmt: skip
 
 
+# What a forum looks like before any problem is read: out of ``BACKGROUND`` problems, a quarter
+# name each theme's object (a bus, a flat, the young), whatever their problem; so that in a
+# small forum two problems that share only « bus » are not taken for one.
+BACKGROUND: Final = 20
+_PRIOR: Final = {f"#{theme}": BACKGROUND / 4 for theme in THEMES}
+
+
 # --- reading a text -----------------------------------------------------------------------------
 
 _TOKEN: Final = re.compile(r"[^\W_]+")  # letters and digits: apostrophes and hyphens cut words
@@ -398,8 +419,9 @@ def similarity_matrix(texts: Sequence[str]) -> npt.NDArray[np.float32]:
 def _similarities(texts: Sequence[str]) -> Matrix:
     read = [features(text) for text in texts]
     n = len(texts)
-    similar = _gram(_weighted([concepts for concepts, _ in read], WORD_WEIGHT, _PRIOR), n)
-    similar += _gram(_weighted([grams for _, grams in read], 1.0 - WORD_WEIGHT, {}), n)
+    word = _weighted([concepts for concepts, _ in read], WORD_WEIGHT, _PRIOR)
+    char = _weighted([grams for _, grams in read], 1.0 - WORD_WEIGHT, {})
+    similar = _gram((word, char), n)
     np.clip(similar, 0.0, 1.0, out=similar)
     np.fill_diagonal(similar, 1.0)
     return similar
@@ -432,31 +454,26 @@ def _weighted(counts: Sequence[Counter[str]], share: float, prior: Mapping[str, 
     return _Sparse(text, feature, weight * math.sqrt(share) / norm[text])
 
 
-# What a forum looks like before any problem is read: out of ``BACKGROUND`` problems, a quarter
-# name each theme's object (a bus, a flat, the young), whatever their problem; so that in a
-# small forum two problems that share only « bus » are not taken for one.
-BACKGROUND: Final = 20
-_PRIOR: Final = {f"#{theme}": BACKGROUND / 4 for theme in THEMES}
-
-
-def _gram(matrix: _Sparse, n: int) -> Matrix:
-    """X Xᵀ of the sparse text × feature matrix X, without ever making X dense (its width is the
-    number of distinct n-grams, tens of thousands): for each feature, the products of the
-    weights of every two texts that have it, summed feature after feature, a few million
-    pairs at a time."""
-    order = np.lexsort((matrix.text, matrix.feature))
-    text, feature, weight = matrix.text[order], matrix.feature[order], matrix.weight[order]
-    bounds = np.flatnonzero(np.diff(feature, prepend=-1, append=-1))  # where a feature starts
+def _gram(parts: Sequence[_Sparse], n: int) -> Matrix:
+    """X Xᵀ of the sparse text × feature matrices X, summed, without ever making X dense (its
+    width is the number of distinct n-grams, tens of thousands): for each feature, the products
+    of the weights of every two texts that have it, added feature after feature, about
+    ``PAIRS_PER_CHUNK`` pairs at a time into one n × n total."""
     total = np.zeros(n * n, dtype=np.float64)
-    for lo, hi in _chunks(np.diff(bounds)):
-        first, last = int(bounds[lo]), int(bounds[hi])
-        left, right = _pairs(np.diff(bounds[lo : hi + 1]))
-        if left.size:
-            i, j = text[first:last][left], text[first:last][right]
-            products = weight[first:last][left] * weight[first:last][right]
-            total += np.bincount(i * n + j, weights=products, minlength=n * n)
+    for matrix in parts:
+        order = np.lexsort((matrix.text, matrix.feature))
+        text, feature, weight = matrix.text[order], matrix.feature[order], matrix.weight[order]
+        bounds = np.flatnonzero(np.diff(feature, prepend=-1, append=-1))  # where each starts
+        for lo, hi in _chunks(np.diff(bounds)):
+            first, last = int(bounds[lo]), int(bounds[hi])
+            left, right = _pairs(np.diff(bounds[lo : hi + 1]))
+            if left.size:
+                i, j = text[first:last][left], text[first:last][right]
+                products = weight[first:last][left] * weight[first:last][right]
+                total += np.bincount(i * n + j, weights=products, minlength=n * n)
     upper = total.reshape(n, n)
-    return upper + upper.T
+    upper += upper.T.copy()
+    return upper
 
 
 def _chunks(sizes: npt.NDArray[np.int64]) -> Iterable[tuple[int, int]]:
