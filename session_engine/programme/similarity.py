@@ -87,7 +87,7 @@ DEFAULT_THRESHOLD: Final = 0.25  # the middle of the bench's plateau (bench_simi
 WORD_WEIGHT: Final = 0.8  # share of the word/concept cosine; the rest is the character n-grams'
 MAX_CHARS: Final = 1000  # a statement is at most 280; a pasted essay is read up to here
 NGRAMS: Final = (3, 4, 5)
-FUZZY_MIN: Final = 5  # thesaurus words this long also match one letter away (from 4 letters)
+FUZZY_MIN: Final = 5  # thesaurus words this long are also found from a typo
 PAIRS_PER_CHUNK: Final = 1_000_000  # bounds the memory of one accumulation step (~50 MB)
 
 Matrix = npt.NDArray[np.float64]
@@ -124,7 +124,7 @@ STOP_WORDS: Final = frozenset(
     sans se ses si soit son sont sur t ta te tes toi ton toujours tous tout toute toutes tres trop
     tu un une vers voila vos votre vous y assez beaucoup aucun aucune rien jamais souvent vraiment
     temps fois chaque autre autres bien deja alors ainsi car or puis avec sous apres avant depuis
-    pendant svp merci bonjour pb probleme problemes gros grosse grand grande
+    pendant svp merci bonjour salut pb probleme problemes gros grosse grand grande
     manque manquent manquer besoin faudrait falloir difficile impossible trouver trouve arrive
     arriver galere gens habitant habitants quartier bas part partout aller va vont week end
     maintenant vraiment nouveau nouveaux nouvelle nouvelles dire lorsqu puisqu quoiqu aujourd hui
@@ -135,8 +135,8 @@ STOP_WORDS: Final = frozenset(
 SMS: Final = {
     "tt": "tout", "ts": "tous", "pr": "pour", "ds": "dans", "bcp": "beaucoup", "qd": "quand",
     "pk": "pourquoi", "pcq": "parce", "tjrs": "toujours", "tjs": "toujours", "jms": "jamais",
-    "rdv": "rendez vous", "mtn": "maintenant", "slt": "salut", "stp": "svp", "cc": "salut",
-    "dlm": "demain", "vs": "vous", "ns": "nous", "ms": "mais", "msg": "message", "ptn": "",
+    "rdv": "rendez vous", "mtn": "maintenant", "slt": "salut", "stp": "svp",
+    "vs": "vous", "ns": "nous", "ms": "mais", "ptn": "",
 }  # fmt: skip
 # The programme's themes as narrow concepts: the words and phrases residents use for one thing.
 # An entry is matched by its stems (plural and feminine forms need no entry of their own).
@@ -208,9 +208,9 @@ THESAURUS: Final[dict[str, tuple[str, ...]]] = {
     "bruit": ("bruit", "bruyant", "nuisance sonore", "tapage", "vacarme", "boucan"),
     # jeunesse, école, emploi
     "jeunes": ("jeune", "ado", "adolescent", "les 12-17 ans", "les 15-25 ans", "jeunesse"),
-    "enfant": ("enfant", "gamin", "gosse", "petit"),
+    "enfant": ("enfant", "gamin", "gosse"),
     "activite": ("activité", "loisir", "animation", "occupation", "rien à faire", "s'ennuyer",
-                 "ennuient", "ennui", "sortie"),
+                 "ennuient", "ennui"),
     "stage": ("stage", "stagiaire", "alternance", "apprentissage"),
     "troisieme": ("3e", "3ème", "troisième", "collégien", "collégienne"),
     "emploi": ("emploi", "travail", "boulot", "taf", "job", "chômage", "chômeur", "embauche",
@@ -270,14 +270,14 @@ _PRIOR: Final = {f"#{theme}": BACKGROUND / 4 for theme in THEMES}
 # --- reading a text -----------------------------------------------------------------------------
 
 _TOKEN: Final = re.compile(r"[^\W_]+")  # letters and digits: apostrophes and hyphens cut words
-_SENTENCE_END: Final = frozenset(".!?…\n")
+_SENTENCE_END: Final = frozenset('.!?…\n«"(-•')  # what a capital may follow without a name
 _LIGATURES: Final = str.maketrans({"œ": "oe", "æ": "ae"})
 _SUFFIXES: Final = (
     "issements", "issement", "atrices", "ateurs", "ations", "ements", "atrice", "ateur",
     "ation", "ement", "ances", "ences", "ables", "ibles", "istes", "euses", "ments", "ance",
     "ence", "able", "ible", "iste", "euse", "ment", "ites", "ives", "ite", "eux", "ive", "ifs",
     "ees", "ent", "ee", "es", "er", "ez", "if", "e", "s", "x",
-)  # fmt: skip  # longest first: the first that fits is taken off
+)  # fmt: skip  # a longer one before its own ending: the first that fits is taken off
 
 
 def _plain(word: str) -> str:
