@@ -55,7 +55,7 @@ one 2,000 × 2,000 float64 matrix (32 MB; ``similarity_matrix`` returns it as fl
 and the merging a copy of it; the pairs of texts sharing a feature are summed
 ``PAIRS_PER_CHUNK`` at a time, without a dense text × feature matrix: about 130 MB at the peak
 and a second or so (``bench/bench_similarity.py`` prints both). Memory grows as n² (10,000
-problems would need about 2 GB): a programme's forum, some problems per resident of six
+problems would take several GB): a programme's forum, some problems per resident of six
 territories, is well under 2,000. Pure: text in, numbers out; no I/O, no clock, no randomness.
 """
 
