@@ -297,6 +297,7 @@ def _session_item(request: Request, state: ProgrammeState, session: ProgrammeSes
         actions.append(_post_button(request, f"{base}/publier", "Publier dans les archives"))
     if session.archive:
         actions.append(f'<a href="/archives/{esc(session.archive)}">Voir l’archive publique</a>')
+    actions.append(f'<a href="{esc(base)}/paysage">Paysage des avis</a>')
     if session.kind is SessionKind.FORUM:
         compared = " (enregistrée)" if session.comparison is not None else ""
         actions.append(

@@ -113,6 +113,13 @@ def test_a_forum_s_problems_are_compared_split_and_imported_into_the_metropolita
     compare = f"{programme}/seances/{forum}/comparer"
     assert f'href="{compare}"' in alice.get(programme).text
 
+    scape = alice.get(f"{programme}/seances/{forum}/paysage")  # the Pol.is view, per territory
+    assert scape.status_code == 200
+    for title in ("Tout le forum", "Bas-Clichy", "La Noue", "Centre-ville"):
+        assert f">{title}</h3>" in scape.text
+    assert "6 personnes ont donné leur avis" in scape.text
+    assert "Large accord" in scape.text  # six of six agree on s1 and s2
+
     proposed = alice.get(compare)
     assert proposed.status_code == 200
     assert "rien n’est encore enregistré" in proposed.text
