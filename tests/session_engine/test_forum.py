@@ -140,7 +140,9 @@ def test_what_a_session_may_be_created_with(
     )
     outcome = given().when(command, as_=FACILITATOR)
     if code is None:
-        assert outcome.events[0].forum is forum  # type: ignore[attr-defined]
+        (created,) = outcome.events
+        assert isinstance(created, SessionCreated)
+        assert created.forum is forum
     else:
         outcome.then_rejected(code)
 
@@ -233,7 +235,9 @@ def test_what_a_place_may_be(place: Place, code: str | None) -> None:
     command = ProposeStatement(text="Trottoir défoncé.", place=place)
     outcome = given(a_forum(), residents()).when(command, as_=participant("p1"))
     if code is None:
-        assert outcome.events[0].place is not None  # type: ignore[attr-defined]
+        (proposed,) = outcome.events
+        assert isinstance(proposed, StatementProposed)
+        assert proposed.place is not None
     else:
         outcome.then_rejected(code)
 
