@@ -31,6 +31,7 @@ from .actor import EncodedEvent, SessionActor
 from .archives import archive_routes, open_archives
 from .cluster import LEASE_MS, Cluster
 from .hub import EVICT_AFTER_S, Hub, file_clock, wall_clock_ms
+from .landscape import Landscapes, session_landscape
 from .limits import Buckets, Guesses, Limits, Sockets
 from .metrics import Metrics
 from .middleware import BodyLimit, NoSniff
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         hub.on_published.append(_count_commits(metrics))
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits
         app.state.public_url = settings.public_url
+        app.state.landscapes = Landscapes()  # the opinion landscapes computed, per seq
         app.state.archives = open_archives(store)  # the public archive, in the store's database
         limits = settings.limits
         app.state.guesses = Guesses(limits.code_guesses_per_second, limits.code_guess_burst)
@@ -130,6 +132,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Route("/api/sessions/{session_id}/log", http.session_log, methods=["GET"]),
         Route("/api/sessions/{session_id}/report", http.session_report, methods=["GET"]),
         Route("/api/sessions/{session_id}/qr.svg", http.session_qr, methods=["GET"]),
+        Route("/api/sessions/{session_id}/paysage", session_landscape, methods=["GET"]),
         Route("/api/codes/{code}", http.session_by_code, methods=["GET"]),
         Route("/healthz", http.healthz, methods=["GET"]),
         Route("/metrics", http.metrics, methods=["GET"]),
