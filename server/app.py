@@ -36,6 +36,8 @@ from .limits import Buckets, Guesses, Limits, Sockets
 from .metrics import Metrics
 from .middleware import BodyLimit, NoSniff
 from .pages import DEFAULT_UI_DIR, page_routes
+from .programme_compare import routes as compare_routes
+from .programme_landscape import routes as landscape_page_routes
 from .programme_pages import routes as programme_routes
 from .programmes import Programmes
 from .room import colours, terminal_qr
@@ -140,6 +142,8 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         *archive_routes(),
         *organiser_routes(),  # /connexion, /mot-de-passe/…, /organisateurs/… (web_auth)
         *programme_routes(),  # /programmes… (programme_pages)
+        *compare_routes(),  # /programmes/…/comparer, …/importer (programme_compare)
+        *landscape_page_routes(),  # /programmes/…/paysage (programme_landscape)
         *page_routes(Path(settings.ui_dir)),
     ]
     # Bodies are bounded before anything reads them; compressed HTTP for phones on a weak
