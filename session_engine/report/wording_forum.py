@@ -32,7 +32,7 @@ def lead(w: Words, f: ForumSection) -> tuple[str, ...]:
         qpv = ", quartier prioritaire (QPV)" if t.qpv else ""
         lines.append(
             f"Cahier du territoire {t.name} ({t.commune}{qpv}) : sa participation en ligne, les "
-            "contributions de ses habitant·e·s avec leurs évaluations, et ce qu'il partage avec "
+            "contributions de ses habitant·e·s avec les avis reçus, et ce qu'il partage avec "
             "les autres territoires de la métropole."
         )
     return tuple(lines)
@@ -43,12 +43,13 @@ def forum(w: Words, f: ForumSection) -> tuple[Block, ...]:
         Para(
             "Pendant la phase en ligne, chacun·e rejoint le forum depuis son territoire, écrit "
             "des problèmes et des idées, avec un thème et un lieu s'il ou elle le souhaite, et "
-            "évalue les contributions publiées par l'animation, de −2 (tout à fait contre) à +2 "
-            "(tout à fait pour), ou passe. Seules les contributions publiées sont comptées."
+            "donne son avis sur les contributions publiées par l'animation, de −2 (pas du tout "
+            "d'accord) à +2 (tout à fait d'accord), ou passe. Seules les contributions publiées "
+            "sont comptées."
         ),
         _participation(w, f),
         *_days(f),
-        Heading("Les contributions et leurs évaluations"),
+        Heading("Les contributions et les avis reçus"),
         *_contributions(w, f),
     )
 
@@ -80,10 +81,10 @@ def _participation(w: Words, f: ForumSection) -> Table:
             "QPV",
             "Ont rejoint",
             "Ont écrit",
-            "Ont évalué",
+            "Ont donné leur avis",
             "Problèmes",
             "Idées",
-            "Évaluations",
+            "Avis",
             "Commentaires",
         ),
         tuple(rows),
@@ -97,7 +98,7 @@ def _days(f: ForumSection) -> tuple[Block, ...]:
         Heading("Jour après jour"),
         Table(
             "Participation par jour (heure de Paris)",
-            ("Jour", "Arrivées", "Contributions", "Évaluations", "Commentaires"),
+            ("Jour", "Arrivées", "Contributions", "Avis", "Commentaires"),
             tuple(
                 (
                     french_day(d.day),
@@ -151,13 +152,13 @@ def _contributions(w: Words, f: ForumSection) -> tuple[Block, ...]:
     r = w.report
     if not f.contributions:
         return (Para("Aucune contribution n'a été publiée."),)
-    head = ("Contribution", "Énoncé", "Territoire", "Lieu", "Évaluations", "Commentaires")
+    head = ("Contribution", "Énoncé", "Territoire", "Lieu", "Avis", "Commentaires")
     blocks: list[Block] = [
         Para(
             "Chaque contribution publiée"
             + (f" d'habitant·e·s de {r.focus.name}" if r.focus else "")
             + ", par thème, avec le territoire de son auteur·e, son lieu tel qu'il a été écrit "
-            "(ou « point sur la carte ») et les évaluations de tout le forum : combien de "
+            "(ou « point sur la carte ») et les avis de tout le forum : combien de "
             "personnes à +2, +1, 0, −1, −2, et combien ont passé."
         )
     ]
@@ -170,7 +171,7 @@ def _contributions(w: Words, f: ForumSection) -> tuple[Block, ...]:
             title = f"Thème « {theme} »" if theme else "Sans thème"
             blocks.append(Table(title, head, tuple(_row(w, c) for c in chosen)))
     if any(c.ratings.hidden for c in f.contributions):
-        blocks.append(Para(w.hidden_sentence("Les évaluations marquées « masqué »"), note=True))
+        blocks.append(Para(w.hidden_sentence("Les avis marqués « masqué »"), note=True))
     return tuple(blocks)
 
 
@@ -206,9 +207,9 @@ def comments(w: Words) -> tuple[Block, ...]:
 def method_lines(w: Words) -> tuple[str, ...]:
     """The method's lines that differ from an evening's: the scale and the provenance."""
     return (
-        "Évaluations : de −2 (tout à fait contre) à +2 (tout à fait pour), ou « je passe » ; "
-        "seule la dernière évaluation de chaque personne sur une contribution compte, sauf "
-        "dans le tableau jour par jour qui compte chaque évaluation donnée ce jour-là.",
+        "Avis : de −2 (pas du tout d'accord) à +2 (tout à fait d'accord), ou « je passe » ; "
+        "seul le dernier avis de chaque personne sur une contribution compte, sauf dans le "
+        "tableau jour par jour qui compte chaque avis donné ce jour-là.",
         "Provenance : chaque contribution est citée avec son numéro, son thème, le territoire de "
         "son auteur·e et son lieu tel qu'il a été donné ; aucune adresse n'est géolocalisée.",
     )

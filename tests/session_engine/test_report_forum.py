@@ -219,7 +219,7 @@ def test_ratings_under_k_raters_carry_no_figure_and_a_sentence_says_why() -> Non
     s2 = forum.contributions[1].ratings
     assert (s2.hidden, s2.voters, s2.counts, s2.passes) == (True, None, None, None)
     markdown = flat(render_markdown(forum_report()))
-    assert "Les évaluations marquées « masqué » : moins de 5 personnes" in markdown
+    assert "Les avis marqués « masqué » : moins de 5 personnes" in markdown
 
 
 def test_the_contributions_are_listed_per_theme_in_the_forum_s_order() -> None:
