@@ -109,23 +109,14 @@ def _participation(state: SessionState, territory: str, people: set[str]) -> For
 def _days(
     state: SessionState, events: Sequence[Envelope], people: set[str]
 ) -> tuple[ForumDay, ...]:
-    """Each day something was logged, in order, with what ``people`` did that day."""
+    """Each day ``people`` did something counted, in order, with what they did that day."""
     published = {s.id for s in _contributions(state)}
     commented = {n.id for n in _comments(state)}
     tally: dict[str, Counter[str]] = {}
     for envelope in events:
-        day = tally.setdefault(paris_day(envelope.at), Counter())
-        match envelope.event:
-            case ParticipantJoined(participant=who) if who in people:
-                day["joined"] += 1
-            case StatementProposed(statement=sid, author=who) if who in people and sid in published:
-                day["contributions"] += 1
-            case PositionTaken(participant=who, statement=sid) if (
-                who in people and sid in published
-            ):
-                day["ratings"] += 1
-            case AnnotationAdded(annotation=aid, author=who) if who in people and aid in commented:
-                day["comments"] += 1
+        what = _what(envelope, people, published, commented)
+        if what is not None:  # the day is worked out only for what is counted
+            tally.setdefault(paris_day(envelope.at), Counter())[what] += 1
     return tuple(
         ForumDay(
             day=day,
@@ -136,3 +127,19 @@ def _days(
         )
         for day, c in sorted(tally.items())
     )
+
+
+def _what(
+    envelope: Envelope, people: set[str], published: set[str], commented: set[str]
+) -> str | None:
+    """What a day's table counts this event as, if anything."""
+    match envelope.event:
+        case ParticipantJoined(participant=who) if who in people:
+            return "joined"
+        case StatementProposed(statement=sid, author=who) if who in people and sid in published:
+            return "contributions"
+        case PositionTaken(participant=who, statement=sid) if who in people and sid in published:
+            return "ratings"
+        case AnnotationAdded(annotation=aid, author=who) if who in people and aid in commented:
+            return "comments"
+    return None

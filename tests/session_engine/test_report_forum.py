@@ -311,3 +311,24 @@ def test_every_format_renders_and_the_json_holds_the_forum_as_data() -> None:
     assert first["ratings"]["counts"] == [0, 0, 1, 2, 3]
     assert data["rounds"] == []
     assert render(forum_report(), "md") == texts["md"]  # the same log, the same bytes
+
+
+def test_the_html_is_self_contained_and_a_typed_address_is_text_in_every_format() -> None:
+    hostile = "<script>alert(1)</script> | [ici](javascript:x)"
+    events = [
+        *day_one(),
+        contribution("s5", "p3", "t1", "Trottoir défoncé.", where=Place(address=hostile)),
+        StatementPublished(statement="s5"),
+    ]
+    envelopes = [
+        Envelope(seq=i, at=T0 + i, actor="system", cmd=None, event=e)
+        for i, e in enumerate(events, 1)
+    ]
+    r = build_report(HEADER, envelopes)
+    html = render(r, "html")
+    assert html.startswith('<!DOCTYPE html>\n<html lang="fr">')
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<table") == html.count("<caption") > 0
+    markdown = render_markdown(r)
+    assert "\\<script\\>alert(1)\\</script\\> \\| \\[ici\\](javascript:x)" in markdown
