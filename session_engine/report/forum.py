@@ -21,8 +21,9 @@ is nobody).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from typing import Final
 
 from ..codec import Envelope
 from ..events import AnnotationAdded, ParticipantJoined, PositionTaken, StatementProposed
@@ -34,6 +35,8 @@ from .french import paris_day
 from .model import ForumContribution, ForumDay, ForumParticipation, ForumSection, StatementRef
 
 __all__ = ["forum_section"]
+
+_HOUR: Final = 3_600_000  # ms
 
 
 def forum_section(
@@ -112,11 +115,18 @@ def _days(
     """Each day ``people`` did something counted, in order, with what they did that day."""
     published = {s.id for s in _contributions(state)}
     commented = {n.id for n in _comments(state)}
-    tally: dict[str, Counter[str]] = {}
+    tally: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    # Paris changes its offset on the hour (01:00 UTC), by whole hours: one UTC hour is one
+    # Paris day, worked out once (a long forum's log has a hundred thousand events).
+    days: dict[int, str] = {}
     for envelope in events:
         what = _what(envelope, people, published, commented)
-        if what is not None:  # the day is worked out only for what is counted
-            tally.setdefault(paris_day(envelope.at), Counter())[what] += 1
+        if what is None:
+            continue
+        hour = envelope.at // _HOUR
+        if hour not in days:
+            days[hour] = paris_day(envelope.at)
+        tally[days[hour]][what] += 1
     return tuple(
         ForumDay(
             day=day,

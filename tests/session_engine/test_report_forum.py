@@ -182,6 +182,26 @@ def test_participation_per_day_reads_the_log_s_times_in_paris() -> None:
     assert "| 22 septembre 2026 | 0 | 0 | 9 | 2 |" in markdown
 
 
+# A join at each moment (ms, UTC) → the Paris day it counts on: midnight in summer (UTC+2) and
+# in winter (UTC+1), on either side of the night summer time ends (25 October 2026, 01:00 UTC).
+JOINS = [
+    (1_790_027_940_000, "2026-09-21"),  # 21:59 UTC, 23:59 in Paris
+    (1_790_028_000_000, "2026-09-22"),  # 22:00 UTC, midnight in Paris
+    (1_792_888_200_000, "2026-10-25"),  # 00:30 UTC, 02:30 in Paris (summer time still)
+    (1_792_971_000_000, "2026-10-26"),  # 23:30 UTC, 00:30 in Paris (winter time)
+]
+
+
+def test_a_day_is_paris_s_day_in_summer_and_in_winter() -> None:
+    envelopes = [Envelope(seq=1, at=T0, actor="system", cmd=None, event=a_forum()[0])]
+    envelopes += [
+        Envelope(seq=n, at=at, actor="system", cmd=None, event=joined(f"p{n}"))
+        for n, (at, _) in enumerate(JOINS, start=2)
+    ]
+    days = forum_of(build_report(HEADER, envelopes)).days
+    assert [(d.day, d.joined) for d in days] == [(day, 1) for _, day in JOINS]
+
+
 # --- contributions ------------------------------------------------------------------------------
 
 # statement → theme, territory, place as printed, ratings as printed, comments
