@@ -16,8 +16,9 @@ and whoever left, is ``Participant·e N``, and nothing of what an erasure covers
   (A table tablet carries no label: only its table.)
 * **Only what the room saw.** A statement that did not end published (hidden, or never out of
   the moderation queue, or merged without ever being published) keeps its event and its place
-  in the log, but not its text (nor, in a forum, the place and theme it was written with); an imported statement hidden in the session likewise (its
-  provenance stays: it names a step of the programme, nobody).
+  in the log, but not its text (nor, in a forum, the place and theme it was written with); an
+  imported statement hidden in the session likewise (its provenance stays: it names a step of
+  the programme, nobody).
 * **Notes with consent only.** A note (``AnnotationAdded``) keeps its text, tags and place only
   when its author consented to show their pseudonym (and did not leave); otherwise it is kept
   empty, as an erased note is (``departures``).
