@@ -30,7 +30,7 @@ from . import http
 from .actor import EncodedEvent, SessionActor
 from .archives import archive_routes, open_archives
 from .cluster import LEASE_MS, Cluster
-from .hub import EVICT_AFTER_S, Hub
+from .hub import EVICT_AFTER_S, Hub, file_clock, wall_clock_ms
 from .limits import Buckets, Guesses, Limits, Sockets
 from .metrics import Metrics
 from .middleware import BodyLimit, NoSniff
@@ -70,6 +70,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     evict_after_s: float = EVICT_AFTER_S  # an idle session leaves memory after this long
     # The forum map's tile server (``METROKAWA_TILES_URL``, ``…_ATTRIBUTION``; ``tiles``)
     tiles: Tiles = Tiles()
+    clock_file: str | None = None  # tests only (``METROKAWA_CLOCK_FILE``): ``hub.file_clock``
 
 
 # ``serve --workers N``: uvicorn's worker processes build the app from the settings found here.
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
             backlog_limit=settings.limits.backlog_limit,
             cluster=cluster,
             evict_after_s=settings.evict_after_s,
+            clock=wall_clock_ms if settings.clock_file is None else file_clock(settings.clock_file),
         )
         hub.on_published.append(_count_commits(metrics))
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits

@@ -485,6 +485,7 @@ def _serve(args: argparse.Namespace) -> int:
         redis=redis,
         cluster_secret=secret,
         tiles=tiles,
+        clock_file=os.environ.get("METROKAWA_CLOCK_FILE") or None,
         **({"lease_ms": args.lease_ms} if args.lease_ms else {}),
         **({"evict_after_s": args.evict_after} if args.evict_after else {}),
         **({"ui_dir": args.ui} if args.ui else {}),

@@ -31,7 +31,7 @@ from .cluster import Cluster
 from .store import Conflict, EventStore, SessionRecord
 from .tallies import TallyFeed
 
-__all__ = ["EVICT_AFTER_S", "Access", "CreatedSession", "Hub", "wall_clock_ms"]
+__all__ = ["EVICT_AFTER_S", "Access", "CreatedSession", "Hub", "file_clock", "wall_clock_ms"]
 
 EVICT_AFTER_S: Final = 600.0  # an idle session is let go from memory after this long
 
@@ -41,6 +41,21 @@ log = logging.getLogger("metrokawa.hub")
 
 def wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+def file_clock(path: str) -> Callable[[], int]:
+    """A clock a test turns (``METROKAWA_CLOCK_FILE``): the epoch-ms integer written in ``path``,
+    read at each tick, so that three days of a forum pass in a minute; the wall clock while the
+    file is missing or holds no integer. Never set on a real server: its rounds would not end."""
+
+    def now() -> int:
+        try:
+            with open(path, encoding="ascii") as file:
+                return int(file.read().strip())
+        except (OSError, ValueError):
+            return wall_clock_ms()
+
+    return now
 
 
 def _locked(lock: asyncio.Lock | None) -> bool:

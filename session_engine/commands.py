@@ -15,6 +15,7 @@ from .model import (
     Grade,
     HostPolicy,
     ParticipantRole,
+    Place,
     Provenance,
     RoundKind,
     RoundSpec,
@@ -93,6 +94,10 @@ class CreateSession(_Command, frozen=True):
     agenda: tuple[RoundSpec, ...]
     table_size: int = 6
     host_policy: HostPolicy = HostPolicy.ROTATE
+    # The online phase of a programme (« forum numérique »): no tables, no rounds, no agenda;
+    # people write, rate and comment whenever they like until the facilitator closes it.
+    forum: bool = False
+    themes: tuple[str, ...] = ()  # what a contribution may be filed under (a forum's filters)
 
 
 class JoinSession(_Command, frozen=True):
@@ -140,6 +145,8 @@ class EndRound(_Command, frozen=True):
 class ProposeStatement(_Command, frozen=True):
     text: str
     kind: StatementKind = StatementKind.PROBLEM
+    place: Place | None = None  # a forum's contributions only: where it is about
+    theme: str | None = None  # a forum's contributions only: one of the session's themes
 
 
 class PublishStatement(_Command, frozen=True):

@@ -48,6 +48,7 @@ without a phone in ``decide_tablet``, and what every handler shares (``Role``, `
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any, Final
@@ -178,7 +179,7 @@ from .events import (
     TablesSeated,
     VoteClosed,
 )
-from .model import ParticipantRole, Provenance, Territory, is_reserved_pseudonym
+from .model import ParticipantRole, Place, Provenance, Territory, is_reserved_pseudonym
 from .state import (
     Round,
     RoundStatus,
@@ -263,6 +264,29 @@ _WRITING: Final[frozenset[type[Any]]] = frozenset(
     {ProposeStatement, Annotate, TakePosition, RecordPosition}
 )
 
+# What has no meaning in a forum (the online phase): tables, rounds and their clock, a host.
+_ROUNDS_ONLY: Final[frozenset[type[Any]]] = frozenset(
+    {
+        SeatTables,
+        RotateTables,
+        StartRound,
+        PauseRound,
+        ResumeRound,
+        ExtendRound,
+        EndRound,
+        SubmitSynthesis,
+        HandOverHost,
+        MoveParticipant,
+        AddRound,
+        EditRound,
+        RemoveRound,
+        ChangeTableSize,
+        IssueTableTablet,
+        RecordPosition,
+        RecordBallot,
+    }
+)
+
 _MINUTE = 60_000
 _MAX_EXTENSION_MINUTES = 60
 # The programme's key of an imported statement: lower-case letters, digits and hyphens.
@@ -312,6 +336,10 @@ def _check_session(state: SessionState, command: Command) -> None:
 
 
 def _check_phase(state: SessionState, command: Command, now: int) -> None:
+    if state.forum:
+        # A forum has no round: what needs one is refused, what is written is welcome any time.
+        require(type(command) not in _ROUNDS_ONLY, "forum_no_rounds")
+        return
     allowed = PHASES.get(type(command))
     current = state.round
     status = current.status if current else None
@@ -335,7 +363,14 @@ def _past_deadline(current: Round, now: int) -> bool:
 
 def _create_session(state: SessionState, cmd: CreateSession, ctx: Context) -> list[Event]:
     require(1 <= len(cmd.territories) <= MAX_TERRITORIES, "bad_request")
-    require(1 <= len(cmd.agenda) <= MAX_ROUNDS, "bad_request")
+    if cmd.forum:  # the online phase has no agenda: nobody is at a table
+        require(not cmd.agenda, "bad_request")
+    else:
+        require(1 <= len(cmd.agenda) <= MAX_ROUNDS, "bad_request")
+        require(not cmd.themes, "bad_request")
+    require(len(cmd.themes) <= LIMITS["themes"], "bad_request")
+    themes = tuple(clean_text(theme, "theme") for theme in cmd.themes)
+    require(len({theme.casefold() for theme in themes}) == len(themes), "bad_request")
     require(cmd.table_size in TABLE_SIZES, "bad_request")
     names = [clean_text(t.name, "territory").casefold() for t in cmd.territories]
     require(len(set(names)) == len(names), "bad_request")
@@ -352,6 +387,8 @@ def _create_session(state: SessionState, cmd: CreateSession, ctx: Context) -> li
             agenda=cmd.agenda,
             table_size=cmd.table_size,
             host_policy=cmd.host_policy,
+            forum=cmd.forum,
+            themes=themes,
         )
     ]
 
@@ -458,7 +495,7 @@ def _started(state: SessionState) -> Round:
 
 
 def _running_round_number(state: SessionState) -> int:
-    return _started(state).number
+    return 0 if state.forum else _started(state).number
 
 
 def _pause_round(state: SessionState, cmd: PauseRound, ctx: Context) -> list[Event]:
@@ -500,16 +537,55 @@ def _end_round(state: SessionState, cmd: EndRound, ctx: Context) -> list[Event]:
 
 
 def _propose_statement(state: SessionState, cmd: ProposeStatement, ctx: Context) -> list[Event]:
+    text = clean_text(cmd.text, "statement")
+    if not state.forum:  # a place and a theme are the online phase's, for its map and filters
+        require(cmd.place is None and cmd.theme is None, "bad_request")
+        return [
+            StatementProposed(
+                statement=f"s{len(state.statements) + 1}",
+                author=ctx.actor,
+                text=text,
+                kind=cmd.kind,
+                round=_running_round_number(state),
+                table=state.participants[ctx.actor].table,
+            )
+        ]
     return [
         StatementProposed(
             statement=f"s{len(state.statements) + 1}",
             author=ctx.actor,
-            text=clean_text(cmd.text, "statement"),
+            text=text,
             kind=cmd.kind,
-            round=_running_round_number(state),
-            table=state.participants[ctx.actor].table,
+            round=0,
+            table=None,
+            place=None if cmd.place is None else _place(cmd.place),
+            theme=None if cmd.theme is None else _theme(state, cmd.theme),
+            territory=state.participants[ctx.actor].territory,
         )
     ]
+
+
+def _place(place: Place) -> Place:
+    """The place as kept: the address cleaned, a point with both coordinates on the globe."""
+    address = None if place.address is None else clean_text(place.address, "address")
+    require((place.lat is None) == (place.lon is None), "bad_request")
+    if place.lat is not None and place.lon is not None:
+        require(math.isfinite(place.lat) and -90 <= place.lat <= 90, "bad_request")
+        require(math.isfinite(place.lon) and -180 <= place.lon <= 180, "bad_request")
+    require(address is not None or place.lat is not None, "bad_request")  # an empty place
+    # Six decimals is 11 cm: a point on a phone's map is never better, and a shorter log.
+    lat = None if place.lat is None else round(float(place.lat), 6)
+    lon = None if place.lon is None else round(float(place.lon), 6)
+    return Place(address=address, lat=lat, lon=lon)
+
+
+def _theme(state: SessionState, theme: str) -> str:
+    """One of the forum's themes, as the forum spells it (the sender's case may differ)."""
+    wanted = theme.strip().casefold()
+    found = next((known for known in state.themes if known.casefold() == wanted), None)
+    if found is None:
+        raise CommandRejected("unknown_theme")
+    return found
 
 
 def _publish_statement(state: SessionState, cmd: PublishStatement, ctx: Context) -> list[Event]:
@@ -526,11 +602,13 @@ def _import_statement(state: SessionState, cmd: ImportStatement, ctx: Context) -
     key = clean_text(origin.key, "provenance_key")
     require(_PROVENANCE_KEY.fullmatch(key) is not None, "bad_request")
     require(len(origin.territories) <= MAX_TERRITORIES, "bad_request")
+    require(_valid_ratings(origin.ratings), "bad_request")
     provenance = Provenance(
         key=key,
         source=clean_text(origin.source, "source"),
         territories=tuple(clean_text(name, "territory") for name in origin.territories),
         statement=None if origin.statement is None else clean_text(origin.statement, "id"),
+        ratings=origin.ratings,
     )
     imported = (s.provenance for s in state.statements.values() if s.provenance is not None)
     require(all(p.key != key for p in imported), "already_imported")
@@ -542,6 +620,13 @@ def _import_statement(state: SessionState, cmd: ImportStatement, ctx: Context) -
             provenance=provenance,
         )
     ]
+
+
+def _valid_ratings(ratings: tuple[int, ...]) -> bool:
+    """None, or six counts (−2…+2, passes) as a forum of any size can give them."""
+    return not ratings or (
+        len(ratings) == 6 and all(type(n) is int and 0 <= n <= 10_000_000 for n in ratings)
+    )
 
 
 def _hide_statement(state: SessionState, cmd: HideStatement, ctx: Context) -> list[Event]:

@@ -70,6 +70,9 @@ LIMITS: Final[dict[str, int]] = {
     "tag": 40,
     "tags": 10,
     "place": 120,
+    "address": 200,  # a forum contribution's address, as typed
+    "theme": 60,  # a forum's theme: « Propreté et déchets »
+    "themes": 20,  # themes in one forum (a count)
     "synthesis": 4000,
     "proposal": 400,  # also an amended wording under consent
     "objection": 1000,
@@ -98,9 +101,10 @@ TEXT_FIELDS: Final[dict[str, dict[str, str]]] = {
         "territories.name": "territory",
         "territories.commune": "commune",
         "agenda.prompt": "prompt",
+        "themes": "theme",
     },
     "JoinSession": {"pseudonym": "pseudonym", "territory": "id", "person": "person"},
-    "ProposeStatement": {"text": "statement"},
+    "ProposeStatement": {"text": "statement", "place.address": "address", "theme": "theme"},
     "PublishStatement": {"statement": "id"},
     "HideStatement": {"statement": "id"},
     "MergeStatements": {"statement": "id", "into": "id"},
@@ -156,6 +160,8 @@ def check_texts(command: msgspec.Struct) -> None:
 
 
 def _texts(value: object, path: list[str]) -> Iterator[str]:
+    if value is None:
+        return  # an optional part left out (a contribution without a place)
     if isinstance(value, tuple):
         for item in value:
             yield from _texts(item, path)

@@ -152,6 +152,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cet énoncé a déjà été importé dans cette séance.",
         "This statement was already imported into this session.",
     ),
+    "forum_no_rounds": (
+        "Le forum numérique n’a ni tables ni manches\u00a0: chacun écrit quand il veut.",
+        "The online forum has no tables nor rounds: people write whenever they like.",
+    ),
+    "unknown_theme": (
+        "Ce thème n’est pas un des thèmes du forum.",
+        "This theme is not one of the forum's themes.",
+    ),
     "unknown_voeu": ("Ce vœu n’existe pas.", "Unknown vœu."),
     "bad_transition": (
         "Ce vœu ne peut pas passer directement à cette étape.",

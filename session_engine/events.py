@@ -18,6 +18,7 @@ from .model import (
     Grade,
     HostPolicy,
     ParticipantRole,
+    Place,
     Provenance,
     RoundSpec,
     StatementKind,
@@ -80,12 +81,18 @@ class _Event(msgspec.Struct, frozen=True, kw_only=True):
     V: ClassVar[int] = 1
 
 
-class SessionCreated(_Event, frozen=True):
+class SessionCreated(_Event, frozen=True, omit_defaults=True):
+    """A session began. ``forum``: it is a programme's online phase (no tables, no rounds) and
+    ``themes`` what its contributions may be filed under; both left out when written for a
+    session of the evening, so a log from before forums reads the same."""
+
     title: str
     territories: tuple[Territory, ...]
     agenda: tuple[RoundSpec, ...]
     table_size: int
     host_policy: HostPolicy
+    forum: bool = False
+    themes: tuple[str, ...] = ()
 
 
 class ParticipantJoined(_Event, frozen=True, omit_defaults=True):
@@ -156,13 +163,20 @@ class RoundEnded(_Event, frozen=True):
     reason: str  # "facilitator" | "deadline" | "session_closed"
 
 
-class StatementProposed(_Event, frozen=True):
+class StatementProposed(_Event, frozen=True, omit_defaults=True):
+    """A participant wrote a statement. In a forum (``round`` 0, ``table`` None) it may carry a
+    ``place`` and a ``theme``, and always the ``territory`` its author joined from, recorded
+    here so that the map's filter never depends on a roster the public does not receive."""
+
     statement: str
     author: str
     text: str
     kind: StatementKind
     round: int
     table: int | None
+    place: Place | None = None
+    theme: str | None = None
+    territory: str | None = None
 
 
 class StatementPublished(_Event, frozen=True):

@@ -98,6 +98,8 @@ def _session_created(state: SessionState, e: SessionCreated) -> None:
     state.rounds = [Round(number=i, spec=spec) for i, spec in enumerate(e.agenda, start=1)]
     state.table_size = e.table_size
     state.host_policy = e.host_policy
+    state.forum = e.forum
+    state.themes = e.themes
 
 
 def _participant_joined(state: SessionState, e: ParticipantJoined) -> None:
@@ -192,6 +194,9 @@ def _statement_proposed(state: SessionState, e: StatementProposed) -> None:
         kind=e.kind,
         round=e.round,
         table=e.table,
+        place=e.place,
+        theme=e.theme,
+        territory=e.territory,
     )
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "Grade",
     "HostPolicy",
     "ParticipantRole",
+    "Place",
     "Provenance",
     "RoundKind",
     "RoundSpec",
@@ -115,6 +116,18 @@ class Territory(msgspec.Struct, frozen=True, kw_only=True):
     qpv: bool
 
 
+class Place(
+    msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+):
+    """Where a contribution of the online phase is about: an address as its author typed it, a
+    point put on the map (WGS 84 degrees, both or neither), or both. Nothing is geocoded: the
+    server never looks an address up, so the map shows only the points people put."""
+
+    address: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
 class RoundSpec(msgspec.Struct, frozen=True, kw_only=True):
     """One line of the agenda: what kind of round, its prompt, how long it lasts."""
 
@@ -141,3 +154,7 @@ class Provenance(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     source: str  # in words: « Forum numérique », « Métrokawa métropolitain »
     territories: tuple[str, ...] = ()  # the names of the territories it came from
     statement: str | None = None  # its id in the source session ("s7")
+    # How the online phase rated it, when it comes from there: people at −2, −1, 0, +1, +2, then
+    # those who passed, over the statements its comparison grouped; () when unknown or when
+    # fewer than k people rated it (the tallies' k-anonymity).
+    ratings: tuple[int, ...] = ()

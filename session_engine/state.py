@@ -17,6 +17,7 @@ from .model import (
     Grade,
     HostPolicy,
     ParticipantRole,
+    Place,
     Provenance,
     RoundSpec,
     StatementKind,
@@ -122,6 +123,11 @@ class Statement(msgspec.Struct, kw_only=True):
     status: StatementStatus = StatementStatus.PROPOSED
     merged_into: str | None = None
     provenance: Provenance | None = None  # where an imported statement comes from
+    # A forum's contributions only (``StatementProposed``): where, under which theme, from which
+    # territory; None in a session of the evening.
+    place: Place | None = None
+    theme: str | None = None
+    territory: str | None = None
 
 
 class Annotation(msgspec.Struct, frozen=True, kw_only=True):
@@ -238,6 +244,8 @@ class SessionState(msgspec.Struct, kw_only=True):
     territories: dict[str, Territory] = msgspec.field(default_factory=dict)
     table_size: int = 6
     host_policy: HostPolicy = HostPolicy.ROTATE
+    forum: bool = False  # a programme's online phase: no tables, no rounds
+    themes: tuple[str, ...] = ()
     rounds: list[Round] = msgspec.field(default_factory=list)
     current_round: int = 0  # number of the round started last; 0 before the first
     participants: dict[str, Participant] = msgspec.field(default_factory=dict)

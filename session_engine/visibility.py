@@ -131,8 +131,15 @@ def _public_data(event: Event, state: SessionState) -> dict[str, Any] | None:
             "kind": statement.kind.value,
             "round": statement.round,
             "table": statement.table,
+            **_forum_fields(statement),
         }
     return None
+
+
+def _forum_fields(statement: Statement) -> dict[str, Any]:
+    """A forum contribution's place, theme and territory, those it has (none on the evening)."""
+    fields = {"place": statement.place, "theme": statement.theme, "territory": statement.territory}
+    return {name: msgspec.to_builtins(value) for name, value in fields.items() if value is not None}
 
 
 def visible_state(state: SessionState, *, full: bool, participant: str | None) -> dict[str, Any]:
@@ -211,6 +218,8 @@ def _keyed(state: SessionState) -> dict[str, Any]:
     fields["syntheses"] = {f"{r}|{t}": s for (r, t), s in state.syntheses.items()}
     fields["statements"] = {sid: _statement(s) for sid, s in state.statements.items()}
     fields["participants"] = {pid: _participant(p) for pid, p in state.participants.items()}
+    if not state.forum:  # an evening's snapshot reads as before forums
+        del fields["forum"], fields["themes"]
     return fields
 
 
@@ -232,11 +241,12 @@ def _participant(participant: Participant) -> Participant | dict[str, Any]:
     return fields
 
 
-def _statement(statement: Statement) -> Statement | dict[str, Any]:
+def _statement(statement: Statement) -> dict[str, Any]:
     """A statement's record; an imported one's with its ``provenance`` (public: it says where
-    the statement comes from), any other without the key, as records were before imports."""
-    if statement.provenance is not None:
-        return statement
+    the statement comes from), a forum contribution's with its place, theme and territory; any
+    other without those keys, as records were before imports and forums."""
     fields = msgspec.structs.asdict(statement)
-    del fields["provenance"]
+    for name in ("provenance", "place", "theme", "territory"):  # a forum's, or an import's
+        if fields[name] is None:
+            del fields[name]
     return fields

@@ -222,6 +222,24 @@ def a_session(
     ]
 
 
+FORUM_THEMES = ("Propreté et déchets", "Transports", "Logement")
+
+
+def a_forum(*, themes: tuple[str, ...] = FORUM_THEMES) -> list[Event]:
+    """A programme's online phase: the same territories, no agenda, three themes."""
+    return [
+        SessionCreated(
+            title="Forum numérique",
+            territories=TERRITORIES,
+            agenda=(),
+            table_size=6,
+            host_policy=HostPolicy.ROTATE,
+            forum=True,
+            themes=themes,
+        )
+    ]
+
+
 def joined(
     pid: str,
     *,

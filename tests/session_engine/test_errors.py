@@ -94,6 +94,7 @@ from .harness import (
     GUEST,
     SYSTEM,
     Sender,
+    a_forum,
     a_proposal,
     a_running_round,
     a_seated_session,
@@ -356,6 +357,14 @@ REACHED_BY: dict[str, Case] = {
         ],
         IssueTableTablet(table=2),
         FACILITATOR,
+    ),
+    # test_forum: test_a_forum_has_no_tables_nor_rounds
+    "forum_no_rounds": Case(a_forum(), StartRound(), FACILITATOR),
+    # test_forum: test_a_theme_must_be_one_of_the_forum
+    "unknown_theme": Case(
+        [*a_forum(), joined("p1")],
+        ProposeStatement(text="Trottoir défoncé.", theme="Voirie"),
+        participant("p1"),
     ),
     # test_import_statement: test_a_key_comes_into_a_session_once
     "already_imported": Case(

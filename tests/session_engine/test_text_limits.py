@@ -25,10 +25,13 @@ LIMITS: Final[dict[tuple[str, str], int]] = {
     ("CreateSession", "territories.name"): 80,
     ("CreateSession", "territories.commune"): 120,
     ("CreateSession", "agenda.prompt"): 500,
+    ("CreateSession", "themes"): 60,  # a forum's themes, each
     ("JoinSession", "pseudonym"): 40,
     ("JoinSession", "territory"): 32,
     ("JoinSession", "person"): 64,  # and 22 at least, of [A-Za-z0-9_-]: else bad_request
     ("ProposeStatement", "text"): 280,
+    ("ProposeStatement", "place.address"): 200,  # a forum contribution's address
+    ("ProposeStatement", "theme"): 60,
     ("PublishStatement", "statement"): 32,
     ("HideStatement", "statement"): 32,
     ("MergeStatements", "statement"): 32,
@@ -93,11 +96,14 @@ ROUND: Final = {"kind": "table", "prompt": "Ce qui manque ici", "duration_ms": 9
 # A well-formed command of each type that has a text field, and who may send it.
 COMMANDS: Final[dict[str, tuple[dict[str, Any], Sender]]] = {
     "CreateSession": (
-        {"title": "Métrokawa", "territories": [TERRITORY], "agenda": [ROUND]},
+        {"title": "Métrokawa", "territories": [TERRITORY], "agenda": [ROUND], "themes": ["Voirie"]},
         FACILITATOR,
     ),
     "JoinSession": ({"pseudonym": "Awa", "territory": "t1", "role": "habitant"}, GUEST),
-    "ProposeStatement": ({"text": "Les bancs manquent."}, participant("p1")),
+    "ProposeStatement": (
+        {"text": "Les bancs manquent.", "place": {"address": "la place"}, "theme": "Voirie"},
+        participant("p1"),
+    ),
     "PublishStatement": ({"statement": "s1"}, FACILITATOR),
     "HideStatement": ({"statement": "s1"}, FACILITATOR),
     "MergeStatements": ({"statement": "s1", "into": "s2"}, FACILITATOR),

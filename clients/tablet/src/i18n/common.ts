@@ -113,6 +113,7 @@ export default {
     'common.sent': 'Envoyé.',
     'common.queued': 'Gardé. Ce sera envoyé au retour du réseau.',
 
+    'error.forum_no_rounds': 'Le forum numérique n’a ni tables ni manches : chacun écrit quand il veut.',
     'error.unknown': 'Une erreur est survenue.',
     'error.network': 'Le serveur ne répond pas. Vérifiez le réseau.',
     'error.not_allowed': 'Ce n’est pas permis.',
@@ -127,6 +128,7 @@ export default {
     'error.unknown_statement': 'Cet énoncé n’existe pas.',
     'error.unknown_table': 'Cette table n’existe pas.',
     'error.unknown_proposal': 'Cette proposition n’existe pas.',
+    'error.unknown_theme': 'Ce thème n’est pas un des thèmes du forum.',
     'error.unknown_vote': 'Ce vote n’existe pas.',
     'error.pseudonym_taken': 'Ce pseudo est déjà pris. Choisissez-en un autre.',
     'error.too_few_participants': 'Il faut au moins deux personnes.',
@@ -300,6 +302,7 @@ export default {
     'common.sent': 'Sent.',
     'common.queued': 'Kept. It will be sent when the network is back.',
 
+    'error.forum_no_rounds': 'The online forum has no tables nor rounds: people write whenever they like.',
     'error.unknown': 'Something went wrong.',
     'error.network': 'The server does not answer. Check the network.',
     'error.not_allowed': 'This is not allowed.',
@@ -314,6 +317,7 @@ export default {
     'error.unknown_statement': 'This statement does not exist.',
     'error.unknown_table': 'This table does not exist.',
     'error.unknown_proposal': 'This proposal does not exist.',
+    'error.unknown_theme': "This theme is not one of the forum's themes.",
     'error.unknown_vote': 'This vote does not exist.',
     'error.pseudonym_taken': 'This name is taken. Choose another one.',
     'error.too_few_participants': 'At least two people are needed.',
