@@ -133,6 +133,8 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Route("/api/sessions/{session_id}/log", http.session_log, methods=["GET"]),
         Route("/api/sessions/{session_id}/report", http.session_report, methods=["GET"]),
         Route("/api/sessions/{session_id}/qr.svg", http.session_qr, methods=["GET"]),
+        # The same code, by the name the programme's pages link a forum's flyers with.
+        Route("/api/sessions/{session_id}/qr", http.session_qr, methods=["GET"]),
         Route("/api/codes/{code}", http.session_by_code, methods=["GET"]),
         Route("/api/carte", carte, methods=["GET"]),
         Route("/healthz", http.healthz, methods=["GET"]),

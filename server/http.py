@@ -145,6 +145,8 @@ async def _public_face(request: Request, record: SessionRecord | None) -> Respon
         "created_at": record.created_at,
         "seq": actor.seq,
         "closed": state.closed,
+        "forum": state.forum,  # the join form leaves out what a forum has no use for
+        "themes": list(state.themes),
         "participants": sum(1 for p in state.participants.values() if p.present),
         "territories": [msgspec.to_builtins(t) for t in state.territories.values()],
         "rounds": [

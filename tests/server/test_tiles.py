@@ -1,13 +1,11 @@
 """The forum map's tiles (server/tiles.py): which tile server the environment names, what
 ``GET /api/carte`` tells the page, the one image origin the participant page's CSP adds for it,
-and the per-territory join QR code of the flyers. In this process, with no network: no tile is
-ever fetched here, only named.
+in this process, with no network: no tile is ever fetched here, only named.
 """
 
 from __future__ import annotations
 
 import asyncio
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +14,6 @@ import pytest
 
 from server.app import Settings, create_app
 from server.tiles import Tiles, image_source, tiles_from_environment
-
-from .live import new_session_body
 
 OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
@@ -75,7 +71,9 @@ def test_the_csp_image_source_is_the_tiles_origin_only(url: str | None, source: 
     assert image_source(Tiles(url=url)) == source
 
 
-def _serve(settings: Settings, scenario: Any) -> None:
+def in_process(settings: Settings, scenario: Any) -> None:
+    """Run ``scenario(client)`` against the app in this process, its lifespan started."""
+
     async def main() -> None:
         app = create_app(settings)
         transport = httpx.ASGITransport(app=app)
@@ -88,7 +86,8 @@ def _serve(settings: Settings, scenario: Any) -> None:
     asyncio.run(main())
 
 
-def _built(tmp_path: Path) -> str:
+def fake_build(tmp_path: Path) -> str:
+    """A build of two pages that are nothing but a title: the headers are what is tested."""
     for page in ("participant.html", "console.html"):
         (tmp_path / page).write_text("<!doctype html><title>page</title>", encoding="utf-8")
     return str(tmp_path)
@@ -115,7 +114,7 @@ def test_api_carte_gives_the_page_the_tiles_and_the_participant_page_may_load_th
         console = (await client.get("/f/s1")).headers["content-security-policy"]
         assert "tuiles.example" not in console
 
-    _serve(Settings(db="memory://", ui_dir=_built(tmp_path), tiles=tiles), scenario)
+    in_process(Settings(db="memory://", ui_dir=fake_build(tmp_path), tiles=tiles), scenario)
 
 
 def test_no_tiles_means_a_null_url_and_the_csp_unchanged(tmp_path: Path) -> None:
@@ -125,22 +124,6 @@ def test_no_tiles_means_a_null_url_and_the_csp_unchanged(tmp_path: Path) -> None
         policy = (await client.get("/j/ABCDEF")).headers["content-security-policy"]
         assert "img-src 'self' data: blob:;" in policy
 
-    _serve(Settings(db="memory://", ui_dir=_built(tmp_path), tiles=Tiles(url=None)), scenario)
-
-
-def test_the_qr_code_of_a_territory_preselects_it_and_an_unknown_one_is_refused(
-    tmp_path: Path,
-) -> None:
-    async def scenario(client: httpx.AsyncClient) -> None:
-        created = (await client.post("/api/sessions", json=new_session_body())).json()
-        qr = f"/api/sessions/{created['id']}/qr.svg"
-        flyer = await client.get(qr, params={"territoire": "t2"})
-        assert flyer.status_code == 200
-        assert ET.fromstring(flyer.content).tag.endswith("svg")
-        plain = await client.get(qr)
-        assert flyer.content != plain.content  # another link, another code
-        refused = await client.get(qr, params={"territoire": "t99"})
-        assert refused.status_code == 400
-        assert refused.json()["code"] == "unknown_territory"
-
-    _serve(Settings(db="memory://", ui_dir=_built(tmp_path)), scenario)
+    in_process(
+        Settings(db="memory://", ui_dir=fake_build(tmp_path), tiles=Tiles(url=None)), scenario
+    )

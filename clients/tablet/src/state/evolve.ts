@@ -43,8 +43,11 @@ export function applyEvent(s: SessionView, e: Envelope): void {
         hosts: {},
         end_reason: null,
       }));
-      s.forum = !!d.forum;
-      s.themes = [...(d.themes ?? [])].map(String);
+      if (d.forum) {
+        // Left out for a session of the evening, in the event as in the engine's state.
+        s.forum = true;
+        s.themes = [...(d.themes ?? [])].map(String);
+      }
       s.table_size = d.table_size ?? s.table_size;
       s.host_policy = d.host_policy ?? s.host_policy;
       break;

@@ -20,8 +20,7 @@ function fromSnapshot(snapshot: any): SessionView {
     end_reason: r.end_reason ?? null,
   }));
   s.annotations = [...(s.annotations ?? [])];
-  s.forum = !!s.forum;
-  s.themes = [...(s.themes ?? [])];
+  if (s.themes) s.themes = [...s.themes];
   if (s.results === undefined) s.results = null;
   s.consents = Object.fromEntries(
     Object.entries(s.consents ?? {}).map(([id, c]: [string, any]) => [

@@ -262,10 +262,11 @@ export interface SessionView {
   created: boolean;
   closed: boolean;
   title: string;
-  /** the online phase (« Forum numérique »): no tables, no rounds; contributions at any time */
-  forum: boolean;
-  /** the forum's themes, in the facilitator's order (empty: no theme to choose) */
-  themes: string[];
+  /** the online phase (« Forum numérique »): no tables, no rounds; contributions at any time.
+   *  Absent, as in the engine's snapshot, for a session of the evening. */
+  forum?: boolean;
+  /** the forum's themes, in the facilitator's order (absent or empty: no theme to choose) */
+  themes?: string[];
   territories: Record<string, TerritoryView>;
   table_size: number;
   host_policy: 'stay' | 'rotate';
@@ -300,8 +301,6 @@ export function emptySession(): SessionView {
     created: false,
     closed: false,
     title: '',
-    forum: false,
-    themes: [],
     territories: {},
     table_size: 6,
     host_policy: 'rotate',

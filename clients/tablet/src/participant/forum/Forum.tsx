@@ -98,6 +98,7 @@ function markersOf(list: readonly StatementView[]): MapMarker[] {
 /** Three real selects, each labelled; « Tous » first. */
 function Filters({ s, filter, onChange }: { s: SessionView; filter: ForumFilter; onChange: (patch: Partial<ForumFilter>) => void }) {
   const territories = Object.values(s.territories);
+  const themes = s.themes ?? [];
   return (
     <fieldset class="mk-forum-filters" data-testid="forum-filters">
       <legend>{t('forum.filter.legend')}</legend>
@@ -120,12 +121,12 @@ function Filters({ s, filter, onChange }: { s: SessionView; filter: ForumFilter;
           <option value="idea">{t('forum.kinds.idea')}</option>
         </select>
       </div>
-      {s.themes.length > 0 && (
+      {themes.length > 0 && (
         <div class="mk-field">
           <label for="filter-theme">{t('forum.filter.theme')}</label>
           <select id="filter-theme" class="mk-input" value={filter.theme} onChange={(e) => onChange({ theme: (e.target as HTMLSelectElement).value })}>
             <option value="">{t('forum.filter.all_themes')}</option>
-            {s.themes.map((theme) => (
+            {themes.map((theme) => (
               <option key={theme} value={theme}>
                 {theme}
               </option>

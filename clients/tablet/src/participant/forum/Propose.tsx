@@ -19,6 +19,7 @@ type Point = { lat: number; lon: number };
 
 export function Propose({ ctx }: { ctx: Ctx }) {
   const { conn, s, sessionId, writing } = ctx;
+  const themes = s.themes ?? [];
   const [text, setText, clearText] = useDraft(sessionId, 'forum-text');
   const [kind, setKind] = useDraft(sessionId, 'forum-kind', 'problem');
   const [theme, setTheme] = useDraft(sessionId, 'forum-theme', '');
@@ -41,7 +42,7 @@ export function Propose({ ctx }: { ctx: Ctx }) {
     if (clean.length > MAX || address.trim().length > ADDRESS_MAX) return fail(errorText('text_too_long'));
     setError(null);
     const data: Record<string, unknown> = { text: clean, kind: kind === 'idea' ? 'idea' : 'problem' };
-    if (theme && s.themes.includes(theme)) data.theme = theme;
+    if (theme && themes.includes(theme)) data.theme = theme;
     const place = placeData(address, point);
     if (place) data.place = place;
     conn
@@ -95,14 +96,14 @@ export function Propose({ ctx }: { ctx: Ctx }) {
             if (error) setError(null);
           }}
         />
-        {s.themes.length > 0 && (
+        {themes.length > 0 && (
           <div class="mk-field">
             <label for="forum-theme">
               {t('forum.propose.theme')} {t('common.optional')}
             </label>
             <select id="forum-theme" class="mk-input" value={theme} onChange={(e) => setTheme((e.target as HTMLSelectElement).value)}>
               <option value="">{t('forum.propose.no_theme')}</option>
-              {s.themes.map((th) => (
+              {themes.map((th) => (
                 <option key={th} value={th}>
                   {th}
                 </option>
