@@ -3,12 +3,12 @@
  *  acknowledged, said « non enregistré » when refused) and the comments. */
 import { useRef, useState } from 'preact/hooks';
 import { plural, quoted, t } from '../../i18n';
-import { positionKey, positionOf, type PositionValue, type SessionView, type StatementView } from '../../state';
+import { positionKey, positionOf, type AnnotationView, type PositionValue, type SessionView, type StatementView } from '../../state';
 import { announce } from '../../ui/Live';
 import { Pictogram } from '../../ui/Pictogram';
 import { PositionScale } from '../../ui/PositionScale';
 import type { Ctx } from '../ctx';
-import { NoteForm, NoteList, UnsentNotes } from '../NoteForm';
+import { NoteForm, UnsentNotes } from '../NoteForm';
 import { unsentReason } from '../unsent';
 import { markerStyle, roomCounts } from './model';
 
@@ -62,7 +62,7 @@ export function ForumItem({ ctx, st }: { ctx: Ctx; st: StatementView }) {
       )}
       <div class="mk-forum-comments">
         <h4 class="mk-forum-comments-title">{plural('forum.comments.count', comments.length)}</h4>
-        {comments.length > 0 && <NoteList s={s} notes={comments} />}
+        {comments.length > 0 && <CommentList s={s} me={me} comments={comments} />}
         <UnsentNotes ctx={ctx} target={{ statement: st.id }} />
         {commenting && open ? (
           <NoteForm
@@ -83,6 +83,27 @@ export function ForumItem({ ctx, st }: { ctx: Ctx; st: StatementView }) {
         )}
       </div>
     </li>
+  );
+}
+
+/** The comments already posted. A forum's roster is not public (a join reaches no one else):
+ *  a comment is signed by its author's pseudonym when this device knows it, « vous » for mine,
+ *  else by no name. */
+function CommentList({ s, me, comments }: { s: SessionView; me: string; comments: AnnotationView[] }) {
+  return (
+    <ul class="mk-notes" data-testid="item-comments">
+      {comments.map((a) => (
+        <li key={a.id}>
+          <span class="mk-note-author">{a.author === me ? t('forum.comments.you') : (s.participants[a.author]?.pseudonym ?? t('forum.comments.someone'))}</span> {a.text}
+          {a.place && (
+            <span class="mk-muted">
+              {' '}
+              · <Pictogram name="pin" size={16} /> {a.place}
+            </span>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }
 

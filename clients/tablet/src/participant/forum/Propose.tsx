@@ -11,11 +11,14 @@ import type { Ctx } from '../ctx';
 import { TextBox } from '../TextBox';
 import { useDraft, useStoredState } from '../storage';
 import { ForumMap } from './ForumMap';
+import type { MapMarker } from './leafletMap';
 import { placeData, roundedPoint } from './model';
 
 const MAX = 280;
 const ADDRESS_MAX = 200;
 type Point = { lat: number; lon: number };
+/** The form's map shows only the point being chosen (one array, so the map is not redrawn). */
+const NO_MARKERS: MapMarker[] = [];
 
 export function Propose({ ctx }: { ctx: Ctx }) {
   const { conn, s, sessionId, writing } = ctx;
@@ -147,7 +150,7 @@ export function Propose({ ctx }: { ctx: Ctx }) {
           {mapOpen && (
             <div id="propose-map">
               <p class="mk-hint">{t('forum.propose.map_hint')}</p>
-              <ForumMap markers={[]} onPick={pick} picked={point ? [point.lat, point.lon] : null} testId="propose-map" size="small" />
+              <ForumMap markers={NO_MARKERS} onPick={pick} picked={point ? [point.lat, point.lon] : null} testId="propose-map" size="small" />
             </div>
           )}
         </fieldset>

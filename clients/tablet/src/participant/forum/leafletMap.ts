@@ -51,14 +51,22 @@ function pickedIcon(): L.DivIcon {
 
 export function createMap(el: HTMLElement, options: MapOptions): MapHandle {
   const map = L.map(el, { keyboard: false, zoomControl: false, attributionControl: false, boxZoom: false });
-  const start = initialView(options.markers.map((m) => m.point));
-  if (start.kind === 'fit') map.fitBounds(start.bounds, { padding: [24, 24] });
-  else map.setView(start.centre, start.zoom);
+  // Until the person moves the map, it follows its markers (the first ones often arrive after
+  // it is drawn; a filter changes them); once they have moved it, it stays where they put it.
+  let touched = false;
+  for (const name of ['pointerdown', 'wheel', 'touchstart'] as const) el.addEventListener(name, () => (touched = true), { passive: true });
+  function frame(markers: MapMarker[]) {
+    const view = initialView(markers.map((m) => m.point));
+    if (view.kind === 'fit') map.fitBounds(view.bounds, { padding: [24, 24], maxZoom: 16 });
+    else map.setView(view.centre, view.zoom);
+  }
+  frame(options.markers);
   if (options.tiles) L.tileLayer(options.tiles, { maxZoom: 19 }).addTo(map);
   const layer = L.layerGroup().addTo(map);
   let picked: L.Marker | null = null;
 
   function setMarkers(markers: MapMarker[]) {
+    if (!touched) frame(markers);
     layer.clearLayers();
     for (const m of markers) {
       const marker = L.marker(m.point, { icon: icon(m.kind), keyboard: false });
