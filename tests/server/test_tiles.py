@@ -13,7 +13,10 @@ import httpx
 import pytest
 
 from server.app import Settings, create_app
+from server.cli import main
 from server.tiles import Tiles, image_source, tiles_from_environment
+
+from .live import free_port
 
 OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
@@ -127,3 +130,15 @@ def test_no_tiles_means_a_null_url_and_the_csp_unchanged(tmp_path: Path) -> None
     in_process(
         Settings(db="memory://", ui_dir=fake_build(tmp_path), tiles=Tiles(url=None)), scenario
     )
+
+
+def test_serve_refuses_a_tile_url_that_is_no_address_in_one_sentence_before_listening(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("METROKAWA_TILES_URL", "tuiles.example/{z}/{x}/{y}.png")
+    db = tmp_path / "m.sqlite"
+    code = main(["serve", "--db", str(db), "--port", str(free_port()), "--no-new-session"])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.startswith("metrokawa\u00a0: METROKAWA_TILES_URL doit commencer par https://")
+    assert not db.exists()
