@@ -7,7 +7,8 @@ with an address, Bruno an idea with a point chosen on the map. The facilitator's
 forum mode, counts them per territory and publishes both. Awa's page then lists both with their
 territory, theme and place, the map shows Bruno's point (a click on it brings his idea into focus),
 Awa rates and comments on Bruno's idea, Bruno sees the comment; the filters keep what they say;
-and axe-core finds nothing on the forum view.
+offline, Awa's next proposal waits in the outbox and goes when the network is back; and axe-core
+finds nothing on the forum view.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ PROBLEM = "L’ascenseur du bâtiment B est en panne depuis trois semaines."
 IDEA = "Un bus le dimanche jusqu’à la gare."
 ADDRESS = "12 allée des Tilleuls, Bondy"
 COMMENT = "Oui, et le soir aussi."
+LATE = "Pas de lumière dans le passage sous la voie ferrée."
 
 
 @pytest.fixture(scope="module")
@@ -187,6 +189,19 @@ def test_two_residents_of_two_territories_post_rate_comment_and_filter(
     expect(item(awa, IDEA)).to_have_count(1)
     awa.get_by_label("Thème", exact=True).select_option("")
     expect(shown).to_have_text("2 contributions affichées sur 2.")
+    # --- offline, a proposal waits in the outbox, shown as the tablet shows it, then goes -------
+    awa.context.set_offline(True)
+    expect(awa.get_by_test_id("connection")).not_to_have_attribute("data-status", "online")
+    awa.get_by_label("Votre problème ou votre idée").fill(LATE)
+    awa.get_by_role("button", name="Proposer", exact=True).click()
+    queued = awa.get_by_test_id("my-statements").locator("li[data-pending=true]")
+    expect(queued).to_contain_text(LATE)
+    expect(queued).to_contain_text("en attente d’envoi")
+    awa.context.set_offline(False)
+    expect(queued).to_have_count(0)
+    expect(awa.get_by_test_id("my-statements").locator("li", has_text=LATE)).to_contain_text(
+        "En attente de relecture"
+    )
     screenshot(awa, "forum-phone")
     screenshot(bruno, "forum-tablet")
 
