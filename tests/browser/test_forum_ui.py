@@ -208,3 +208,40 @@ def test_two_residents_of_two_territories_post_rate_comment_and_filter(
     # --- accessibility of the forum view --------------------------------------------------------
     found = scan_every_way(awa, "forum")
     assert found == {view: [] for view in found}, "axe-core: violations (any impact)"
+
+
+# A 1×1 transparent PNG: what the stand-in tile server answers for every tile.
+TILE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
+def test_with_a_tile_server_the_page_may_load_its_tiles_and_credits_it(
+    tmp_path_factory: pytest.TempPathFactory, open_context: Any
+) -> None:
+    """A tile server on another origin (a loopback port where nothing listens: the browser's
+    requests are answered by the test, never by a network), named with its attribution: the
+    page's CSP lets its tiles in, and the credit is page text under the map."""
+    tiles = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+    env = {"METROKAWA_TILES_URL": tiles, "METROKAWA_TILES_ATTRIBUTION": "Tuiles de test"}
+    db = tmp_path_factory.mktemp("tiles") / "metrokawa.sqlite"
+    live = LiveServer(db, env=env).start()
+    try:
+        created = create_forum(live)
+        context = open_context(PHONE)
+        asked: list[str] = []
+
+        def tile(route: Any) -> None:
+            asked.append(route.request.url)
+            route.fulfill(status=200, content_type="image/png", body=TILE)
+
+        context.route("http://127.0.0.1:9/**", tile)
+        page = context.new_page()
+        join_by_flyer(page, created["links"]["join"], "t1", "Awa", "Bondy Nord")
+        expect(page.get_by_test_id("forum-map")).to_have_attribute("data-ready", "true")
+        expect(page.locator(".mk-map-attribution")).to_have_text("Tuiles de test")
+        expect(page.locator("img.leaflet-tile-loaded").first).to_be_attached()
+        assert all(re.fullmatch(r"http://127\.0\.0\.1:9/11/\d+/\d+\.png", url) for url in asked)
+    finally:
+        live.stop()
