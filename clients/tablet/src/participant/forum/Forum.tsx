@@ -24,7 +24,7 @@ export function Forum({ ctx }: { ctx: Ctx }) {
     <>
       <ForumIntro s={ctx.s} />
       <Propose ctx={ctx} />
-      <MyStatements ctx={ctx} />
+      <MyStatements ctx={ctx} title={t('forum.mine.title')} />
       <Contributions ctx={ctx} />
     </>
   );
