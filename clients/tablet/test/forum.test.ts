@@ -219,11 +219,26 @@ describe('a flyer’s link', () => {
 
 describe('the console’s forum by territory', () => {
   it('counts people present and contributions published or waiting, by their author’s territory', () => {
-    const s = forum().state;
-    s.statements.s4!.territory = 't2'; // the facilitator's form of a proposal carries it
+    const store = forum();
+    // The facilitators' form of a proposal is the whole event: author, text, place, territory.
+    store.apply(
+      ev('StatementProposed', {
+        statement: 's5',
+        author: 'p2',
+        text: 'Trop de voitures',
+        kind: 'problem',
+        round: 0,
+        table: null,
+        place: { address: 'Place du marché' },
+        territory: 't2',
+      }),
+    );
+    const s = store.state;
+    expect(s.statements.s5).toMatchObject({ territory: 't2', place: { address: 'Place du marché', lat: null, lon: null } });
     expect(forumRows(s).map((r) => [r.territory?.id ?? null, r.participants, r.published, r.waiting])).toEqual([
       ['t1', 1, 2, 0],
       ['t2', 1, 1, 1],
+      [null, 0, 0, 1], // s4, whose territory the public form did not carry
     ]);
   });
 });
