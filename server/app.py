@@ -31,10 +31,13 @@ from .actor import EncodedEvent, SessionActor
 from .archives import archive_routes, open_archives
 from .cluster import LEASE_MS, Cluster
 from .hub import EVICT_AFTER_S, Hub, file_clock, wall_clock_ms
+from .landscape import Landscapes, session_landscape
 from .limits import Buckets, Guesses, Limits, Sockets
 from .metrics import Metrics
 from .middleware import BodyLimit, NoSniff
 from .pages import DEFAULT_UI_DIR, page_routes
+from .programme_compare import routes as compare_routes
+from .programme_landscape import routes as landscape_page_routes
 from .programme_pages import routes as programme_routes
 from .programmes import Programmes
 from .room import colours, terminal_qr
@@ -103,6 +106,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         hub.on_published.append(_count_commits(metrics))
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits
         app.state.public_url = settings.public_url
+        app.state.landscapes = Landscapes()  # the opinion landscapes computed, per seq
         app.state.archives = open_archives(store)  # the public archive, in the store's database
         limits = settings.limits
         app.state.guesses = Guesses(limits.code_guesses_per_second, limits.code_guess_burst)
@@ -135,6 +139,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Route("/api/sessions/{session_id}/qr.svg", http.session_qr, methods=["GET"]),
         # The same code, by the name the programme's pages link a forum's flyers with.
         Route("/api/sessions/{session_id}/qr", http.session_qr, methods=["GET"]),
+        Route("/api/sessions/{session_id}/paysage", session_landscape, methods=["GET"]),
         Route("/api/codes/{code}", http.session_by_code, methods=["GET"]),
         Route("/api/carte", carte, methods=["GET"]),
         Route("/healthz", http.healthz, methods=["GET"]),
@@ -143,6 +148,8 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         *archive_routes(),
         *organiser_routes(),  # /connexion, /mot-de-passe/…, /organisateurs/… (web_auth)
         *programme_routes(),  # /programmes… (programme_pages)
+        *compare_routes(),  # /programmes/…/comparer, …/importer (programme_compare)
+        *landscape_page_routes(),  # /programmes/…/paysage (programme_landscape)
         *page_routes(Path(settings.ui_dir), tiles=image_source(settings.tiles)),
     ]
     # Bodies are bounded before anything reads them; compressed HTTP for phones on a weak

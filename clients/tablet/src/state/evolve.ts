@@ -208,6 +208,7 @@ export function applyEvent(s: SessionView, e: Envelope): void {
           source: String(p.source ?? ''),
           territories: [...(p.territories ?? [])].map(String),
           statement: p.statement ?? null,
+          ...(p.ratings?.length ? { ratings: [...p.ratings].map(Number) } : {}),
         },
       };
       break;

@@ -79,6 +79,9 @@ export interface ProvenanceView {
   territories: string[];
   /** its id in the source session, if any */
   statement: string | null;
+  /** how the online phase rated it: people at −2, −1, 0, +1, +2, then passes; absent when
+   *  unknown or under k raters */
+  ratings?: number[];
 }
 
 /** Where a forum contribution is (session_engine/model.py, Place): an address typed and/or a
