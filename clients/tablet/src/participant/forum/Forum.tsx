@@ -90,7 +90,7 @@ function markersOf(list: readonly StatementView[]): MapMarker[] {
   const out: MapMarker[] = [];
   for (const st of list) {
     const point = pointOf(st.place);
-    if (point) out.push({ id: st.id, point, kind: st.kind });
+    if (point) out.push({ id: st.id, point, kind: st.kind, label: st.text ?? '' });
   }
   return out;
 }

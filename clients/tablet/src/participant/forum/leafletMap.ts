@@ -16,6 +16,8 @@ export interface MapMarker {
   id: string;
   point: [number, number];
   kind: StatementKind | null;
+  /** the contribution's words, shown on hover (the title attribute; the map is aria-hidden) */
+  label?: string;
 }
 
 export interface MapOptions {
@@ -69,7 +71,7 @@ export function createMap(el: HTMLElement, options: MapOptions): MapHandle {
     if (!touched) frame(markers);
     layer.clearLayers();
     for (const m of markers) {
-      const marker = L.marker(m.point, { icon: icon(m.kind), keyboard: false });
+      const marker = L.marker(m.point, { icon: icon(m.kind), keyboard: false, title: m.label ?? '' });
       if (options.onMarker) marker.on('click', () => options.onMarker!(m.id));
       marker.addTo(layer);
     }
