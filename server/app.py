@@ -44,6 +44,7 @@ from .room import colours, terminal_qr
 from .settle import Settler
 from .simulation.offline import demo_session_command
 from .store import open_store
+from .tiles import Tiles, carte, image_source
 from .trust import Signer
 from .web_auth import routes as organiser_routes
 from .web_session import WebAuth
@@ -70,6 +71,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     lease_ms: int = LEASE_MS  # several workers: how long a dead owner keeps its sessions
     cluster_secret: str = ""  # several workers: what they sign their Redis entries with (``trust``)
     evict_after_s: float = EVICT_AFTER_S  # an idle session leaves memory after this long
+    # The forum map's tile server (``METROKAWA_TILES_URL``, ``…_ATTRIBUTION``; ``tiles``)
+    tiles: Tiles = Tiles()
     clock_file: str | None = None  # tests only (``METROKAWA_CLOCK_FILE``): ``hub.file_clock``
 
 
@@ -134,8 +137,11 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Route("/api/sessions/{session_id}/log", http.session_log, methods=["GET"]),
         Route("/api/sessions/{session_id}/report", http.session_report, methods=["GET"]),
         Route("/api/sessions/{session_id}/qr.svg", http.session_qr, methods=["GET"]),
+        # The same code, by the name the programme's pages link a forum's flyers with.
+        Route("/api/sessions/{session_id}/qr", http.session_qr, methods=["GET"]),
         Route("/api/sessions/{session_id}/paysage", session_landscape, methods=["GET"]),
         Route("/api/codes/{code}", http.session_by_code, methods=["GET"]),
+        Route("/api/carte", carte, methods=["GET"]),
         Route("/healthz", http.healthz, methods=["GET"]),
         Route("/metrics", http.metrics, methods=["GET"]),
         Route("/openapi.json", http.openapi, methods=["GET"]),
@@ -144,7 +150,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         *programme_routes(),  # /programmes… (programme_pages)
         *compare_routes(),  # /programmes/…/comparer, …/importer (programme_compare)
         *landscape_page_routes(),  # /programmes/…/paysage (programme_landscape)
-        *page_routes(Path(settings.ui_dir)),
+        *page_routes(Path(settings.ui_dir), tiles=image_source(settings.tiles)),
     ]
     # Bodies are bounded before anything reads them; compressed HTTP for phones on a weak
     # network (the client bundle shrinks about 3x). The WebSocket path never reaches these
@@ -154,6 +160,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Middleware(GZipMiddleware, minimum_size=1024),
     ]
     starlette = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    starlette.state.tiles = settings.tiles
     return SocketsFirst(starlette, allowed_hosts=settings.allowed_hosts)
 
 

@@ -281,10 +281,51 @@ OPENAPI: Final[dict[str, Any]] = {
         "/api/sessions/{session_id}/qr.svg": {
             "get": {
                 "summary": "The join link as a QR code",
-                "parameters": [_SESSION_ID],
+                "parameters": [
+                    _SESSION_ID,
+                    {
+                        "name": "territoire",
+                        "in": "query",
+                        "required": False,
+                        "description": "a territory id: the link preselects it in the join form",
+                        "schema": {"type": "string"},
+                    },
+                ],
                 "responses": {
                     "200": {"description": "SVG", "content": {"image/svg+xml": {}}},
+                    "400": _ERROR,
                     "404": _ERROR,
+                },
+            }
+        },
+        "/api/sessions/{session_id}/qr": {
+            "get": {
+                "summary": "The same as qr.svg",
+                "parameters": [
+                    _SESSION_ID,
+                    {
+                        "name": "territoire",
+                        "in": "query",
+                        "required": False,
+                        "description": "a territory id: the link preselects it in the join form",
+                        "schema": {"type": "string"},
+                    },
+                ],
+                "responses": {
+                    "200": {"description": "SVG", "content": {"image/svg+xml": {}}},
+                    "400": _ERROR,
+                    "404": _ERROR,
+                },
+            }
+        },
+        "/api/carte": {
+            "get": {
+                "summary": "The forum map's tile server (METROKAWA_TILES_URL), or none",
+                "responses": {
+                    "200": {
+                        "description": "{tiles: url template | null, attribution, attribution_url}",
+                        "content": {"application/json": {}},
+                    }
                 },
             }
         },

@@ -480,7 +480,7 @@ def test_openapi_describes_every_http_route_of_the_app(http: httpx.Client) -> No
     paths = described["paths"]
     routes = [r for r in create_app().app.routes if isinstance(r, Route)]
     api = [r for r in routes if r.path.startswith("/api/") or r.path in ("/healthz", "/metrics")]
-    assert len(api) == 9
+    assert len(api) == 11
     for route in api:
         assert route.path in paths, route.path
         assert {m.lower() for m in route.methods or ()} - {"head"} <= set(paths[route.path])

@@ -120,7 +120,8 @@ function sentStatus(sent: Sent | null, s: SessionView): { text: string; publishe
   return { text: t(`p.mine.${status}`), published: false };
 }
 
-export function MyStatements({ ctx }: { ctx: Ctx }) {
+/** My statements; `title` names them otherwise (a forum's « Mes contributions »). */
+export function MyStatements({ ctx, title }: { ctx: Ctx; title?: string }) {
   const { s, me, pending, unsent } = ctx;
   const queued = pending.filter((c) => c.type === 'ProposeStatement');
   const refused = unsent.list.filter((u) => u.type === 'ProposeStatement');
@@ -131,7 +132,7 @@ export function MyStatements({ ctx }: { ctx: Ctx }) {
   return (
     <section class="mk-card" aria-labelledby="mine-title">
       <h2 id="mine-title">
-        <Pictogram name="user" /> {t('p.mine.title')}
+        <Pictogram name="user" /> {title ?? t('p.mine.title')}
       </h2>
       <ul class="mk-list" data-testid="my-statements">
         {refused.map((u) => (

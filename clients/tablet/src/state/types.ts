@@ -84,6 +84,14 @@ export interface ProvenanceView {
   ratings?: number[];
 }
 
+/** Where a forum contribution is (session_engine/model.py, Place): an address typed and/or a
+ *  point chosen on the map (lat and lon both, or neither). */
+export interface PlaceView {
+  address: string | null;
+  lat: number | null;
+  lon: number | null;
+}
+
 export interface StatementView {
   id: string;
   /** the author's id for the facilitator and for one's own statements, else "participant" */
@@ -100,6 +108,11 @@ export interface StatementView {
   provenance?: ProvenanceView;
   /** seq of the event that proposed it (client-side only; links an ack to its statement) */
   proposed_seq?: number;
+  /** a forum contribution's place, theme (one of the session's themes) and its author's
+   *  territory id; absent or null elsewhere */
+  place?: PlaceView | null;
+  theme?: string | null;
+  territory?: string | null;
 }
 
 export interface AnnotationView {
@@ -252,6 +265,11 @@ export interface SessionView {
   created: boolean;
   closed: boolean;
   title: string;
+  /** the online phase (« Forum numérique »): no tables, no rounds; contributions at any time.
+   *  Absent, as in the engine's snapshot, for a session of the evening. */
+  forum?: boolean;
+  /** the forum's themes, in the facilitator's order (absent or empty: no theme to choose) */
+  themes?: string[];
   territories: Record<string, TerritoryView>;
   table_size: number;
   host_policy: 'stay' | 'rotate';
