@@ -73,7 +73,7 @@ def join_by_flyer(
     page.get_by_label("Votre pseudo").fill(name)
     page.get_by_text("Habitant·e", exact=True).click()
     page.get_by_role("button", name="Rejoindre la session").click()
-    expect(page.get_by_role("heading", name="Forum numérique")).to_be_focused()
+    expect(page.get_by_role("heading", name="Forum numérique", exact=True)).to_be_focused()
     expect(page.get_by_test_id("connection")).to_have_attribute("data-status", "online")
 
 
