@@ -1,0 +1,229 @@
+/**
+ * The residents' opinion landscape, as Pol.is shows it (`GET /api/sessions/{id}/paysage`):
+ * who took part, the opinion groups (« Groupe A — 12 personnes ») each with the statements that
+ * set it apart (« 91 % d’accord ; les autres : 22 % » and a bar drawing the same two figures),
+ * then the consensus lists (« Large accord », « Large désaccord »), for the whole forum or one
+ * territory (a labelled <select>), and the seq it reflects (« à jour au n° 1840 »).
+ *
+ * Fresh without flicker: a new landscape is asked for when `tallySeq` moves (ratings came in),
+ * at most once every 3 s (./throttle.ts); meanwhile the last one stays on screen, the region
+ * marked aria-busy. A change of territory is asked for at once. Only what a reader needs to hear
+ * is said, politely, through the page's live region (./format.ts `updateMessage`); the focus
+ * never moves. A refusal or a network failure shows a sentence above the last landscape.
+ *
+ * The page's language is followed (`useLang`), as every component of the client does.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { t, useLang } from '../i18n';
+import { announce } from '../ui/Live';
+import { Pictogram } from '../ui/Pictogram';
+import { fetchLandscape, type GroupStatement, type Landscape, type LandscapeAuth, type LandscapeGroup, type Stance } from './api';
+import { consensusLine, groupTitle, participantsLine, percent, seqLine, stanceLine, statementText, updateMessage, votersLine } from './format';
+import { Throttle } from './throttle';
+import './landscape.css';
+
+export interface LandscapeViewProps {
+  sessionId: string;
+  /** a token of the session (the participant's) or its join code */
+  auth: LandscapeAuth;
+  /** the session's territories, in the order to offer them */
+  territories: readonly { id: string; name: string }[];
+  /** the seq of the last `tallies` frame: when it moves, ratings came in */
+  tallySeq: number;
+}
+
+type Failure = { code: string; text: string };
+
+export function LandscapeView(props: LandscapeViewProps) {
+  useLang();
+  const { sessionId, territories, tallySeq } = props;
+  const [territory, setTerritory] = useState('');
+  const [shown, setShown] = useState<Landscape | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const live = useRef({ territory, shown, auth: props.auth, territories, failure });
+  live.current = { territory, shown, auth: props.auth, territories, failure };
+
+  const throttle = useMemo(() => {
+    const load = async () => {
+      const asked = live.current.territory;
+      setBusy(true);
+      const result = await fetchLandscape(sessionId, live.current.auth, asked || undefined);
+      setBusy(false);
+      if (asked !== live.current.territory) return; // the reader chose another since: its turn comes
+      if (!result.ok) {
+        if (result.retryAfter) throttle.holdOff(result.retryAfter * 1000);
+        if (live.current.failure?.text !== result.text) announce(result.text);
+        setFailure({ code: result.code, text: result.text });
+        return;
+      }
+      const said = updateMessage(live.current.shown, result.landscape, scopeName(live.current.territories, result.landscape.territory));
+      if (said) announce(said);
+      setFailure(null);
+      setShown(result.landscape);
+    };
+    const throttle = new Throttle(load);
+    return throttle;
+  }, [sessionId]);
+  useEffect(() => () => throttle.dispose(), [throttle]);
+  useEffect(() => throttle.request(), [throttle, tallySeq]);
+
+  function choose(next: string) {
+    setTerritory(next);
+    live.current.territory = next; // read by a load that starts before the next render
+    throttle.urgent();
+  }
+
+  return (
+    <section class="mk-card mk-landscape" aria-labelledby="landscape-title" data-testid="landscape">
+      <h2 id="landscape-title">
+        <Pictogram name="users" /> {t('landscape.title')}
+      </h2>
+      <p class="mk-hint">{t('landscape.intro')}</p>
+      <div class="mk-field">
+        <label for="landscape-scope">{t('landscape.scope')}</label>
+        <select id="landscape-scope" class="mk-input" value={territory} onChange={(e) => choose((e.target as HTMLSelectElement).value)}>
+          <option value="">{t('landscape.scope_all')}</option>
+          {territories.map((ter) => (
+            <option key={ter.id} value={ter.id}>
+              {ter.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      {failure && <Failed failure={failure} kept={shown !== null} onRetry={() => throttle.urgent()} />}
+      <div class="mk-landscape-body" aria-busy={busy ? 'true' : 'false'} data-testid="landscape-body">
+        {shown ? <Shown landscape={shown} scope={scopeName(territories, shown.territory)} /> : !failure && <p class="mk-muted">{t('landscape.loading')}</p>}
+      </div>
+    </section>
+  );
+}
+
+function scopeName(territories: readonly { id: string; name: string }[], id: string | null): string {
+  if (id === null) return t('landscape.scope_all');
+  return territories.find((ter) => ter.id === id)?.name ?? id;
+}
+
+function Failed({ failure, kept, onRetry }: { failure: Failure; kept: boolean; onRetry: () => void }) {
+  return (
+    <div class="mk-banner mk-banner-warn mk-landscape-failed" data-testid="landscape-error" data-code={failure.code}>
+      <p>
+        <Pictogram name="warning" /> {t('landscape.failed', { why: failure.text })}
+        {kept && <> {t('landscape.kept')}</>}
+      </p>
+      <button type="button" class="mk-btn mk-btn-small" onClick={onRetry}>
+        {t('landscape.retry')}
+      </button>
+    </div>
+  );
+}
+
+function Shown({ landscape, scope }: { landscape: Landscape; scope: string }) {
+  return (
+    <>
+      <p class="mk-landscape-summary">
+        <strong>{scope}</strong> · {participantsLine(landscape.participants)}{' '}
+        <span class="mk-muted" data-testid="landscape-seq">
+          ({seqLine(landscape.seq)})
+        </span>
+      </p>
+      {landscape.groups.length === 0 ? (
+        <p class="mk-muted" data-testid="landscape-no-groups">
+          <Pictogram name="info" size={20} /> {t('landscape.no_groups')}
+        </p>
+      ) : (
+        <>
+          <p class="mk-hint">{t('landscape.k_hint', { k: landscape.k })}</p>
+          <div class="mk-landscape-groups">
+            {landscape.groups.map((group) => (
+              <Group key={group.id} group={group} landscape={landscape} />
+            ))}
+          </div>
+        </>
+      )}
+      <div class="mk-landscape-consensus">
+        <Consensus landscape={landscape} direction="agree" />
+        <Consensus landscape={landscape} direction="disagree" />
+      </div>
+    </>
+  );
+}
+
+function Group({ group, landscape }: { group: LandscapeGroup; landscape: Landscape }) {
+  const titleId = `landscape-group-${group.id}`;
+  return (
+    <section class="mk-landscape-group" aria-labelledby={titleId} data-group={group.id}>
+      <h3 id={titleId}>{groupTitle(group, landscape.k)}</h3>
+      {group.representative.length === 0 ? (
+        <p class="mk-muted">{t('landscape.group_nothing')}</p>
+      ) : (
+        <>
+          <p class="mk-hint">{t('landscape.group_sets_apart')}</p>
+          <ul class="mk-landscape-list">
+            {group.representative.map((entry) => (
+              <Representative key={entry.statement} entry={entry} text={statementText(landscape, entry.statement)} />
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** One statement that sets a group apart: its text, the figures in words, and the same two
+ *  figures drawn (hidden from assistive technologies: the words already say them). */
+function Representative({ entry, text }: { entry: GroupStatement; text: string }) {
+  return (
+    <li class="mk-landscape-entry" data-statement={entry.statement} data-stance={entry.stance}>
+      <p class="mk-landscape-text">{text}</p>
+      <p class="mk-landscape-figures">
+        <Pictogram name={entry.stance === 'agree' ? 'check' : 'cross'} size={18} /> <strong>{stanceLine(entry)}</strong>
+        <span class="mk-muted"> · {t('landscape.group_voters', { voters: votersLine(entry.voters) })}</span>
+      </p>
+      <div class="mk-landscape-bars" aria-hidden="true">
+        <ShareBar label={t('landscape.bar.group')} share={entry.share} stance={entry.stance} />
+        <ShareBar label={t('landscape.bar.rest')} share={entry.rest_share} stance={entry.stance} rest />
+      </div>
+    </li>
+  );
+}
+
+function ShareBar({ label, share, stance, rest }: { label: string; share: number; stance: Stance; rest?: boolean }) {
+  return (
+    <div class={`mk-landscape-bar${rest ? ' mk-landscape-bar-rest' : ''}`} data-stance={stance}>
+      <span class="mk-landscape-bar-label">{label}</span>
+      <span class="mk-landscape-bar-track">
+        <span class="mk-landscape-bar-fill" style={{ width: percentWidth(share) }} />
+      </span>
+      <span class="mk-landscape-bar-pct">{percent(share)}</span>
+    </div>
+  );
+}
+
+function percentWidth(share: number): string {
+  return `${Math.round(100 * Math.min(1, Math.max(0, share)))}%`;
+}
+
+function Consensus({ landscape, direction }: { landscape: Landscape; direction: Stance }) {
+  const entries = landscape.consensus[direction];
+  const titleId = `landscape-consensus-${direction}`;
+  return (
+    <section class="mk-landscape-consensus-list" aria-labelledby={titleId} data-consensus={direction}>
+      <h3 id={titleId}>
+        <Pictogram name={direction === 'agree' ? 'check' : 'cross'} /> {t(`landscape.consensus.${direction}`)}
+      </h3>
+      {entries.length === 0 ? (
+        <p class="mk-muted">{t('landscape.consensus_none')}</p>
+      ) : (
+        <ul class="mk-landscape-list">
+          {entries.map((entry) => (
+            <li key={entry.statement} class="mk-landscape-entry" data-statement={entry.statement}>
+              <p class="mk-landscape-text">{statementText(landscape, entry.statement)}</p>
+              <p class="mk-landscape-figures">{consensusLine(entry, direction)}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
