@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLang, type Lang } from '../src/i18n';
 import { fetchLandscape, landscapeRequest, type Landscape, type LandscapeGroup } from '../src/landscape/api';
-import { consensusLine, groupTitle, participantsLine, percent, seqLine, stanceLine, updateMessage } from '../src/landscape/format';
+import { consensusLine, failureLine, groupTitle, participantsLine, percent, seqLine, stanceLine, updateMessage } from '../src/landscape/format';
 import { Throttle } from '../src/landscape/throttle';
 
 const NBSP = '\u00a0';
@@ -90,6 +90,15 @@ describe('the figures in words', () => {
   it.each(consensus)('in %s, a consensus entry (%s, %i voters) says %j', (lang, direction, voters, text) => {
     setLang(lang);
     expect(consensusLine({ statement: 's2', share: 0.88, voters }, direction)).toBe(text);
+  });
+
+  it('says why there is no new landscape, and whether the one shown is the last received', () => {
+    expect(failureLine('Le serveur ne répond pas. Vérifiez le réseau.', true)).toBe(
+      `Mise à jour impossible${NBSP}: Le serveur ne répond pas. Vérifiez le réseau. Le paysage affiché est le dernier reçu.`,
+    );
+    expect(failureLine('Ce code de session n’est pas le bon.', false)).toBe(`Paysage des opinions indisponible${NBSP}: Ce code de session n’est pas le bon.`);
+    setLang('en');
+    expect(failureLine('The server does not answer.', true)).toBe('Could not update: The server does not answer. The landscape shown is the last one received.');
   });
 
   it('says which seq it reflects', () => {

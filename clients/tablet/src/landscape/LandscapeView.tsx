@@ -18,7 +18,7 @@ import { t, useLang } from '../i18n';
 import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import { fetchLandscape, type GroupStatement, type Landscape, type LandscapeAuth, type LandscapeGroup, type Stance } from './api';
-import { consensusLine, groupTitle, participantsLine, percent, seqLine, stanceLine, statementText, updateMessage, votersLine } from './format';
+import { consensusLine, failureLine, groupTitle, participantsLine, percent, seqLine, stanceLine, statementText, updateMessage, votersLine } from './format';
 import { Throttle } from './throttle';
 import './landscape.css';
 
@@ -53,7 +53,7 @@ export function LandscapeView(props: LandscapeViewProps) {
       if (asked !== live.current.territory) return; // the reader chose another since: its turn comes
       if (!result.ok) {
         if (result.retryAfter) throttle.holdOff(result.retryAfter * 1000);
-        if (live.current.failure?.text !== result.text) announce(result.text);
+        if (live.current.failure?.text !== result.text) announce(failureLine(result.text, live.current.shown !== null));
         setFailure({ code: result.code, text: result.text });
         return;
       }
@@ -108,8 +108,7 @@ function Failed({ failure, kept, onRetry }: { failure: Failure; kept: boolean; o
   return (
     <div class="mk-banner mk-banner-warn mk-landscape-failed" data-testid="landscape-error" data-code={failure.code}>
       <p>
-        <Pictogram name="warning" /> {t('landscape.failed', { why: failure.text })}
-        {kept && <> {t('landscape.kept')}</>}
+        <Pictogram name="warning" /> {failureLine(failure.text, kept)}
       </p>
       <button type="button" class="mk-btn mk-btn-small" onClick={onRetry}>
         {t('landscape.retry')}
@@ -177,8 +176,10 @@ function Representative({ entry, text }: { entry: GroupStatement; text: string }
     <li class="mk-landscape-entry" data-statement={entry.statement} data-stance={entry.stance}>
       <p class="mk-landscape-text">{text}</p>
       <p class="mk-landscape-figures">
-        <Pictogram name={entry.stance === 'agree' ? 'check' : 'cross'} size={18} /> <strong>{stanceLine(entry)}</strong>
-        <span class="mk-muted"> · {t('landscape.group_voters', { voters: votersLine(entry.voters) })}</span>
+        <Pictogram name={entry.stance === 'agree' ? 'check' : 'cross'} size={18} />
+        <span>
+          <strong>{stanceLine(entry)}</strong> <span class="mk-muted">({t('landscape.group_voters', { voters: votersLine(entry.voters) })})</span>
+        </span>
       </p>
       <div class="mk-landscape-bars" aria-hidden="true">
         <ShareBar label={t('landscape.bar.group')} share={entry.share} stance={entry.stance} />

@@ -43,6 +43,12 @@ export function seqLine(seq: number): string {
   return t('landscape.seq', { seq });
 }
 
+/** Why there is no new landscape: « Mise à jour impossible : … Le paysage affiché est le dernier
+ *  reçu. » when one is shown, « Paysage des opinions indisponible : … » before the first. */
+export function failureLine(why: string, kept: boolean): string {
+  return kept ? `${t('landscape.failed', { why })} ${t('landscape.kept')}` : t('landscape.unavailable', { why });
+}
+
 /** A statement's text by id (an id the answer does not name is shown as such rather than lost). */
 export function statementText(landscape: Landscape, id: string): string {
   return landscape.statements[id] ?? id;
