@@ -40,6 +40,7 @@ from session_engine.tallies import Group, tallies
 from session_engine.typography import plural
 
 from .hub import Hub, wall_clock_ms
+from .landscape import published_inputs
 from .organisers import Organiser
 from .programme_pages import logged_in, not_found, own, refusal
 from .programme_steps import import_statements
@@ -160,8 +161,11 @@ async def _forum_state(request: Request, forum: ProgrammeSession) -> SessionStat
     hub = _hub(request)
     if await hub.session(forum.session) is None:
         return None
-    actor = await hub.actor(forum.session)
-    return actor.state.copy()  # the actor goes on; the page works on the state of now
+    try:  # the published state (never one in the middle of a commit), copied: the forum goes on
+        _, state = await published_inputs(await hub.actor(forum.session))
+    except TimeoutError:
+        return None
+    return state
 
 
 async def _groups(forum: ProgrammeSession, state: SessionState) -> list[_Shown]:
