@@ -36,44 +36,8 @@ type Failure = { code: string; text: string };
 
 export function LandscapeView(props: LandscapeViewProps) {
   useLang();
-  const { sessionId, territories, tallySeq } = props;
-  const [territory, setTerritory] = useState('');
-  const [shown, setShown] = useState<Landscape | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const live = useRef({ territory, shown, auth: props.auth, territories, failure });
-  live.current = { territory, shown, auth: props.auth, territories, failure };
-
-  const throttle = useMemo(() => {
-    const load = async () => {
-      const asked = live.current.territory;
-      setBusy(true);
-      const result = await fetchLandscape(sessionId, live.current.auth, asked || undefined);
-      setBusy(false);
-      if (asked !== live.current.territory) return; // the reader chose another since: its turn comes
-      if (!result.ok) {
-        if (result.retryAfter) throttle.holdOff(result.retryAfter * 1000);
-        if (live.current.failure?.text !== result.text) announce(failureLine(result.text, live.current.shown !== null));
-        setFailure({ code: result.code, text: result.text });
-        return;
-      }
-      const said = updateMessage(live.current.shown, result.landscape, scopeName(live.current.territories, result.landscape.territory));
-      if (said) announce(said);
-      setFailure(null);
-      setShown(result.landscape);
-    };
-    const throttle = new Throttle(load);
-    return throttle;
-  }, [sessionId]);
-  useEffect(() => () => throttle.dispose(), [throttle]);
-  useEffect(() => throttle.request(), [throttle, tallySeq]);
-
-  function choose(next: string) {
-    setTerritory(next);
-    live.current.territory = next; // read by a load that starts before the next render
-    throttle.urgent();
-  }
-
+  const { territories } = props;
+  const { territory, choose, retry, shown, busy, failure } = useLandscape(props);
   return (
     <section class="mk-card mk-landscape" aria-labelledby="landscape-title" data-testid="landscape">
       <h2 id="landscape-title">
@@ -91,12 +55,70 @@ export function LandscapeView(props: LandscapeViewProps) {
           ))}
         </select>
       </div>
-      {failure && <Failed failure={failure} kept={shown !== null} onRetry={() => throttle.urgent()} />}
+      {failure && <Failed failure={failure} kept={shown !== null} onRetry={retry} />}
       <div class="mk-landscape-body" aria-busy={busy ? 'true' : 'false'} data-testid="landscape-body">
         {shown ? <Shown landscape={shown} scope={scopeName(territories, shown.territory)} /> : !failure && <p class="mk-muted">{t('landscape.loading')}</p>}
       </div>
     </section>
   );
+}
+
+/**
+ * The landscape of the territory chosen ('' for everyone): the last one received, whether a
+ * request is in flight, and why the last one failed. A load reads the props of the latest render
+ * (`latest`), and drops its answer when the reader chose another territory meanwhile (that one
+ * is asked for next); nothing happens once the view is gone.
+ */
+function useLandscape({ sessionId, auth, territories, tallySeq }: LandscapeViewProps) {
+  const [territory, setTerritory] = useState('');
+  const [shown, setShown] = useState<Landscape | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const latest = useRef({ territory, shown, auth, territories, failure, gone: false });
+  Object.assign(latest.current, { territory, shown, auth, territories, failure });
+
+  const throttle = useMemo(() => {
+    const load = async () => {
+      const asked = latest.current.territory;
+      setBusy(true);
+      const result = await fetchLandscape(sessionId, latest.current.auth, asked || undefined);
+      if (latest.current.gone) return;
+      setBusy(false);
+      if (asked !== latest.current.territory) return;
+      if (result.ok) received(result.landscape);
+      else refused(result);
+    };
+    const received = (landscape: Landscape) => {
+      const now = latest.current;
+      const said = updateMessage(now.shown, landscape, scopeName(now.territories, landscape.territory));
+      if (said) announce(said);
+      setFailure(null);
+      setShown(landscape);
+    };
+    const refused = ({ code, text, retryAfter }: Failure & { retryAfter?: number }) => {
+      if (retryAfter) throttle.holdOff(retryAfter * 1000);
+      // Said once: the same refusal again at the next ratings is not news.
+      if (latest.current.failure?.text !== text) announce(failureLine(text, latest.current.shown !== null));
+      setFailure({ code, text });
+    };
+    const throttle = new Throttle(load);
+    return throttle;
+  }, [sessionId]);
+  useEffect(
+    () => () => {
+      latest.current.gone = true;
+      throttle.dispose();
+    },
+    [throttle],
+  );
+  useEffect(() => throttle.request(), [throttle, tallySeq]);
+
+  function choose(next: string) {
+    setTerritory(next);
+    latest.current.territory = next; // read by a load that starts before the next render
+    throttle.urgent();
+  }
+  return { territory, choose, retry: () => throttle.urgent(), shown, busy, failure };
 }
 
 function scopeName(territories: readonly { id: string; name: string }[], id: string | null): string {
@@ -106,7 +128,7 @@ function scopeName(territories: readonly { id: string; name: string }[], id: str
 
 function Failed({ failure, kept, onRetry }: { failure: Failure; kept: boolean; onRetry: () => void }) {
   return (
-    <div class="mk-banner mk-banner-warn mk-landscape-failed" data-testid="landscape-error" data-code={failure.code}>
+    <div class="mk-banner mk-landscape-failed" data-testid="landscape-error" data-code={failure.code}>
       <p>
         <Pictogram name="warning" /> {failureLine(failure.text, kept)}
       </p>
