@@ -309,6 +309,14 @@ def test_three_days_of_forum_then_the_comparison_feeds_the_metropolitan_session(
     expect(last.get_by_test_id("forum-map").locator(".mk-marker")).to_have_count(points)
     screenshot(last, "forum-programme-phone")
 
+    # The opinion landscape as Pol.is shows it, for the whole forum and for one territory.
+    scape = last.get_by_test_id("landscape")
+    expect(scape.get_by_role("heading", level=2)).to_have_text("Paysage des avis")
+    expect(scape).to_contain_text("20 personnes ont donné leur avis")  # those of days 2 and 3
+    scape.get_by_label("Voir les avis de").select_option(label="Bas-Clichy")
+    expect(scape).to_contain_text("6 personnes ont donné leur avis")
+    scape.get_by_label("Voir les avis de").select_option(label="Tout le forum")
+
     # --- step 3: the organiser compares the problems across territories ------------------------
     org.goto(programme)
     org.get_by_role("link", name="Comparer les problèmes entre territoires").click()

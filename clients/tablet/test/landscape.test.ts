@@ -96,7 +96,7 @@ describe('the figures in words', () => {
     expect(failureLine('Le serveur ne répond pas. Vérifiez le réseau.', true)).toBe(
       `Mise à jour impossible${NBSP}: Le serveur ne répond pas. Vérifiez le réseau. Le paysage affiché est le dernier reçu.`,
     );
-    expect(failureLine('Ce code de session n’est pas le bon.', false)).toBe(`Paysage des opinions indisponible${NBSP}: Ce code de session n’est pas le bon.`);
+    expect(failureLine('Ce code de session n’est pas le bon.', false)).toBe(`Paysage des avis indisponible${NBSP}: Ce code de session n’est pas le bon.`);
     setLang('en');
     expect(failureLine('The server does not answer.', true)).toBe('Could not update: The server does not answer. The landscape shown is the last one received.');
   });

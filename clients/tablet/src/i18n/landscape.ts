@@ -2,7 +2,7 @@
 // statements and the consensus lists, as a resident reads them. French first.
 export default {
   fr: {
-    'landscape.title': 'Paysage des opinions',
+    'landscape.title': 'Paysage des avis',
     'landscape.intro': 'Les personnes qui donnent des avis proches forment des groupes. Chaque groupe montre ce qui le distingue des autres ; puis viennent les énoncés sur lesquels presque tout le monde est d’accord, ou pas d’accord.',
     'landscape.k_hint': 'Un groupe compte au moins {k} personnes ; personne n’y est nommé.',
     'landscape.scope': 'Voir les avis de',
@@ -36,7 +36,7 @@ export default {
     'landscape.loading': 'Chargement du paysage des opinions…',
     'landscape.failed': 'Mise à jour impossible : {why}',
     'landscape.kept': 'Le paysage affiché est le dernier reçu.',
-    'landscape.unavailable': 'Paysage des opinions indisponible : {why}',
+    'landscape.unavailable': 'Paysage des avis indisponible : {why}',
     'landscape.retry': 'Réessayer',
     'landscape.error.too_fast': 'Trop de codes faux ont été essayés depuis ce réseau. Attendez une minute, puis réessayez.',
     'landscape.error.unavailable': 'Le serveur n’a pas pu calculer le paysage pour l’instant. Nouvel essai à la prochaine mise à jour.',

@@ -44,7 +44,7 @@ export function seqLine(seq: number): string {
 }
 
 /** Why there is no new landscape: « Mise à jour impossible : … Le paysage affiché est le dernier
- *  reçu. » when one is shown, « Paysage des opinions indisponible : … » before the first. */
+ *  reçu. » when one is shown, « Paysage des avis indisponible : … » before the first. */
 export function failureLine(why: string, kept: boolean): string {
   return kept ? `${t('landscape.failed', { why })} ${t('landscape.kept')}` : t('landscape.unavailable', { why });
 }

@@ -8,11 +8,13 @@
  */
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { plural, t } from '../../i18n';
+import { LandscapeView } from '../../landscape/LandscapeView';
 import type { SessionView, StatementView } from '../../state';
 import { announce } from '../../ui/Live';
 import { Pictogram } from '../../ui/Pictogram';
 import { MyStatements } from '../Compose';
 import type { Ctx } from '../ctx';
+import { loadIdentity } from '../storage';
 import { ForumItem } from './ForumItem';
 import { ForumMap } from './ForumMap';
 import type { MapMarker } from './leafletMap';
@@ -26,6 +28,12 @@ export function Forum({ ctx }: { ctx: Ctx }) {
       <Propose ctx={ctx} />
       <MyStatements ctx={ctx} title={t('forum.mine.title')} />
       <Contributions ctx={ctx} />
+      <LandscapeView
+        sessionId={ctx.sessionId}
+        auth={{ token: loadIdentity(ctx.sessionId)?.token ?? '' }}
+        territories={Object.values(ctx.s.territories)}
+        tallySeq={ctx.s.tallies?.seq ?? 0}
+      />
     </>
   );
 }
