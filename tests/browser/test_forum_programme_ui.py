@@ -61,7 +61,7 @@ RESIDENTS: Final = [
         "problem",
         "Les poubelles débordent tout le week-end au pied des immeubles.",
         "12 allée Romain-Rolland",
-    ),  # noqa: E501
+    ),
     (
         1,
         "t2",
@@ -69,7 +69,7 @@ RESIDENTS: Final = [
         "problem",
         "Les ordures ne sont pas ramassées le samedi, ça déborde.",
         "point",
-    ),  # noqa: E501
+    ),
     (1, "t3", "Chloé", "problem", "Le week-end les poubelles débordent sur le trottoir.", None),
     (1, "t1", "Driss", "problem", "Pas de bus après 21 h pour rentrer de la gare.", "point"),
     (
@@ -79,7 +79,7 @@ RESIDENTS: Final = [
         "problem",
         "Plus aucun bus le soir après 21 heures vers la gare.",
         "avenue de Paris",
-    ),  # noqa: E501
+    ),
     (1, "t2", "Fatou", "problem", "L'ascenseur de la tour 4 est en panne depuis un mois.", "point"),
     (1, "t1", "Gaspard", "idea", "Un composteur partagé dans le square.", None),
     (1, "t2", "Hawa", "problem", "Les ascenseurs sont toujours en panne dans notre tour.", None),
@@ -93,7 +93,7 @@ RESIDENTS: Final = [
         "problem",
         "L'éclairage de la rue est en panne, il fait tout noir le soir.",
         "rue Defrance",
-    ),  # noqa: E501
+    ),
     (
         2,
         "t1",
@@ -101,7 +101,7 @@ RESIDENTS: Final = [
         "problem",
         "Les lampadaires ne marchent plus dans l'allée, c'est très sombre.",
         "point",
-    ),  # noqa: E501
+    ),
     (2, "t2", "Nadia", "idea", "Une navette le soir entre la cité et le RER.", None),
     (2, "t3", "Omar", "problem", "Trop de voitures garées sur les trottoirs devant l'école.", None),
     (
@@ -111,7 +111,7 @@ RESIDENTS: Final = [
         "problem",
         "Pas de médecin dans le quartier, il faut attendre des mois.",
         "point",
-    ),  # noqa: E501
+    ),
     (2, "t2", "Quentin", "problem", "Aucun médecin généraliste près de chez nous.", None),
     (2, "t3", "Rania", "idea", "Un marché le samedi matin sur la place.", "place du Marché"),
     (2, "t1", "Samir", "problem", "Les dealers occupent le hall du bâtiment C.", None),
@@ -124,7 +124,7 @@ RESIDENTS: Final = [
         "problem",
         "L'ascenseur du bâtiment B tombe en panne chaque semaine.",
         "point",
-    ),  # noqa: E501
+    ),
     (3, "t2", "William", "idea", "Un terrain de foot pour les jeunes.", None),
     (3, "t3", "Xavier", "problem", "Les bus sont bondés le matin, on ne peut pas monter.", "point"),
     (
@@ -134,7 +134,7 @@ RESIDENTS: Final = [
         "problem",
         "Aucune crèche municipale, les listes d'attente sont énormes.",
         None,
-    ),  # noqa: E501
+    ),
     (
         3,
         "t2",
@@ -142,7 +142,7 @@ RESIDENTS: Final = [
         "problem",
         "Les trottoirs sont défoncés, dangereux pour les poussettes.",
         "avenue Jean-Jaurès",
-    ),  # noqa: E501
+    ),
     (3, "t3", "Anatole", "problem", "Les trottoirs abîmés, on trébuche avec les poussettes.", None),
     (3, "t1", "Bintou", "idea", "Des ateliers d'informatique à la médiathèque.", "point"),
     (3, "t2", "Cyril", "problem", "Gros problème de rats près des poubelles.", None),
