@@ -1,22 +1,19 @@
 /** One published contribution of the forum: kind, text, where it comes from, the room's counts,
  *  my rating (the live tablet's scale: pressed at once, marked « en attente d'envoi » until
  *  acknowledged, said « non enregistré » when refused) and the comments. */
-import { useRef, useState } from 'preact/hooks';
 import { plural, quoted, t } from '../../i18n';
 import { positionKey, positionOf, type AnnotationView, type PositionValue, type SessionView, type StatementView } from '../../state';
 import { announce } from '../../ui/Live';
 import { Pictogram } from '../../ui/Pictogram';
 import { PositionScale } from '../../ui/PositionScale';
 import type { Ctx } from '../ctx';
-import { NoteForm, UnsentNotes } from '../NoteForm';
+import { AddNote, UnsentNotes } from '../NoteForm';
 import { unsentReason } from '../unsent';
 import { markerStyle, roomCounts } from './model';
 
 export function ForumItem({ ctx, st }: { ctx: Ctx; st: StatementView }) {
   const { conn, s, me, pending, unsent, writing } = ctx;
   const open = writing === 'open';
-  const [commenting, setCommenting] = useState(false);
-  const addComment = useRef<HTMLButtonElement>(null);
   let value: PositionValue | undefined = positionOf(s, me, st.id);
   let isPending = false;
   for (const c of pending) {
@@ -64,23 +61,7 @@ export function ForumItem({ ctx, st }: { ctx: Ctx; st: StatementView }) {
         <h4 class="mk-forum-comments-title">{plural('forum.comments.count', comments.length)}</h4>
         {comments.length > 0 && <CommentList s={s} me={me} comments={comments} />}
         <UnsentNotes ctx={ctx} target={{ statement: st.id }} />
-        {commenting && open ? (
-          <NoteForm
-            ctx={ctx}
-            target={{ statement: st.id }}
-            onDone={() => {
-              setCommenting(false);
-              setTimeout(() => addComment.current?.focus(), 0); // the form that had the focus is gone
-            }}
-            idPrefix={`comment-${st.id}`}
-          />
-        ) : (
-          open && (
-            <button type="button" ref={addComment} class="mk-btn mk-btn-ghost mk-btn-small" onClick={() => setCommenting(true)}>
-              <Pictogram name="note" size={20} /> <span>{t('forum.comments.add')}</span>
-            </button>
-          )
-        )}
+        <AddNote ctx={ctx} statement={st.id} open={open} idPrefix={`comment-${st.id}`} label={t('forum.comments.add')} />
       </div>
     </li>
   );

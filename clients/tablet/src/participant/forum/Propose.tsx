@@ -8,6 +8,7 @@ import { Button } from '../../ui/Button';
 import { announce } from '../../ui/Live';
 import { Pictogram } from '../../ui/Pictogram';
 import type { Ctx } from '../ctx';
+import { KindChoice } from '../Compose';
 import { TextBox } from '../TextBox';
 import { useDraft, useStoredState } from '../storage';
 import { ForumMap } from './ForumMap';
@@ -72,19 +73,7 @@ export function Propose({ ctx }: { ctx: Ctx }) {
         <Pictogram name="pencil" /> {t('forum.propose.title')}
       </h2>
       <form onSubmit={submit} noValidate data-testid="propose-form">
-        <fieldset>
-          <legend>{t('p.compose.kind')}</legend>
-          <div class="mk-row mk-kind-choice">
-            {(['problem', 'idea'] as const).map((k) => (
-              <label class="mk-choice" key={k}>
-                <input type="radio" name="forum-kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
-                <span class={`mk-kind mk-kind-${k}`}>
-                  <Pictogram name={k} /> {t(`kind.${k}`)}
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <KindChoice name="forum-kind" kind={kind} onChange={setKind} />
         <TextBox
           id="forum-text"
           testId="forum-text"
