@@ -39,12 +39,11 @@ from session_engine.state import StatementStatus
 from session_engine.tallies import Group, tallies
 from session_engine.typography import plural
 
-from .hub import Hub, wall_clock_ms
+from .hub import wall_clock_ms
 from .landscape import published_inputs
 from .organisers import Organiser
-from .programme_pages import logged_in, not_found, own, refusal
+from .programme_pages import hub_of, logged_in, not_found, own, programmes_of, refusal
 from .programme_steps import import_statements
-from .programmes import Programmes
 from .web import esc, fr, page, read_form
 from .web_auth import csrf_refused
 from .web_session import check_csrf, csrf_field
@@ -75,16 +74,6 @@ class _Shown:
     @property
     def territories(self) -> int:
         return len({line.territory for line in self.lines})
-
-
-def _hub(request: Request) -> Hub:
-    hub: Hub = request.app.state.hub
-    return hub
-
-
-def _programmes(request: Request) -> Programmes:
-    programmes: Programmes = request.app.state.programmes
-    return programmes
 
 
 def _forum(request: Request, state: ProgrammeState) -> ProgrammeSession | None:
@@ -158,7 +147,7 @@ def _recorded(forum: ProgrammeSession, known: Sequence[str]) -> list[tuple[list[
 
 
 async def _forum_state(request: Request, forum: ProgrammeSession) -> SessionState | None:
-    hub = _hub(request)
+    hub = hub_of(request)
     if await hub.session(forum.session) is None:
         return None
     try:  # the published state (never one in the middle of a commit), copied: the forum goes on
@@ -357,7 +346,7 @@ async def _compare(request: Request, organiser: Organiser) -> Response:
     state, forum, forum_state, form = posted
     groups = await _groups(forum, forum_state)
     command = CompareProblems(session=forum.id, groups=_compared(form, groups))
-    sent = await _programmes(request).send(
+    sent = await programmes_of(request).send(
         state.id, command, organiser=organiser.id, now=wall_clock_ms()
     )
     if isinstance(sent, Rejected):
@@ -376,14 +365,14 @@ async def _import(request: Request, organiser: Organiser) -> Response:
         return _page(
             request, organiser, state, forum, groups, refusal(Rejected.of("bad_request")), 400
         )
-    hub = _hub(request)
+    hub = hub_of(request)
     record = await hub.session(target.session)
     if record is None:
         return not_found(request, organiser)
     imports = compared_imports(state, forum, forum_state)
     done = await import_statements(hub, record, imports)
     if done:
-        recorded = await _programmes(request).send(
+        recorded = await programmes_of(request).send(
             state.id,
             RecordImports(session=target.id, statements=tuple(done)),
             organiser=organiser.id,
@@ -392,7 +381,7 @@ async def _import(request: Request, organiser: Organiser) -> Response:
         if isinstance(recorded, Rejected):
             groups = await _groups(forum, forum_state)
             return _page(request, organiser, state, forum, groups, refusal(recorded), 400)
-    fresh = await _programmes(request).state(state.id) or state
+    fresh = await programmes_of(request).state(state.id) or state
     groups = await _groups(fresh.sessions[forum.id], forum_state)
     already = len(imports) - len(done)
     said = f"{plural(len(done), 'problème importé', 'problèmes importés')} dans « {target.title} »"

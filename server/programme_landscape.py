@@ -22,10 +22,9 @@ from session_engine.opinions.landscape import ConsensusStatement, LandscapeGroup
 from session_engine.opinions.results import Direction
 from session_engine.typography import plural
 
-from .hub import Hub
 from .landscape import published_inputs
 from .organisers import Organiser
-from .programme_pages import logged_in, not_found, own
+from .programme_pages import hub_of, logged_in, not_found, own
 from .web import esc, fr, page
 
 __all__ = ["routes"]
@@ -110,7 +109,7 @@ async def _show(request: Request, organiser: Organiser) -> Response:
     session = None if programme is None else programme.sessions.get(request.path_params["session"])
     if programme is None or session is None:
         return not_found(request, organiser)
-    hub: Hub = request.app.state.hub
+    hub = hub_of(request)
     if await hub.session(session.session) is None:
         return not_found(request, organiser)
     try:  # the published state at one seq, as the residents' endpoint reads it

@@ -72,7 +72,16 @@ from .web import esc, fr, page, read_form
 from .web_auth import csrf_refused
 from .web_session import check_csrf, csrf_field, require_organiser
 
-__all__ = ["STATUS_NAMES", "logged_in", "not_found", "own", "refusal", "routes"]
+__all__ = [
+    "STATUS_NAMES",
+    "hub_of",
+    "logged_in",
+    "not_found",
+    "own",
+    "programmes_of",
+    "refusal",
+    "routes",
+]
 
 MAX_TERRITORY_ROWS: Final = 12
 
@@ -93,12 +102,12 @@ def _today() -> str:
     return dt.date.today().isoformat()
 
 
-def _programmes(request: Request) -> Programmes:
+def programmes_of(request: Request) -> Programmes:
     programmes: Programmes = request.app.state.programmes
     return programmes
 
 
-def _hub(request: Request) -> Hub:
+def hub_of(request: Request) -> Hub:
     hub: Hub = request.app.state.hub
     return hub
 
@@ -123,7 +132,7 @@ def not_found(request: Request, organiser: Organiser) -> Response:
 
 
 async def own(request: Request, organiser: Organiser) -> ProgrammeState | None:
-    state = await _programmes(request).state(request.path_params["programme"])
+    state = await programmes_of(request).state(request.path_params["programme"])
     if state is None or organiser.id not in state.organisers:
         return None
     return state
@@ -140,7 +149,7 @@ def refusal(rejected: Rejected) -> str:
 
 
 async def _list(request: Request, organiser: Organiser) -> Response:
-    states = await _programmes(request).of_organiser(organiser.id)
+    states = await programmes_of(request).of_organiser(organiser.id)
     items = "".join(
         f'<li><a href="/programmes/{esc(s.id)}">{fr(s.title)}</a> — '
         f"{plural(len(s.territories), 'territoire', 'territoires')}, "
@@ -219,7 +228,7 @@ async def _create(request: Request, organiser: Organiser) -> Response:
     command = CreateProgramme(
         title=form.get("titre", ""), theme=form.get("theme", ""), territories=territories
     )
-    created = await _programmes(request).create(
+    created = await programmes_of(request).create(
         command, organiser=organiser.id, email=organiser.email, now=wall_clock_ms()
     )
     if isinstance(created, Rejected):
@@ -566,7 +575,7 @@ async def _journal(request: Request, organiser: Organiser) -> Response:
         f"<tr><td>{e.seq}</td><td>{esc(french_date(e.at))}</td>"
         f"<td>{esc(state.organisers.get(e.actor) or e.actor)}</td>"
         f"<td>{fr(_what(e.event, state))}</td></tr>"
-        for e in await _programmes(request).log(state.id)
+        for e in await programmes_of(request).log(state.id)
     )
     body = (
         f'<p><a href="/programmes/{esc(state.id)}">Retour au programme</a></p>'
@@ -600,11 +609,11 @@ async def _posted(
 async def _send(
     request: Request, organiser: Organiser, state: ProgrammeState, command: ProgrammeCommand
 ) -> Response:
-    sent = await _programmes(request).send(
+    sent = await programmes_of(request).send(
         state.id, command, organiser=organiser.id, now=wall_clock_ms()
     )
     if isinstance(sent, Rejected):
-        fresh = await _programmes(request).state(state.id) or state
+        fresh = await programmes_of(request).state(state.id) or state
         return _programme_page(request, organiser, fresh, refusal(sent), status=400)
     return RedirectResponse(f"/programmes/{state.id}", status_code=303)
 
@@ -620,8 +629,8 @@ async def _create_session(request: Request, organiser: Organiser) -> Response:
         return _programme_page(request, organiser, state, refusal(Rejected.of("bad_request")), 400)
     territory = form.get("territory") or None
     created = await create_step_session(
-        _hub(request),
-        _programmes(request),
+        hub_of(request),
+        programmes_of(request),
         state,
         organiser=organiser.id,
         kind=kind,
@@ -731,7 +740,7 @@ async def _session_action(
 
 async def _console(request: Request, organiser: Organiser) -> Response:
     async def give(state: ProgrammeState, session: ProgrammeSession) -> object:
-        given = await console_link(_hub(request), session, organiser.email)
+        given = await console_link(hub_of(request), session, organiser.email)
         if isinstance(given, Rejected):
             return given
         # The token travels in the fragment (kept across the redirect, never sent to a server).
@@ -742,7 +751,7 @@ async def _console(request: Request, organiser: Organiser) -> Response:
 
 async def _close(request: Request, organiser: Organiser) -> Response:
     async def close(state: ProgrammeState, session: ProgrammeSession) -> object:
-        hub, programmes = _hub(request), _programmes(request)
+        hub, programmes = hub_of(request), programmes_of(request)
         return await close_step_session(hub, programmes, state, session, organiser=organiser.id)
 
     return await _session_action(request, organiser, close, "seances", confirmed=True)
@@ -803,7 +812,7 @@ async def _add_territory(request: Request, organiser: Organiser) -> Response:
 
 async def _publish_session(request: Request, organiser: Organiser) -> Response:
     async def publish(state: ProgrammeState, session: ProgrammeSession) -> object:
-        programmes = _programmes(request)
+        programmes = programmes_of(request)
         return await publish_session_of(
             request.app, programmes, state, session, organiser=organiser.id
         )
@@ -817,7 +826,7 @@ async def _publish_programme(request: Request, organiser: Organiser) -> Response
         return posted
     state, _ = posted
     published = await publish_programme_of(
-        request.app, _programmes(request), state, organiser=organiser.id
+        request.app, programmes_of(request), state, organiser=organiser.id
     )
     if isinstance(published, Rejected):
         return _programme_page(request, organiser, state, refusal(published), 400)
@@ -835,7 +844,7 @@ async def _cahier(request: Request, organiser: Organiser) -> Response:
         return _programme_page(
             request, organiser, state, refusal(Rejected.of("unknown_territory")), 404
         )
-    html = await cahier_html(_hub(request), state, territory)
+    html = await cahier_html(hub_of(request), state, territory)
     name = f"cahier-{state.id}{'-' + territory if territory else ''}"
     if request.url.path.endswith(".pdf"):
         pdf = await cahier_pdf_bytes(html)
