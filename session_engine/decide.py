@@ -537,30 +537,21 @@ def _end_round(state: SessionState, cmd: EndRound, ctx: Context) -> list[Event]:
 
 
 def _propose_statement(state: SessionState, cmd: ProposeStatement, ctx: Context) -> list[Event]:
-    text = clean_text(cmd.text, "statement")
+    author = state.participants[ctx.actor]
     if not state.forum:  # a place and a theme are the online phase's, for its map and filters
         require(cmd.place is None and cmd.theme is None, "bad_request")
-        return [
-            StatementProposed(
-                statement=f"s{len(state.statements) + 1}",
-                author=ctx.actor,
-                text=text,
-                kind=cmd.kind,
-                round=_running_round_number(state),
-                table=state.participants[ctx.actor].table,
-            )
-        ]
     return [
         StatementProposed(
             statement=f"s{len(state.statements) + 1}",
             author=ctx.actor,
-            text=text,
+            text=clean_text(cmd.text, "statement"),
             kind=cmd.kind,
-            round=0,
-            table=None,
+            round=_running_round_number(state),  # 0 in a forum
+            table=author.table,  # nobody sits at a table in a forum
             place=None if cmd.place is None else _place(cmd.place),
             theme=None if cmd.theme is None else _theme(state, cmd.theme),
-            territory=state.participants[ctx.actor].territory,
+            # A forum's map filters by territory; the public never receives the roster.
+            territory=author.territory if state.forum else None,
         )
     ]
 
