@@ -87,6 +87,8 @@ bench: setup $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_replay.py
 	$(BIN)/python bench/bench_seating.py
 	$(BIN)/python bench/bench_vote_burst.py
+	$(BIN)/python bench/bench_similarity.py
+	$(BIN)/python bench/bench_landscape.py
 	cd $(UI) && npm run --silent bench
 
 clean:

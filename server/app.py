@@ -31,16 +31,20 @@ from .actor import EncodedEvent, SessionActor
 from .archives import archive_routes, open_archives
 from .cluster import LEASE_MS, Cluster
 from .hub import EVICT_AFTER_S, Hub, file_clock, wall_clock_ms
+from .landscape import Landscapes, session_landscape
 from .limits import Buckets, Guesses, Limits, Sockets
 from .metrics import Metrics
 from .middleware import BodyLimit, NoSniff
 from .pages import DEFAULT_UI_DIR, page_routes
+from .programme_compare import routes as compare_routes
+from .programme_landscape import routes as landscape_page_routes
 from .programme_pages import routes as programme_routes
 from .programmes import Programmes
 from .room import colours, terminal_qr
 from .settle import Settler
 from .simulation.offline import demo_session_command
 from .store import open_store
+from .tiles import Tiles, carte, image_source
 from .trust import Signer
 from .web_auth import routes as organiser_routes
 from .web_session import WebAuth
@@ -67,6 +71,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     lease_ms: int = LEASE_MS  # several workers: how long a dead owner keeps its sessions
     cluster_secret: str = ""  # several workers: what they sign their Redis entries with (``trust``)
     evict_after_s: float = EVICT_AFTER_S  # an idle session leaves memory after this long
+    # The forum map's tile server (``METROKAWA_TILES_URL``, ``…_ATTRIBUTION``; ``tiles``)
+    tiles: Tiles = Tiles()
     clock_file: str | None = None  # tests only (``METROKAWA_CLOCK_FILE``): ``hub.file_clock``
 
 
@@ -100,6 +106,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         hub.on_published.append(_count_commits(metrics))
         app.state.hub, app.state.metrics, app.state.limits = hub, metrics, settings.limits
         app.state.public_url = settings.public_url
+        app.state.landscapes = Landscapes()  # the opinion landscapes computed, per seq
         app.state.archives = open_archives(store)  # the public archive, in the store's database
         limits = settings.limits
         app.state.guesses = Guesses(limits.code_guesses_per_second, limits.code_guess_burst)
@@ -130,14 +137,20 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Route("/api/sessions/{session_id}/log", http.session_log, methods=["GET"]),
         Route("/api/sessions/{session_id}/report", http.session_report, methods=["GET"]),
         Route("/api/sessions/{session_id}/qr.svg", http.session_qr, methods=["GET"]),
+        # The same code, by the name the programme's pages link a forum's flyers with.
+        Route("/api/sessions/{session_id}/qr", http.session_qr, methods=["GET"]),
+        Route("/api/sessions/{session_id}/paysage", session_landscape, methods=["GET"]),
         Route("/api/codes/{code}", http.session_by_code, methods=["GET"]),
+        Route("/api/carte", carte, methods=["GET"]),
         Route("/healthz", http.healthz, methods=["GET"]),
         Route("/metrics", http.metrics, methods=["GET"]),
         Route("/openapi.json", http.openapi, methods=["GET"]),
         *archive_routes(),
         *organiser_routes(),  # /connexion, /mot-de-passe/…, /organisateurs/… (web_auth)
         *programme_routes(),  # /programmes… (programme_pages)
-        *page_routes(Path(settings.ui_dir)),
+        *compare_routes(),  # /programmes/…/comparer, …/importer (programme_compare)
+        *landscape_page_routes(),  # /programmes/…/paysage (programme_landscape)
+        *page_routes(Path(settings.ui_dir), tiles=image_source(settings.tiles)),
     ]
     # Bodies are bounded before anything reads them; compressed HTTP for phones on a weak
     # network (the client bundle shrinks about 3x). The WebSocket path never reaches these
@@ -147,6 +160,7 @@ def create_app(settings: Settings | None = None) -> SocketsFirst:
         Middleware(GZipMiddleware, minimum_size=1024),
     ]
     starlette = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    starlette.state.tiles = settings.tiles
     return SocketsFirst(starlette, allowed_hosts=settings.allowed_hosts)
 
 

@@ -507,6 +507,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .limits import limits_from_environment
     from .logs import LOG_CONFIG
     from .mail import Mailer
+    from .tiles import tiles_from_environment
 
     host = args.host or ("0.0.0.0" if args.room else "127.0.0.1")
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -533,6 +534,7 @@ def _serve(args: argparse.Namespace) -> int:
         return _refuse(f"METROKAWA_LIMITS n'est pas un objet JSON de limites valable ({error}).")
     try:  # a mistyped METROKAWA_SMTP_URL: one sentence now, not a traceback at start-up
         Mailer.from_environment()
+        tiles = tiles_from_environment(dict(os.environ))
     except ValueError as error:
         return _refuse(str(error))
     settings = Settings(
@@ -546,6 +548,7 @@ def _serve(args: argparse.Namespace) -> int:
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
         redis=redis,
         cluster_secret=secret,
+        tiles=tiles,
         clock_file=os.environ.get("METROKAWA_CLOCK_FILE") or None,
         **({"lease_ms": args.lease_ms} if args.lease_ms else {}),
         **({"evict_after_s": args.evict_after} if args.evict_after else {}),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import time
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 import segno
@@ -144,6 +145,8 @@ async def _public_face(request: Request, record: SessionRecord | None) -> Respon
         "created_at": record.created_at,
         "seq": actor.seq,
         "closed": state.closed,
+        "forum": state.forum,  # the join form leaves out what a forum has no use for
+        "themes": list(state.themes),
         "participants": sum(1 for p in state.participants.values() if p.present),
         "territories": [msgspec.to_builtins(t) for t in state.territories.values()],
         "rounds": [
@@ -235,12 +238,21 @@ async def session_report(request: Request) -> Response:
 
 
 async def session_qr(request: Request) -> Response:
-    """GET /api/sessions/{id}/qr.svg: the join link as a QR code."""
+    """GET /api/sessions/{id}/qr.svg[?territoire=t2]: the join link as a QR code; with a
+    territory of the session, the link preselects it in the join form (a forum's flyers: one
+    code per territory)."""
     record = await _record(request)
     if record is None:
         return _error(404, "not_found")
+    link = _links(request, record)["join"]
+    territory = request.query_params.get("territoire")
+    if territory is not None:
+        state = (await _hub(request).actor(record.id)).state
+        if territory not in state.territories:
+            return _error(400, "unknown_territory", f"territoire: {territory!r}")
+        link = f"{link}?territoire={quote(territory, safe='')}"
     buffer = io.BytesIO()
-    qr = segno.make(_links(request, record)["join"], error="m")
+    qr = segno.make(link, error="m")
     qr.save(buffer, kind="svg", scale=8, border=2, title=f"Rejoindre : code {record.code}")
     return Response(buffer.getvalue(), media_type="image/svg+xml")
 

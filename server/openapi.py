@@ -69,6 +69,62 @@ _CREATE_BODY: Final = {
     },
 }
 
+_SHARE: Final = {"type": "number", "minimum": 0, "maximum": 1}
+
+_LANDSCAPE: Final = {
+    "type": "object",
+    "required": ["seq", "territory", "k", "participants", "groups", "consensus", "statements"],
+    "properties": {
+        "seq": {"type": "integer", "description": "the log replayed to it gives this landscape"},
+        "territory": {"type": ["string", "null"]},
+        "k": {"type": "integer"},
+        "participants": {"type": "integer", "description": "who took a position counted here"},
+        "groups": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "example": "A"},
+                    "size": {"type": ["integer", "null"], "description": "null under k"},
+                    "representative": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "statement": {"type": "string"},
+                                "stance": {"enum": ["agree", "disagree"]},
+                                "share": _SHARE,
+                                "rest_share": _SHARE,
+                                "agree": _SHARE,
+                                "disagree": _SHARE,
+                                "voters": {"type": "integer"},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "consensus": {
+            "type": "object",
+            "properties": {
+                side: {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "statement": {"type": "string"},
+                            "share": _SHARE,
+                            "voters": {"type": "integer"},
+                        },
+                    },
+                }
+                for side in ("agree", "disagree")
+            },
+        },
+        "statements": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+
 OPENAPI: Final[dict[str, Any]] = {
     "openapi": "3.1.0",
     "info": {"title": "Métrokawa", "version": "0.1.0"},
@@ -183,13 +239,93 @@ OPENAPI: Final[dict[str, Any]] = {
                 },
             }
         },
+        "/api/sessions/{session_id}/paysage": {
+            "get": {
+                "summary": "The live opinion landscape (Pol.is's groups and consensus lists)",
+                "description": (
+                    "For whoever may see the room's tallies: a token of the session (Bearer) or "
+                    "its join code (?code=, rate-limited as every code look-up). Computed from "
+                    "the published state at the seq it gives, under k-anonymity (k = 5)."
+                ),
+                "parameters": [
+                    _SESSION_ID,
+                    {
+                        "name": "territoire",
+                        "in": "query",
+                        "required": False,
+                        "description": "only this territory's participants, by id (t2)",
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "code",
+                        "in": "query",
+                        "required": False,
+                        "description": "the session's join code, when no token is sent",
+                        "schema": {"type": "string"},
+                    },
+                ],
+                "security": [{}, {"facilitator": []}],
+                "responses": {
+                    "200": {
+                        "description": "The landscape",
+                        "content": {"application/json": {"schema": _LANDSCAPE}},
+                    },
+                    "400": {**_ERROR, "description": "unknown_territory"},
+                    "401": {**_ERROR, "description": "bad_code, bad_token or revoked"},
+                    "404": _ERROR,
+                    "429": {**_ERROR, "description": "Too many wrong join codes"},
+                    "503": {**_ERROR, "description": "unavailable: the session is stuck"},
+                },
+            }
+        },
         "/api/sessions/{session_id}/qr.svg": {
             "get": {
                 "summary": "The join link as a QR code",
-                "parameters": [_SESSION_ID],
+                "parameters": [
+                    _SESSION_ID,
+                    {
+                        "name": "territoire",
+                        "in": "query",
+                        "required": False,
+                        "description": "a territory id: the link preselects it in the join form",
+                        "schema": {"type": "string"},
+                    },
+                ],
                 "responses": {
                     "200": {"description": "SVG", "content": {"image/svg+xml": {}}},
+                    "400": _ERROR,
                     "404": _ERROR,
+                },
+            }
+        },
+        "/api/sessions/{session_id}/qr": {
+            "get": {
+                "summary": "The same as qr.svg",
+                "parameters": [
+                    _SESSION_ID,
+                    {
+                        "name": "territoire",
+                        "in": "query",
+                        "required": False,
+                        "description": "a territory id: the link preselects it in the join form",
+                        "schema": {"type": "string"},
+                    },
+                ],
+                "responses": {
+                    "200": {"description": "SVG", "content": {"image/svg+xml": {}}},
+                    "400": _ERROR,
+                    "404": _ERROR,
+                },
+            }
+        },
+        "/api/carte": {
+            "get": {
+                "summary": "The forum map's tile server (METROKAWA_TILES_URL), or none",
+                "responses": {
+                    "200": {
+                        "description": "{tiles: url template | null, attribution, attribution_url}",
+                        "content": {"application/json": {}},
+                    }
                 },
             }
         },

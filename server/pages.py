@@ -97,11 +97,14 @@ padding:10px 0;min-height:44px;font-weight:700}}</style>
 _API_NOT_FOUND = {"code": "not_found", "message": "Cette adresse n’existe pas."}
 
 
-def page_routes(ui_dir: Path) -> list[BaseRoute]:
+def page_routes(ui_dir: Path, *, tiles: str | None = None) -> list[BaseRoute]:
     """The page routes, the ``/assets`` mount, the root files for a build in ``ui_dir``, and
-    last the answer for everything else (it must stay the last route of the application)."""
+    last the answer for everything else (it must stay the last route of the application).
+    ``tiles``: the map tiles' origin (``tiles.image_source``), which the participant page (the
+    forum's map) may load images from — that page only, and that origin only."""
     routes: list[BaseRoute] = [
-        Route(url, _page(ui_dir / name, PRELOADS.get(url))) for url, name in PAGES.items()
+        Route(url, _page(ui_dir / name, PRELOADS.get(url), _headers(name, tiles)))
+        for url, name in PAGES.items()
     ]
     routes += [Route(url, _root_file(ui_dir / url[1:], kind)) for url, kind in ROOT_FILES.items()]
     assets = ui_dir / "assets"
@@ -110,11 +113,20 @@ def page_routes(ui_dir: Path) -> list[BaseRoute]:
     return routes
 
 
-def _page(path: Path, preload: str | None) -> Callable[[Request], Awaitable[Response]]:
+def _headers(page: str, tiles: str | None) -> dict[str, str]:
+    if tiles is None or page != "participant.html":
+        return _HEADERS
+    policy = _HEADERS["Content-Security-Policy"].replace("blob:;", f"blob: {tiles};", 1)
+    return {**_HEADERS, "Content-Security-Policy": policy}
+
+
+def _page(
+    path: Path, preload: str | None, base: dict[str, str]
+) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         if not path.is_file():
-            return HTMLResponse(_NOT_BUILT, status_code=503, headers=_HEADERS)
-        headers = dict(_HEADERS)
+            return HTMLResponse(_NOT_BUILT, status_code=503, headers=base)
+        headers = dict(base)
         if preload is not None:
             params = {k: quote(str(v), safe="") for k, v in request.path_params.items()}
             headers["Link"] = f"<{preload.format(**params)}>; rel=preload; as=fetch; crossorigin"

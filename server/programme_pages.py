@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from session_engine import Rejected
 from session_engine.commands import NewTerritory
+from session_engine.model import Territory
 from session_engine.programme import (
     FOLLOW_UP,
     AddOrganiser,
@@ -35,6 +36,7 @@ from session_engine.programme import (
 )
 from session_engine.programme.events import (
     OrganiserAdded,
+    ProblemsCompared,
     ProgrammeCreated,
     ProgrammeEvent,
     ProgrammePublished,
@@ -59,13 +61,27 @@ from .programme_publish import (
     publish_programme_of,
     publish_session_of,
 )
-from .programme_steps import close_step_session, console_link, create_step_session
+from .programme_steps import (
+    StepSession,
+    close_step_session,
+    console_link,
+    create_step_session,
+)
 from .programmes import Programmes
 from .web import esc, fr, page, read_form
 from .web_auth import csrf_refused
 from .web_session import check_csrf, csrf_field, require_organiser
 
-__all__ = ["STATUS_NAMES", "routes"]
+__all__ = [
+    "STATUS_NAMES",
+    "hub_of",
+    "logged_in",
+    "not_found",
+    "own",
+    "programmes_of",
+    "refusal",
+    "routes",
+]
 
 MAX_TERRITORY_ROWS: Final = 12
 
@@ -86,17 +102,17 @@ def _today() -> str:
     return dt.date.today().isoformat()
 
 
-def _programmes(request: Request) -> Programmes:
+def programmes_of(request: Request) -> Programmes:
     programmes: Programmes = request.app.state.programmes
     return programmes
 
 
-def _hub(request: Request) -> Hub:
+def hub_of(request: Request) -> Hub:
     hub: Hub = request.app.state.hub
     return hub
 
 
-def _logged_in(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+def logged_in(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         organiser = await require_organiser(request)
         if isinstance(organiser, RedirectResponse):
@@ -106,7 +122,7 @@ def _logged_in(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
-def _not_found(request: Request, organiser: Organiser) -> Response:
+def not_found(request: Request, organiser: Organiser) -> Response:
     body = (
         '<p class="refusal" role="alert" data-code="not_found">'
         + fr("Ce programme n’existe pas, ou vous n’en êtes pas organisateur·rice.")
@@ -115,14 +131,14 @@ def _not_found(request: Request, organiser: Organiser) -> Response:
     return page("Programme introuvable", body, request=request, organiser=organiser, status=404)
 
 
-async def _own(request: Request, organiser: Organiser) -> ProgrammeState | None:
-    state = await _programmes(request).state(request.path_params["programme"])
+async def own(request: Request, organiser: Organiser) -> ProgrammeState | None:
+    state = await programmes_of(request).state(request.path_params["programme"])
     if state is None or organiser.id not in state.organisers:
         return None
     return state
 
 
-def _refusal(rejected: Rejected) -> str:
+def refusal(rejected: Rejected) -> str:
     return (
         f'<p class="refusal" role="alert" data-code="{esc(rejected.code)}">'
         f"{esc(rejected.message)}</p>"
@@ -133,7 +149,7 @@ def _refusal(rejected: Rejected) -> str:
 
 
 async def _list(request: Request, organiser: Organiser) -> Response:
-    states = await _programmes(request).of_organiser(organiser.id)
+    states = await programmes_of(request).of_organiser(organiser.id)
     items = "".join(
         f'<li><a href="/programmes/{esc(s.id)}">{fr(s.title)}</a> — '
         f"{plural(len(s.territories), 'territoire', 'territoires')}, "
@@ -206,17 +222,17 @@ async def _create(request: Request, organiser: Organiser) -> Response:
             if missing
             else "Indiquez au moins un territoire, avec sa commune."
         )
-        refusal = f'<p class="refusal" role="alert" data-code="bad_request">{fr(said)}</p>'
-        body = _new_form(request, form, refusal)
+        refused = f'<p class="refusal" role="alert" data-code="bad_request">{fr(said)}</p>'
+        body = _new_form(request, form, refused)
         return page("Nouveau programme", body, request=request, organiser=organiser, status=400)
     command = CreateProgramme(
         title=form.get("titre", ""), theme=form.get("theme", ""), territories=territories
     )
-    created = await _programmes(request).create(
+    created = await programmes_of(request).create(
         command, organiser=organiser.id, email=organiser.email, now=wall_clock_ms()
     )
     if isinstance(created, Rejected):
-        body = _new_form(request, form, _refusal(created))
+        body = _new_form(request, form, refusal(created))
         return page("Nouveau programme", body, request=request, organiser=organiser, status=400)
     return RedirectResponse(f"/programmes/{created.id}", status_code=303)
 
@@ -290,6 +306,14 @@ def _session_item(request: Request, state: ProgrammeState, session: ProgrammeSes
         actions.append(_post_button(request, f"{base}/publier", "Publier dans les archives"))
     if session.archive:
         actions.append(f'<a href="/archives/{esc(session.archive)}">Voir l’archive publique</a>')
+    actions.append(f'<a href="{esc(base)}/paysage">Paysage des avis</a>')
+    if session.kind is SessionKind.FORUM:
+        compared = " (enregistrée)" if session.comparison is not None else ""
+        actions.append(
+            f'<a href="{esc(base)}/comparer">'
+            + fr(f"Comparer les problèmes entre territoires{compared}")
+            + "</a>"
+        )
     imported = len(session.imports)
     imports = f" — {plural(imported, 'énoncé importé', 'énoncés importés')}" if imported else ""
     return (
@@ -302,9 +326,9 @@ def _session_item(request: Request, state: ProgrammeState, session: ProgrammeSes
 def _new_session_form(request: Request, state: ProgrammeState) -> str:
     kinds = "".join(
         f'<option value="{k.value}">{esc(KIND_NAMES[k])}</option>'
-        for k in (SessionKind.METROPOLITAN, SessionKind.LOCAL)
+        for k in (SessionKind.FORUM, SessionKind.METROPOLITAN, SessionKind.LOCAL)
     )
-    territories = '<option value="">— (séance métropolitaine)</option>' + "".join(
+    territories = '<option value="">— (forum ou séance métropolitaine)</option>' + "".join(
         f'<option value="{esc(t.id)}">{fr(t.name)} ({fr(t.commune)})</option>'
         for t in state.territories.values()
     )
@@ -321,8 +345,11 @@ def _new_session_form(request: Request, state: ProgrammeState) -> str:
         f'<input type="date" id="date" name="date" required value="{today}">'
         '<p class="hint">'
         + fr(
-            "Une séance locale reprend les problèmes partagés et les propositions adoptées "
-            "des séances métropolitaines, avec leur provenance."
+            "Le forum numérique reste ouvert des jours ou des semaines, sans tables ni manches : "
+            "chaque territoire y nomme ses problèmes. La séance métropolitaine reprend les "
+            "problèmes retenus en comparant les territoires ; une séance locale reprend les "
+            "problèmes partagés et les propositions adoptées des séances métropolitaines, avec "
+            "leur provenance."
         )
         + "</p><button>Créer la séance</button></form>"
     )
@@ -521,6 +548,11 @@ def _what(event: ProgrammeEvent, state: ProgrammeState) -> str:
         case StatementsImportedInto():
             imported = plural(len(event.statements), "énoncé importé", "énoncés importés")
             return f"{imported} dans {session(event.session)}"
+        case ProblemsCompared():
+            retained = sum(1 for group in event.groups if group.retained)
+            groups = plural(len(event.groups), "groupe", "groupes")
+            kept = plural(retained, "retenu", "retenus")
+            return f"problèmes de {session(event.session)} comparés : {groups}, {kept}"
         case ProgrammeSessionClosed():
             voeux = plural(len(event.voeux), "vœu", "vœux")
             return f"séance {session(event.session)} clôturée, {voeux} au suivi"
@@ -536,14 +568,14 @@ def _what(event: ProgrammeEvent, state: ProgrammeState) -> str:
 
 async def _journal(request: Request, organiser: Organiser) -> Response:
     """GET /programmes/{id}/journal: every event of the programme's log, oldest first."""
-    state = await _own(request, organiser)
+    state = await own(request, organiser)
     if state is None:
-        return _not_found(request, organiser)
+        return not_found(request, organiser)
     rows = "".join(
         f"<tr><td>{e.seq}</td><td>{esc(french_date(e.at))}</td>"
         f"<td>{esc(state.organisers.get(e.actor) or e.actor)}</td>"
         f"<td>{fr(_what(e.event, state))}</td></tr>"
-        for e in await _programmes(request).log(state.id)
+        for e in await programmes_of(request).log(state.id)
     )
     body = (
         f'<p><a href="/programmes/{esc(state.id)}">Retour au programme</a></p>'
@@ -555,9 +587,9 @@ async def _journal(request: Request, organiser: Organiser) -> Response:
 
 
 async def _show(request: Request, organiser: Organiser) -> Response:
-    state = await _own(request, organiser)
+    state = await own(request, organiser)
     if state is None:
-        return _not_found(request, organiser)
+        return not_found(request, organiser)
     return _programme_page(request, organiser, state)
 
 
@@ -565,9 +597,9 @@ async def _posted(
     request: Request, organiser: Organiser
 ) -> tuple[ProgrammeState, dict[str, str]] | Response:
     """The programme of a POST and its form, or the refusal to answer (404, CSRF)."""
-    state = await _own(request, organiser)
+    state = await own(request, organiser)
     if state is None:
-        return _not_found(request, organiser)
+        return not_found(request, organiser)
     form = await read_form(request)
     if not check_csrf(request, form):
         return csrf_refused(request, organiser)
@@ -577,12 +609,12 @@ async def _posted(
 async def _send(
     request: Request, organiser: Organiser, state: ProgrammeState, command: ProgrammeCommand
 ) -> Response:
-    sent = await _programmes(request).send(
+    sent = await programmes_of(request).send(
         state.id, command, organiser=organiser.id, now=wall_clock_ms()
     )
     if isinstance(sent, Rejected):
-        fresh = await _programmes(request).state(state.id) or state
-        return _programme_page(request, organiser, fresh, _refusal(sent), status=400)
+        fresh = await programmes_of(request).state(state.id) or state
+        return _programme_page(request, organiser, fresh, refusal(sent), status=400)
     return RedirectResponse(f"/programmes/{state.id}", status_code=303)
 
 
@@ -591,15 +623,14 @@ async def _create_session(request: Request, organiser: Organiser) -> Response:
     if isinstance(posted, Response):
         return posted
     state, form = posted
-    # The online phase (the forum) is not made from this form: the kinds the form offers only.
-    kinds = {k.value: k for k in (SessionKind.METROPOLITAN, SessionKind.LOCAL)}
+    kinds = {k.value: k for k in SessionKind}
     kind = kinds.get(form.get("kind", ""))
     if kind is None:
-        return _programme_page(request, organiser, state, _refusal(Rejected.of("bad_request")), 400)
+        return _programme_page(request, organiser, state, refusal(Rejected.of("bad_request")), 400)
     territory = form.get("territory") or None
     created = await create_step_session(
-        _hub(request),
-        _programmes(request),
+        hub_of(request),
+        programmes_of(request),
         state,
         organiser=organiser.id,
         kind=kind,
@@ -608,8 +639,10 @@ async def _create_session(request: Request, organiser: Organiser) -> Response:
         date=form.get("date", ""),
     )
     if isinstance(created, Rejected):
-        return _programme_page(request, organiser, state, _refusal(created), 400)
+        return _programme_page(request, organiser, state, refusal(created), 400)
     record = created.record
+    if kind is SessionKind.FORUM:
+        return _forum_created(request, organiser, state, created)
     console = f"/f/{record.id}#token={created.token}"
     imported = created.imported
     body = (
@@ -633,6 +666,41 @@ async def _create_session(request: Request, organiser: Organiser) -> Response:
     return page(f"Séance créée : {record.title}", body, request=request, organiser=organiser)
 
 
+def _forum_created(
+    request: Request, organiser: Organiser, state: ProgrammeState, created: StepSession
+) -> Response:
+    """The forum is open: its console, and a link and a QR code per territory for the flyers."""
+    record = created.record
+    base = str(request.base_url).rstrip("/")
+    links = "".join(
+        f"<li><strong>{fr(t.name)}</strong> ({fr(t.commune)}) : "
+        f'<span class="link">{esc(base)}/j/{esc(record.code)}?territoire={esc(tid)}</span> — '
+        f'<a href="/api/sessions/{esc(record.id)}/qr?territoire={esc(tid)}">code QR</a></li>'
+        for tid, t in _live_territories(state)
+    )
+    body = (
+        '<p class="notice">'
+        + fr("Le forum numérique est ouvert : chacun y écrit quand il veut, jusqu’à sa clôture.")
+        + "</p><p>"
+        + fr(
+            "Le lien d’animation n’est montré qu’une fois ; la page du programme en redonne "
+            "un à tout moment. Les contributions attendent votre publication dans la console."
+        )
+        + f'</p><p><a id="console" href="/f/{esc(record.id)}#token={esc(created.token)}">'
+        "Ouvrir la console</a></p>"
+        f'<p>Code pour rejoindre : <strong id="code">{esc(record.code)}</strong></p>'
+        f"<h2>{fr('Un lien par territoire (pour les affiches et les flyers)')}</h2><ul>{links}</ul>"
+        f'<p><a href="/programmes/{esc(state.id)}">Retour au programme</a></p>'
+    )
+    return page(f"Forum ouvert : {record.title}", body, request=request, organiser=organiser)
+
+
+def _live_territories(state: ProgrammeState) -> list[tuple[str, Territory]]:
+    """The forum's territory ids: it was created with every territory of the programme, in
+    order, and a session numbers its territories t1, t2… as given."""
+    return [(f"t{n}", t) for n, t in enumerate(state.territories.values(), start=1)]
+
+
 def _session_of(request: Request, state: ProgrammeState) -> ProgrammeSession | None:
     return state.sessions.get(request.path_params["session"])
 
@@ -654,17 +722,17 @@ async def _session_action(
     state, form = posted
     session = _session_of(request, state)
     if session is None:
-        return _not_found(request, organiser)
+        return not_found(request, organiser)
     if confirmed and form.get("confirme") != "1":
-        refusal = (
+        refused = (
             '<p class="refusal" role="alert" data-code="not_confirmed">'
             + fr("Cochez la case pour confirmer : rien n’a été changé.")
             + "</p>"
         )
-        return _programme_page(request, organiser, state, refusal, 400)
+        return _programme_page(request, organiser, state, refused, 400)
     done = await action(state, session)
     if isinstance(done, Rejected):
-        return _programme_page(request, organiser, state, _refusal(done), 400)
+        return _programme_page(request, organiser, state, refusal(done), 400)
     if isinstance(done, Response):
         return done
     return RedirectResponse(f"/programmes/{state.id}#{anchor}", status_code=303)
@@ -672,7 +740,7 @@ async def _session_action(
 
 async def _console(request: Request, organiser: Organiser) -> Response:
     async def give(state: ProgrammeState, session: ProgrammeSession) -> object:
-        given = await console_link(_hub(request), session, organiser.email)
+        given = await console_link(hub_of(request), session, organiser.email)
         if isinstance(given, Rejected):
             return given
         # The token travels in the fragment (kept across the redirect, never sent to a server).
@@ -683,7 +751,7 @@ async def _console(request: Request, organiser: Organiser) -> Response:
 
 async def _close(request: Request, organiser: Organiser) -> Response:
     async def close(state: ProgrammeState, session: ProgrammeSession) -> object:
-        hub, programmes = _hub(request), _programmes(request)
+        hub, programmes = hub_of(request), programmes_of(request)
         return await close_step_session(hub, programmes, state, session, organiser=organiser.id)
 
     return await _session_action(request, organiser, close, "seances", confirmed=True)
@@ -697,7 +765,7 @@ async def _follow_up(request: Request, organiser: Organiser) -> Response:
     try:
         status = VoeuStatus(form.get("status", ""))
     except ValueError:
-        return _programme_page(request, organiser, state, _refusal(Rejected.of("bad_request")), 400)
+        return _programme_page(request, organiser, state, refusal(Rejected.of("bad_request")), 400)
     command = FollowUpVoeu(
         session=request.path_params["session"],
         voeu=request.path_params["voeu"],
@@ -717,7 +785,7 @@ async def _add_organiser(request: Request, organiser: Organiser) -> Response:
     state, form = posted
     colleague = await request.app.state.web_auth.organisers.by_email(form.get("email", ""))
     if colleague is None:
-        refusal = (
+        refused = (
             '<p class="refusal" role="alert" data-code="unknown_organiser">'
             + fr(
                 "Aucun compte d’organisateur·rice n’a cette adresse : invitez d’abord "
@@ -725,7 +793,7 @@ async def _add_organiser(request: Request, organiser: Organiser) -> Response:
             )
             + "</p>"
         )
-        return _programme_page(request, organiser, state, refusal, 400)
+        return _programme_page(request, organiser, state, refused, 400)
     return await _send(
         request, organiser, state, AddOrganiser(organiser=colleague.id, email=colleague.email)
     )
@@ -744,7 +812,7 @@ async def _add_territory(request: Request, organiser: Organiser) -> Response:
 
 async def _publish_session(request: Request, organiser: Organiser) -> Response:
     async def publish(state: ProgrammeState, session: ProgrammeSession) -> object:
-        programmes = _programmes(request)
+        programmes = programmes_of(request)
         return await publish_session_of(
             request.app, programmes, state, session, organiser=organiser.id
         )
@@ -758,30 +826,30 @@ async def _publish_programme(request: Request, organiser: Organiser) -> Response
         return posted
     state, _ = posted
     published = await publish_programme_of(
-        request.app, _programmes(request), state, organiser=organiser.id
+        request.app, programmes_of(request), state, organiser=organiser.id
     )
     if isinstance(published, Rejected):
-        return _programme_page(request, organiser, state, _refusal(published), 400)
+        return _programme_page(request, organiser, state, refusal(published), 400)
     return RedirectResponse(f"/programmes/{state.id}#publication", status_code=303)
 
 
 async def _cahier(request: Request, organiser: Organiser) -> Response:
     """GET /programmes/{id}/cahier[.pdf]?territoire=t3: the programme's cahier, or a
     territory's, as its sessions' logs are now (organisers only)."""
-    state = await _own(request, organiser)
+    state = await own(request, organiser)
     if state is None:
-        return _not_found(request, organiser)
+        return not_found(request, organiser)
     territory = request.query_params.get("territoire") or None
     if territory is not None and territory not in state.territories:
         return _programme_page(
-            request, organiser, state, _refusal(Rejected.of("unknown_territory")), 404
+            request, organiser, state, refusal(Rejected.of("unknown_territory")), 404
         )
-    html = await cahier_html(_hub(request), state, territory)
+    html = await cahier_html(hub_of(request), state, territory)
     name = f"cahier-{state.id}{'-' + territory if territory else ''}"
     if request.url.path.endswith(".pdf"):
         pdf = await cahier_pdf_bytes(html)
         if pdf is None:
-            refusal = (
+            refused = (
                 '<p class="refusal" role="alert" data-code="pdf_failed">'
                 + fr(
                     "Le PDF n’a pas pu être fabriqué à temps : réessayez dans un moment, ou "
@@ -789,7 +857,7 @@ async def _cahier(request: Request, organiser: Organiser) -> Response:
                 )
                 + "</p>"
             )
-            return _programme_page(request, organiser, state, refusal, 503)
+            return _programme_page(request, organiser, state, refused, 503)
         headers = {"Content-Disposition": f'inline; filename="{name}.pdf"'}
         return Response(pdf, media_type="application/pdf", headers=headers)
     # A standalone page of participants' texts: nothing in it may run, fetch or be framed.
@@ -799,37 +867,35 @@ async def _cahier(request: Request, organiser: Organiser) -> Response:
 
 def routes() -> list[Route]:
     return [
-        Route("/programmes", _logged_in(_list), methods=["GET"]),
-        Route("/programmes/nouveau", _logged_in(_new), methods=["GET"]),
-        Route("/programmes/nouveau", _logged_in(_create), methods=["POST"]),
-        Route("/programmes/{programme}", _logged_in(_show), methods=["GET"]),
-        Route("/programmes/{programme}/seances", _logged_in(_create_session), methods=["POST"]),
+        Route("/programmes", logged_in(_list), methods=["GET"]),
+        Route("/programmes/nouveau", logged_in(_new), methods=["GET"]),
+        Route("/programmes/nouveau", logged_in(_create), methods=["POST"]),
+        Route("/programmes/{programme}", logged_in(_show), methods=["GET"]),
+        Route("/programmes/{programme}/seances", logged_in(_create_session), methods=["POST"]),
         Route(
             "/programmes/{programme}/seances/{session}/console",
-            _logged_in(_console),
+            logged_in(_console),
             methods=["POST"],
         ),
         Route(
             "/programmes/{programme}/seances/{session}/cloturer",
-            _logged_in(_close),
+            logged_in(_close),
             methods=["POST"],
         ),
         Route(
             "/programmes/{programme}/voeux/{session}/{voeu}",
-            _logged_in(_follow_up),
+            logged_in(_follow_up),
             methods=["POST"],
         ),
-        Route(
-            "/programmes/{programme}/organisateurs", _logged_in(_add_organiser), methods=["POST"]
-        ),
+        Route("/programmes/{programme}/organisateurs", logged_in(_add_organiser), methods=["POST"]),
         Route(
             "/programmes/{programme}/seances/{session}/publier",
-            _logged_in(_publish_session),
+            logged_in(_publish_session),
             methods=["POST"],
         ),
-        Route("/programmes/{programme}/publier", _logged_in(_publish_programme), methods=["POST"]),
-        Route("/programmes/{programme}/territoires", _logged_in(_add_territory), methods=["POST"]),
-        Route("/programmes/{programme}/cahier", _logged_in(_cahier), methods=["GET"]),
-        Route("/programmes/{programme}/journal", _logged_in(_journal), methods=["GET"]),
-        Route("/programmes/{programme}/cahier.pdf", _logged_in(_cahier), methods=["GET"]),
+        Route("/programmes/{programme}/publier", logged_in(_publish_programme), methods=["POST"]),
+        Route("/programmes/{programme}/territoires", logged_in(_add_territory), methods=["POST"]),
+        Route("/programmes/{programme}/cahier", logged_in(_cahier), methods=["GET"]),
+        Route("/programmes/{programme}/journal", logged_in(_journal), methods=["GET"]),
+        Route("/programmes/{programme}/cahier.pdf", logged_in(_cahier), methods=["GET"]),
     ]

@@ -42,6 +42,7 @@ __all__ = [
     "close_step_session",
     "console_link",
     "create_step_session",
+    "import_statements",
     "session_log",
     "session_reports",
 ]
@@ -119,7 +120,7 @@ async def create_step_session(
     event = added[0].event
     assert isinstance(event, SessionAdded)  # the one event AddSession makes
     ps = event.id
-    imported = await _import(hub, record, imports)
+    imported = await import_statements(hub, record, imports)
     if imported:
         recorded = await programmes.send(
             programme.id,
@@ -132,12 +133,17 @@ async def create_step_session(
     return StepSession(ps, record, created.token, len(imported))
 
 
-async def _import(
+async def import_statements(
     hub: Hub, record: SessionRecord, imports: list[ImportStatement]
 ) -> list[ImportedStatement]:
+    """Import each statement the session does not hold yet; what was imported, by key. A key
+    already there is skipped before it is sent: its command id would be taken for a retry."""
     actor = await hub.actor(record.id)
     done = []
     for command in imports:
+        held = (s.provenance for s in actor.state.statements.values() if s.provenance)
+        if any(p.key == command.provenance.key for p in held):
+            continue
         answer = await actor.submit(
             command,
             role=Role.FACILITATOR,

@@ -104,8 +104,9 @@ def stylesheet(request: Request) -> Response:
     return Response(CSS, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
 
 
-async def read_form(request: Request) -> dict[str, str]:
-    """The fields of a urlencoded form (the first value of each name); {} for anything else."""
+async def read_form(request: Request, *, max_fields: int = MAX_FORM_FIELDS) -> dict[str, str]:
+    """The fields of a urlencoded form (the first value of each name); {} for anything else.
+    ``max_fields``: a form that has a field per item of a list (a forum's problems) says so."""
     content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if content_type != FORM_TYPE:
         return {}
@@ -120,7 +121,7 @@ async def read_form(request: Request) -> dict[str, str]:
             keep_blank_values=True,
             strict_parsing=False,
             errors="strict",
-            max_num_fields=MAX_FORM_FIELDS,
+            max_num_fields=max_fields,
         )
     except (UnicodeDecodeError, ValueError):  # not UTF-8, or too many fields
         return {}

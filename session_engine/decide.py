@@ -537,30 +537,21 @@ def _end_round(state: SessionState, cmd: EndRound, ctx: Context) -> list[Event]:
 
 
 def _propose_statement(state: SessionState, cmd: ProposeStatement, ctx: Context) -> list[Event]:
-    text = clean_text(cmd.text, "statement")
+    author = state.participants[ctx.actor]
     if not state.forum:  # a place and a theme are the online phase's, for its map and filters
         require(cmd.place is None and cmd.theme is None, "bad_request")
-        return [
-            StatementProposed(
-                statement=f"s{len(state.statements) + 1}",
-                author=ctx.actor,
-                text=text,
-                kind=cmd.kind,
-                round=_running_round_number(state),
-                table=state.participants[ctx.actor].table,
-            )
-        ]
     return [
         StatementProposed(
             statement=f"s{len(state.statements) + 1}",
             author=ctx.actor,
-            text=text,
+            text=clean_text(cmd.text, "statement"),
             kind=cmd.kind,
-            round=0,
-            table=None,
+            round=_running_round_number(state),  # 0 in a forum
+            table=author.table,  # nobody sits at a table in a forum
             place=None if cmd.place is None else _place(cmd.place),
             theme=None if cmd.theme is None else _theme(state, cmd.theme),
-            territory=state.participants[ctx.actor].territory,
+            # A forum's map filters by territory; the public never receives the roster.
+            territory=author.territory if state.forum else None,
         )
     ]
 
@@ -602,11 +593,13 @@ def _import_statement(state: SessionState, cmd: ImportStatement, ctx: Context) -
     key = clean_text(origin.key, "provenance_key")
     require(_PROVENANCE_KEY.fullmatch(key) is not None, "bad_request")
     require(len(origin.territories) <= MAX_TERRITORIES, "bad_request")
+    require(_valid_ratings(origin.ratings), "bad_request")
     provenance = Provenance(
         key=key,
         source=clean_text(origin.source, "source"),
         territories=tuple(clean_text(name, "territory") for name in origin.territories),
         statement=None if origin.statement is None else clean_text(origin.statement, "id"),
+        ratings=origin.ratings,
     )
     imported = (s.provenance for s in state.statements.values() if s.provenance is not None)
     require(all(p.key != key for p in imported), "already_imported")
@@ -618,6 +611,13 @@ def _import_statement(state: SessionState, cmd: ImportStatement, ctx: Context) -
             provenance=provenance,
         )
     ]
+
+
+def _valid_ratings(ratings: tuple[int, ...]) -> bool:
+    """None, or six counts (−2…+2, passes) as a forum of any size can give them."""
+    return not ratings or (
+        len(ratings) == 6 and all(type(n) is int and 0 <= n <= 10_000_000 for n in ratings)
+    )
 
 
 def _hide_statement(state: SessionState, cmd: HideStatement, ctx: Context) -> list[Event]:

@@ -89,7 +89,7 @@ class Departures:
                 person = None if who in self.erased else event.person
                 return msgspec.structs.replace(event, pseudonym=name, consent=False, person=person)
             case StatementProposed(statement=statement) if statement in self.statements:
-                return msgspec.structs.replace(event, text="")
+                return msgspec.structs.replace(event, text="", place=None, theme=None)
             case StatementPublished(statement=statement) if statement in self.statements:
                 return event
             case AnnotationAdded(annotation=note) if note in self.annotations:

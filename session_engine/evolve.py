@@ -400,6 +400,8 @@ def _erase(state: SessionState, e: ParticipantRemoved) -> None:
     for statement in erased:
         state.statements[statement].status = StatementStatus.ERASED
         state.statements[statement].text = ""
+        state.statements[statement].place = None  # a forum contribution's address is theirs too
+        state.statements[statement].theme = None
     notes = set(e.annotations)
     state.annotations = [
         msgspec.structs.replace(a, text="", tags=(), place=None) if a.id in notes else a

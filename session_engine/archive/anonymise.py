@@ -16,8 +16,9 @@ and whoever left, is ``Participant·e N``, and nothing of what an erasure covers
   (A table tablet carries no label: only its table.)
 * **Only what the room saw.** A statement that did not end published (hidden, or never out of
   the moderation queue, or merged without ever being published) keeps its event and its place
-  in the log, but not its text; an imported statement hidden in the session likewise (its
-  provenance stays: it names a step of the programme, nobody).
+  in the log, but not its text (nor, in a forum, the place and theme it was written with); an
+  imported statement hidden in the session likewise (its provenance stays: it names a step of
+  the programme, nobody).
 * **Notes with consent only.** A note (``AnnotationAdded``) keeps its text, tags and place only
   when its author consented to show their pseudonym (and did not leave); otherwise it is kept
   empty, as an erased note is (``departures``).
@@ -152,7 +153,8 @@ def _published(event: Event, facts: _Facts, small: set[str]) -> Event:
             role = ParticipantRole.AUTRE if who in small else event.role
             return msgspec.structs.replace(event, role=role, person=None)
         case StatementProposed(statement=statement) if not _seen(statement, facts):
-            return msgspec.structs.replace(event, text="")
+            # A forum contribution's place and theme too: an address can name its author.
+            return msgspec.structs.replace(event, text="", place=None, theme=None)
         case StatementImported(statement=statement) if not _seen(statement, facts):
             return msgspec.structs.replace(event, text="")  # its provenance stays: no one's
         case AnnotationAdded(author=author) if author not in facts.consented:

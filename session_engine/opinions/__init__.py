@@ -91,13 +91,23 @@ Modules
 ``breakdown`` k-anonymity and the distributions; ``numerics`` PCA, k-means, silhouette;
 ``clustering`` Pol.is's base clusters and groups; ``polis`` Pol.is's statistics given the
 groups; ``groups`` opinion groups and our views on them; ``territories`` territory consensus;
-``votes`` majority judgment per territory; ``shift`` opinion shift; ``bundle`` ``opinions()``.
+``votes`` majority judgment per territory; ``shift`` opinion shift; ``bundle`` ``opinions()``;
+``landscape`` the live opinion landscape, as Pol.is shows it, for everyone or one territory.
 """
 
 from .breakdown import distributions, hidden_cells, suppressed
 from .bundle import opinions
 from .clustering import max_groups, opinion_partition
 from .groups import clustered, opinion_groups
+from .landscape import (
+    Consensus,
+    ConsensusStatement,
+    GroupStatement,
+    Landscape,
+    LandscapeGroup,
+    landscape,
+    landscape_inputs,
+)
 from .matrix import PositionMatrix, position_matrix
 from .numerics import (
     adjusted_rand_index,
@@ -147,11 +157,16 @@ __all__ = [
     "DEFAULT_K",
     "DIVISIVE_MIN_SPREAD",
     "SHARED_MIN",
+    "Consensus",
+    "ConsensusStatement",
     "Direction",
     "Distribution",
     "GroupAgreement",
+    "GroupStatement",
     "GroupStatistics",
     "GroupVotes",
+    "Landscape",
+    "LandscapeGroup",
     "Majority",
     "MajorityStatement",
     "OpinionGroup",
@@ -182,6 +197,8 @@ __all__ = [
     "group_statistics",
     "hidden_cells",
     "kmeans",
+    "landscape",
+    "landscape_inputs",
     "max_groups",
     "opinion_groups",
     "opinion_partition",

@@ -13,6 +13,8 @@ __all__ = [
     "AddProgrammeTerritory",
     "AddSession",
     "CloseProgrammeSession",
+    "CompareProblems",
+    "ComparedGroup",
     "CreateProgramme",
     "FollowUpVoeu",
     "ImportedStatement",
@@ -69,6 +71,22 @@ class RecordImports(_Command, frozen=True):
     statements: tuple[ImportedStatement, ...]
 
 
+class ComparedGroup(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Problems of the online phase that say the same thing, as the facilitator confirmed them:
+    the forum's statement ids, the first one's wording standing for the group."""
+
+    statements: tuple[str, ...]
+    retained: bool = False  # to be debated at the metropolitan Métrokawa
+
+
+class CompareProblems(_Command, frozen=True):
+    """Step 3: the forum's problems grouped across territories (the similarity proposes, the
+    facilitator confirms or splits) and those retained. The last comparison counts."""
+
+    session: str  # the forum's programme session id (ps1)
+    groups: tuple[ComparedGroup, ...]
+
+
 class RecordedVoeu(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     voeu: str  # its id in the session
     text: str
@@ -108,6 +126,7 @@ ProgrammeCommand = (
     | AddOrganiser
     | AddSession
     | RecordImports
+    | CompareProblems
     | CloseProgrammeSession
     | FollowUpVoeu
     | PublishProgrammeSession
@@ -119,6 +138,7 @@ PROGRAMME_COMMAND_TYPES: tuple[type[_Command], ...] = (
     AddOrganiser,
     AddSession,
     RecordImports,
+    CompareProblems,
     CloseProgrammeSession,
     FollowUpVoeu,
     PublishProgrammeSession,

@@ -23,6 +23,7 @@ from .commands import (
     AddProgrammeTerritory,
     AddSession,
     CloseProgrammeSession,
+    CompareProblems,
     CreateProgramme,
     FollowUpVoeu,
     ProgrammeCommand,
@@ -32,6 +33,7 @@ from .commands import (
 )
 from .events import (
     OrganiserAdded,
+    ProblemsCompared,
     ProgrammeCreated,
     ProgrammeEvent,
     ProgrammePublished,
@@ -50,6 +52,7 @@ __all__ = ["MAX_PROGRAMME_SESSIONS", "ProgrammeContext", "decide"]
 MAX_PROGRAMME_SESSIONS: Final = 60
 MAX_IMPORTS: Final = 500
 MAX_VOEUX: Final = 100
+MAX_COMPARED: Final = 2_000  # problems of one forum in one comparison
 # A provenance key names a statement of the programme in every session that imports it.
 _KEY: Final = re.compile(r"[a-z0-9-]{1,40}")
 _LINK: Final = re.compile(r"https?://\S{1,490}")
@@ -186,6 +189,20 @@ def _(command: RecordImports, state: ProgrammeState, ctx: ProgrammeContext) -> l
         require(item.key not in session.imports, "already_imported")
     require(len({s.key for s in command.statements}) == len(command.statements), "bad_request")
     return [StatementsImportedInto(session=session.id, statements=command.statements)]
+
+
+@_decide.register
+def _(
+    command: CompareProblems, state: ProgrammeState, ctx: ProgrammeContext
+) -> list[ProgrammeEvent]:
+    session = _session(state, command.session)
+    require(session.kind is SessionKind.FORUM, "bad_request")  # step 3 compares a forum's
+    ids = [statement for group in command.groups for statement in group.statements]
+    require(len(ids) <= MAX_COMPARED, "bad_request")
+    require(all(0 < len(i) <= LIMITS["id"] for i in ids), "bad_request")
+    require(len(set(ids)) == len(ids), "bad_request")  # a problem is in one group
+    require(all(group.statements for group in command.groups), "bad_request")
+    return [ProblemsCompared(session=session.id, groups=command.groups)]
 
 
 @_decide.register

@@ -11,11 +11,12 @@ from __future__ import annotations
 import msgspec
 
 from ..model import Territory
-from .commands import ImportedStatement, RecordedVoeu
+from .commands import ComparedGroup, ImportedStatement, RecordedVoeu
 from .model import SessionKind, VoeuStatus
 
 __all__ = [
     "OrganiserAdded",
+    "ProblemsCompared",
     "ProgrammeCreated",
     "ProgrammeEvent",
     "ProgrammePublished",
@@ -64,6 +65,13 @@ class StatementsImportedInto(_Event, frozen=True):
     statements: tuple[ImportedStatement, ...]
 
 
+class ProblemsCompared(_Event, frozen=True):
+    """The forum's problems as the facilitator grouped and retained them (the last counts)."""
+
+    session: str
+    groups: tuple[ComparedGroup, ...]
+
+
 class ProgrammeSessionClosed(_Event, frozen=True):
     session: str
     voeux: tuple[RecordedVoeu, ...]
@@ -95,6 +103,7 @@ ProgrammeEvent = (
     | OrganiserAdded
     | SessionAdded
     | StatementsImportedInto
+    | ProblemsCompared
     | ProgrammeSessionClosed
     | VoeuFollowedUp
     | ProgrammeSessionPublished

@@ -6,6 +6,7 @@ from functools import singledispatch
 
 from .events import (
     OrganiserAdded,
+    ProblemsCompared,
     ProgrammeCreated,
     ProgrammeEvent,
     ProgrammePublished,
@@ -70,6 +71,11 @@ def _(event: SessionAdded, state: ProgrammeState, at: int) -> None:
 def _(event: StatementsImportedInto, state: ProgrammeState, at: int) -> None:
     imports = state.sessions[event.session].imports
     imports.update({s.key: s.statement for s in event.statements})
+
+
+@_apply.register
+def _(event: ProblemsCompared, state: ProgrammeState, at: int) -> None:
+    state.sessions[event.session].comparison = event.groups
 
 
 @_apply.register

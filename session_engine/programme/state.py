@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from ..model import Territory
+from .commands import ComparedGroup
 from .model import SessionKind, VoeuStatus
 
 __all__ = ["FollowUp", "ProgrammeSession", "ProgrammeState", "Voeu"]
@@ -39,6 +40,7 @@ class ProgrammeSession(msgspec.Struct, kw_only=True):
     date: str
     territory: str | None
     imports: dict[str, str] = msgspec.field(default_factory=dict)  # provenance key → statement
+    comparison: tuple[ComparedGroup, ...] | None = None  # a forum's, once compared (step 3)
     closed: bool = False
     archive: str | None = None
 

@@ -17,10 +17,18 @@ from ..commands import CreateSession, ImportStatement, NewTerritory
 from ..model import Provenance, RoundKind, RoundSpec, StatementKind
 from ..report import Report, french_day
 from ..state import SessionState
+from ..tallies import DEFAULT_K, Group, tallies
 from .model import SessionKind
 from .state import ProgrammeSession, ProgrammeState
 
-__all__ = ["AGENDAS", "KIND_NAMES", "imports_for", "session_command"]
+__all__ = [
+    "AGENDAS",
+    "FORUM_THEMES",
+    "KIND_NAMES",
+    "compared_imports",
+    "imports_for",
+    "session_command",
+]
 
 _MINUTE: Final = 60_000
 
@@ -65,17 +73,21 @@ AGENDAS: Final[Mapping[SessionKind, tuple[RoundSpec, ...]]] = {
             duration_ms=20 * _MINUTE,
         ),
     ),
-    SessionKind.FORUM: (
-        RoundSpec(
-            kind=RoundKind.TABLE,
-            prompt="Quels problèmes vivez-vous dans votre quartier ?",
-            duration_ms=4 * 60 * _MINUTE,
-        ),
-        RoundSpec(
-            kind=RoundKind.VOTE, prompt="Vote : quels problèmes retenir ?", duration_ms=60 * _MINUTE
-        ),
-    ),
+    SessionKind.FORUM: (),  # the online phase has no rounds: people write when they like
 }
+
+# What the online phase's contributions may be filed under (its map's filters): the usual
+# fields of the politique de la ville, in residents' words. The facilitator's console shows them.
+FORUM_THEMES: Final = (
+    "Logement et cadre de vie",
+    "Transports et déplacements",
+    "Propreté et environnement",
+    "Sécurité et tranquillité",
+    "Emploi et formation",
+    "Jeunesse, école et loisirs",
+    "Commerces et services publics",
+    "Santé et solidarités",
+)
 
 # How a kind of session is named in the programme's pages and in provenances.
 KIND_NAMES: Final[Mapping[SessionKind, str]] = {
@@ -95,10 +107,13 @@ def session_command(
         for t in programme.territories.values()
         if kind is not SessionKind.LOCAL or t.id == territory
     ]
+    forum = kind is SessionKind.FORUM
     return CreateSession(
         title=title,
         territories=tuple(NewTerritory(name=t.name, commune=t.commune, qpv=t.qpv) for t in chosen),
         agenda=AGENDAS[kind],
+        forum=forum,
+        themes=FORUM_THEMES if forum else (),
     )
 
 
@@ -150,6 +165,10 @@ def imports_for(
     imports: dict[str, ImportStatement] = {}
     for source in _sources(programme, kind):
         report, state = reports.get(source.id), states.get(source.id)
+        if source.comparison is not None and state is not None:
+            for command in compared_imports(programme, source, state):
+                imports.setdefault(command.provenance.key, command)
+            continue  # a compared forum gives what its facilitator retained, nothing else
         if report is None or state is None:
             continue
         names = {t.id: t.name for t in report.territories}
@@ -172,3 +191,43 @@ def imports_for(
                 ImportStatement(text=proposal.text, kind=StatementKind.IDEA, provenance=origin),
             )
     return list(imports.values())
+
+
+def compared_imports(
+    programme: ProgrammeState, forum: ProgrammeSession, state: SessionState, *, k: int = DEFAULT_K
+) -> list[ImportStatement]:
+    """The online phase's retained problems (step 3), one statement a group: the wording of its
+    first problem, the territories its problems came from, and the ratings they received online
+    (summed over the group; left out under ``k`` raters, as the tallies hide them)."""
+    counts = {tally.statement: tally.overall for tally in tallies(state, k=k).statements}
+    imports: list[ImportStatement] = []
+    for group in forum.comparison or ():
+        found = [state.statements[s] for s in group.statements if s in state.statements]
+        if not group.retained or not found:
+            continue
+        first = found[0]
+        names = {t.id: t.name for t in state.territories.values()}
+        territories = sorted({names[s.territory] for s in found if s.territory in names})
+        imports.append(
+            ImportStatement(
+                text=first.text,
+                kind=first.kind,
+                provenance=Provenance(
+                    key=f"{forum.id}-{first.id}",
+                    source=_source_name(programme, forum),
+                    territories=tuple(territories),
+                    statement=first.id,
+                    ratings=_ratings([counts[s.id] for s in found if s.id in counts]),
+                ),
+            )
+        )
+    return imports
+
+
+def _ratings(groups: list[Group]) -> tuple[int, ...]:
+    """People at −2…+2 then passes, summed over the shown tallies; () when none is shown."""
+    shown = [g for g in groups if not g.hidden and g.counts is not None]
+    if not shown:
+        return ()
+    counts = [sum(g.counts[i] for g in shown if g.counts is not None) for i in range(5)]
+    return (*counts, sum(g.passes or 0 for g in shown))

@@ -5,7 +5,8 @@ consent is "Participant·e N" everywhere), replays them, computes ``opinions`` (
 opinion groups, territory consensus, majority judgment per territory, opinion shift) and gathers
 every section as the frozen Structs of ``model``. With a territory, the data itself is focused
 (its participation, its support, the tables where its people sat, what it shares with the
-others), so the JSON is the focused cahier too.
+others), so the JSON is the focused cahier too. A forum (the online phase) adds its own
+section (``forum``); its other sections are simply empty of rounds, tables and votes.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from ..opinions import (
 )
 from ..replay import replay
 from ..state import ConsentStatus, Participant, SessionState, StatementStatus
+from .forum import forum_section
 from .french import french_date
 from .model import (
     ConsentLine,
@@ -127,6 +129,11 @@ def build_report(
             consented=sum(1 for p in state.people() if p.consent),
         ),
         notes=_notes(ctx),
+        forum=(
+            forum_section(state, events, focus=ctx.focus, k=k, ref=ctx.ref)
+            if state.forum
+            else msgspec.UNSET
+        ),
     )
 
 
@@ -163,6 +170,9 @@ class _Context:
             agree=_share(overall.overall.agree_share) if overall else None,
             voters=overall.overall.voters if overall else 0,
             provenance=s.provenance,
+            theme=s.theme,
+            territory=s.territory,
+            place=s.place,
         )
 
     def territory_ids(self) -> list[str]:

@@ -31,6 +31,7 @@ __all__ = [
     "joined",
     "number",
     "ordinal",
+    "paris_day",
     "percent",
     "plural",
     "profile_words",
@@ -52,11 +53,21 @@ def _last_sunday(year: int, month: int) -> datetime:
     return day - timedelta(days=(day.weekday() + 1) % 7)
 
 
-def french_date(ms: int) -> str:
-    """``ms`` since the epoch as Paris reads it (EU summer time rule, no tz database needed)."""
+def _paris(ms: int) -> datetime:
+    """``ms`` since the epoch on Paris's clocks (EU summer time rule, no tz database needed)."""
     moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
     summer = _last_sunday(moment.year, 3) <= moment < _last_sunday(moment.year, 10)
-    local = moment + timedelta(hours=2 if summer else 1)
+    return moment + timedelta(hours=2 if summer else 1)
+
+
+def paris_day(ms: int) -> str:
+    """The calendar day (``2027-03-01``) it was in Paris at ``ms`` since the epoch."""
+    return _paris(ms).date().isoformat()
+
+
+def french_date(ms: int) -> str:
+    """``ms`` since the epoch as Paris reads it (EU summer time rule, no tz database needed)."""
+    local = _paris(ms)
     day = "1er" if local.day == 1 else str(local.day)
     return (
         f"{_DAYS[local.weekday()]} {day} {_MONTHS[local.month - 1]} {local.year}, "
@@ -116,13 +127,16 @@ def spoken(ident: str) -> str:
 
 def provenance(s: StatementRef) -> str:
     """Where a statement comes from: its round and table, or, imported from another step of the
-    programme, that step and its territories (« issu du Forum numérique — Clichy-sous-Bois »)."""
+    programme, that step and its territories (« issu du Forum numérique — Clichy-sous-Bois »),
+    or, written in the online phase, that and its theme."""
     said = f"énoncé {spoken(s.id)}, {KINDS.get(s.kind, s.kind)}"
     if s.provenance is not None:
         where = s.provenance.territories
         return f"{said}, issu {from_source(s.provenance.source)}" + (
             f" — {joined(where)}" if where else ""
         )
+    if s.round == 0:  # a forum's contribution: no round, no table (the online phase)
+        return f"{said}, écrit en ligne" + (f", thème « {s.theme} »" if s.theme else "")
     table = "en plénière" if s.table is None else f"table {s.table}"
     return f"{said}, manche {s.round}, {table}"
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import msgspec
 
-from ..model import Provenance, Territory
+from ..model import Place, Provenance, Territory
 from ..opinions import Shift
+from ..tallies import Group
 
 # --- the report as data ---------------------------------------------------------------------------
 
 
 class StatementRef(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """A statement and where it came from: its round, its table (None: written in plenary), or,
-    imported from another step of the programme, its ``provenance`` (left out when None)."""
+    imported from another step of the programme, its ``provenance``; written online (a forum's
+    contribution: round 0, no table), its ``theme``, its author's ``territory`` (an id) and its
+    ``place``. Each of these four is left out when None."""
 
     id: str
     text: str
@@ -27,6 +30,9 @@ class StatementRef(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True
     agree: float | None  # share of the whole room's voters at +1/+2 (None when hidden)
     voters: int
     provenance: Provenance | None = None
+    theme: str | None = None
+    territory: str | None = None
+    place: Place | None = None
 
 
 class Participation(msgspec.Struct, frozen=True, kw_only=True):
@@ -210,6 +216,54 @@ class Method(msgspec.Struct, frozen=True, kw_only=True):
     consented: int
 
 
+# --- the online phase (a forum session) ----------------------------------------------------------
+
+
+class ForumParticipation(msgspec.Struct, frozen=True, kw_only=True):
+    """Who took part online, in one territory (or "all"): counts of people and of what they did,
+    on the published contributions only (the moderation queue is the facilitator's)."""
+
+    territory: str  # a territory id, or "all" for the whole forum
+    joined: int  # people who joined (those counted in the session: ``SessionState.people``)
+    wrote: int  # people with at least one published contribution
+    rated: int  # people who rated at least one (a pass counts: they read it and answered)
+    problems: int  # published contributions of its people, by kind
+    ideas: int
+    ratings: int  # ratings given, passes included (a person's last one per contribution)
+    comments: int  # comments written on contributions
+
+
+class ForumDay(msgspec.Struct, frozen=True, kw_only=True):
+    """What happened on one day of the forum (Paris time, from the log's envelope times)."""
+
+    day: str  # YYYY-MM-DD
+    joined: int
+    contributions: int  # written that day and published since
+    ratings: int  # ratings given that day (one changed later counts on both days)
+    comments: int
+
+
+class ForumContribution(msgspec.Struct, frozen=True, kw_only=True):
+    """A published contribution with its ratings: the statement tally's whole-room counts
+    (``tallies``: hidden under k raters, and then no figure at all) and its comments."""
+
+    statement: StatementRef
+    ratings: Group
+    comments: int
+
+
+class ForumSection(msgspec.Struct, frozen=True, kw_only=True):
+    """The online phase: its themes, when it ran, who took part where and when, and every
+    published contribution (of the focus territory only, with a focus) with its ratings."""
+
+    themes: tuple[str, ...]
+    opened: int  # ms: the session's first event
+    last: int  # ms: its last event
+    participation: tuple[ForumParticipation, ...]  # per territory (the focus only), then "all"
+    days: tuple[ForumDay, ...]
+    contributions: tuple[ForumContribution, ...]  # in the order they were written
+
+
 class Report(msgspec.Struct, frozen=True, kw_only=True):
     title: str
     session: str
@@ -234,3 +288,5 @@ class Report(msgspec.Struct, frozen=True, kw_only=True):
     unresolved: tuple[UnresolvedObjection, ...]
     method: Method
     notes: tuple[NoteLine, ...] = ()  # in the order they were written
+    # A forum's online phase; UNSET (no such key in the JSON) for a session of the evening.
+    forum: ForumSection | msgspec.UnsetType = msgspec.UNSET

@@ -15,6 +15,9 @@ pre-fills a session's territories, so the names are the same; case does not matt
   agreed with;
 * its proposals are its local sessions' votes, ranked; its vœux are the programme's, with their
   follow-up at the council, and where each came from when its session's report says it;
+* each forum's problems compared across territories (step 3, ``programme_compare``): its
+  groups with their problems and territories, shared or local, retained, imported where (with
+  a focus, the groups the territory has a problem in);
 * given the sessions' states, how the positions of the people recognised from one session to
   another moved on the statements debated in several (``programme.shift``, under k): the
   programme's sessions, or a territory's and the metropolitan ones.
@@ -37,6 +40,7 @@ from .french import spoken
 from .html import render_document_html
 from .markdown import render_document_markdown
 from .model import Report, StatementRef, VoteSection
+from .programme_compare import comparisons
 from .programme_model import (
     FollowUpStep,
     LocalStatement,
@@ -107,6 +111,7 @@ def programme_cahier(
         voeux=voeux,
         k=k,
         shift=None if states is None else _shift(sessions, states, focus, k),
+        comparisons=comparisons(sessions, used, territories, focus),
     )
 
 

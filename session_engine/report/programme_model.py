@@ -16,7 +16,11 @@ from ..programme.shift import LinkedShift
 from .model import StatementRef
 
 __all__ = [
+    "ComparedLine",
+    "ComparedProblem",
+    "Comparison",
     "FollowUpStep",
+    "ImportedInto",
     "LocalStatement",
     "ProgrammeCahier",
     "ProposalLine",
@@ -114,6 +118,43 @@ class TerritoryPart(msgspec.Struct, frozen=True, kw_only=True):
     voeux: tuple[VoeuLine, ...]
 
 
+class ComparedProblem(msgspec.Struct, frozen=True, kw_only=True):
+    """A problem of the online phase in a group of the comparison, as the forum's cahier cites
+    it; ``text`` None when that cahier does not (not published: hidden, or never out of the
+    moderation queue)."""
+
+    statement: str  # its id in the forum (s3)
+    text: str | None
+    territory: str | None  # its author's territory, by name
+
+
+class ImportedInto(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a retained group was imported: a programme session and the statement it became."""
+
+    session: str  # the programme session (ps2)
+    statement: str  # its id there
+
+
+class ComparedLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A group of the comparison: its problems, the territories they come from, its scope
+    (« shared » by several territories, « local » to one), retained or not, imported where."""
+
+    problems: tuple[ComparedProblem, ...]
+    territories: tuple[str, ...]  # names, in the programme's order
+    scope: str  # "shared" | "local"
+    retained: bool
+    imported: tuple[ImportedInto, ...]
+
+
+class Comparison(msgspec.Struct, frozen=True, kw_only=True):
+    """Step 3: a forum's problems compared across territories (``CompareProblems``, the last
+    one). Without the forum's cahier (``reported`` false) its groups cannot be quoted: none."""
+
+    session: str  # the forum's programme session (ps1)
+    reported: bool
+    groups: tuple[ComparedLine, ...]  # the comparison's order; with a focus, its groups only
+
+
 class ProgrammeCahier(msgspec.Struct, frozen=True, kw_only=True):
     programme: str
     title: str
@@ -128,3 +169,5 @@ class ProgrammeCahier(msgspec.Struct, frozen=True, kw_only=True):
     # statement debated in several sessions (``programme.shift``, under ``k``); None when the
     # sessions' states were not given (no such section).
     shift: tuple[LinkedShift, ...] | None = None
+    # Each compared forum's comparison across territories (step 3), in the programme's order.
+    comparisons: tuple[Comparison, ...] = ()

@@ -4,8 +4,10 @@
 A territory's cahier (*cahier de préconisations localisées*): its problems, the metropolitan
 shared problems it took part in, its local proposals, its vœux and what became of them at the
 council, the method. The programme's cahier: a title page (the title, the theme, the territories
-with the QPV marked, the table of contents), every vœu per territory and where it stands, then
-one section per territory with the same parts, then the method. Both, when the cahier measured
+with the QPV marked, the table of contents), every vœu per territory and where it stands, each
+forum's problems compared across territories (« Comparaison des problèmes entre territoires »,
+when a comparison was made; a territory's cahier opens with its groups), then one section per
+territory with the same parts, then the method. Both, when the cahier measured
 it, say before the method how the positions of the people recognised from one session to
 another moved (« Évolution des avis d'une séance à l'autre »), under k and naming nobody.
 Figures and words come from ``french`` and ``words``, as in a session's cahier; this module only
@@ -14,7 +16,7 @@ says what is new here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Final
 
 from ..decide import ADOPTION_GRADE
@@ -47,7 +49,11 @@ from .french import (
     spoken,
 )
 from .programme_model import (
+    ComparedLine,
+    ComparedProblem,
+    Comparison,
     FollowUpStep,
+    ImportedInto,
     ProgrammeCahier,
     ScopedStatement,
     SessionLine,
@@ -134,9 +140,15 @@ def _document(c: ProgrammeCahier) -> Document:
         return Document(
             title=f"Cahier de préconisations localisées — {c.focus.name}",
             lead=_focus_lead(c, c.focus),
-            sections=(*parts, *_shift_section(c), Section("methode", _METHOD_TITLE, _method(c))),
+            sections=(
+                *_comparison_section(c),
+                *parts,
+                *_shift_section(c),
+                Section("methode", _METHOD_TITLE, _method(c)),
+            ),
         )
     sections = [Section("voeux", "Les vœux et où ils en sont", _voeux_table(c))]
+    sections.extend(_comparison_section(c))
     for part in c.parts:
         blocks: list[Block] = []
         for _, title, found in _parts(c, part):
@@ -427,6 +439,89 @@ def _voeux_table(c: ProgrammeCahier) -> tuple[Block, ...]:
     if without:
         blocks.append(Para(f"Sans vœu pour l'instant : {', '.join(without)}."))
     return tuple(blocks)
+
+
+COMPARISON_TITLE: Final = "Comparaison des problèmes entre territoires"
+
+
+def _comparison_section(c: ProgrammeCahier) -> tuple[Section, ...]:
+    """Step 3, when a forum's problems were compared: its groups, shared or local, retained."""
+    if not c.comparisons:
+        return ()
+    blocks: list[Block] = [
+        Para(
+            "Après le forum numérique, l'animation rassemble les problèmes qui disent la même "
+            "chose d'un territoire à l'autre, confirme ou sépare chaque groupe, puis retient "
+            "ceux qui seront débattus au Métrokawa métropolitain. Un groupe est partagé quand "
+            "ses problèmes viennent de plusieurs territoires, local sinon"
+            + (
+                f" ; seuls les groupes où {c.focus.name} a un problème sont repris ici."
+                if c.focus
+                else "."
+            )
+        )
+    ]
+    by_id = {s.id: s for s in c.sessions}
+    for comparison in c.comparisons:
+        forum = by_id.get(comparison.session)
+        name = _session_name(forum) if forum else comparison.session
+        blocks.append(Heading(f"Forum numérique {name}"))
+        blocks.extend(_compared(comparison, by_id))
+    return (Section("comparaison", COMPARISON_TITLE, tuple(blocks)),)
+
+
+def _compared(comparison: Comparison, by_id: Mapping[str, SessionLine]) -> list[Block]:
+    if not comparison.reported:
+        return [
+            Para("Le cahier de ce forum n'est pas repris ici : ses problèmes ne sont pas cités.")
+        ]
+    groups = comparison.groups
+    if not groups:
+        return [Para("Aucun groupe.")]
+    shared = sum(1 for g in groups if g.scope == "shared")
+    retained = sum(1 for g in groups if g.retained)
+    rows = tuple(
+        (
+            str(n),
+            " ; ".join(_problem(p) for p in g.problems),
+            _scope(g),
+            "oui" if g.retained else "non",
+            joined([_imported(i, by_id) for i in g.imported]) or "—",
+        )
+        for n, g in enumerate(groups, start=1)
+    )
+    return [
+        Para(
+            f"{plural(len(groups), 'groupe', 'groupes')} : "
+            f"{plural(shared, 'partagé', 'partagés')} par plusieurs territoires, "
+            f"{plural(len(groups) - shared, 'local', 'locaux')} ; "
+            f"{plural(retained, 'retenu', 'retenus')} pour le Métrokawa métropolitain."
+        ),
+        Table(
+            "Les groupes de problèmes comparés",
+            ("Groupe", "Problèmes", "Portée", "Retenu", "Repris dans"),
+            rows,
+        ),
+    ]
+
+
+def _problem(p: ComparedProblem) -> str:
+    if p.text is None:
+        return f"énoncé {spoken(p.statement)}, non publié dans le forum"
+    return f"« {p.text} » ({p.territory or 'territoire inconnu'})"
+
+
+def _scope(g: ComparedLine) -> str:
+    where = ", ".join(g.territories)
+    if g.scope == "shared":
+        return f"partagé par {len(g.territories)} territoires : {where}"
+    return f"local : {where}" if where else "local"
+
+
+def _imported(i: ImportedInto, by_id: Mapping[str, SessionLine]) -> str:
+    s = by_id.get(i.session)
+    said = f"énoncé {spoken(i.statement)}"
+    return f"{KIND_WORDS.get(s.kind, s.kind)} « {s.title} » ({said})" if s else said
 
 
 SHIFT_TITLE: Final = "Évolution des avis d'une séance à l'autre"

@@ -12,10 +12,10 @@ synthesis its round, table and host, a vœu its vote and objections.
 from __future__ import annotations
 
 from ..typography import typeset
-from . import wording_opinions, wording_votes
+from . import wording_forum, wording_opinions, wording_votes
 from .blocks import Block, Bullets, Document, Heading, Para, Quote, Section, Table, map_text
 from .french import ROLES, ROUND_KINDS, number, plural, spoken
-from .model import Report
+from .model import ForumSection, Report
 from .words import Words
 
 
@@ -27,6 +27,8 @@ def document(report: Report) -> Document:
 
 def _document(report: Report) -> Document:
     w = Words(report, {t.id: t.name for t in report.territories})
+    if w.forum is not None:
+        return _forum_document(w, w.forum)
     return Document(
         title=title(w),
         lead=lead(w),
@@ -49,6 +51,31 @@ def _document(report: Report) -> Document:
             Section("evolution", "Évolution des opinions", wording_opinions.shift(w)),
             Section("syntheses", "Synthèses des tables", syntheses(w)),
             Section("notes", "Notes des tables et des énoncés", notes(w)),
+            Section("minorites", "Points de vue minoritaires", wording_opinions.minority(w)),
+            Section("methode", "Méthode, protection des personnes et provenance", method(w)),
+        ),
+    )
+
+
+def _forum_document(w: Words, f: ForumSection) -> Document:
+    """A forum's cahier: its online phase, then what its people think, as an evening's cahier
+    says it; nothing of rounds, tables, syntheses or votes, which a forum has none of."""
+    focus = w.report.focus
+    title = f"Cahier du forum numérique — {w.report.title}"
+    return Document(
+        title=f"{title} — {focus.name}" if focus else title,
+        lead=wording_forum.lead(w, f),
+        sections=(
+            Section("forum", "Forum numérique", wording_forum.forum(w, f)),
+            Section("territoires", wording_opinions.scopes_title(w), wording_opinions.scopes(w)),
+            Section(
+                "consensus",
+                "Énoncés consensuels et énoncés qui divisent",
+                wording_opinions.consensus(w),
+            ),
+            Section("groupes", "Groupes d'opinion", wording_opinions.groups(w)),
+            Section("evolution", "Évolution des opinions", wording_opinions.shift(w)),
+            Section("commentaires", "Commentaires des contributions", wording_forum.comments(w)),
             Section("minorites", "Points de vue minoritaires", wording_opinions.minority(w)),
             Section("methode", "Méthode, protection des personnes et provenance", method(w)),
         ),
@@ -248,14 +275,21 @@ def method(w: Words) -> tuple[Block, ...]:
                 "complémentaire). C'est la seule protection appliquée aux chiffres : elle ne "
                 "garantit pas qu'une personne ne puisse jamais être reconnue, par exemple à un "
                 "texte qu'elle a écrit.",
-                "Jugement majoritaire : chaque votant·e donne une mention à chaque "
-                "proposition (de « À rejeter » à « Excellent ») ; une proposition non notée "
-                "compte « À rejeter ».",
-                "Provenance : chaque énoncé est cité avec son numéro, sa manche et sa table ; "
-                "chaque synthèse avec sa manche, sa table et son hôte ; chaque note avec sa "
-                "manche et sa table ou son énoncé.",
+                *(_evening_method() if w.forum is None else wording_forum.method_lines(w)),
                 f"Reproductible : ce cahier se recalcule à l'identique à partir du journal "
                 f"« {r.session} » avec la commande metrokawa report.",
             )
         ),
+    )
+
+
+def _evening_method() -> tuple[str, ...]:
+    """The method's lines proper to an evening: its votes and the provenance of its texts."""
+    return (
+        "Jugement majoritaire : chaque votant·e donne une mention à chaque "
+        "proposition (de « À rejeter » à « Excellent ») ; une proposition non notée "
+        "compte « À rejeter ».",
+        "Provenance : chaque énoncé est cité avec son numéro, sa manche et sa table ; "
+        "chaque synthèse avec sa manche, sa table et son hôte ; chaque note avec sa "
+        "manche et sa table ou son énoncé.",
     )

@@ -243,8 +243,13 @@ def minority(w: Words) -> tuple[Block, ...]:
         Para(
             "Un cahier doit garder trace de ce qui n'a pas fait majorité : les énoncés qu'un "
             f"groupe d'opinion soutient fortement (au moins {percent(r.method.agree_threshold)} "
-            "d'accord) alors que la salle, dans son ensemble, ne les soutient pas, et les "
-            "objections restées sans réponse quand un tour de consentement a été abandonné."
+            "d'accord) alors que la salle, dans son ensemble, ne les soutient pas"
+            + (
+                "."
+                if w.forum is not None  # a forum has no consent round, hence no objection
+                else ", et les objections restées sans réponse quand un tour de consentement a "
+                "été abandonné."
+            )
         )
     ]
     if r.minority:
@@ -266,6 +271,8 @@ def minority(w: Words) -> tuple[Block, ...]:
         )
     else:
         blocks.append(Para("Aucun groupe ne soutient fortement un énoncé que la salle écarte."))
+    if w.forum is not None:
+        return tuple(blocks)
     if r.unresolved:
         blocks.append(
             Table(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..opinions import ALL
 from .french import plural
-from .model import Report
+from .model import ForumSection, Report
 
 
 def hidden_sentence(what: str, k: int) -> str:
@@ -32,8 +32,16 @@ class Words:
     def k(self) -> int:
         return self.report.method.k
 
+    @property
+    def forum(self) -> ForumSection | None:
+        """The online phase's section, for a forum's cahier; None for an evening's."""
+        f = self.report.forum
+        return f if isinstance(f, ForumSection) else None
+
     def hidden_sentence(self, what: str) -> str:
         return hidden_sentence(what, self.k)
 
     def territory(self, tid: str) -> str:
-        return "Ensemble de la session" if tid == ALL else self.names.get(tid, tid)
+        if tid == ALL:
+            return "Ensemble du forum" if self.forum is not None else "Ensemble de la session"
+        return self.names.get(tid, tid)

@@ -421,6 +421,9 @@ def test_focus_never_falls_to_the_page_after_a_console_action(
 
     focused = c.press(c.button("Publier", item(texts[3])), "Énoncé publié.")
     assert (focused["text"], texts[2] in focused["item"]) == ("Publier", True), focused
+    # Said before the next publication: the region says a message once while it waits its turn
+    # (``announce``), and on a loaded machine this one could still be waiting then.
+    page.wait_for_function("() => window.said.includes('Énoncé publié.')")
     focused = c.press(c.button("Masquer", item(texts[2])), "Énoncé masqué.")
     assert (focused["text"], texts[1] in focused["item"]) == ("Publier", True), focused
     item(texts[1]).locator("select").select_option(label=texts[3])

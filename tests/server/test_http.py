@@ -406,6 +406,7 @@ def test_every_answer_says_nosniff(http: httpx.Client, exported: Exported) -> No
         ("GET", f"/api/sessions/{room.id}/log", bearer(room.token)),
         ("GET", f"/api/sessions/{room.id}/report?format=md", bearer(room.token)),
         ("GET", f"/api/sessions/{room.id}/qr.svg", {}),
+        ("GET", f"/api/sessions/{room.id}/paysage?code={room.code}", {}),
         ("GET", "/healthz", {}),
         ("GET", "/metrics", {}),
         ("GET", "/openapi.json", {}),
@@ -479,7 +480,7 @@ def test_openapi_describes_every_http_route_of_the_app(http: httpx.Client) -> No
     paths = described["paths"]
     routes = [r for r in create_app().app.routes if isinstance(r, Route)]
     api = [r for r in routes if r.path.startswith("/api/") or r.path in ("/healthz", "/metrics")]
-    assert len(api) == 8
+    assert len(api) == 11
     for route in api:
         assert route.path in paths, route.path
         assert {m.lower() for m in route.methods or ()} - {"head"} <= set(paths[route.path])

@@ -242,6 +242,7 @@ def test_results_count_under_k_and_name_nobody() -> None:
         "source": "Forum numérique",
         "territories": ["Franc-Moisin"],
         "statement": None,
+        "ratings": [],
     }
     assert (s1["id"], s1["text"]) == ("s1", "Le square ferme trop tôt en été.")
     # Six voters: −2, −1, 0, +1, +2 counts; no pass.

@@ -269,6 +269,7 @@ def test_a_snapshot_carries_the_provenance_of_an_imported_statement_only() -> No
         "source": "le Forum numérique",
         "territories": ["Clichy-sous-Bois"],
         "statement": "s7",
+        "ratings": [],  # only a forum's retained problems carry their online ratings
     }
     assert room["statements"]["s2"]["text"] == TEXT
 

@@ -423,7 +423,7 @@ export class Connection {
       // Fill in what the public form of our own events leaves out.
       const me = ack.you ?? this.welcome?.you;
       if (me && cmd.type === 'ProposeStatement') {
-        this.store.claimStatement(ack.seq, me, String(cmd.data.text ?? ''), (cmd.data.kind as any) ?? 'problem');
+        this.store.claimStatement(ack.seq, me, String(cmd.data.text ?? ''), (cmd.data.kind as any) ?? 'problem', cmd.data);
       } else if (me && cmd.type === 'CastBallot') {
         this.store.claimBallot(String(cmd.data.vote), me, (cmd.data.grades as Record<string, number>) ?? {});
       }

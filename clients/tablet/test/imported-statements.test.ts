@@ -62,6 +62,20 @@ describe('the provenance line', () => {
     expect(provenanceText(store.state.statements.s1!)).toBe('From: le Forum numérique (Clichy-sous-Bois, Sevran)');
   });
 
+  it('adds how the online phase rated it, when the forum’s comparison carried it', () => {
+    const rated = { ...IMPORTED, provenance: { ...PROVENANCE, ratings: [1, 1, 0, 3, 6, 1] } };
+    const store = session(envelope(2, 'StatementImported', rated));
+    expect(store.state.statements.s1!.provenance!.ratings).toEqual([1, 1, 0, 3, 6, 1]);
+    expect(provenanceText(store.state.statements.s1!)).toBe(
+      'Issu de\u00a0: le Forum numérique (Clichy-sous-Bois, Sevran) — en ligne\u00a0: 12 avis, 9 d’accord, 2 pas d’accord',
+    );
+    setLang('en');
+    expect(provenanceText(store.state.statements.s1!)).toBe(
+      'From: le Forum numérique (Clichy-sous-Bois, Sevran) — online: 12 ratings, 9 agree, 2 disagree',
+    );
+    expect(provenanceText({ provenance: { ...PROVENANCE, ratings: [] } })).toBe('From: le Forum numérique (Clichy-sous-Bois, Sevran)');
+  });
+
   it('is absent for a statement written in the session', () => {
     expect(provenanceText({})).toBeNull();
   });

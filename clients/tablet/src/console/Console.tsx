@@ -35,6 +35,7 @@ import { Voeux } from './sections/Voeux';
 import { SessionSection } from './sections/Session';
 import { CoFacilitators } from './sections/CoFacilitators';
 import { Notes } from './sections/Notes';
+import { ForumTerritories } from './sections/Forum';
 
 export { refusalText } from './kit';
 
@@ -60,6 +61,7 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
     document.title = view.title ? t('console.doc_title', { title: view.title }) : t('console.doc_title_plain');
   }, [view.title, lang()]); // eslint-disable-line
 
+  const info = useSessionInfo(sessionId);
   const main = useRef<HTMLElement>(null);
   useFocusKeeper(() => main.current);
 
@@ -78,11 +80,11 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
   return (
     <div class="mk-console">
       <a class="mk-skip" href="#main">{t('console.skip')}</a>
-      <Header view={view} sessionId={sessionId} conn={conn} />
+      <Header view={view} sessionId={sessionId} conn={conn} info={info} />
       <div class="mk-console-bar">
         <nav class="mk-console-nav" aria-label={t('console.nav.label')}>
           <ul>
-            {SECTIONS.map((id) => (
+            {sectionsOf(view).map((id) => (
               <li key={id}><a href={`#${id}`}>{t(`console.nav.${id}`)}</a></li>
             ))}
           </ul>
@@ -104,13 +106,14 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
       <main id="main" tabIndex={-1} ref={main}>
         {view.closed && <p class="mk-banner"><Pictogram name="stop" size={20} /> {t('console.session_closed')}</p>}
         <Participants view={view} presence={presence} />
-        <Seating view={view} run={run} noPhone={{ view, conn, onNotice: notify }} />
+        {view.forum && <ForumTerritories view={view} sessionId={sessionId} join={joinLink(info)} />}
+        {!view.forum && <Seating view={view} run={run} noPhone={{ view, conn, onNotice: notify }} />}
         <People view={view} run={run} noPhone={{ view, conn, onNotice: notify }} />
-        <Rounds view={view} run={run} conn={conn} />
-        <Agenda view={view} run={run} />
+        {!view.forum && <Rounds view={view} run={run} conn={conn} />}
+        {!view.forum && <Agenda view={view} run={run} />}
         <Moderation view={view} run={run} />
         <Statements view={view} run={run} />
-        <Syntheses view={view} />
+        {!view.forum && <Syntheses view={view} />}
         <Notes view={view} />
         <Votes view={view} run={run} noPhone={{ view, conn, onNotice: notify }} />
         <Voeux view={view} run={run} />
@@ -125,7 +128,7 @@ export function Console({ conn, sessionId, token }: ConsoleProps) {
 /** The round's clock in the nav bar, in view wherever the facilitator is in the page. */
 function Clock({ view, conn }: { view: SessionView; conn: Connection }) {
   const round = currentRound(view);
-  if (!round || !isRoundLive(round) || view.closed) return null;
+  if (view.forum || !round || !isRoundLive(round) || view.closed) return null;
   return (
     <aside class="mk-console-clock" aria-label={t('console.clock.label')} data-testid="console-clock">
       <a href="#rounds">{t('console.clock.round', { n: round.number })}</a>
@@ -136,6 +139,7 @@ function Clock({ view, conn }: { view: SessionView; conn: Connection }) {
 
 const SECTIONS = [
   'participants',
+  'forum',
   'seating',
   'people',
   'rounds',
@@ -150,11 +154,21 @@ const SECTIONS = [
   'cofacilitators',
 ] as const;
 
+/** What has no meaning in a forum (no tables, no rounds, no clock) is not shown there; the forum's
+ *  own section is shown only there. */
+const LIVE_ONLY = new Set<string>(['seating', 'rounds', 'agenda', 'syntheses']);
+
+function sectionsOf(view: SessionView): readonly string[] {
+  return SECTIONS.filter((id) => (view.forum ? !LIVE_ONLY.has(id) : id !== 'forum'));
+}
+
 // --- header -------------------------------------------------------------------------------------
 
-function Header(props: { view: SessionView; sessionId: string; conn: Connection }) {
-  const { view, sessionId, conn } = props;
-  const [info, setInfo] = useState<{ code: string; links: { join: string; projector: string } } | null>(null);
+type Info = { code: string; links: { join: string; projector: string } } | null;
+
+/** The session's public face (GET /api/sessions/{id}): its code and links, made by the server. */
+function useSessionInfo(sessionId: string): Info {
+  const [info, setInfo] = useState<Info>(null);
   useEffect(() => {
     let alive = true;
     fetch(`/api/sessions/${encodeURIComponent(sessionId)}`)
@@ -163,9 +177,19 @@ function Header(props: { view: SessionView; sessionId: string; conn: Connection 
       .catch(() => undefined);
     return () => { alive = false; };
   }, [sessionId]);
+  return info;
+}
+
+function joinLink(info: Info): string {
+  const code = info?.code ?? '';
+  return info?.links.join ?? (code ? `${location.origin}/j/${code}` : '');
+}
+
+function Header(props: { view: SessionView; sessionId: string; conn: Connection; info: Info }) {
+  const { view, sessionId, conn, info } = props;
   const code = info?.code ?? '';
   const projector = info?.links.projector ?? `${location.origin}/p/${sessionId}`;
-  const join = info?.links.join ?? (code ? `${location.origin}/j/${code}` : '');
+  const join = joinLink(info);
   return (
     <header class="mk-console-header">
       <div class="mk-head-main">

@@ -93,11 +93,23 @@ export function statementText(s: StatementView): string {
 }
 
 export function statementMeta(view: SessionView, s: StatementView, withAuthor: boolean): string {
-  const parts = [t(`kind.${s.kind ?? 'problem'}`), t('console.round.short', { n: s.round })];
+  const parts = [t(`kind.${s.kind ?? 'problem'}`)];
+  if (view.forum) parts.push(...forumMeta(view, s)); // no round, no table: where it is about
+  else parts.push(t('console.round.short', { n: s.round }));
   if (s.table !== null) parts.push(t('console.seating.table', { n: s.table }));
   if (withAuthor && view.participants[s.author]) {
     const author = view.participants[s.author]!;
     parts.push(`${author.pseudonym} (${territoryName(view, author.territory)})`);
   }
   return parts.join(' · ');
+}
+
+/** A forum contribution's theme and place (its address, or that it has a point on the map). */
+function forumMeta(view: SessionView, s: StatementView): string[] {
+  const parts: string[] = [];
+  if (s.theme) parts.push(s.theme);
+  if (s.place?.address) parts.push(s.place.address);
+  else if (s.place?.lat != null) parts.push(t('console.forum.meta_point'));
+  if (s.territory && !view.participants[s.author]) parts.push(territoryName(view, s.territory));
+  return parts;
 }

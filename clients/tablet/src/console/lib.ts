@@ -129,3 +129,32 @@ export function synthesesByRound(view: SessionView): Array<{ round: number; item
     .sort(([a], [b]) => a - b)
     .map(([round, items]) => ({ round, items: items.sort((a, b) => a.table - b.table) }));
 }
+
+/** The forum's figures per territory (the console's « Le forum par territoire »): people present,
+ *  contributions published and waiting for moderation, by their author's territory — every
+ *  territory of the session in its order, then one row for contributions with no territory
+ *  (imported ones) when there are some. */
+export interface ForumRow {
+  territory: TerritoryView | null;
+  participants: number;
+  published: number;
+  waiting: number;
+}
+
+export function forumRows(view: SessionView): ForumRow[] {
+  const rows = new Map<string | null, ForumRow>();
+  for (const ter of Object.values(view.territories)) rows.set(ter.id, { territory: ter, participants: 0, published: 0, waiting: 0 });
+  for (const p of presentParticipants(view)) {
+    const row = rows.get(p.territory);
+    if (row) row.participants += 1;
+  }
+  for (const st of Object.values(view.statements)) {
+    if (st.status !== 'published' && st.status !== 'proposed') continue;
+    const key = st.territory && rows.has(st.territory) ? st.territory : null;
+    if (!rows.has(key)) rows.set(key, { territory: null, participants: 0, published: 0, waiting: 0 });
+    const row = rows.get(key)!;
+    if (st.status === 'published') row.published += 1;
+    else row.waiting += 1;
+  }
+  return [...rows.values()];
+}

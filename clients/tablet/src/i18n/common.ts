@@ -38,6 +38,8 @@ export default {
 
     'statement.provenance': 'Issu de : {source} ({territories})',
     'statement.provenance_bare': 'Issu de : {source}',
+    'statement.online_ratings.one': 'en ligne : {n} avis, {agree} d’accord, {disagree} pas d’accord',
+    'statement.online_ratings.other': 'en ligne : {n} avis, {agree} d’accord, {disagree} pas d’accord',
     'kind.problem': 'Problème',
     'kind.idea': 'Idée',
 
@@ -227,6 +229,8 @@ export default {
 
     'statement.provenance': 'From: {source} ({territories})',
     'statement.provenance_bare': 'From: {source}',
+    'statement.online_ratings.one': 'online: {n} rating, {agree} agree, {disagree} disagree',
+    'statement.online_ratings.other': 'online: {n} ratings, {agree} agree, {disagree} disagree',
     'kind.problem': 'Problem',
     'kind.idea': 'Idea',
 

@@ -63,19 +63,7 @@ export function Compose({ ctx }: { ctx: Ctx }) {
         <Explain id="explain-statement" question={t('p.explain.statement.question')} text={t('p.explain.statement.text')} />
       </div>
       <form onSubmit={submit} noValidate>
-        <fieldset>
-          <legend>{t('p.compose.kind')}</legend>
-          <div class="mk-row mk-kind-choice">
-            {(['problem', 'idea'] as const).map((k) => (
-              <label class="mk-choice" key={k}>
-                <input type="radio" name="statement-kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
-                <span class={`mk-kind mk-kind-${k}`}>
-                  <Pictogram name={k} /> {t(`kind.${k}`)}
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <KindChoice name="statement-kind" kind={kind} onChange={setKind} />
         <TextBox
           id="statement-input"
           testId="statement-input"
@@ -120,7 +108,28 @@ function sentStatus(sent: Sent | null, s: SessionView): { text: string; publishe
   return { text: t(`p.mine.${status}`), published: false };
 }
 
-export function MyStatements({ ctx }: { ctx: Ctx }) {
+/** My statements; `title` names them otherwise (a forum's « Mes contributions »). */
+/** Problem or idea: two radios, each with its pictogram, shape and colour (the live tablet's
+ *  and the forum's « Proposer »). */
+export function KindChoice(props: { name: string; kind: string; onChange: (kind: 'problem' | 'idea') => void }) {
+  return (
+    <fieldset>
+      <legend>{t('p.compose.kind')}</legend>
+      <div class="mk-row mk-kind-choice">
+        {(['problem', 'idea'] as const).map((k) => (
+          <label class="mk-choice" key={k}>
+            <input type="radio" name={props.name} value={k} checked={props.kind === k} onChange={() => props.onChange(k)} />
+            <span class={`mk-kind mk-kind-${k}`}>
+              <Pictogram name={k} /> {t(`kind.${k}`)}
+            </span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+export function MyStatements({ ctx, title }: { ctx: Ctx; title?: string }) {
   const { s, me, pending, unsent } = ctx;
   const queued = pending.filter((c) => c.type === 'ProposeStatement');
   const refused = unsent.list.filter((u) => u.type === 'ProposeStatement');
@@ -131,7 +140,7 @@ export function MyStatements({ ctx }: { ctx: Ctx }) {
   return (
     <section class="mk-card" aria-labelledby="mine-title">
       <h2 id="mine-title">
-        <Pictogram name="user" /> {t('p.mine.title')}
+        <Pictogram name="user" /> {title ?? t('p.mine.title')}
       </h2>
       <ul class="mk-list" data-testid="my-statements">
         {refused.map((u) => (

@@ -16,6 +16,7 @@ import { Explain } from '../ui/Explain';
 import { announce } from '../ui/Live';
 import { Pictogram } from '../ui/Pictogram';
 import { Required } from '../ui/Required';
+import { territoryFromSearch } from './forum/model';
 import { joinData, type JoinFields } from './join';
 import { keys, personKey, useStoredState, type Identity, type SessionInfo } from './storage';
 
@@ -27,10 +28,12 @@ type Fields = JoinFields;
 export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) => void }) {
   useLang();
   const { info } = props;
+  // A territory's flyer links to /j/CODE?territoire=t2: that territory is chosen already.
+  const [linked] = useState(() => territoryFromSearch(location.search, info.territories));
   const [fields, setFields] = useStoredState<Fields>(info.id, 'join', {
     pseudonym: '',
     // A local Métrokawa has one territory: nothing to choose.
-    territory: info.territories.length === 1 ? info.territories[0].id : '',
+    territory: linked ?? (info.territories.length === 1 ? info.territories[0].id : ''),
     role: '',
     stays_seated: false,
     consent: false,
@@ -69,6 +72,10 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
     conn.current = c;
     return c;
   }
+
+  useEffect(() => {
+    if (linked && fieldsRef.current.territory !== linked) set({ territory: linked });
+  }, []);
 
   // A join queued before a reload: send it again (same id) now.
   useEffect(() => {
@@ -195,6 +202,11 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
               <Pictogram name="warning" size={20} /> {errors.territory}
             </p>
           )}
+          {linked && (
+            <p class="mk-hint" data-testid="territory-linked">
+              {t('forum.join.linked', { name: info.territories.find((ter) => ter.id === linked)?.name ?? linked })}
+            </p>
+          )}
           <div class="mk-choices">
             {info.territories.map((ter, i) => (
               <label class="mk-choice" key={ter.id}>
@@ -251,6 +263,7 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
 
         <fieldset>
           <legend class="mk-sr-only">{t('p.join.options')}</legend>
+          {!info.forum && (
           <label class="mk-choice mk-choice-check">
             <input type="checkbox" checked={fields.stays_seated} onChange={(e) => set({ stays_seated: (e.target as HTMLInputElement).checked })} />
             <span class="mk-choice-text">
@@ -258,6 +271,7 @@ export function JoinForm(props: { info: SessionInfo; onJoined: (id: Identity) =>
               <span class="mk-choice-sub">{t('p.join.stays_seated_hint')}</span>
             </span>
           </label>
+          )}
           <label class="mk-choice mk-choice-check">
             <input type="checkbox" checked={fields.consent} onChange={(e) => set({ consent: (e.target as HTMLInputElement).checked })} />
             <span class="mk-choice-text">

@@ -1,7 +1,7 @@
 /** Notes (Annotate) on a statement or on my table: the form (a text and, if wanted, a place),
  *  the list of the notes already written, and my notes the server refused after they waited
  *  (kept, marked « non envoyée »). */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { errorText, t } from '../i18n';
 import type { AnnotationView, SessionView } from '../state';
 import { Button } from '../ui/Button';
@@ -98,5 +98,28 @@ export function UnsentNotes({ ctx, target }: { ctx: Ctx; target: { statement: st
         </li>
       ))}
     </ul>
+  );
+}
+
+/** A note on a statement (the tablet's) or a comment (the forum's): the button that opens the
+ *  form, then the form; once sent or cancelled, the focus goes back to the button. */
+export function AddNote(props: { ctx: Ctx; statement: string; open: boolean; idPrefix: string; label: string }) {
+  const [writing, setWriting] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  if (!props.open) return null;
+  return writing ? (
+    <NoteForm
+      ctx={props.ctx}
+      target={{ statement: props.statement }}
+      onDone={() => {
+        setWriting(false);
+        setTimeout(() => button.current?.focus(), 0); // the form that had the focus is gone
+      }}
+      idPrefix={props.idPrefix}
+    />
+  ) : (
+    <button type="button" ref={button} class="mk-btn mk-btn-ghost mk-btn-small" onClick={() => setWriting(true)}>
+      <Pictogram name="note" size={20} /> <span>{props.label}</span>
+    </button>
   );
 }

@@ -1,7 +1,6 @@
 /** The published statements, each with the position scale (my value pressed; while not yet
  *  acknowledged it shows at once, marked "en attente d'envoi"; refused after waiting, it is said
  *  not recorded) and its notes. */
-import { useRef, useState } from 'preact/hooks';
 import { quoted, t } from '../i18n';
 import { positionKey, positionOf, publishedStatements, type PositionValue, type StatementView } from '../state';
 import { announce } from '../ui/Live';
@@ -9,7 +8,7 @@ import { Pictogram } from '../ui/Pictogram';
 import { PositionScale } from '../ui/PositionScale';
 import { ProvenanceLine } from '../ui/Provenance';
 import type { Ctx } from './ctx';
-import { NoteForm, NoteList, UnsentNotes } from './NoteForm';
+import { AddNote, NoteList, UnsentNotes } from './NoteForm';
 import { unsentReason } from './unsent';
 import { WritingHint } from './writing';
 
@@ -39,8 +38,6 @@ export function StatementList({ ctx }: { ctx: Ctx }) {
 
 function StatementItem({ ctx, st, open }: { ctx: Ctx; st: StatementView; open: boolean }) {
   const { conn, s, me, pending, unsent } = ctx;
-  const [noting, setNoting] = useState(false);
-  const addNote = useRef<HTMLButtonElement>(null);
   // The last queued position counts (optimistic); else the acknowledged one.
   let value: PositionValue | undefined = positionOf(s, me, st.id);
   let isPending = false;
@@ -91,23 +88,7 @@ function StatementItem({ ctx, st, open }: { ctx: Ctx; st: StatementView; open: b
         </details>
       )}
       <UnsentNotes ctx={ctx} target={{ statement: st.id }} />
-      {noting && open ? (
-        <NoteForm
-          ctx={ctx}
-          target={{ statement: st.id }}
-          onDone={() => {
-            setNoting(false);
-            setTimeout(() => addNote.current?.focus(), 0); // the form that had the focus is gone
-          }}
-          idPrefix={`note-${st.id}`}
-        />
-      ) : (
-        open && (
-          <button type="button" ref={addNote} class="mk-btn mk-btn-ghost mk-btn-small" onClick={() => setNoting(true)}>
-            <Pictogram name="note" size={20} /> <span>{t('p.note.add')}</span>
-          </button>
-        )
-      )}
+      <AddNote ctx={ctx} statement={st.id} open={open} idPrefix={`note-${st.id}`} label={t('p.note.add')} />
     </li>
   );
 }

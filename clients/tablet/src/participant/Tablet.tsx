@@ -17,7 +17,8 @@ import { Pictogram } from '../ui/Pictogram';
 import { Ballot } from './Ballot';
 import { Compose, MyStatements } from './Compose';
 import { ConsentRounds } from './Consent';
-import type { Ctx } from './ctx';
+import type { Ctx, Writing } from './ctx';
+import { Forum } from './forum/Forum';
 import { momentsBetween, seenOf, type Seen } from './moments';
 import { NoteForm, NoteList, UnsentNotes } from './NoteForm';
 import { Results } from './Results';
@@ -71,7 +72,9 @@ export function Tablet(props: {
   const s = useStore(conn);
   const pending = usePending(conn);
   const me = conn.welcome?.you ?? identity.you;
-  const writing = useWriting(conn, s);
+  const roundWriting = useWriting(conn, s);
+  // A forum has no round: writing is open for as long as the session is.
+  const writing: Writing = s.forum ? (s.closed ? 'shut' : 'open') : roundWriting;
   const unsent = useUnsent(conn, info.id, me);
   const ctx: Ctx = { conn, s, me, sessionId: info.id, pending, writing, unsent };
   const loaded = conn.store.loaded;
@@ -82,7 +85,7 @@ export function Tablet(props: {
   useEffect(() => {
     if (!loaded || !focusFirst.current) return;
     focusFirst.current = false;
-    document.getElementById('table-title')?.focus();
+    document.getElementById(conn.store.state.forum ? 'forum-title' : 'table-title')?.focus();
   }, [loaded]);
 
   return (
@@ -110,16 +113,7 @@ export function Tablet(props: {
               </p>
             )}
             <LeftBanner ctx={ctx} />
-            <MyTable ctx={ctx} />
-            <RoundCard ctx={ctx} />
-            <HostCard ctx={ctx} />
-            {openVote(s) && <Ballot ctx={ctx} vote={openVote(s)!} />}
-            {s.results && <Results ctx={ctx} />}
-            <ConsentRounds ctx={ctx} />
-            <Compose ctx={ctx} />
-            <MyStatements ctx={ctx} />
-            <StatementList ctx={ctx} />
-            <TableNote ctx={ctx} />
+            {s.forum ? <Forum ctx={ctx} /> : <Rounds ctx={ctx} />}
           </>
         )}
       </main>
@@ -141,6 +135,26 @@ export function Tablet(props: {
         )}
         <p>{t('p.code_reminder', { code: info.code })}</p>
       </footer>
+    </>
+  );
+}
+
+/** A live session's cards: my table, the round, the host's, the vote, the results, the consent
+ *  rounds, writing and following statements, the table's notes. */
+function Rounds({ ctx }: { ctx: Ctx }) {
+  const { s } = ctx;
+  return (
+    <>
+      <MyTable ctx={ctx} />
+      <RoundCard ctx={ctx} />
+      <HostCard ctx={ctx} />
+      {openVote(s) && <Ballot ctx={ctx} vote={openVote(s)!} />}
+      {s.results && <Results ctx={ctx} />}
+      <ConsentRounds ctx={ctx} />
+      <Compose ctx={ctx} />
+      <MyStatements ctx={ctx} />
+      <StatementList ctx={ctx} />
+      <TableNote ctx={ctx} />
     </>
   );
 }

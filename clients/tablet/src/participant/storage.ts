@@ -10,6 +10,8 @@ export interface SessionInfo {
   /** the session is over: nobody may join any more */
   closed?: boolean;
   territories: { id: string; name: string; commune: string; qpv: boolean }[];
+  /** the online phase (« Forum numérique »): no tables, no rounds */
+  forum?: boolean;
   rounds?: unknown;
   links?: Record<string, string>;
 }

@@ -1,5 +1,5 @@
 /** session_engine/evolve.py on the client: one event applied to the session view, in place. */
-import type { Envelope, RoundSpecView, RoundStatus, SessionView, TableView } from './types';
+import type { Envelope, PlaceView, RoundSpecView, RoundStatus, SessionView, StatementView, TableView } from './types';
 import { pairKey } from './ids';
 import { currentRound } from './derived';
 import { applyLiveChange } from './live';
@@ -7,6 +7,22 @@ import { applyTabletChange } from './tablet';
 
 function seatingOf(t: any): TableView {
   return { table: t.table, host: t.host ?? null, members: [...(t.members ?? [])] };
+}
+
+/** A forum contribution's place, theme and territory, as far as the event carries them (the
+ *  public form of a proposal carries none; its publication does). */
+function forumFields(d: any): Partial<StatementView> {
+  const out: Partial<StatementView> = {};
+  if (d.place !== undefined) out.place = placeOf(d.place);
+  if (d.theme !== undefined) out.theme = d.theme ?? null;
+  if (d.territory !== undefined) out.territory = d.territory ?? null;
+  return out;
+}
+
+export function placeOf(p: any): PlaceView | null {
+  if (p == null) return null;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return { address: p.address ?? null, lat: num(p.lat), lon: num(p.lon) };
 }
 
 /** session_engine/evolve.py, for the snapshot shape. Unknown event types are ignored. */
@@ -27,6 +43,11 @@ export function applyEvent(s: SessionView, e: Envelope): void {
         hosts: {},
         end_reason: null,
       }));
+      if (d.forum) {
+        // Left out for a session of the evening, in the event as in the engine's state.
+        s.forum = true;
+        s.themes = [...(d.themes ?? [])].map(String);
+      }
       s.table_size = d.table_size ?? s.table_size;
       s.host_policy = d.host_policy ?? s.host_policy;
       break;
@@ -141,6 +162,7 @@ export function applyEvent(s: SessionView, e: Envelope): void {
         status: 'proposed',
         merged_into: null,
         proposed_seq: e.seq,
+        ...forumFields(d),
       };
       break;
     case 'StatementPublished': {
@@ -152,6 +174,7 @@ export function applyEvent(s: SessionView, e: Envelope): void {
         if (d.kind != null) st.kind = d.kind;
         if (d.table !== undefined) st.table = d.table;
         if (d.round != null) st.round = d.round;
+        Object.assign(st, forumFields(d));
       } else {
         s.statements[d.statement] = {
           id: d.statement,
@@ -162,6 +185,7 @@ export function applyEvent(s: SessionView, e: Envelope): void {
           table: d.table ?? null,
           status: 'published',
           merged_into: null,
+          ...forumFields(d),
         };
       }
       break;
@@ -184,6 +208,7 @@ export function applyEvent(s: SessionView, e: Envelope): void {
           source: String(p.source ?? ''),
           territories: [...(p.territories ?? [])].map(String),
           statement: p.statement ?? null,
+          ...(p.ratings?.length ? { ratings: [...p.ratings].map(Number) } : {}),
         },
       };
       break;

@@ -2,7 +2,7 @@
  * The session store: a snapshot taken at a seq, every later envelope applied in seq order, listeners
  * told once per batch, and the user's own statement / ballot / objection filled in from command acks.
  */
-import { applyEvent } from './evolve';
+import { applyEvent, placeOf } from './evolve';
 import { emptySession, type Envelope, type ParticipantView, type SessionView, type StatementKind, type Tallies } from './types';
 
 /** Normalise a snapshot: object keys as strings, missing fields filled in. */
@@ -20,6 +20,7 @@ function fromSnapshot(snapshot: any): SessionView {
     end_reason: r.end_reason ?? null,
   }));
   s.annotations = [...(s.annotations ?? [])];
+  if (s.themes) s.themes = [...s.themes];
   if (s.results === undefined) s.results = null;
   s.consents = Object.fromEntries(
     Object.entries(s.consents ?? {}).map(([id, c]: [string, any]) => [
@@ -102,13 +103,17 @@ export class SessionStore {
     this.changed();
   }
 
-  /** The user's own statement, proposed by the event at `seq` (known from the command's ack). */
-  claimStatement(seq: number, author: string, text: string, kind: StatementKind): void {
+  /** The user's own statement, proposed by the event at `seq` (known from the command's ack);
+   *  a forum contribution's place and theme too, and the author's territory. */
+  claimStatement(seq: number, author: string, text: string, kind: StatementKind, forum?: { place?: unknown; theme?: unknown }): void {
     const st = Object.values(this.state.statements).find((x) => x.proposed_seq === seq);
     if (!st) return;
     st.author = author;
     if (st.text == null) st.text = text.trim();
     if (st.kind == null) st.kind = kind;
+    if (st.place == null && forum?.place != null) st.place = placeOf(forum.place);
+    if (st.theme == null && typeof forum?.theme === 'string') st.theme = forum.theme;
+    if (st.territory == null && this.state.forum) st.territory = this.state.participants[author]?.territory ?? null;
     this.changed();
   }
 

@@ -79,6 +79,17 @@ export interface ProvenanceView {
   territories: string[];
   /** its id in the source session, if any */
   statement: string | null;
+  /** how the online phase rated it: people at −2, −1, 0, +1, +2, then passes; absent when
+   *  unknown or under k raters */
+  ratings?: number[];
+}
+
+/** Where a forum contribution is (session_engine/model.py, Place): an address typed and/or a
+ *  point chosen on the map (lat and lon both, or neither). */
+export interface PlaceView {
+  address: string | null;
+  lat: number | null;
+  lon: number | null;
 }
 
 export interface StatementView {
@@ -97,6 +108,11 @@ export interface StatementView {
   provenance?: ProvenanceView;
   /** seq of the event that proposed it (client-side only; links an ack to its statement) */
   proposed_seq?: number;
+  /** a forum contribution's place, theme (one of the session's themes) and its author's
+   *  territory id; absent or null elsewhere */
+  place?: PlaceView | null;
+  theme?: string | null;
+  territory?: string | null;
 }
 
 export interface AnnotationView {
@@ -249,6 +265,11 @@ export interface SessionView {
   created: boolean;
   closed: boolean;
   title: string;
+  /** the online phase (« Forum numérique »): no tables, no rounds; contributions at any time.
+   *  Absent, as in the engine's snapshot, for a session of the evening. */
+  forum?: boolean;
+  /** the forum's themes, in the facilitator's order (absent or empty: no theme to choose) */
+  themes?: string[];
   territories: Record<string, TerritoryView>;
   table_size: number;
   host_policy: 'stay' | 'rotate';

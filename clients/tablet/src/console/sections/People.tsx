@@ -65,13 +65,14 @@ export function People({ view, run, noPhone }: { view: SessionView; run: Run; no
               ))}
             </select>
           </div>
-          <HostControl view={view} person={person} run={run} />
-          <MoveControl view={view} person={person} run={run} />
+          {/* A forum has no tables: nobody hosts one nor moves between them. */}
+          {!view.forum && <HostControl view={view} person={person} run={run} />}
+          {!view.forum && <MoveControl view={view} person={person} run={run} />}
           <MergeControl view={view} person={person} people={people} run={run} />
           <RemoveControl view={view} person={person} run={run} />
         </>
       )}
-      {noPhone && <AddWithoutPhone {...noPhone} />}
+      {noPhone && !view.forum && <AddWithoutPhone {...noPhone} />}
       <LeftList view={view} />
     </Section>
   );
