@@ -89,6 +89,7 @@ bench: setup $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_vote_burst.py
 	$(BIN)/python bench/bench_similarity.py
 	$(BIN)/python bench/bench_landscape.py
+	$(BIN)/python bench/bench_forum_load.py
 	cd $(UI) && npm run --silent bench
 
 clean:
