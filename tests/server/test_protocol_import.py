@@ -25,6 +25,7 @@ PROVENANCE: Final[dict[str, Any]] = {
     "source": "le Forum numérique",
     "territories": ["Clichy-sous-Bois", "Sevran"],
     "statement": "s7",
+    "ratings": [],  # a forum's retained problems carry their online ratings; none here
 }
 IMPORT: Final[dict[str, Any]] = {
     "text": "Les bus de nuit ne desservent pas les quartiers après minuit.",
