@@ -38,7 +38,7 @@ These are rules of the domain, so they live here, pure; the server only applies 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 
@@ -136,6 +136,9 @@ def _public_data(event: Event, state: SessionState) -> dict[str, Any] | None:
     return None
 
 
+_FORUM_FIELDS: Final = ("place", "theme", "territory")
+
+
 def _forum_fields(statement: Statement) -> dict[str, Any]:
     """A forum contribution's place, theme and territory, those it has (none on the evening)."""
     fields = {"place": statement.place, "theme": statement.theme, "territory": statement.territory}
@@ -152,7 +155,13 @@ def visible_state(state: SessionState, *, full: bool, participant: str | None) -
     if full:
         return data
     data["statements"] = _public_statements(data["statements"], participant)
-    data["participants"] = {pid: without_person(p) for pid, p in data["participants"].items()}
+    data["participants"] = {
+        pid: without_person(p)
+        for pid, p in data["participants"].items()
+        # A forum's join code is printed on flyers: its roster is nobody's but the
+        # facilitators' (a join reaches no one else, ``audiences``); one sees one's own record.
+        if not state.forum or pid == participant
+    }
     _own_positions_and_ballots(data, participant)
     for vote in data["votes"].values():  # of the paper ballots, that a stack came and its size
         vote["paper"] = [{**stack, "note": None, "ballots": []} for stack in vote["paper"]]
@@ -206,7 +215,9 @@ def _public_statements(
         elif statement["status"] == StatementStatus.PUBLISHED.value:
             shown[sid] = {**statement, "author": HIDDEN_ACTOR}
         elif statement["status"] != StatementStatus.PROPOSED.value:
-            shown[sid] = {**statement, "author": HIDDEN_ACTOR, "text": None}
+            # The room never read it: nor its text, nor (in a forum) where it was nor whence.
+            unseen = {**statement, "author": HIDDEN_ACTOR, "text": None}
+            shown[sid] = {k: v for k, v in unseen.items() if k not in _FORUM_FIELDS}
     return shown
 
 

@@ -16,7 +16,7 @@ from typing import Final
 from ..commands import CreateSession, ImportStatement, NewTerritory
 from ..model import Provenance, RoundKind, RoundSpec, StatementKind
 from ..report import Report, french_day
-from ..state import SessionState
+from ..state import SessionState, StatementStatus
 from ..tallies import DEFAULT_K, Group, tallies
 from .model import SessionKind
 from .state import ProgrammeSession, ProgrammeState
@@ -202,7 +202,11 @@ def compared_imports(
     counts = {tally.statement: tally.overall for tally in tallies(state, k=k).statements}
     imports: list[ImportStatement] = []
     for group in forum.comparison or ():
-        found = [state.statements[s] for s in group.statements if s in state.statements]
+        found = [  # what the room still reads: a problem hidden or erased since is not carried
+            state.statements[s]
+            for s in group.statements
+            if s in state.statements and state.statements[s].status is StatementStatus.PUBLISHED
+        ]
         if not group.retained or not found:
             continue
         first = found[0]

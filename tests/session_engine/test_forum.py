@@ -35,6 +35,7 @@ from session_engine.events import (
     PositionTaken,
     SessionClosed,
     SessionCreated,
+    StatementHidden,
     StatementProposed,
     StatementPublished,
 )
@@ -48,7 +49,7 @@ from session_engine.model import (
     Territory,
 )
 from session_engine.tallies import tallies
-from session_engine.visibility import public_envelope, visible_state
+from session_engine.visibility import console_state, public_envelope, visible_state
 
 from .harness import (
     FACILITATOR,
@@ -449,3 +450,53 @@ def test_the_archive_keeps_no_place_of_a_contribution_nobody_saw() -> None:
         "s2": ("", None, None),  # never published: the room never read it, nor its address
         "s3": ("", None, None),  # erased
     }
+
+
+def test_a_hidden_contribution_keeps_nothing_of_where_it_was_for_the_room() -> None:
+    hidden = [
+        StatementProposed(
+            statement="s1",
+            author="p1",
+            text="Mon voisin du 12 fait du bruit.",
+            kind=StatementKind.PROBLEM,
+            round=0,
+            table=None,
+            place=Place(address="12 rue Gabriel-Péri, appt 4", lat=48.93, lon=2.35),
+            theme="Logement",
+            territory="t1",
+        ),
+        StatementPublished(statement="s1"),
+        StatementHidden(statement="s1"),
+    ]
+    state = given(a_forum(), residents(), hidden).state
+    seen = visible_state(state, full=False, participant="p2")["statements"]["s1"]
+    assert seen == {
+        "id": "s1",
+        "author": "participant",
+        "text": None,
+        "kind": "problem",
+        "round": 0,
+        "table": None,
+        "status": "hidden",
+        "merged_into": None,
+    }
+    mine = visible_state(state, full=False, participant="p1")["statements"]["s1"]
+    assert mine["place"] == {"address": "12 rue Gabriel-Péri, appt 4", "lat": 48.93, "lon": 2.35}
+
+
+def test_a_forum_s_roster_reaches_nobody_but_the_facilitators() -> None:
+    """The flyer's code is public: a projector or a resident sees no one's pseudonym nor
+    territory but their own; the console sees everyone, as always."""
+    state = given(a_forum(), residents()).state
+    assert visible_state(state, full=False, participant=None)["participants"] == {}
+    own = visible_state(state, full=False, participant="p2")["participants"]
+    assert list(own) == ["p2"]
+    assert own["p2"]["pseudonym"] == "Personne p2"
+    assert sorted(console_state(state)["participants"]) == ["p1", "p2", "p3"]
+
+
+def test_an_evening_s_snapshot_keeps_its_roster() -> None:
+    from .harness import a_running_round
+
+    seen = visible_state(given(a_running_round()).state, full=False, participant=None)
+    assert len(seen["participants"]) == 4

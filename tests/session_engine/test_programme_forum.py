@@ -18,6 +18,7 @@ from session_engine.events import (
     ParticipantJoined,
     PositionTaken,
     SessionCreated,
+    StatementHidden,
     StatementProposed,
     StatementPublished,
 )
@@ -226,3 +227,15 @@ def test_the_metropolitan_session_imports_what_the_comparison_retained_and_only_
     assert run(programme, COMPARISON, CTX)
     imports = imports_for(programme, SessionKind.METROPOLITAN, {}, {"ps1": the_forum()})
     assert [i.provenance.key for i in imports] == ["ps1-s1", "ps1-s4"]
+
+
+def test_a_problem_moderated_out_after_the_comparison_is_not_carried() -> None:
+    programme = a_programme_with_a_forum()
+    assert run(programme, COMPARISON, CTX)
+    forum = the_forum()
+    evolve(forum, StatementHidden(statement="s1"))  # hidden after the comparison was recorded
+    imports = compared_imports(programme, programme.sessions["ps1"], forum)
+    first = imports[0]
+    assert first.text == "Les ordures ne sont pas ramassées le samedi."  # s3 stands for it now
+    assert first.provenance.key == "ps1-s3"
+    assert first.provenance.ratings == (0, 0, 0, 6, 0, 0)  # s1's six +2 are gone with it
