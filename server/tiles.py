@@ -10,6 +10,7 @@ to the page, which asks for no tile before it knows it.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -46,14 +47,38 @@ def tiles_from_environment(environ: dict[str, str]) -> Tiles:
     ``METROKAWA_TILES_ATTRIBUTION``. Raises ValueError, in a French sentence, for a URL that is
     neither ``http(s)://…`` nor a path of this server."""
     url = environ.get("METROKAWA_TILES_URL", OSM_TILES).strip() or None
-    if url is not None and not (url.startswith(("https://", "http://")) or url.startswith("/")):
+    if url is not None and not _acceptable(url):
         raise ValueError(
-            f"METROKAWA_TILES_URL doit commencer par https://, http:// ou / (reçu : {url!r})."
+            "METROKAWA_TILES_URL doit commencer par https://, http:// ou / et nommer un hôte "
+            "(lettres, chiffres, points, tirets, un port ; {s} pour les sous-domaines) : "
+            f"{url!r}."
         )
     attribution = environ.get("METROKAWA_TILES_ATTRIBUTION", "").strip()
-    if url == OSM_TILES:
+    if url is not None and _is_openstreetmap(url):
         return Tiles(url=url, attribution=attribution or OSM_ATTRIBUTION)
     return Tiles(url=url, attribution=attribution, attribution_url=None)
+
+
+# What a tile server's host may be, as it goes into the page's Content-Security-Policy: nothing
+# there may end the directive (« ; »), add a source (a blank) or carry credentials (« @ »).
+_HOST: Final = re.compile(r"(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?")
+
+
+def _acceptable(url: str) -> bool:
+    if url.startswith("/"):
+        return not url.startswith("//") and not any(c.isspace() for c in url)
+    if not url.startswith(("https://", "http://")) or any(c.isspace() for c in url):
+        return False
+    try:
+        netloc = urlsplit(url.replace("{s}", "*")).netloc
+    except ValueError:  # « https://[::1/ »: no address at all
+        return False
+    return _HOST.fullmatch(netloc) is not None
+
+
+def _is_openstreetmap(url: str) -> bool:
+    host = urlsplit(url.replace("{s}", "a")).hostname or ""
+    return host == "tile.openstreetmap.org" or host.endswith(".tile.openstreetmap.org")
 
 
 def image_source(tiles: Tiles) -> str | None:

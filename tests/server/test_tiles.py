@@ -55,9 +55,29 @@ def test_the_environment_names_the_tile_server_or_none(
     )
 
 
-def test_a_tile_url_that_is_no_address_is_refused_in_a_french_sentence() -> None:
+# What would go into the page's Content-Security-Policy from the tile URL, and must not.
+REFUSED_URLS = [
+    "javascript:alert(1)",
+    "https://a.example;script-src *;x/{z}/{x}/{y}.png",  # a directive of its own
+    "https://t.example:8080 https://evil.example/{z}/{x}/{y}.png",  # a second source
+    "https://user:secret@t.example/{z}/{x}/{y}.png",  # credentials in a header
+    "//t.example/{z}/{x}/{y}.png",  # another host, not this server's path
+    "https://[::1/{z}/{x}/{y}.png",  # no address at all
+    "https:///{z}/{x}/{y}.png",  # no host
+]
+
+
+@pytest.mark.parametrize("url", REFUSED_URLS)
+def test_a_tile_url_that_is_no_address_is_refused_in_a_french_sentence(url: str) -> None:
     with pytest.raises(ValueError, match="METROKAWA_TILES_URL doit commencer par https://"):
-        tiles_from_environment({"METROKAWA_TILES_URL": "javascript:alert(1)"})
+        tiles_from_environment({"METROKAWA_TILES_URL": url})
+
+
+def test_openstreetmap_s_tiles_are_credited_whatever_their_subdomain() -> None:
+    tiles = tiles_from_environment(
+        {"METROKAWA_TILES_URL": "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"}
+    )
+    assert tiles.attribution == "© les contributeurs d’OpenStreetMap"
 
 
 @pytest.mark.parametrize(
