@@ -37,7 +37,7 @@ from session_engine.programme.similarity import Problem, propose_groups
 from session_engine.programme.steps import compared_imports
 from session_engine.state import StatementStatus
 from session_engine.tallies import Group, tallies
-from session_engine.typography import plural
+from session_engine.typography import count, plural
 
 from .hub import wall_clock_ms
 from .landscape import published_inputs
@@ -50,8 +50,9 @@ from .web_session import check_csrf, csrf_field
 
 __all__ = ["routes"]
 
-# The comparison form: a number a problem, a box a group, the CSRF field.
-_MAX_FIELDS: Final = 2 * MAX_COMPARED + 8
+# The comparison form: a number a problem, a box and a list of its problems a group, the CSRF.
+_MAX_FIELDS: Final = 3 * MAX_COMPARED + 8
+_MAX_DIGITS: Final = 6  # a group's number as typed: more is no group of ours
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ async def _groups(forum: ProgrammeSession, state: SessionState) -> list[_Shown]:
 def _problem_item(line: _Line, number: int) -> str:
     field = f"g-{line.id}"
     return (
-        f'<li data-statement="{esc(line.id)}"><p>« {fr(line.text)} » — '
+        f'<li data-statement="{esc(line.id)}"><p>{fr(f"« {line.text} »")} — '
         f"<strong>{fr(line.territory)}</strong> — {fr(line.ratings)}</p>"
         f'<label for="{esc(field)}">Groupe n°</label>'
         f'<input type="number" id="{esc(field)}" name="{esc(line.id)}" value="{number}" '
@@ -188,8 +189,12 @@ def _scope(group: _Shown) -> str:
 def _group_fieldset(group: _Shown, number: int) -> str:
     checked = " checked" if group.retained else ""
     items = "".join(_problem_item(line, number) for line in group.lines)
+    # What the group held on this page: the POST applies the numbers to these, not to the
+    # groups of a later state (a problem published or hidden meanwhile would shift them).
+    members = " ".join(line.id for line in group.lines)
     return (
-        f'<fieldset data-group="{number}"><legend>'
+        f'<fieldset data-group="{number}">'
+        f'<input type="hidden" name="m{number}" value="{esc(members)}"><legend>'
         + fr(f"Groupe {number} — {_scope(group)}")
         + f'</legend><label><input type="checkbox" name="r{number}" value="1"{checked}> '
         + fr("À retenir pour le Métrokawa métropolitain")
@@ -222,14 +227,14 @@ def _list(groups: list[_Shown]) -> str:
     for group in groups:
         by_scope.setdefault(group.territories, []).append(group)
     parts = []
-    for count in sorted(by_scope, reverse=True):
-        title = f"Partagés par {count} territoires" if count > 1 else "Locaux"
+    for territories in sorted(by_scope, reverse=True):
+        title = f"Partagés par {territories} territoires" if territories > 1 else "Locaux"
         items = "".join(
-            f"<li>« {fr(g.lines[0].text)} »"
+            f"<li>{fr(f'« {g.lines[0].text} »')}"
             + (f" ({plural(len(g.lines), 'problème', 'problèmes')})" if len(g.lines) > 1 else "")
             + (" — <strong>retenu</strong>" if g.retained else "")
             + "</li>"
-            for g in by_scope[count]
+            for g in by_scope[territories]
         )
         parts.append(f"<h3>{fr(title)}</h3><ul>{items}</ul>")
     return (
@@ -299,22 +304,63 @@ async def _show(request: Request, organiser: Organiser) -> Response:
     forum_state = await _forum_state(request, forum)
     if forum_state is None:
         return not_found(request, organiser)
+    if len(_problems(forum_state)) > MAX_COMPARED:
+        return _too_many(request, organiser, state, forum)
     return _page(request, organiser, state, forum, await _groups(forum, forum_state))
 
 
-def _compared(form: dict[str, str], groups: list[_Shown]) -> tuple[ComparedGroup, ...]:
+def _too_many(
+    request: Request, organiser: Organiser, state: ProgrammeState, forum: ProgrammeSession
+) -> Response:
+    """More problems than one comparison holds: said, and nothing computed (the similarity of
+    n problems takes n² memory)."""
+    most = count(MAX_COMPARED)
+    said = (
+        f"Ce forum a plus de {most} problèmes publiés : une comparaison en prend {most} au "
+        "plus. Masquez ou fusionnez des doublons dans la console d’abord."
+    )
+    body = (
+        f'<p class="refusal" role="alert" data-code="limit_reached">{fr(said)}</p>'
+        f'<p><a href="/programmes/{esc(state.id)}">Retour au programme</a></p>'
+    )
+    title = f"Comparer les problèmes — {forum.title}"
+    return page(title, body, request=request, organiser=organiser, status=400)
+
+
+def _as_shown(form: dict[str, str], published: set[str]) -> list[list[str]]:
+    """The groups as the page showed them (``m1``, ``m2``…), keeping only problems still
+    published, each once."""
+    groups: list[list[str]] = []
+    seen: set[str] = set()
+    while f"m{len(groups) + 1}" in form and len(groups) < MAX_COMPARED:
+        ids = [i for i in form[f"m{len(groups) + 1}"].split() if i in published and i not in seen]
+        seen.update(ids)
+        groups.append(ids)
+    return groups
+
+
+def _number(typed: str, count: int, own: int) -> int:
+    """The group a problem goes to: the number typed (0: alone), its own when it is no number
+    of a group on the page."""
+    typed = typed.strip()
+    if not (typed.isascii() and typed.isdigit() and len(typed) <= _MAX_DIGITS):
+        return own
+    wanted = int(typed)
+    return wanted if wanted <= count else own
+
+
+def _compared(form: dict[str, str], groups: list[list[str]]) -> tuple[ComparedGroup, ...]:
     """The groups as the form leaves them: each problem in the group whose number it carries
     (its own when the number is missing or unknown), 0 alone; a group retained when ticked."""
     placed: dict[int, list[str]] = {}
     apart: list[str] = []
-    for number, group in enumerate(groups, start=1):
-        for line in group.lines:
-            wanted = form.get(line.id, "").strip()
-            target = int(wanted) if wanted.isdigit() and int(wanted) <= len(groups) else number
+    for number, ids in enumerate(groups, start=1):
+        for sid in ids:
+            target = _number(form.get(sid, ""), len(groups), number)
             if target == 0:
-                apart.append(line.id)
+                apart.append(sid)
             else:
-                placed.setdefault(target, []).append(line.id)
+                placed.setdefault(target, []).append(sid)
     compared = [
         ComparedGroup(statements=tuple(placed[n]), retained=form.get(f"r{n}") == "1")
         for n in sorted(placed)
@@ -344,12 +390,20 @@ async def _compare(request: Request, organiser: Organiser) -> Response:
     if isinstance(posted, Response):
         return posted
     state, forum, forum_state, form = posted
-    groups = await _groups(forum, forum_state)
-    command = CompareProblems(session=forum.id, groups=_compared(form, groups))
+    if len(_problems(forum_state)) > MAX_COMPARED:
+        return _too_many(request, organiser, state, forum)
+    shown = _as_shown(form, set(_problems(forum_state)))
+    if not shown:
+        groups = await _groups(forum, forum_state)
+        return _page(
+            request, organiser, state, forum, groups, refusal(Rejected.of("bad_request")), 400
+        )
+    command = CompareProblems(session=forum.id, groups=_compared(form, shown))
     sent = await programmes_of(request).send(
         state.id, command, organiser=organiser.id, now=wall_clock_ms()
     )
     if isinstance(sent, Rejected):
+        groups = await _groups(forum, forum_state)
         return _page(request, organiser, state, forum, groups, refusal(sent), 400)
     return RedirectResponse(f"/programmes/{state.id}/seances/{forum.id}/comparer#liste", 303)
 

@@ -122,7 +122,8 @@ async def _show(request: Request, organiser: Organiser) -> Response:
         + fr(
             "Comme Pol.is : les groupes de personnes qui donnent des avis semblables, les "
             "énoncés qui les distinguent, et ce sur quoi une large majorité s’accorde. Un "
-            f"groupe ou un chiffre de moins de {scapes[0][2].k} personnes n’est jamais montré."
+            f"groupe de moins de {scapes[0][2].k} personnes n’est jamais formé, et aucun "
+            f"chiffre ne repose sur moins de {scapes[0][2].k} avis."
         )
         + f"</p><p>{fr(f'État au n° {seq} du journal de la séance.')}</p>"
         + "".join(_section(scape, title, anchor) for title, anchor, scape in scapes)

@@ -154,7 +154,7 @@ class Provenance(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     source: str  # in words: « Forum numérique », « Métrokawa métropolitain »
     territories: tuple[str, ...] = ()  # the names of the territories it came from
     statement: str | None = None  # its id in the source session ("s7")
-    # How the online phase rated it, when it comes from there: people at −2, −1, 0, +1, +2, then
-    # those who passed, over the statements its comparison grouped; () when unknown or when
-    # fewer than k people rated it (the tallies' k-anonymity).
+    # How the online phase rated it, when it comes from there: positions at −2, −1, 0, +1, +2,
+    # then passes, summed over the statements its comparison grouped whose tallies are shown
+    # (k voters at least: one person counts once per statement); () when none is.
     ratings: tuple[int, ...] = ()

@@ -32,6 +32,7 @@ PROBLEMS: Final = [
     ("t3", "Aucune piste cyclable pour aller à la gare RER."),
 ]
 NUMBER: Final = re.compile(r'name="(s\d+)" value="(\d+)"')
+MEMBERS: Final = re.compile(r'name="(m\d+)" value="([^"]*)"')  # what each group held
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +134,8 @@ def test_a_forum_s_problems_are_compared_split_and_imported_into_the_metropolita
     assert "aucun avis" in proposed.text  # nobody rated s3
 
     # The organiser sets s3 apart (0), keeps the shared group and retains the bike lane too.
-    form = {**numbers, "s3": "0", f"r{shared}": "1", f"r{numbers['s5']}": "1"}
+    members = dict(MEMBERS.findall(proposed.text))
+    form = {**members, **numbers, "s3": "0", f"r{shared}": "1", f"r{numbers['s5']}": "1"}
     recorded = alice.post(compare, form, csrf_from=compare)
     assert recorded.status_code == 303
     page = alice.get(compare).text
@@ -201,3 +203,35 @@ def test_the_comparison_is_its_organisers_own_and_a_forum_s_only(
     assert alice.get(f"{programme}/seances/{ps}/comparer").status_code == 404
     refused = alice.client.post(compare, data={"s1": "0"})  # no CSRF field
     assert refused.status_code == 403
+
+
+def test_the_numbers_apply_to_the_groups_the_page_showed(
+    server: LiveServer, alice: Visitor
+) -> None:
+    """A problem published between the page and its POST shifts no number: the comparison holds
+    the groups as shown, and the new problem comes next time, alone. A number that is no
+    group's (« ² », seven digits) leaves its problem where it was."""
+    programme = a_programme(alice)
+    room = open_forum(server, alice, programme)
+    residents_write_and_rate(room)
+    forum = session_ids(alice.get(programme).text)[0]
+    compare = f"{programme}/seances/{forum}/comparer"
+    shown = alice.get(compare).text
+    numbers, members = dict(NUMBER.findall(shown)), dict(MEMBERS.findall(shown))
+
+    async def a_late_problem() -> None:
+        facilitator = await room.facilitator()
+        late = await room.join("tard", territory="t2")
+        text = {"text": "Les poubelles du marché restent pleines.", "kind": "problem"}
+        acked(await late.client.command("ProposeStatement", text))
+        acked(await facilitator.command("PublishStatement", {"statement": "s6"}))
+
+    run(a_late_problem())
+    odd = {"s4": "\u00b2", "s5": "1234567"}
+    form = {**members, **numbers, **odd, f"r{numbers['s1']}": "1"}
+    assert alice.post(compare, form, csrf_from=compare).status_code == 303
+    again = alice.get(compare).text
+    after = dict(NUMBER.findall(again))
+    assert after["s1"] == after["s2"] == after["s3"]  # the group as it was shown
+    assert len({after["s1"], after["s4"], after["s5"], after["s6"]}) == 4  # s6 comes alone
+    assert 'data-statement="s6"' in again

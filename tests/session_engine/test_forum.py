@@ -453,7 +453,7 @@ def test_the_archive_keeps_no_place_of_a_contribution_nobody_saw() -> None:
 
 
 def test_a_hidden_contribution_keeps_nothing_of_where_it_was_for_the_room() -> None:
-    hidden = [
+    hidden: list[Event] = [
         StatementProposed(
             statement="s1",
             author="p1",

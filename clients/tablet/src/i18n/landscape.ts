@@ -33,7 +33,7 @@ export default {
     'landscape.consensus_line.agree': '{share} d’accord · {voters}',
     'landscape.consensus_line.disagree': '{share} pas d’accord · {voters}',
     'landscape.seq': 'à jour au n° {seq}',
-    'landscape.loading': 'Chargement du paysage des opinions…',
+    'landscape.loading': 'Chargement du paysage des avis…',
     'landscape.failed': 'Mise à jour impossible : {why}',
     'landscape.kept': 'Le paysage affiché est le dernier reçu.',
     'landscape.unavailable': 'Paysage des avis indisponible : {why}',
