@@ -1216,7 +1216,9 @@ def _add_serve(commands: Any) -> None:
         "lancer le serveur temps réel",
         "Lance le serveur temps réel et crée une nouvelle session dont il affiche le lien "
         "d'animation et le code pour rejoindre. Le port est réservé d'abord : s'il est déjà "
-        "pris, le serveur le dit et s'arrête sans rien créer.",
+        "pris, le serveur le dit et s'arrête sans rien créer. La carte du forum numérique prend "
+        "ses fonds de carte à METROKAWA_TILES_URL (ceux d'OpenStreetMap par défaut ; vide : "
+        "aucun, la liste et les repères restent) et les crédite de METROKAWA_TILES_ATTRIBUTION.",
     )
     sub.add_argument(
         "--no-new-session",
