@@ -73,8 +73,12 @@ typecheck: setup
 ui-test: setup
 	cd $(UI) && npm test
 
+# Two processes, each running whole test files (a file's module-scoped server and browser stay
+# in one process): about 11 minutes instead of 16 on this 2-core machine.
+JOBS ?= 2
+
 unit: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 test: lint typecheck ui-test unit
 

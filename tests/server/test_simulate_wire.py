@@ -152,6 +152,9 @@ def test_lost_sockets_are_resumed_and_their_commands_applied_once(
         ("ftp://127.0.0.1:21", "n'est pas l'adresse d'un serveur"),
         ("http://127.0.0.1:99999", "n'est pas l'adresse d'un serveur"),
     ],
+    # Named without the free port, which differs at each collection (a parallel run collects
+    # the tests once per worker and requires the same names).
+    ids=["nobody-listens", "no-url", "ftp", "no-port"],
 )
 def test_a_bad_url_exits_2_with_a_french_sentence(
     url: str, words: str, capsys: pytest.CaptureFixture[str]
