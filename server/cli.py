@@ -47,7 +47,7 @@ from datetime import UTC, datetime, timezone
 from importlib import metadata
 from itertools import takewhile
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from session_engine import (
@@ -147,7 +147,6 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
         DEFAULT_SPEED,
         WireOptions,
         WireSimulationError,
-        fetch_log,
         simulate_wire,
     )
 
@@ -170,28 +169,13 @@ def _simulate_over_the_wire(args: argparse.Namespace) -> int:
         return _refuse(str(error))
     except KeyboardInterrupt:
         return _refuse("Simulation interrompue (la session reste sur le serveur).")
-    if args.json:
-        print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        _say("\n".join(summary.lines()))
-    if args.output:
-        output = Path(args.output)
-        try:
-            output.write_bytes(fetch_log(summary.url, summary.session, summary.facilitator_token))
-        except WireSimulationError as error:
-            return _refuse(str(error))
-        except OSError as error:
-            return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
-        _say(f"Journal de la session écrit dans {output}", stream)
-    if summary.failure is not None:
-        return _refuse(summary.failure)
-    return 0
+    return _simulated(args, summary, stream, "Journal de la session")
 
 
 def _simulate_forum(args: argparse.Namespace) -> int:
     """Play the online phase (a forum) on a live server; print what happened."""
     from .simulation.forum import DEFAULT_DAYS, DEFAULT_FORUM_SPEED, ForumOptions, simulate_forum
-    from .simulation.wire import WireSimulationError, fetch_log
+    from .simulation.wire import WireSimulationError
 
     if not args.forum:
         return _refuse("--days est la durée d'un forum : ajoutez --forum.")
@@ -222,6 +206,14 @@ def _simulate_forum(args: argparse.Namespace) -> int:
         return _refuse(str(error))
     except KeyboardInterrupt:
         return _refuse("Simulation interrompue (le forum reste sur le serveur).")
+    return _simulated(args, summary, stream, "Journal du forum")
+
+
+def _simulated(args: argparse.Namespace, summary: Any, stream: TextIO, log_name: str) -> int:
+    """What a simulation over the wire ends with, a session's or a forum's: its summary (text,
+    or JSON on stdout), its log written with ``-o``, its exit code."""
+    from .simulation.wire import WireSimulationError, fetch_log
+
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -234,7 +226,7 @@ def _simulate_forum(args: argparse.Namespace) -> int:
             return _refuse(str(error))
         except OSError as error:
             return _refuse(f"Impossible d'écrire « {output} » : {_os_reason(error)}.")
-        _say(f"Journal du forum écrit dans {output}", stream)
+        _say(f"{log_name} écrit dans {output}", stream)
     if summary.failure is not None:
         return _refuse(summary.failure)
     return 0
